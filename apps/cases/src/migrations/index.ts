@@ -1,0 +1,5 @@
+import { Init1763900000000 } from './1763900000000-init';
+import { Cases1763900000001 } from './1763900000001-cases';
+
+/** In order of application; a new migration is appended, never edited once released. */
+export const migrations = [Init1763900000000, Cases1763900000001];

@@ -1,0 +1,7 @@
+import { BaseEnv } from '@ct/platform';
+import { IsInt, Max, Min } from 'class-validator';
+
+export class OpsEnv extends BaseEnv {
+  @IsInt() @Min(1) @Max(65535)
+  PORT = 3005;
+}

@@ -1,0 +1,14 @@
+import { ServiceCoreModule } from '@ct/runtime';
+import { DynamicModule, Module } from '@nestjs/common';
+import { OpsEnv } from './config';
+import { migrations } from './migrations';
+
+@Module({})
+export class OpsModule {
+  static register(env: OpsEnv): DynamicModule {
+    return {
+      module: OpsModule,
+      imports: [ServiceCoreModule.forRoot({ service: 'ops', schema: 'ops', env, entities: [], migrations })],
+    };
+  }
+}

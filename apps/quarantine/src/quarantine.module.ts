@@ -1,0 +1,14 @@
+import { ServiceCoreModule } from '@ct/runtime';
+import { DynamicModule, Module } from '@nestjs/common';
+import { QuarantineEnv } from './config';
+import { migrations } from './migrations';
+
+@Module({})
+export class QuarantineModule {
+  static register(env: QuarantineEnv): DynamicModule {
+    return {
+      module: QuarantineModule,
+      imports: [ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations })],
+    };
+  }
+}

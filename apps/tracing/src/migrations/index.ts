@@ -1,0 +1,6 @@
+import { Init1763900000000 } from './1763900000000-init';
+import { TracedCases1763900000001 } from './1763900000001-traced-cases';
+import { Visits1763900000002 } from './1763900000002-visits';
+
+/** In order of application; a new migration is appended, never edited once released. */
+export const migrations = [Init1763900000000, TracedCases1763900000001, Visits1763900000002];

@@ -1,0 +1,19 @@
+import { ServiceCoreModule } from '@ct/runtime';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TracedCaseEntity } from './cases/infrastructure/traced-case.entity';
+import { RecordConfirmedCaseHandler } from './cases/record-confirmed-case/record-confirmed-case.handler';
+import { RecordConfirmedCaseKafkaController } from './cases/record-confirmed-case/record-confirmed-case.kafka.controller';
+import { TracingEnv } from './config';
+import { migrations } from './migrations';
+
+@Module({})
+export class TracingModule {
+  static register(env: TracingEnv): DynamicModule {
+    return {
+      module: TracingModule,
+      imports: [ServiceCoreModule.forRoot({ service: 'tracing', schema: 'tracing', env, entities: [TracedCaseEntity], migrations })],
+      controllers: [RecordConfirmedCaseKafkaController],
+      providers: [RecordConfirmedCaseHandler],
+    };
+  }
+}

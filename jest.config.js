@@ -1,0 +1,30 @@
+// Two tiers (see ARCHITECTURE.md): `unit` needs nothing running; `integration` runs against the real
+// PostgreSQL and the real Kafka broker that test/global-setup.ts starts. Every file shares one
+// broker and one test database, so the suite runs with --runInBand.
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+}];
+const moduleNameMapper = {
+  '^@ct/(contracts|messaging|platform|runtime)$': '<rootDir>/libs/$1/src',
+  '^@ct/(contracts|messaging|platform|runtime)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
+const common = { rootDir: __dirname, setupFiles: ['reflect-metadata'], transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+module.exports = {
+  testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+    },
+  ],
+};

@@ -1,0 +1,60 @@
+import { DiffersFrom, Id, Int, NotBefore, OneOf, Text, Timestamp, Uuid } from '../validation';
+
+export const TEST_TYPES = ['PCR', 'RAPID_ANTIGEN'] as const;
+export type TestType = (typeof TEST_TYPES)[number];
+
+export const CASE_ORIGINS = ['INVESTIGATION', 'TEST_RESULT', 'SCREENING'] as const;
+export type CaseOrigin = (typeof CASE_ORIGINS)[number];
+
+export const CASE_OUTCOMES = ['RECOVERED', 'DECEASED'] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+export const DECLARED_CONTACT_KINDS = ['HOUSEHOLD', 'DECLARED'] as const;
+export type DeclaredContactKind = (typeof DECLARED_CONTACT_KINDS)[number];
+
+// The cases service owns persons' identity data; no event on any topic carries names, phone
+// numbers or ID-card numbers, only the pseudonymous personId.
+
+/** A person is confirmed infected (an F0). */
+export class CaseConfirmed {
+  @Uuid() caseId: string;
+  @Id() personId: string;
+  @Timestamp() confirmedAt: string;
+  @Timestamp({ nullable: true }) symptomOnsetAt: string | null;
+  @Timestamp({ nullable: true }) sampleTakenAt: string | null;
+  @OneOf(TEST_TYPES) testType: TestType;
+  @OneOf(CASE_ORIGINS) origin: CaseOrigin;
+  @Text(32) areaCode: string;
+  /** The positive test that confirmed the case, when origin is TEST_RESULT. */
+  @Uuid({ optional: true }) sourceTestId?: string | null;
+}
+
+export class CaseClosed {
+  @Uuid() caseId: string;
+  @Id() personId: string;
+  @Timestamp() closedAt: string;
+  @OneOf(CASE_OUTCOMES) outcome: CaseOutcome;
+}
+
+/** A contact the F0 named in the investigation; tracing turns it into a ContactIdentified. */
+export class ContactDeclared {
+  @Uuid() declarationId: string;
+  @Uuid() caseId: string;
+  /** The F0. Also the message key, so the declaration follows its CaseConfirmed in the partition. */
+  @Id() sourcePersonId: string;
+  @Id() @DiffersFrom('sourcePersonId') personId: string;
+  @OneOf(DECLARED_CONTACT_KINDS) kind: DeclaredContactKind;
+  @Timestamp() startedAt: string;
+  @Timestamp() @NotBefore('startedAt') endedAt: string;
+  @Timestamp() declaredAt: string;
+}
+
+/** The non-identifying facts other services need about a person (quarantine rules depend on them). */
+export class PersonProfileChanged {
+  @Id() personId: string;
+  @Text(32) areaCode: string;
+  @Int(0, 10) vaccineDoses: number;
+  @Timestamp({ nullable: true }) lastDoseAt: string | null;
+  @Timestamp({ nullable: true }) recoveredAt: string | null;
+  @Timestamp() changedAt: string;
+}

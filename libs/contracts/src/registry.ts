@@ -1,0 +1,76 @@
+import { CheckInRecorded } from './events/checkins.v1';
+import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
+import { ContactIdentified } from './events/contacts.v1';
+import { QuarantineEnded, QuarantineExtended, QuarantineOrdered } from './events/quarantine.v1';
+import { EpidemicLevelChanged } from './events/surveillance.v1';
+import { TestResultRecorded, TestScheduled } from './events/testing.v1';
+import { TopicName, Topics } from './topics';
+
+export interface EventDefinition<T extends object, P extends TopicName = TopicName> {
+  topic: P;
+  payload: new () => T;
+  /** The message key; why each topic is keyed so is written next to the topic in topics.ts. */
+  key: (payload: T) => string;
+}
+
+function define<T extends object, P extends TopicName>(topic: P, payload: new () => T, key: (p: T) => string): EventDefinition<T, P> {
+  return { topic, payload, key };
+}
+
+/** Every event type of version 1: its topic, payload class and message key. */
+export const EVENT_TYPES = {
+  CheckInRecorded: define(Topics.CHECKINS, CheckInRecorded, (p) => p.venueId),
+  CaseConfirmed: define(Topics.CASES, CaseConfirmed, (p) => p.personId),
+  CaseClosed: define(Topics.CASES, CaseClosed, (p) => p.personId),
+  ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
+  PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
+  ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId),
+  QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId),
+  QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
+  QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),
+  TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId),
+  TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
+  EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),
+} as const;
+
+export type EventPayloads = { [K in keyof typeof EVENT_TYPES]: InstanceType<(typeof EVENT_TYPES)[K]['payload']> };
+export type EventType = keyof EventPayloads;
+
+export const ALL_EVENT_TYPES = Object.keys(EVENT_TYPES) as EventType[];
+
+export function isEventType(name: string): name is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_TYPES, name);
+}
+
+/** The event types a topic carries (a consumer of the whole topic, such as ops, handles all of them). */
+export function eventTypesOf(topic: string): EventType[] {
+  return ALL_EVENT_TYPES.filter((t) => EVENT_TYPES[t].topic === topic);
+}
+
+export interface EventMeta {
+  id: string;
+  type: EventType;
+  /** The producing service as a URI reference, e.g. '/cases'. */
+  source: string;
+  /** When the event happened (ISO-8601 with timezone). */
+  time: string;
+  /** Shared by every event of one chain of causes; the first event's own id. */
+  correlationId: string;
+  /** The id of the event that caused this one; null for the first of a chain. */
+  causationId: string | null;
+}
+
+export interface EventEnvelope<K extends EventType = EventType> {
+  topic: TopicName;
+  key: string;
+  meta: EventMeta & { type: K };
+  payload: EventPayloads[K];
+}
+
+/** Any one event; meta.type tells which. */
+export type AnyEvent = { [K in EventType]: EventEnvelope<K> }[EventType];
+
+/** TypeScript does not narrow a union on a nested property such as meta.type; this guard does. */
+export function isEvent<K extends EventType>(event: AnyEvent, type: K): event is Extract<AnyEvent, { meta: { type: K } }> {
+  return event.meta.type === type;
+}

@@ -1,0 +1,168 @@
+import { createEvent, dlqTopic, EventEnvelope, Topics } from '@ct/contracts';
+import { BaseEnv, loadConfig, TransactionHost } from '@ct/platform';
+import { createServiceApp, ServiceCoreModule, ServiceDefinition, ServiceEnv } from '@ct/runtime';
+import { Controller, DynamicModule, Module } from '@nestjs/common';
+import { IsInt } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { db, eventually, startService, tap, TestService } from '../../../test/support/services';
+import { UnprocessableEvent } from './errors';
+import { Outbox } from './outbox';
+import { EventPublisher } from './publisher';
+import { HandleEvent } from './server';
+import { messagingTablesSql } from './outbox';
+import { TopicTap } from './tap';
+
+const SCHEMA = 'msgtest';
+
+class MsgTestInit1763900000000 implements MigrationInterface {
+  name = 'MsgTestInit1763900000000';
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of messagingTablesSql(SCHEMA)) await q.query(sql);
+    await q.query(`CREATE TABLE ${SCHEMA}.effects (case_id text PRIMARY KEY, n int NOT NULL, seq bigserial)`);
+  }
+  async down(): Promise<void> {}
+}
+
+const failures = new Map<string, number>();
+
+/** Counts each CaseClosed it handles: a non-idempotent effect, so a second delivery would show. */
+@Controller()
+class CountingController {
+  constructor(private readonly tx: TransactionHost) {}
+
+  @HandleEvent('CaseClosed')
+  async onClosed(e: EventEnvelope<'CaseClosed'>): Promise<void> {
+    const id = e.payload.caseId;
+    const behaviour = e.payload.personId;
+    if (e.payload.closedAt.startsWith('1999')) throw new UnprocessableEvent(`case ${id} cannot be closed`, [{ field: 'caseId', problems: ['unknown case'] }]);
+    if (behaviour.startsWith('flaky-') && (failures.get(id) ?? 0) < 2) {
+      failures.set(id, (failures.get(id) ?? 0) + 1);
+      throw new Error('database hiccup');
+    }
+    await this.tx.manager.query(
+      `INSERT INTO ${SCHEMA}.effects (case_id, n) VALUES ($1, 1) ON CONFLICT (case_id) DO UPDATE SET n = effects.n + 1`,
+      [id],
+    );
+  }
+}
+
+class MsgTestEnv extends BaseEnv {
+  @IsInt() PORT = 1;
+}
+
+@Module({})
+class MsgTestModule {
+  static register(env: MsgTestEnv): DynamicModule {
+    return {
+      module: MsgTestModule,
+      imports: [ServiceCoreModule.forRoot({ service: 'msgtest', schema: SCHEMA, env, entities: [], migrations: [MsgTestInit1763900000000] })],
+      controllers: [CountingController],
+    };
+  }
+}
+
+const MsgTest: ServiceDefinition<MsgTestEnv> = {
+  name: 'msgtest',
+  schema: SCHEMA,
+  title: 'messaging test',
+  description: 'messaging integration test service',
+  envSchema: MsgTestEnv,
+  migrations: [MsgTestInit1763900000000],
+  module: (env) => MsgTestModule.register(env),
+};
+
+/** How the handler behaves: a personId starting flaky- fails twice; a closedAt in 1999 is unprocessable. */
+const closed = (personId = `p-${randomUUID()}`, caseId = randomUUID()) =>
+  createEvent('CaseClosed', { caseId, personId, closedAt: '2021-11-25T00:00:00.000Z', outcome: 'RECOVERED' }, { source: '/test' });
+
+describe('messaging: outbox, idempotent consumption, retries and dead letters on the real broker', () => {
+  let svc: TestService;
+  let pg: Client;
+  let topics: TopicTap;
+
+  beforeAll(async () => {
+    const env = loadConfig(MsgTestEnv, { ...process.env, PORT: '1' });
+    const migrate = await createServiceApp(MsgTest as unknown as ServiceDefinition<ServiceEnv>, env, { migrate: true });
+    await migrate.app.close();
+    svc = await startService(MsgTest);
+    pg = await db();
+    topics = await tap([Topics.CASES, dlqTopic(Topics.CASES)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([svc?.close(), pg?.end(), topics?.close()]);
+  });
+
+  const effect = (caseId: string) =>
+    eventually(`effect of ${caseId}`, async () => (await pg.query(`SELECT n FROM ${SCHEMA}.effects WHERE case_id = $1`, [caseId])).rows[0]);
+
+  it('publishes committed outbox events in order per key and never those of a rolled-back transaction', async () => {
+    const tx = svc.app.get(TransactionHost);
+    const outbox = svc.app.get(Outbox);
+    const keys = [`p-${randomUUID()}`, `p-${randomUUID()}`, `p-${randomUUID()}`];
+    const sent: EventEnvelope<'CaseClosed'>[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const events = Array.from({ length: 12 }, (_, i) => closed(keys[i % keys.length]));
+      await tx.run(() => outbox.add(...events));
+      sent.push(...events);
+    }
+    const ghost = closed(keys[0]);
+    await expect(tx.run(async () => {
+      await outbox.add(ghost);
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+
+    const ids = new Set(sent.map((e) => e.meta.id));
+    const got = await topics.waitFor((m) => ids.has(String(m.headers?.ce_id)), sent.length);
+    for (const key of keys) {
+      const expected = sent.filter((e) => e.key === key).map((e) => e.meta.id);
+      const actual = got.filter((m) => m.key?.toString() === key).map((m) => String(m.headers?.ce_id));
+      expect(actual).toEqual(expected);
+    }
+    await effect(sent[sent.length - 1].payload.caseId);
+    expect(topics.messages.some((m) => String(m.headers?.ce_id) === ghost.meta.id)).toBe(false);
+    expect(await outbox.backlog()).toBe(0);
+  });
+
+  it('has one effect for an event delivered twice', async () => {
+    const e = closed();
+    await svc.app.get(EventPublisher).publish([e, e]);
+    const marker = closed(e.payload.personId);
+    await svc.app.get(EventPublisher).publish([marker]);
+    await effect(marker.payload.caseId);
+    expect((await effect(e.payload.caseId)).n).toBe(1);
+  });
+
+  it('retries a transient failure without skipping it or what follows on the partition', async () => {
+    const key = `flaky-${randomUUID()}`;
+    const flaky = closed(key);
+    const next = closed(key, randomUUID());
+    failures.set(next.payload.caseId, 2);
+    await svc.app.get(EventPublisher).publish([flaky, next]);
+    const after = await effect(next.payload.caseId);
+    const first = await effect(flaky.payload.caseId);
+    expect(first.n).toBe(1);
+    expect(after.n).toBe(1);
+    expect(failures.get(flaky.payload.caseId)).toBe(2);
+    const { rows } = await pg.query(`SELECT case_id FROM ${SCHEMA}.effects WHERE case_id = ANY($1) ORDER BY seq`, [[flaky.payload.caseId, next.payload.caseId]]);
+    expect(rows.map((r) => r.case_id)).toEqual([flaky.payload.caseId, next.payload.caseId]);
+  });
+
+  it('dead-letters an event the handler rejects, with the reason and the original headers, and moves on', async () => {
+    const key = `p-${randomUUID()}`;
+    const rejected = createEvent('CaseClosed', { ...closed(key).payload, closedAt: '1999-01-01T00:00:00.000Z' }, { source: '/test' });
+    const next = closed(key);
+    await svc.app.get(EventPublisher).publish([rejected, next]);
+    await effect(next.payload.caseId);
+    const [dead] = await topics.waitFor((m) => m.topic === dlqTopic(Topics.CASES) && String(m.headers?.ce_id) === rejected.meta.id);
+    expect(String(dead.headers?.dlq_reason)).toBe(`case ${rejected.payload.caseId} cannot be closed`);
+    expect(JSON.parse(String(dead.headers?.dlq_fields))).toEqual([{ field: 'caseId', problems: ['unknown case'] }]);
+    expect(String(dead.headers?.ce_type)).toBe('CaseClosed');
+    expect(String(dead.headers?.dlq_group)).toBe('msgtest');
+    expect(JSON.parse(dead.value!.toString())).toEqual(rejected.payload);
+    const { rows } = await pg.query(`SELECT 1 FROM ${SCHEMA}.effects WHERE case_id = $1`, [rejected.payload.caseId]);
+    expect(rows).toHaveLength(0);
+  });
+});

@@ -1,0 +1,73 @@
+import { TransactionHost } from '@ct/platform';
+import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Admin, Kafka } from 'kafkajs';
+import { Inbox } from './inbox';
+import { createKafka } from './kafka';
+import { MessagingObserver } from './observer';
+import { MESSAGING_OPTIONS, MessagingOptions } from './options';
+import { Outbox, OutboxRelay } from './outbox';
+import { EventPublisher } from './publisher';
+
+/** Answers whether the broker is reachable, for /health. */
+@Injectable()
+export class KafkaHealth implements OnApplicationShutdown {
+  private admin?: Admin;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  async check(timeoutMs = 2000): Promise<{ brokers: number; controller: number | null }> {
+    const run = async () => {
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
+      const cluster = await this.admin.describeCluster();
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Kafka within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (err) {
+      const admin = this.admin;
+      this.admin = undefined;
+      await admin?.disconnect().catch(() => undefined);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.admin?.disconnect();
+  }
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions, observer: MessagingObserver = new MessagingObserver()): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: MessagingObserver, useValue: observer },
+        { provide: Kafka, useFactory: () => createKafka({ brokers: options.brokers, clientId: options.service }) },
+        { provide: EventPublisher, useFactory: (k: Kafka, o: MessagingObserver) => new EventPublisher(k, o), inject: [Kafka, MessagingObserver] },
+        { provide: Outbox, useFactory: (tx: TransactionHost) => new Outbox(tx, options), inject: [TransactionHost] },
+        { provide: Inbox, useFactory: (tx: TransactionHost) => new Inbox(tx, options), inject: [TransactionHost] },
+        {
+          provide: OutboxRelay,
+          useFactory: (tx: TransactionHost, p: EventPublisher) => new OutboxRelay(tx, p, options),
+          inject: [TransactionHost, EventPublisher],
+        },
+        { provide: KafkaHealth, useFactory: (k: Kafka) => new KafkaHealth(k), inject: [Kafka] },
+      ],
+      exports: [MESSAGING_OPTIONS, MessagingObserver, Kafka, EventPublisher, Outbox, Inbox, OutboxRelay, KafkaHealth],
+    };
+  }
+}
+

@@ -1,0 +1,14 @@
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingOptions {
+  /** Service name: Kafka client id and consumer group. */
+  service: string;
+  /** The service's PostgreSQL schema, where its outbox and inbox live. */
+  schema: string;
+  databaseUrl: string;
+  brokers: string[];
+  partitions: { checkins: number; default: number };
+  /** false: this process never relays the outbox (tests that drive the relay by hand). */
+  relay?: boolean;
+  relayPollMs?: number;
+}

@@ -1,0 +1,147 @@
+import { EventEnvelope, toKafkaHeaders } from '@ct/contracts';
+import { TransactionHost } from '@ct/platform';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { MESSAGING_OPTIONS, MessagingOptions } from './options';
+import { EventPublisher } from './publisher';
+
+/** SQL for the messaging tables in a service's schema; every service's first migration runs it. */
+export function messagingTablesSql(schema: string): string[] {
+  return [
+    `CREATE TABLE "${schema}".outbox (
+       id bigserial PRIMARY KEY,
+       event_id text NOT NULL UNIQUE,
+       topic text NOT NULL,
+       key text NOT NULL,
+       event_type text NOT NULL,
+       headers jsonb NOT NULL,
+       value text NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE TABLE "${schema}".inbox (
+       consumer text NOT NULL,
+       event_id text NOT NULL,
+       handled_at timestamptz NOT NULL DEFAULT now(),
+       PRIMARY KEY (consumer, event_id)
+     )`,
+  ];
+}
+
+const channel = (schema: string) => `ct_outbox_${schema}`;
+
+/**
+ * Adds events to the outbox inside the caller's transaction: they reach Kafka only if the state
+ * change that caused them commits. pg_notify is transactional too, so the relay wakes at commit.
+ */
+@Injectable()
+export class Outbox {
+  constructor(private readonly tx: TransactionHost, @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions) {}
+
+  async add(...events: EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
+    const s = this.opts.schema;
+    await this.tx.manager.query(
+      `INSERT INTO "${s}".outbox (event_id, topic, key, event_type, headers, value)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
+      [
+        events.map((e) => e.meta.id),
+        events.map((e) => e.topic),
+        events.map((e) => e.key),
+        events.map((e) => e.meta.type),
+        events.map((e) => JSON.stringify(toKafkaHeaders(e.meta))),
+        events.map((e) => JSON.stringify(e.payload)),
+      ],
+    );
+    await this.tx.manager.query('SELECT pg_notify($1, \'\')', [channel(s)]);
+  }
+
+  async backlog(): Promise<number> {
+    const [row] = await this.tx.manager.query(`SELECT count(*)::int AS n FROM "${this.opts.schema}".outbox`);
+    return row.n;
+  }
+}
+
+/**
+ * Publishes committed outbox rows in id order. One instance per service holds a session advisory
+ * lock and is the only publisher, so events of one key keep their order even with many replicas;
+ * the others wait to take over. Delivery is at least once: a crash between send and delete sends
+ * the rows again, and consumers are idempotent by event id.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private client?: Client;
+  private leader = false;
+  private stopped = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly publisher: EventPublisher,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.opts.relay === false) return;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() { clearTimeout(t); resolve(); }
+      this.wake = done;
+    });
+  }
+
+  private async connect(): Promise<void> {
+    const url = this.opts.databaseUrl;
+    const client = new Client({ connectionString: url, application_name: `${this.opts.schema}-outbox-relay` });
+    client.on('error', (err) => this.logger.warn(`relay connection lost: ${err.message}`));
+    client.on('notification', () => this.wake?.());
+    await client.connect();
+    await client.query(`LISTEN ${channel(this.opts.schema)}`);
+    this.client = client;
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.opts.relayPollMs ?? 500;
+    while (!this.stopped) {
+      try {
+        if (!this.client) await this.connect();
+        if (!this.leader) {
+          const [{ ok }] = (await this.client!.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`])).rows;
+          this.leader = ok;
+          if (!ok) { await this.sleep(2000); continue; }
+        }
+        const sent = await this.publishBatch();
+        if (sent === 0) await this.sleep(pollMs);
+      } catch (err) {
+        this.logger.error(`outbox relay failed, retrying: ${(err as Error).message}`);
+        this.leader = false;
+        await this.client?.end().catch(() => undefined);
+        this.client = undefined;
+        await this.sleep(1000);
+      }
+    }
+    await this.client?.end().catch(() => undefined);
+  }
+
+  /** Sends up to one batch of committed rows; returns how many were sent. */
+  async publishBatch(limit = 1000): Promise<number> {
+    const s = this.opts.schema;
+    const rows: { id: string; topic: string; key: string; headers: Record<string, string>; value: string }[] =
+      await this.tx.dataSource.query(`SELECT id, topic, key, headers, value FROM "${s}".outbox ORDER BY id LIMIT $1`, [limit]);
+    if (rows.length === 0) return 0;
+    await this.publisher.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
+    await this.tx.dataSource.query(`DELETE FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    return rows.length;
+  }
+}

@@ -1,0 +1,29 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
+  });
+}
+
+/** A 400 whose body names every bad field: { statusCode, error, message, details: [{ field, problems }] }. */
+export function badRequest(details: FieldProblem[], message = 'request validation failed'): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
+  });
+}

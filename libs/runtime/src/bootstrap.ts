@@ -1,0 +1,108 @@
+import { EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
+import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, TransactionHost } from '@ct/platform';
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { DomainErrorFilter } from './domain-error.filter';
+
+export interface ServiceEnv extends BaseEnv {
+  PORT: number;
+}
+
+export interface ServiceDefinition<E extends ServiceEnv> {
+  /** Service name: consumer group, Kafka client id, log field. */
+  name: string;
+  /** PostgreSQL schema the service owns. */
+  schema: string;
+  title: string;
+  description: string;
+  envSchema: new () => E;
+  /** TypeORM migrations, in order of application. */
+  migrations: Function[];
+  module(env: E): DynamicModule;
+}
+
+export interface CreatedService {
+  app: INestApplication;
+  logger: JsonLogger;
+  server: KafkaEventServer;
+  openapi: OpenAPIObject;
+}
+
+export function buildOpenApi(app: INestApplication, def: { title: string; description: string }): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(def.title)
+    .setDescription(def.description)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurityRequirements('bearer')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * Builds a service ready to listen: schema migrated, topics provisioned, Kafka consumers running,
+ * outbox relay started. Used by each app's main.ts and by the integration tests alike.
+ */
+export async function createServiceApp<E extends ServiceEnv>(
+  def: ServiceDefinition<E>,
+  env: E,
+  opts: { logger?: JsonLogger; migrate?: boolean } = {},
+): Promise<CreatedService> {
+  const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
+  const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
+  app.useLogger(logger);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.enableShutdownHooks();
+
+  if (opts.migrate ?? env.DB_MIGRATE_ON_BOOT === 'true') {
+    const applied = await runMigrations(app.get(DataSource), def.schema);
+    if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
+  }
+  await provisionTopics(app.get(Kafka), { checkins: env.KAFKA_PARTITIONS_CHECKINS, default: env.KAFKA_PARTITIONS_DEFAULT });
+
+  const server = new KafkaEventServer({
+    kafka: app.get(Kafka),
+    groupId: def.name,
+    tx: app.get(TransactionHost),
+    inbox: app.get(Inbox),
+    publisher: app.get(EventPublisher),
+    observer: app.get(MessagingObserver),
+    log: logger.pino,
+  });
+  app.connectMicroservice({ strategy: server });
+
+  const openapi = buildOpenApi(app, def);
+  SwaggerModule.setup('docs', app, openapi, { jsonDocumentUrl: 'docs-json' });
+
+  await app.init();
+  await app.startAllMicroservices();
+  return { app, logger, server, openapi };
+}
+
+/** The entry point of each app's main.ts. */
+export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>): Promise<void> {
+  let env: E;
+  try {
+    env = loadConfig(def.envSchema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${def.name}: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = new JsonLogger(def.name, env.LOG_LEVEL);
+  try {
+    const { app } = await createServiceApp(def, env, { logger });
+    await app.listen(env.PORT, '0.0.0.0');
+    logger.log(`${def.name} listening on http://localhost:${env.PORT} (docs at /docs)`, 'Bootstrap');
+  } catch (err) {
+    logger.error(err as Error, 'Bootstrap');
+    logger.pino.flush();
+    setTimeout(() => process.exit(1), 100);
+  }
+}

@@ -1,0 +1,71 @@
+import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
+import { AuthGuard, BaseEnv, resolveJwtSecret, serviceDataSourceOptions, TransactionHost, AUTH_SECRET } from '@ct/platform';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { HealthController } from './health.controller';
+import { SERVICE_ENV, SERVICE_NAME } from './tokens';
+
+
+
+
+export interface ServiceCoreOptions {
+  service: string;
+  schema: string;
+  env: BaseEnv;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  observer?: MessagingObserver;
+  /** false: do not start the outbox relay in this process. */
+  relay?: boolean;
+}
+
+/**
+ * What every service has: its own schema through TypeORM, the unit-of-work host, Kafka messaging
+ * with outbox and inbox, CQRS buses, the deny-by-default bearer-token guard and GET /health.
+ */
+@Global()
+@Module({})
+export class ServiceCoreModule {
+  static forRoot(o: ServiceCoreOptions): DynamicModule {
+    const secret = resolveJwtSecret(o.env);
+    return {
+      module: ServiceCoreModule,
+      imports: [
+        TypeOrmModule.forRoot(
+          serviceDataSourceOptions({
+            url: o.env.DATABASE_URL,
+            schema: o.schema,
+            entities: o.entities,
+            migrations: o.migrations,
+            poolSize: o.env.DATABASE_POOL_SIZE,
+            applicationName: o.service,
+          }),
+        ),
+        CqrsModule.forRoot(),
+        MessagingModule.forRoot(
+          {
+            service: o.service,
+            schema: o.schema,
+            databaseUrl: o.env.DATABASE_URL,
+            brokers: parseBrokers(o.env.KAFKA_BROKERS),
+            partitions: { checkins: o.env.KAFKA_PARTITIONS_CHECKINS, default: o.env.KAFKA_PARTITIONS_DEFAULT },
+            relay: o.relay,
+          },
+          o.observer,
+        ),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_ENV, useValue: o.env },
+        { provide: SERVICE_NAME, useValue: o.service },
+        { provide: AUTH_SECRET, useValue: secret },
+        { provide: TransactionHost, useFactory: (ds: DataSource) => new TransactionHost(ds), inject: [DataSource] },
+        { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, secret), inject: [Reflector] },
+      ],
+      exports: [SERVICE_ENV, SERVICE_NAME, AUTH_SECRET, TransactionHost, MessagingModule, CqrsModule],
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import './support/register-paths';
+import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
+import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { startBroker } from '../tools/kafka/broker';
+import { ALL_SERVICES } from '../tools/start/services';
+import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR } from './support/env';
+
+function log(line: string): void {
+  process.stderr.write(`[test setup] ${line}\n`);
+}
+
+/**
+ * Starts what the integration tests run against: a real Kafka broker on free loopback ports
+ * (unless KAFKA_BROKERS names one) and a fresh PostgreSQL database whose name must end in _test,
+ * migrated with every service's migrations. Fails loudly when either cannot start.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const name = process.env.TEST_DATABASE_NAME ?? DEFAULT_TEST_DATABASE;
+  if (!/_test$/.test(name)) throw new Error(`refusing to use database ${name}: test databases must end in _test`);
+  const base = new URL(process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const admin = new Client({ connectionString: base.toString() });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`PostgreSQL is not reachable at ${base.host} (${(err as Error).message}); start it first (see README)`);
+  }
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  await ensureDatabase(url.toString());
+  for (const def of ALL_SERVICES) {
+    const ds = new DataSource(serviceDataSourceOptions({ url: url.toString(), schema: def.schema, entities: [], migrations: def.migrations }));
+    await ds.initialize();
+    await runMigrations(ds, def.schema);
+    await ds.destroy();
+  }
+  log(`database ${name} migrated for ${ALL_SERVICES.length} services`);
+
+  if (!process.env.KAFKA_BROKERS) {
+    const broker = await startBroker({ log });
+    (globalThis as { __KAFKA_BROKER__?: unknown }).__KAFKA_BROKER__ = broker;
+    process.env.KAFKA_BROKERS = broker.brokers;
+    log(`kafka broker ready at ${broker.brokers}`);
+  } else {
+    log(`using kafka at ${process.env.KAFKA_BROKERS}`);
+  }
+
+  const created = await provisionTopics(createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS), clientId: 'test-setup' }), {
+    checkins: 6,
+    default: 3,
+  });
+  log(`topics provisioned (${created.length} created)`);
+
+  rmSync(TEST_LOG_DIR, { recursive: true, force: true });
+  mkdirSync(TEST_LOG_DIR, { recursive: true });
+  process.env.DATABASE_URL = url.toString();
+  process.env.NODE_ENV = 'test';
+  process.env.JWT_SECRET = randomBytes(32).toString('hex');
+  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

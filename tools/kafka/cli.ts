@@ -1,0 +1,118 @@
+/**
+ * kafka fetch                                   download the broker jars into the project cache
+ * kafka start [--port 9092] [--data-dir DIR]    run a broker in the foreground until SIGINT/SIGTERM
+ *
+ * Without --data-dir the broker uses a temp dir that is removed on stop; with it, data is kept.
+ */
+import { ensureKafkaJars, startBroker } from './broker';
+
+const USAGE = `usage: kafka fetch
+       kafka start [--port 9092] [--controller-port N] [--data-dir DIR] [--heap-mb 512]
+`;
+
+class UsageError extends Error {}
+
+function parseFlags(args: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.indexOf('=');
+    const [name, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    if (!['--port', '--controller-port', '--data-dir', '--heap-mb'].includes(name)) {
+      throw new UsageError(`unknown argument: ${arg}`);
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new UsageError(`${name} needs a value`);
+    flags.set(name, value);
+  }
+  return flags;
+}
+
+function intFlag(flags: Map<string, string>, name: string, fallback: number): number {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${name} must be an integer, got ${raw}`);
+  return n;
+}
+
+async function start(args: string[]): Promise<number> {
+  const flags = parseFlags(args);
+  const dataDir = flags.get('--data-dir');
+  const broker = await startBroker({
+    port: intFlag(flags, '--port', 9092),
+    controllerPort: intFlag(flags, '--controller-port', 0),
+    dataDir,
+    keepData: dataDir !== undefined,
+    heapMb: intFlag(flags, '--heap-mb', 512),
+  });
+  process.stdout.write(`kafka: broker ready at ${broker.brokers} (pid ${broker.pid})\n`);
+  process.stdout.write(`kafka: log ${broker.logFile}; press Ctrl-C to stop\n`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        // A second Ctrl-C means "now": the library's exit handler SIGKILLs the broker.
+        process.stderr.write(`kafka: ${signal} again, killing the broker\n`);
+        resolve(130);
+        return;
+      }
+      stopping = true;
+      process.stderr.write(`kafka: ${signal}, stopping the broker…\n`);
+      broker.stop().then(
+        () => {
+          process.stderr.write('kafka: broker stopped\n');
+          resolve(0);
+        },
+        (err: unknown) => {
+          process.stderr.write(`kafka: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    void broker.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      process.stderr.write(`kafka: broker exited unexpectedly (exit ${code ?? signal}); see ${broker.logFile}\n`);
+      void broker.stop().finally(() => resolve(1));
+    });
+    // The broker child is unref'd so that library users are never kept alive by it; here we
+    // want exactly that, until a signal or the broker's own exit settles the promise.
+    setInterval(() => undefined, 1 << 30);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'fetch': {
+      if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+      const lib = await ensureKafkaJars();
+      process.stdout.write(`kafka: broker jars in ${lib}\n`);
+      return 0;
+    }
+    case 'start':
+      return start(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kafka: ${err.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
