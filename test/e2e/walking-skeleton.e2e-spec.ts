@@ -37,7 +37,7 @@ describe('walking skeleton: cases → cases.v1 → tracing', () => {
     const personId = `pc-${randomUUID()}`;
     const res = await http(cases.url, 'POST', '/cases', {
       role: 'tracer',
-      body: { personId, confirmedAt: '2021-11-20T08:00:00Z', symptomOnsetAt: '2021-11-18T08:00:00Z', testType: 'PCR', areaCode: '79' },
+      body: { personId, confirmedAt: '2021-11-20T08:00:00Z', symptomOnsetAt: '2021-11-18T08:00:00Z', testType: 'PCR', areaCode: '49' },
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ personId, status: 'OPEN' });
@@ -49,13 +49,13 @@ describe('walking skeleton: cases → cases.v1 → tracing', () => {
     expect(JSON.parse(msg.value!.toString())).toMatchObject({ caseId: res.body.caseId, personId, origin: 'INVESTIGATION' });
 
     const row = await tracedRow(res.body.caseId);
-    expect(row).toMatchObject({ person_id: personId, area_code: '79', origin: 'INVESTIGATION' });
+    expect(row).toMatchObject({ person_id: personId, area_code: '49', origin: 'INVESTIGATION' });
     expect(new Date(row.symptom_onset_at).toISOString()).toBe('2021-11-18T08:00:00.000Z');
   });
 
   it('rejects a second open case for the same person with 409', async () => {
     const personId = `pc-${randomUUID()}`;
-    const body = { personId, confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR', areaCode: '79' };
+    const body = { personId, confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR', areaCode: '49' };
     expect((await http(cases.url, 'POST', '/cases', { role: 'tracer', body })).status).toBe(201);
     const again = await http(cases.url, 'POST', '/cases', { role: 'tracer', body });
     expect(again.status).toBe(409);
@@ -65,7 +65,7 @@ describe('walking skeleton: cases → cases.v1 → tracing', () => {
   it('answers 400 naming every bad field, 401 without a token and 403 with the wrong role', async () => {
     const bad = await http(cases.url, 'POST', '/cases', {
       role: 'tracer',
-      body: { personId: '', confirmedAt: 'yesterday', testType: 'BLOOD', areaCode: '79', extra: 1 },
+      body: { personId: '', confirmedAt: 'yesterday', testType: 'BLOOD', areaCode: '49', extra: 1 },
     });
     expect(bad.status).toBe(400);
     const fields = bad.body.details.map((d: { field: string }) => d.field).sort();
@@ -87,7 +87,7 @@ describe('walking skeleton: cases → cases.v1 → tracing', () => {
     const personId = `pc-${randomUUID()}`;
     const event = createEvent(
       'CaseConfirmed',
-      { caseId: randomUUID(), personId, confirmedAt: '2021-11-20T08:00:00.000Z', symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'SCREENING', areaCode: '79' },
+      { caseId: randomUUID(), personId, confirmedAt: '2021-11-20T08:00:00.000Z', symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'SCREENING', areaCode: '49' },
       { source: '/test' },
     );
     await publisher.publish([event, event]);
