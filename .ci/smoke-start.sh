@@ -26,7 +26,7 @@ token=$(node dist/tools/token/token.js --role tracer)
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:3000/cases -H "authorization: Bearer $token" -H 'content-type: application/json' -d '{}')
 [ "$code" = 400 ] || { echo "smoke: POST /cases with a bad body answered $code, expected 400"; exit 1; }
 topics=$(node dist/tools/kafka/cli.js topics --brokers 127.0.0.1:9092)
-echo "$topics" | grep -qx 'checkins.v1' || { echo "smoke: topics on 127.0.0.1:9092: $topics"; exit 1; }
+echo "$topics" | grep -q '^checkins.v1	6 partitions' || { echo "smoke: topics on 127.0.0.1:9092: $topics"; exit 1; }
 
 kill -INT -- -"$pid"
 for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done

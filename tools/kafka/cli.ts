@@ -1,13 +1,16 @@
 /**
  * kafka fetch                                   download the broker jars into the project cache
  * kafka start [--port 9092] [--data-dir DIR]    run a broker in the foreground until SIGINT/SIGTERM
+ * kafka topics [--brokers 127.0.0.1:9092]       list topics and partition counts (like kcat -L)
  *
  * Without --data-dir the broker uses a temp dir that is removed on stop; with it, data is kept.
  */
+import { createKafka, parseBrokers } from '@ct/messaging';
 import { ensureKafkaJars, startBroker } from './broker';
 
 const USAGE = `usage: kafka fetch
        kafka start [--port 9092] [--controller-port N] [--data-dir DIR] [--heap-mb 512]
+       kafka topics [--brokers 127.0.0.1:9092]
 `;
 
 class UsageError extends Error {}
@@ -84,6 +87,22 @@ async function start(args: string[]): Promise<number> {
   });
 }
 
+async function topics(args: string[]): Promise<number> {
+  if (args.length > 0 && (args[0] !== '--brokers' || args.length !== 2)) throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
+  const kafka = createKafka({ brokers: parseBrokers(args[1] ?? '127.0.0.1:9092'), clientId: 'kafka-cli' });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const meta = await admin.fetchTopicMetadata();
+    for (const t of meta.topics.filter((t) => !t.name.startsWith('__')).sort((a, b) => a.name.localeCompare(b.name))) {
+      process.stdout.write(`${t.name}\t${t.partitions.length} partitions\n`);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -95,6 +114,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'start':
       return start(rest);
+    case 'topics':
+      return topics(rest);
     case undefined:
     case '-h':
     case '--help':
