@@ -2,6 +2,7 @@ import { EventEnvelope, toKafkaHeaders } from '@ct/contracts';
 import { TransactionHost } from '@ct/platform';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { MigrationInterface, QueryRunner } from 'typeorm';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 import { EventPublisher } from './publisher';
 
@@ -144,4 +145,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.tx.dataSource.query(`DELETE FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
     return rows.length;
   }
+}
+
+/**
+ * The first migration of every service: its outbox and inbox. One factory, so all services keep
+ * the same messaging tables; the class name carries the timestamp TypeORM requires.
+ */
+export function messagingInitMigration(schema: string, timestamp = 1763900000000): new () => MigrationInterface {
+  const name = `Init${timestamp}`;
+  return class implements MigrationInterface {
+    name = name;
+
+    async up(q: QueryRunner): Promise<void> {
+      for (const sql of messagingTablesSql(schema)) await q.query(sql);
+    }
+
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`DROP TABLE "${schema}".inbox`);
+      await q.query(`DROP TABLE "${schema}".outbox`);
+    }
+  };
 }

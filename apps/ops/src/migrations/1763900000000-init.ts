@@ -1,15 +1,4 @@
-import { messagingTablesSql } from '@ct/messaging';
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { messagingInitMigration } from '@ct/messaging';
 
-export class Init1763900000000 implements MigrationInterface {
-  name = 'Init1763900000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    for (const sql of messagingTablesSql('ops')) await q.query(sql);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE "ops".inbox');
-    await q.query('DROP TABLE "ops".outbox');
-  }
-}
+/** The service's outbox and inbox tables. */
+export const Init1763900000000 = messagingInitMigration('ops', 1763900000000);
