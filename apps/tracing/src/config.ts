@@ -4,4 +4,28 @@ import { IsInt, Max, Min } from 'class-validator';
 export class TracingEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(65535)
   PORT = 3002;
+
+  /** A check-in without a check-out lasts this long (the stay's ends_at). */
+  @IsInt() @Min(1) @Max(24 * 60)
+  TRACING_DEFAULT_STAY_MINUTES = 60;
+
+  /** Check-ins are kept this many days; older day partitions are dropped, older check-ins dead-lettered. */
+  @IsInt() @Min(1) @Max(3650)
+  CHECKIN_RETENTION_DAYS = 21;
+
+  /** A check-in further than this in the future (by the service's clock) is dead-lettered. */
+  @IsInt() @Min(0) @Max(86400)
+  CHECKIN_MAX_CLOCK_SKEW_SECONDS = 300;
+
+  /** How often the retention job runs (0 = never; a test or an operator runs it by hand). */
+  @IsInt() @Min(0) @Max(7 * 24 * 60)
+  RETENTION_INTERVAL_MINUTES = 60;
+
+  /** Partitions of checkins.v1 this instance writes concurrently (kafkajs partitionsConsumedConcurrently). */
+  @IsInt() @Min(1) @Max(64)
+  CHECKIN_CONSUMER_CONCURRENCY = 3;
+
+  /** Bytes fetched per partition per request: bigger batches, fewer statements. */
+  @IsInt() @Min(65536) @Max(64 * 1048576)
+  CHECKIN_FETCH_MAX_BYTES_PER_PARTITION = 4 * 1048576;
 }
