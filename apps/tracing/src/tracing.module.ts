@@ -5,13 +5,14 @@ import { RecordConfirmedCaseHandler } from './cases/record-confirmed-case/record
 import { RecordConfirmedCaseKafkaController } from './cases/record-confirmed-case/record-confirmed-case.kafka.controller';
 import { TracingEnv } from './config';
 import { migrations } from './migrations';
+import { VISIT_ENTITIES, VisitsModule } from './visits/visits.module';
 
 @Module({})
 export class TracingModule {
   static register(env: TracingEnv): DynamicModule {
     return {
       module: TracingModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'tracing', schema: 'tracing', env, entities: [TracedCaseEntity], migrations })],
+      imports: [ServiceCoreModule.forRoot({ service: 'tracing', schema: 'tracing', env, entities: [TracedCaseEntity, ...VISIT_ENTITIES], migrations }), VisitsModule],
       controllers: [RecordConfirmedCaseKafkaController],
       providers: [RecordConfirmedCaseHandler],
     };

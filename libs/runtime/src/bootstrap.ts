@@ -22,6 +22,10 @@ export interface ServiceDefinition<E extends ServiceEnv> {
   /** TypeORM migrations, in order of application. */
   migrations: Function[];
   module(env: E): DynamicModule;
+  /** Optional: called right after the Nest app is created, before Nest's own middleware (e.g. body parsers). */
+  configure?(app: INestApplication, env: E): void;
+  /** Optional Kafka consumer tuning: partitions handled at once and bytes fetched per partition. */
+  consumer?(env: E): { concurrency?: number; maxBytesPerPartition?: number };
 }
 
 export interface CreatedService {
@@ -54,6 +58,7 @@ export async function createServiceApp<E extends ServiceEnv>(
   const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
+  def.configure?.(app, env);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
@@ -72,6 +77,7 @@ export async function createServiceApp<E extends ServiceEnv>(
     publisher: app.get(EventPublisher),
     observer: app.get(MessagingObserver),
     log: logger.pino,
+    ...def.consumer?.(env),
   });
   app.connectMicroservice({ strategy: server });
 

@@ -1,0 +1,37 @@
+import { SERVICE_ENV } from '@ct/runtime';
+import { Module } from '@nestjs/common';
+import { TracingEnv } from '../config';
+import { systemClock } from './domain/clock';
+import { VisitPolicy } from './domain/visit-policy';
+import { RetentionRunEntity } from './infrastructure/retention-run.entity';
+import { VisitEntity } from './infrastructure/visit.entity';
+import { VisitStore } from './infrastructure/visit-store';
+import { PurgeExpiredVisitsJob } from './purge-expired-visits/purge-expired-visits.job';
+import { RecordCheckInsHandler } from './record-check-ins/record-check-ins.handler';
+import { RecordCheckInsKafkaController } from './record-check-ins/record-check-ins.kafka.controller';
+import { VISIT_POLICY, VISITS_CLOCK } from './visits.tokens';
+
+/** The visit store's entities, for the tracing service's TypeORM entity list. */
+export const VISIT_ENTITIES = [VisitEntity, RetentionRunEntity];
+
+/** The visit store: check-ins from checkins.v1, batched into tracing.visits, and its retention. */
+@Module({
+  controllers: [RecordCheckInsKafkaController],
+  providers: [
+    VisitStore,
+    RecordCheckInsHandler,
+    PurgeExpiredVisitsJob,
+    { provide: VISITS_CLOCK, useValue: systemClock },
+    {
+      provide: VISIT_POLICY,
+      inject: [SERVICE_ENV],
+      useFactory: (env: TracingEnv): VisitPolicy => ({
+        defaultStayMinutes: env.TRACING_DEFAULT_STAY_MINUTES,
+        retentionDays: env.CHECKIN_RETENTION_DAYS,
+        maxClockSkewSeconds: env.CHECKIN_MAX_CLOCK_SKEW_SECONDS,
+      }),
+    },
+  ],
+  exports: [VisitStore, VISITS_CLOCK, VISIT_POLICY],
+})
+export class VisitsModule {}
