@@ -1,5 +1,6 @@
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
+import { CheckInsModule } from './checkins/checkins.module';
 import { CheckinGatewayEnv } from './config';
 import { migrations } from './migrations';
 
@@ -8,7 +9,7 @@ export class CheckinGatewayModule {
   static register(env: CheckinGatewayEnv): DynamicModule {
     return {
       module: CheckinGatewayModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'checkin-gateway', schema: 'checkin_gateway', env, entities: [], migrations })],
+      imports: [ServiceCoreModule.forRoot({ service: 'checkin-gateway', schema: 'checkin_gateway', env, entities: [], migrations }), CheckInsModule],
     };
   }
 }
