@@ -47,7 +47,7 @@ describe('HTTP check-in intake: POST /checkins → checkins.v1 → tracing.visit
     const published = await topics.waitFor((m) => m.key?.toString() === venue, 3);
     const payloads = published.map((m) => JSON.parse(m.value!.toString()));
     expect(payloads.map((p) => p.checkInId).sort()).toEqual(
-      [`http-${venue}-0`, `http-${venue}-1`, derivedCheckInId('p-derived', venue, body[5].checkedInAt as string)].sort(),
+      [`http-${venue}-0`, `http-${venue}-1`, derivedCheckInId('p-derived', venue, (body[5] as { checkedInAt: string }).checkedInAt)].sort(),
     );
     expect(payloads.find((p) => p.personId === 'p-derived')).toMatchObject({ checkedOutAt: null, source: 'feed:test-feed' });
     expect(String(published[0].headers!.ce_source)).toBe('/checkin-gateway');
