@@ -1,7 +1,7 @@
 import { CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
 import { ContactIdentified } from './events/contacts.v1';
-import { QuarantineEnded, QuarantineExtended, QuarantineOrdered } from './events/quarantine.v1';
+import { QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred } from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
 import { TestResultRecorded, TestScheduled } from './events/testing.v1';
 import { TopicName, Topics } from './topics';
@@ -28,6 +28,7 @@ export const EVENT_TYPES = {
   QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId),
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),
+  QuarantineTransferred: define(Topics.QUARANTINE, QuarantineTransferred, (p) => p.personId),
   TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId),
   TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
   EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),

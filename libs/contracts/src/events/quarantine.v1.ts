@@ -37,6 +37,28 @@ export class QuarantineExtended {
   @Timestamp() extendedAt: string;
 }
 
+export const QUARANTINE_TRANSFER_REASONS = ['HOME_INELIGIBLE', 'ESCALATED'] as const;
+export type QuarantineTransferReason = (typeof QUARANTINE_TRANSFER_REASONS)[number];
+
+/**
+ * An active order changed kind: home quarantine moved to a facility when the home stopped
+ * qualifying (HOME_INELIGIBLE), or an F2 watch became a quarantine because their F1 became a case
+ * or they were exposed directly (ESCALATED; period and test days are recomputed).
+ */
+export class QuarantineTransferred {
+  @Uuid() quarantineId: string;
+  @Id() personId: string;
+  @OneOf(QUARANTINE_KINDS) previousKind: QuarantineKind;
+  @OneOf(QUARANTINE_KINDS) kind: QuarantineKind;
+  @Id({ nullable: true }) facilityId: string | null;
+  @Bool() needsFacility: boolean;
+  @OneOf(QUARANTINE_TRANSFER_REASONS) reason: QuarantineTransferReason;
+  @CalendarDate() dayZero: string;
+  @Timestamp() endsAt: string;
+  @IntList(0, MAX_DAY) testDays: number[];
+  @Timestamp() transferredAt: string;
+}
+
 export class QuarantineEnded {
   @Uuid() quarantineId: string;
   @Id() personId: string;
