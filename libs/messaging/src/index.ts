@@ -9,3 +9,4 @@ export * from './provisioning';
 export * from './publisher';
 export * from './server';
 export * from './tap';
+export * from './monitor';

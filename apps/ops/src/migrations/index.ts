@@ -1,4 +1,5 @@
 import { Init1763900000000 } from './1763900000000-init';
+import { Ops1763900000100 } from './1763900000100-ops';
 
 /** In order of application; a new migration is appended, never edited once released. */
-export const migrations = [Init1763900000000];
+export const migrations = [Init1763900000000, Ops1763900000100];

@@ -1,0 +1,66 @@
+import { CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DlqService } from './dlq.service';
+import { MONITORED_TOPICS, TopicMonitor } from './topic-monitor.service';
+
+function limitOf(raw: string | undefined, def: number, max: number): number {
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new DomainError('invalid_limit', `limit must be an integer 1..${max}`, 'invalid');
+  return n;
+}
+
+@ApiTags('ops')
+@Controller('ops')
+export class OpsHttpController {
+  constructor(private readonly monitor: TopicMonitor, private readonly dlq: DlqService) {}
+
+  @Get('topics')
+  @Roles('ops')
+  @ApiOperation({ summary: 'Every topic and .dlq: message count, last-60-s rate, per-minute counts, counts by event type' })
+  topics() {
+    return { since: this.monitor.startedAt, topics: this.monitor.topics() };
+  }
+
+  @Get('topics/:name/events')
+  @Roles('ops')
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiOperation({ summary: 'The latest events of a topic (newest first), payload and headers' })
+  events(@Param('name') name: string, @Query('limit') limit?: string) {
+    const events = this.monitor.events(name, limitOf(limit, 50, 10000));
+    if (!events) throw new DomainError('unknown_topic', `unknown topic ${name}; known: ${MONITORED_TOPICS.join(', ')}`, 'not_found');
+    return { topic: name, events };
+  }
+
+  @Get('dlq')
+  @Roles('ops')
+  @ApiQuery({ name: 'topic', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiOperation({ summary: 'Dead-lettered events with their reason, newest first' })
+  async list(@Query('topic') topic?: string, @Query('limit') limit?: string) {
+    return { entries: await this.dlq.list({ topic, limit: limitOf(limit, 100, 1000) }) };
+  }
+
+  @Get('dlq/:id')
+  @Roles('ops')
+  @ApiOperation({ summary: 'One dead letter with its replay history' })
+  get(@Param('id') id: string) {
+    return this.dlq.get(id);
+  }
+
+  @Post('dlq/:id/replay')
+  @HttpCode(200)
+  @Roles('ops')
+  @ApiOperation({ summary: 'Re-publish a dead letter (original value and headers) to its original topic; audited' })
+  replay(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
+    return this.dlq.replay(id, who.subject);
+  }
+
+  @Get('lag')
+  @Roles('ops')
+  @ApiOperation({ summary: "Consumer-group lag of every service's group, from Kafka's admin API" })
+  async lag() {
+    return { groups: await this.monitor.lag() };
+  }
+}

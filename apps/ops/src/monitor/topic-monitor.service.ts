@@ -1,0 +1,114 @@
+import { ALL_TOPICS, dlqTopic } from '@ct/contracts';
+import { consumerGroupLag, RawConsumer, TappedMessage, TopicLag } from '@ct/messaging';
+import { SERVICE_ENV } from '@ct/runtime';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Admin, Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { OpsEnv } from '../config';
+import { toObserved, TopicStats } from './topic-stats';
+
+/** Consumer groups whose lag ops reports (checkin-gateway only produces: it has no group). */
+export const SERVICE_GROUPS = ['tracing', 'cases', 'quarantine', 'ops'] as const;
+
+export const MONITORED_TOPICS: string[] = [...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)];
+
+export interface GroupLag {
+  group: string;
+  lag: number;
+  topics: TopicLag[];
+}
+
+/**
+ * The topic monitor: one raw consumer (group OPS_MONITOR_GROUP) on every topic and every .dlq. It
+ * keeps counts, rates and the latest events in memory, and persists every dead letter in
+ * ops.dlq_entries (idempotent on the DLQ message's coordinates) so replay survives restarts.
+ */
+@Injectable()
+export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TopicMonitor.name);
+  private readonly stats = new Map<string, TopicStats>();
+  private consumer?: RawConsumer;
+  private admin?: Admin;
+  readonly startedAt = new Date().toISOString();
+
+  constructor(private readonly kafka: Kafka, private readonly ds: DataSource, @Inject(SERVICE_ENV) private readonly env: OpsEnv) {
+    for (const t of MONITORED_TOPICS) this.stats.set(t, new TopicStats(t, env.OPS_RECENT_EVENTS));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = await RawConsumer.start(this.kafka, { groupId: this.env.OPS_MONITOR_GROUP, topics: MONITORED_TOPICS }, (m) => this.observe(m));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.admin?.disconnect();
+  }
+
+  private async observe(m: TappedMessage): Promise<void> {
+    const e = toObserved(m);
+    if (m.topic.endsWith('.dlq')) await this.recordDeadLetter(m.topic, e);
+    this.stats.get(m.topic)?.add(e);
+  }
+
+  private async recordDeadLetter(topic: string, e: ReturnType<typeof toObserved>): Promise<void> {
+    const h = e.headers;
+    let fields: unknown = null;
+    try {
+      fields = h.dlq_fields ? JSON.parse(h.dlq_fields) : null;
+    } catch {
+      fields = h.dlq_fields; // kept as text
+    }
+    const value = typeof e.payload === 'string' ? e.payload : e.payload === null ? null : JSON.stringify(e.payload);
+    const deadAt = h.dlq_time && !Number.isNaN(Date.parse(h.dlq_time)) ? h.dlq_time : e.timestamp;
+    await this.ds.query(
+      `INSERT INTO ops.dlq_entries (dlq_topic, dlq_partition, dlq_offset, original_topic, original_partition, original_offset,
+         event_type, event_id, message_key, reason, fields, failed_group, headers, value, dead_lettered_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+       ON CONFLICT (dlq_topic, dlq_partition, dlq_offset) DO NOTHING`,
+      [
+        topic, e.partition, e.offset, h.dlq_topic ?? topic.replace(/\.dlq$/, ''),
+        h.dlq_partition ? Number(h.dlq_partition) : null, h.dlq_offset ?? null,
+        h.ce_type ?? null, h.ce_id ?? null, e.key, h.dlq_reason ?? '(no reason given)',
+        fields === null ? null : JSON.stringify(fields), h.dlq_group ?? null, JSON.stringify(h), value, deadAt,
+      ],
+    );
+    this.logger.warn({ msg: 'dead letter recorded', topic, reason: h.dlq_reason, eventId: h.ce_id, group: h.dlq_group });
+  }
+
+  topics(now = Date.now()) {
+    return [...this.stats.values()].map((s) => s.summary(now));
+  }
+
+  events(topic: string, limit: number) {
+    return this.stats.get(topic)?.latest(limit);
+  }
+
+  private async connectAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  /** Lag of every service's group on the topics it consumes (those it committed offsets on). */
+  async lag(): Promise<GroupLag[]> {
+    const admin = await this.connectAdmin();
+    try {
+      const groups = [...SERVICE_GROUPS, this.env.OPS_MONITOR_GROUP];
+      return await Promise.all(
+        groups.map(async (group) => {
+          const committed = await admin.fetchOffsets({ groupId: group, topics: MONITORED_TOPICS });
+          const used = committed.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic);
+          const topics = used.length ? await consumerGroupLag(admin, group, used) : [];
+          return { group, lag: topics.reduce((s, t) => s + t.lag, 0), topics };
+        }),
+      );
+    } catch (err) {
+      this.admin = undefined;
+      await admin.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+}

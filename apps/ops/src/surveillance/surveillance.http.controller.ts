@@ -1,0 +1,60 @@
+import { CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CoverageRequest } from './coverage.request.dto';
+import { SurveillanceService } from './surveillance.service';
+
+function at(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) throw new DomainError('invalid_date', 'week must be a date YYYY-MM-DD', 'invalid');
+  return `${raw}T05:00:00Z`; // noon-ish local time of that day
+}
+
+@ApiTags('surveillance')
+@Controller()
+export class SurveillanceHttpController {
+  constructor(private readonly surveillance: SurveillanceService) {}
+
+  @Get('stats/weekly')
+  @Roles('ops', 'tracer')
+  @ApiQuery({ name: 'area', required: true, description: 'Area code; figures include the areas below it' })
+  @ApiQuery({ name: 'weeks', required: false, description: 'How many weeks (default 8, max 104)' })
+  @ApiQuery({ name: 'until', required: false, description: 'A date in the last week shown (default: today)' })
+  @ApiOperation({ summary: 'Cases per local ISO week with the change on the previous week ("320 cases this week, down 34.1%")' })
+  weekly(@Query('area') area?: string, @Query('weeks') weeks?: string, @Query('until') until?: string) {
+    if (!area) throw new DomainError('area_required', 'area is required', 'invalid');
+    const n = weeks === undefined ? 8 : Number(weeks);
+    if (!Number.isInteger(n) || n < 1 || n > 104) throw new DomainError('invalid_weeks', 'weeks must be an integer 1..104', 'invalid');
+    return this.surveillance.weekly(area, n, at(until));
+  }
+
+  @Get('areas')
+  @Roles('ops', 'tracer')
+  @ApiOperation({ summary: 'The administrative areas (AREAS_FILE)' })
+  areas() {
+    return { areas: this.surveillance.listAreas() };
+  }
+
+  @Get('areas/levels')
+  @Roles('ops', 'tracer')
+  @ApiQuery({ name: 'week', required: false, description: 'A date in the week assessed (default: today)' })
+  @ApiOperation({ summary: 'The epidemic level of every area' })
+  async levels(@Query('week') week?: string) {
+    return { levels: await this.surveillance.levels(at(week)) };
+  }
+
+  @Get('areas/:code/level')
+  @Roles('ops', 'tracer')
+  @ApiQuery({ name: 'week', required: false, description: 'A date in the week assessed (default: today)' })
+  @ApiOperation({ summary: 'Epidemic level 1–4 of an area (Resolution 128 criteria), with the reasons' })
+  level(@Param('code') code: string, @Query('week') week?: string) {
+    return this.surveillance.level(code, at(week));
+  }
+
+  @Put('areas/:code/coverage')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Record vaccination coverage (and treatment capacity) of an area; re-assesses its level' })
+  coverage(@Param('code') code: string, @Body() body: CoverageRequest, @CurrentPrincipal() who: Principal) {
+    return this.surveillance.setCoverage(code, body, who.subject);
+  }
+}

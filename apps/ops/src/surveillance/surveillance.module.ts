@@ -1,0 +1,29 @@
+import { SERVICE_ENV } from '@ct/runtime';
+import { Module } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OpsEnv } from '../config';
+import { AreaTree } from './domain/areas';
+import { DEFAULT_THRESHOLDS, LevelThresholds, validateThresholds } from './domain/level';
+import { SurveillanceHttpController } from './surveillance.http.controller';
+import { SurveillanceKafkaController } from './surveillance.kafka.controller';
+import { AREAS, LEVEL_THRESHOLDS, OPS_CLOCK, SurveillanceService } from './surveillance.service';
+
+function loadThresholds(env: OpsEnv): LevelThresholds {
+  if (!env.LEVEL_THRESHOLDS_FILE) return DEFAULT_THRESHOLDS;
+  const t = { ...DEFAULT_THRESHOLDS, ...JSON.parse(readFileSync(resolve(env.LEVEL_THRESHOLDS_FILE), 'utf8')) } as LevelThresholds;
+  const problems = validateThresholds(t);
+  if (problems.length) throw new Error(`LEVEL_THRESHOLDS_FILE: ${problems.join('; ')}`);
+  return t;
+}
+
+@Module({
+  controllers: [SurveillanceHttpController, SurveillanceKafkaController],
+  providers: [
+    SurveillanceService,
+    { provide: AREAS, useFactory: (env: OpsEnv) => AreaTree.parse(JSON.parse(readFileSync(resolve(env.AREAS_FILE), 'utf8'))), inject: [SERVICE_ENV] },
+    { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] },
+    { provide: OPS_CLOCK, useValue: { now: () => new Date() } },
+  ],
+})
+export class SurveillanceModule {}
