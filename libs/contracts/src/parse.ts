@@ -58,6 +58,8 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
  */
 function check<K extends EventType>(type: K, plain: unknown): { payload: EventPayloads[K] | null; fields: FieldError[] } {
   if (!isJsonObject(plain)) return { payload: null, fields: [{ field: '(value)', problems: ['payload must be a JSON object'] }] };
+  const certain = definition(type).certain?.(plain);
+  if (certain) return { payload: certain as EventPayloads[K], fields: [] };
   const payload = plainToInstance(definition(type).payload, plain) as EventPayloads[K];
   const errors = validateSync(payload, { whitelist: true, forbidNonWhitelisted: false });
   return { payload, fields: flatten(errors) };

@@ -1,4 +1,4 @@
-import { CheckInRecorded } from './events/checkins.v1';
+import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
 import { ContactIdentified } from './events/contacts.v1';
 import { QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred } from './events/quarantine.v1';
@@ -11,15 +11,22 @@ export interface EventDefinition<T extends object, P extends TopicName = TopicNa
   payload: new () => T;
   /** The message key; why each topic is keyed so is written next to the topic in topics.ts. */
   key: (payload: T) => string;
+  /** Optional fast path: the payload when certainly valid, else null (then class-validator decides). */
+  certain?: (plain: Record<string, unknown>) => T | null;
 }
 
-function define<T extends object, P extends TopicName>(topic: P, payload: new () => T, key: (p: T) => string): EventDefinition<T, P> {
-  return { topic, payload, key };
+function define<T extends object, P extends TopicName>(
+  topic: P,
+  payload: new () => T,
+  key: (p: T) => string,
+  certain?: (plain: Record<string, unknown>) => T | null,
+): EventDefinition<T, P> {
+  return { topic, payload, key, certain };
 }
 
 /** Every event type of version 1: its topic, payload class and message key. */
 export const EVENT_TYPES = {
-  CheckInRecorded: define(Topics.CHECKINS, CheckInRecorded, (p) => p.venueId),
+  CheckInRecorded: define(Topics.CHECKINS, CheckInRecorded, (p) => p.venueId, certainCheckInRecorded),
   CaseConfirmed: define(Topics.CASES, CaseConfirmed, (p) => p.personId),
   CaseClosed: define(Topics.CASES, CaseClosed, (p) => p.personId),
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),

@@ -29,10 +29,15 @@ describe('visit policy', () => {
     const plan = planBatch([base, out, base, other, { ...base, checkInId: 'c3', checkedInAt: '2030-01-01T00:00:00Z' }], (x) => x, now, policy);
     expect(plan.rows).toHaveLength(2);
     const c1 = plan.rows.find((r) => r.checkInId === 'c1')!;
-    expect(c1.checkedOutAt?.toISOString()).toBe('2021-11-20T08:30:00.000Z');
-    expect(c1.endsAt.toISOString()).toBe('2021-11-20T08:30:00.000Z');
+    expect(c1.checkedOutAt).toBe('2021-11-20T08:30:00Z');
     expect(plan.days).toEqual(['2021-11-19', '2021-11-20']);
     expect(plan.rejected.map((r) => r.item.checkInId)).toEqual(['c3']);
+  });
+
+  it('keys a stay by instant, not by how the time is written', () => {
+    const plan = planBatch([base, { ...base, checkedInAt: '2021-11-20T15:00:00+07:00', checkedOutAt: '2021-11-20T09:00:00Z' }], (x) => x, now, policy);
+    expect(plan.rows).toHaveLength(1);
+    expect(plan.rows[0].checkedOutAt).toBe('2021-11-20T09:00:00Z');
   });
 
   it('treats the same id with another check-in time as another stay (the partition key is part of the identity)', () => {

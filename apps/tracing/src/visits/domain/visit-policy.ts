@@ -18,13 +18,13 @@ export interface VisitPolicy {
   maxClockSkewSeconds: number;
 }
 
+/** A stay as written; times stay the feed's ISO-8601 strings (PostgreSQL reads them), ends_at is computed in SQL by the same rule as endOfStay. */
 export interface VisitRow {
   checkInId: string;
   personId: string;
   venueId: string;
-  checkedInAt: Date;
-  checkedOutAt: Date | null;
-  endsAt: Date;
+  checkedInAt: string;
+  checkedOutAt: string | null;
   source: string;
 }
 
@@ -85,29 +85,26 @@ export function admissibility(c: Pick<CheckIn, 'checkedInAt' | 'checkedOutAt'>, 
 export function planBatch<T>(items: T[], payload: (item: T) => CheckIn, now: Date, p: VisitPolicy): PlannedBatch<T> {
   const byStay = new Map<string, VisitRow>();
   const rejected: Rejection<T>[] = [];
+  const dayNumbers = new Set<number>();
+  const latest = now.getTime() + p.maxClockSkewSeconds * 1000;
+  const oldest = retentionCutoff(now, p.retentionDays).getTime();
   for (const item of items) {
     const c = payload(item);
-    const refusal = admissibility(c, now, p);
-    if (refusal) {
-      rejected.push({ ...refusal, item });
-      continue;
+    const inAt = Date.parse(c.checkedInAt);
+    // The common case checked cheaply; anything out of bounds gets its reason from admissibility.
+    if (inAt > latest || inAt < oldest || (c.checkedOutAt !== null && Date.parse(c.checkedOutAt) > latest)) {
+      const refusal = admissibility(c, now, p);
+      if (refusal) {
+        rejected.push({ ...refusal, item });
+        continue;
+      }
     }
-    const checkedInAt = new Date(c.checkedInAt);
-    const checkedOutAt = c.checkedOutAt === null ? null : new Date(c.checkedOutAt);
-    const row: VisitRow = {
-      checkInId: c.checkInId,
-      personId: c.personId,
-      venueId: c.venueId,
-      checkedInAt,
-      checkedOutAt,
-      endsAt: endOfStay(checkedInAt, checkedOutAt, p.defaultStayMinutes),
-      source: c.source,
-    };
-    const key = `${c.checkInId}\u0000${checkedInAt.getTime()}`;
+    const row: VisitRow = { checkInId: c.checkInId, personId: c.personId, venueId: c.venueId, checkedInAt: c.checkedInAt, checkedOutAt: c.checkedOutAt, source: c.source };
+    const key = `${c.checkInId}\u0000${inAt}`;
     const seen = byStay.get(key);
     if (!seen || row.checkedOutAt !== null || seen.checkedOutAt === null) byStay.set(key, row);
+    dayNumbers.add(Math.floor(inAt / DAY_MS));
   }
-  const rows = [...byStay.values()];
-  const days = [...new Set(rows.map((r) => utcDay(r.checkedInAt)))].sort();
-  return { rows, rejected, days };
+  const days = [...dayNumbers].sort((a, b) => a - b).map((d) => utcDay(new Date(d * DAY_MS)));
+  return { rows: [...byStay.values()], rejected, days };
 }

@@ -50,33 +50,34 @@ export class VisitStore {
 
   /**
    * Inserts new stays; for a stay already stored, a record carrying a check-out completes it
-   * (checked_out_at, ends_at); a record without one changes nothing. Rows must be unique by
+   * (checked_out_at, ends_at); a record without one changes nothing. ends_at is computed here by
+   * endOfStay's rule (check-out, else check-in + the default stay). Rows must be unique by
    * (checkInId, checkedInAt). Runs in the current transaction.
    */
-  async upsert(rows: VisitRow[]): Promise<void> {
+  async upsert(rows: VisitRow[], defaultStayMinutes: number): Promise<void> {
     if (rows.length === 0) return;
     const n = rows.length;
     const ids = new Array<string>(n), persons = new Array<string>(n), venues = new Array<string>(n);
-    const ins = new Array<string>(n), outs = new Array<string | null>(n), ends = new Array<string>(n), sources = new Array<string>(n);
+    const ins = new Array<string>(n), outs = new Array<string | null>(n), sources = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const r = rows[i];
       ids[i] = r.checkInId;
       persons[i] = r.personId;
       venues[i] = r.venueId;
-      ins[i] = r.checkedInAt.toISOString();
-      outs[i] = r.checkedOutAt === null ? null : r.checkedOutAt.toISOString();
-      ends[i] = r.endsAt.toISOString();
+      ins[i] = r.checkedInAt;
+      outs[i] = r.checkedOutAt;
       sources[i] = r.source;
     }
     try {
       await this.tx.manager.query(
         `INSERT INTO tracing.visits (check_in_id, person_id, venue_id, checked_in_at, checked_out_at, ends_at, source)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::text[])
+         SELECT id, person, venue, cin, cout, COALESCE(cout, cin + make_interval(mins => $7)), src
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[]) AS u(id, person, venue, cin, cout, src)
          ON CONFLICT (check_in_id, checked_in_at) DO UPDATE
            SET checked_out_at = EXCLUDED.checked_out_at, ends_at = EXCLUDED.ends_at
            WHERE EXCLUDED.checked_out_at IS NOT NULL
              AND tracing.visits.checked_out_at IS DISTINCT FROM EXCLUDED.checked_out_at`,
-        [ids, persons, venues, ins, outs, ends, sources],
+        [ids, persons, venues, ins, outs, sources, defaultStayMinutes],
       );
     } catch (err) {
       // A partition this process believed in was dropped (retention elsewhere): forget them all;

@@ -24,7 +24,7 @@ export class RecordCheckInsHandler implements ICommandHandler<RecordCheckIns> {
   async execute({ events }: RecordCheckIns): Promise<BatchOutcome> {
     const plan = planBatch(events, (e) => e.payload, this.clock.now(), this.policy);
     await this.store.ensurePartitions(plan.days);
-    await this.store.upsert(plan.rows);
+    await this.store.upsert(plan.rows, this.policy.defaultStayMinutes);
     this.log.debug(`stored ${plan.rows.length} stays from ${events.length} check-ins (${plan.rejected.length} refused)`);
     return { rejected: plan.rejected.map((r) => ({ event: r.item, reason: r.reason, fields: r.fields })) };
   }

@@ -1,0 +1,62 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { certainCheckInRecorded, CheckInRecorded } from './checkins.v1';
+
+const valid = {
+  checkInId: 'ci-1',
+  personId: 'p-1',
+  venueId: 'v-1',
+  checkedInAt: '2021-11-20T08:00:00+07:00',
+  checkedOutAt: '2021-11-20T09:30:00.123Z',
+  source: 'pc-covid',
+};
+
+function classValidatorSays(o: Record<string, unknown>): { valid: boolean; payload: Record<string, unknown> } {
+  const inst = plainToInstance(CheckInRecorded, o);
+  const errors = validateSync(inst, { whitelist: true, forbidNonWhitelisted: false });
+  return { valid: errors.length === 0, payload: { ...inst } };
+}
+
+const ids: unknown[] = ['x', 'a'.repeat(128), 'a'.repeat(129), '', ' ', 'Nguyễn', '\uFE0F', 'emoji-😀', 42, null, undefined, {}, ['a']];
+const times: unknown[] = [
+  '2021-11-20T08:00:00Z', '2020-02-29T00:00:00Z', '2021-02-29T00:00:00Z', '2021-04-31T10:00:00Z', '2021-12-31T23:59:59.999999999+07:00',
+  '2021-11-20T24:00:00Z', '2021-11-20T23:60:00Z', '2021-11-20T08:00:60Z', '2021-11-20T08:00:00+24:00', '2021-11-20T08:00:00-03:30',
+  '2021-11-20T08:00:00', '2021-11-20 08:00:00Z', '20211120T080000Z', '2021-13-01T00:00:00Z', '2021-00-10T00:00:00Z', '1900-02-29T00:00:00Z',
+  '2000-02-29T00:00:00Z', '0000-01-01T00:00:00Z', '2021-11-20T08:00:00.Z', 'yesterday', '', 1637395200000, null, undefined,
+];
+
+describe('CheckInRecorded fast path', () => {
+  it('accepts the plain valid payload, keeping only the contract fields', () => {
+    const p = certainCheckInRecorded({ ...valid, extra: 'dropped' });
+    expect(p).toBeInstanceOf(CheckInRecorded);
+    expect({ ...p }).toEqual(valid);
+    expect(certainCheckInRecorded({ ...valid, checkedOutAt: null })).not.toBeNull();
+  });
+
+  it('never accepts what class-validator refuses, and gives the same payload when it accepts', () => {
+    let accepted = 0;
+    let cases = 0;
+    const wrong: unknown[] = [];
+    const check = (o: Record<string, unknown>) => {
+      cases++;
+      const fast = certainCheckInRecorded(o);
+      const slow = classValidatorSays(o);
+      if (fast !== null) {
+        accepted++;
+        if (!slow.valid || JSON.stringify({ ...fast }) !== JSON.stringify(slow.payload)) wrong.push(o);
+      }
+    };
+    for (const field of ['checkInId', 'personId', 'venueId', 'source']) for (const v of ids) check({ ...valid, [field]: v });
+    for (const a of times) {
+      check({ ...valid, checkedInAt: a, checkedOutAt: null });
+      for (const b of times) check({ ...valid, checkedInAt: a, checkedOutAt: b });
+    }
+    const { checkedOutAt: _omit, ...noOut } = valid;
+    check(noOut);
+    check({ ...valid, checkedOutAt: valid.checkedInAt });
+    check({ ...valid, checkedOutAt: '2021-11-20T01:00:00Z' }); // the same instant as checkedInAt
+    expect(wrong).toEqual([]);
+    expect(cases).toBeGreaterThan(600);
+    expect(accepted).toBeGreaterThan(25);
+  });
+});
