@@ -1,0 +1,109 @@
+import { AreaCatalog } from '../../areas/domain/area-catalog';
+import { isInFuture, Problems } from '../../shared/domain/problems';
+import { normalizeNationalId, normalizePhone } from './identity';
+
+/** What a tracer may state about a person; every field optional on an update. */
+export interface PersonFields {
+  fullName?: string;
+  phone?: string | null;
+  nationalId?: string | null;
+  dateOfBirth?: string | null;
+  address?: string | null;
+  areaCode?: string;
+  vaccination?: { doses: number; lastDoseAt?: string | null };
+  recoveredAt?: string | null;
+}
+
+export interface PersonRecord {
+  personId: string;
+  fullName: string;
+  phone: string | null;
+  nationalId: string | null;
+  dateOfBirth: string | null;
+  address: string | null;
+  areaCode: string;
+  vaccineDoses: number;
+  lastDoseAt: string | null;
+  recoveredAt: string | null;
+}
+
+/** The non-identifying facts other services receive (PersonProfileChanged). */
+export type PersonProfile = Pick<PersonRecord, 'personId' | 'areaCode' | 'vaccineDoses' | 'lastDoseAt' | 'recoveredAt'>;
+
+export function profileOf(p: PersonRecord): PersonProfile {
+  return { personId: p.personId, areaCode: p.areaCode, vaccineDoses: p.vaccineDoses, lastDoseAt: p.lastDoseAt, recoveredAt: p.recoveredAt };
+}
+
+export function profileChanged(a: PersonProfile, b: PersonProfile): boolean {
+  const t = (v: string | null) => (v === null ? null : new Date(v).getTime());
+  return a.areaCode !== b.areaCode || a.vaccineDoses !== b.vaccineDoses || t(a.lastDoseAt) !== t(b.lastDoseAt) || t(a.recoveredAt) !== t(b.recoveredAt);
+}
+
+/**
+ * Applies `patch` to `current` (or to an empty person when registering) and checks the rules:
+ * known area, no future dates, phone and ID number in a recognizable form, a last dose only
+ * when doses were given. Every problem is reported by field name; nothing identifying is put in
+ * the messages.
+ */
+export function applyPersonFields(
+  personId: string,
+  current: PersonRecord | null,
+  patch: PersonFields,
+  ctx: { now: Date; skewMs: number; areas: AreaCatalog },
+): PersonRecord {
+  const problems = new Problems();
+  const next: PersonRecord = current
+    ? { ...current }
+    : { personId, fullName: '', phone: null, nationalId: null, dateOfBirth: null, address: null, areaCode: '', vaccineDoses: 0, lastDoseAt: null, recoveredAt: null };
+
+  if (patch.fullName !== undefined) next.fullName = patch.fullName.trim();
+  if (!current && !next.fullName) problems.add('fullName', 'fullName is required');
+  if (patch.phone !== undefined) {
+    if (patch.phone === null || patch.phone.trim() === '') next.phone = null;
+    else {
+      const phone = normalizePhone(patch.phone);
+      if (phone === null) problems.add('phone', 'phone must be a Vietnamese (0…, +84…) or international (+…) phone number');
+      next.phone = phone;
+    }
+  }
+  if (patch.nationalId !== undefined) {
+    if (patch.nationalId === null || patch.nationalId.trim() === '') next.nationalId = null;
+    else {
+      const id = normalizeNationalId(patch.nationalId);
+      if (id === null) problems.add('nationalId', 'nationalId must be 6 to 20 letters or digits');
+      next.nationalId = id;
+    }
+  }
+  if (patch.dateOfBirth !== undefined) {
+    next.dateOfBirth = patch.dateOfBirth;
+    if (patch.dateOfBirth !== null && isInFuture(`${patch.dateOfBirth}T00:00:00Z`, ctx.now, 0)) {
+      problems.add('dateOfBirth', 'dateOfBirth must not be in the future');
+    }
+  }
+  if (patch.address !== undefined) next.address = patch.address;
+  if (patch.areaCode !== undefined) {
+    next.areaCode = patch.areaCode;
+    if (!ctx.areas.has(patch.areaCode)) problems.add('areaCode', 'areaCode is not a known area (see GET /areas)');
+  } else if (!current) {
+    problems.add('areaCode', 'areaCode is required');
+  }
+  if (patch.vaccination !== undefined) {
+    next.vaccineDoses = patch.vaccination.doses;
+    next.lastDoseAt = patch.vaccination.lastDoseAt ?? null;
+    if (next.lastDoseAt !== null) {
+      if (next.vaccineDoses === 0) problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt needs at least one dose');
+      if (isInFuture(next.lastDoseAt, ctx.now, ctx.skewMs)) problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt must not be in the future');
+    }
+  }
+  if (patch.recoveredAt !== undefined) {
+    next.recoveredAt = patch.recoveredAt;
+    if (patch.recoveredAt !== null && isInFuture(patch.recoveredAt, ctx.now, ctx.skewMs)) {
+      problems.add('recoveredAt', 'recoveredAt must not be in the future');
+    }
+  }
+  if (next.dateOfBirth && next.lastDoseAt && new Date(next.lastDoseAt) < new Date(`${next.dateOfBirth}T00:00:00Z`)) {
+    problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt must not be before dateOfBirth');
+  }
+  problems.throwIfAny('PERSON.INVALID');
+  return next;
+}
