@@ -28,4 +28,16 @@ export class TracingEnv extends BaseEnv {
   /** Bytes fetched per partition per request: bigger batches, fewer statements. */
   @IsInt() @Min(65536) @Max(64 * 1048576)
   CHECKIN_FETCH_MAX_BYTES_PER_PARTITION = 4 * 1048576;
+
+  /** A case's infectious window opens this many days before symptom onset (else sample, else confirmation). */
+  @IsInt() @Min(0) @Max(30)
+  TRACING_INFECTIOUS_DAYS_BEFORE = 2;
+
+  /** Two stays at one venue are co-located when they overlap by more than this many seconds. */
+  @IsInt() @Min(0) @Max(86400)
+  TRACING_MIN_OVERLAP_SECONDS = 0;
+
+  /** Longest stay the co-location queries look back for (bounds the scan so day partitions are pruned). */
+  @IsInt() @Min(1) @Max(7 * 24)
+  TRACING_MAX_STAY_HOURS = 24;
 }

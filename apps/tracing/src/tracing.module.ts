@@ -4,6 +4,7 @@ import { TracedCaseEntity } from './cases/infrastructure/traced-case.entity';
 import { RecordConfirmedCaseHandler } from './cases/record-confirmed-case/record-confirmed-case.handler';
 import { RecordConfirmedCaseKafkaController } from './cases/record-confirmed-case/record-confirmed-case.kafka.controller';
 import { TracingEnv } from './config';
+import { ContactsModule } from './contacts/contacts.module';
 import { migrations } from './migrations';
 import { VISIT_ENTITIES, VisitsModule } from './visits/visits.module';
 
@@ -12,7 +13,7 @@ export class TracingModule {
   static register(env: TracingEnv): DynamicModule {
     return {
       module: TracingModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'tracing', schema: 'tracing', env, entities: [TracedCaseEntity, ...VISIT_ENTITIES], migrations }), VisitsModule],
+      imports: [ServiceCoreModule.forRoot({ service: 'tracing', schema: 'tracing', env, entities: [TracedCaseEntity, ...VISIT_ENTITIES], migrations }), VisitsModule, ContactsModule],
       controllers: [RecordConfirmedCaseKafkaController],
       providers: [RecordConfirmedCaseHandler],
     };

@@ -1,0 +1,35 @@
+import { SERVICE_ENV } from '@ct/runtime';
+import { Module } from '@nestjs/common';
+import { TracingEnv } from '../config';
+import { ContactGraphHttpController } from '../graph/query-graph/contact-graph.http.controller';
+import { ContactGraphQueries } from '../graph/query-graph/contact-graph.queries';
+import { ExposureSitesHttpController } from '../graph/list-exposure-sites/exposure-sites.http.controller';
+import { ExposureSiteQueries } from '../graph/list-exposure-sites/exposure-sites.queries';
+import { systemClock } from '../visits/domain/clock';
+import { TRACING_CLOCK, TRACING_POLICY } from './contacts.tokens';
+import { RecordDeclaredContactHandler } from './declare-contact/record-declared-contact.handler';
+import { RecordDeclaredContactKafkaController } from './declare-contact/record-declared-contact.kafka.controller';
+import { ContactTracer, EnginePolicy } from './trace-case/contact-tracer';
+
+/** The tracing engine (F1/F2 from the visit store and declarations), the contact graph and its API. */
+@Module({
+  controllers: [RecordDeclaredContactKafkaController, ContactGraphHttpController, ExposureSitesHttpController],
+  providers: [
+    ContactTracer,
+    RecordDeclaredContactHandler,
+    ContactGraphQueries,
+    ExposureSiteQueries,
+    { provide: TRACING_CLOCK, useValue: systemClock },
+    {
+      provide: TRACING_POLICY,
+      inject: [SERVICE_ENV],
+      useFactory: (env: TracingEnv): EnginePolicy => ({
+        infectiousDaysBefore: env.TRACING_INFECTIOUS_DAYS_BEFORE,
+        minOverlapMs: env.TRACING_MIN_OVERLAP_SECONDS * 1000,
+        maxStayMs: env.TRACING_MAX_STAY_HOURS * 3_600_000,
+      }),
+    },
+  ],
+  exports: [ContactTracer],
+})
+export class ContactsModule {}

@@ -1,0 +1,93 @@
+/**
+ * The SQL side of the engine: co-location overlaps straight from the partitioned visit store.
+ * Every scan is bounded on checked_in_at (the partition key) by the window minus the longest stay,
+ * so only the day partitions that can hold an overlapping stay are read, and the inner side is an
+ * index range on (venue_id, checked_in_at, ends_at). Results are overlaps clipped to the window;
+ * collapsing them into contacts is the pure domain's job (domain/tracing-policy.ts).
+ * Takes a plain query function so the service (TypeORM manager) and the benchmark (pg) share it.
+ */
+import { Interval, Overlap } from '../domain/tracing-policy';
+
+export type QueryFn = (sql: string, params: unknown[]) => Promise<any[]>;
+
+export interface EngineLimits {
+  minOverlapMs: number;
+  /** Stays longer than this are not looked back for (see TRACING_MAX_STAY_HOURS). */
+  maxStayMs: number;
+}
+
+const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : new Date(v).getTime());
+const interval = (millis: number) => `${millis} milliseconds`;
+
+export const F1_SQL = `
+WITH mine AS (
+  SELECT venue_id, greatest(checked_in_at, $2::timestamptz) AS s, least(ends_at, $3::timestamptz) AS e
+  FROM tracing.visits
+  WHERE person_id = $1 AND checked_in_at >= $2::timestamptz - $5::interval AND checked_in_at < $3::timestamptz AND ends_at > $2::timestamptz
+)
+SELECT v.person_id, v.venue_id, greatest(v.checked_in_at, m.s) AS s, least(v.ends_at, m.e) AS e
+FROM mine m
+JOIN tracing.visits v ON v.venue_id = m.venue_id
+  AND v.checked_in_at < m.e AND v.checked_in_at >= m.s - $5::interval AND v.ends_at > m.s
+  AND v.checked_in_at >= $2::timestamptz - $5::interval AND v.checked_in_at < $3::timestamptz
+WHERE v.person_id <> $1
+  AND least(v.ends_at, m.e) - greatest(v.checked_in_at, m.s) > $4::interval`;
+
+/** Everyone co-located with `personId` inside `w`. */
+export async function f1Overlaps(q: QueryFn, personId: string, w: Interval, lim: EngineLimits): Promise<Overlap[]> {
+  const rows = await q(F1_SQL, [personId, new Date(w.start), new Date(w.end), interval(lim.minOverlapMs), interval(lim.maxStayMs)]);
+  return rows.map((r) => ({ sourcePersonId: personId, personId: r.person_id, venueId: r.venue_id, kind: 'CO_LOCATION', start: ms(r.s), end: ms(r.e) }));
+}
+
+export const F2_SQL = `
+WITH src AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS f(person_id, ws)),
+mine AS (
+  SELECT src.person_id AS src, v.venue_id, greatest(v.checked_in_at, src.ws) AS s, least(v.ends_at, $3::timestamptz) AS e
+  FROM src JOIN tracing.visits v ON v.person_id = src.person_id
+    AND v.checked_in_at >= src.ws - $5::interval AND v.checked_in_at < $3::timestamptz AND v.ends_at > src.ws
+    AND v.checked_in_at >= $6::timestamptz - $5::interval
+)
+SELECT m.src, w.person_id, w.venue_id, greatest(w.checked_in_at, m.s) AS s, least(w.ends_at, m.e) AS e
+FROM mine m
+JOIN tracing.visits w ON w.venue_id = m.venue_id
+  AND w.checked_in_at < m.e AND w.checked_in_at >= m.s - $5::interval AND w.ends_at > m.s
+  AND w.checked_in_at >= $6::timestamptz - $5::interval AND w.checked_in_at < $3::timestamptz
+WHERE w.person_id <> m.src
+  AND w.person_id <> ALL($7::text[])
+  AND least(w.ends_at, m.e) - greatest(w.checked_in_at, m.s) > $4::interval`;
+
+/**
+ * Contacts of each source (an F1) inside [its own start, until], minus `exclude` (the case's F0 and
+ * F1), in one statement for all sources.
+ */
+export async function f2Overlaps(
+  q: QueryFn,
+  sources: { personId: string; from: number }[],
+  until: number,
+  exclude: string[],
+  lim: EngineLimits,
+): Promise<Overlap[]> {
+  const live = sources.filter((s) => s.from < until);
+  if (live.length === 0) return [];
+  const earliest = Math.min(...live.map((s) => s.from));
+  const rows = await q(F2_SQL, [
+    live.map((s) => s.personId),
+    live.map((s) => new Date(s.from)),
+    new Date(until),
+    interval(lim.minOverlapMs),
+    interval(lim.maxStayMs),
+    new Date(earliest),
+    exclude,
+  ]);
+  return rows.map((r) => ({ sourcePersonId: r.src, personId: r.person_id, venueId: r.venue_id, kind: 'CO_LOCATION', start: ms(r.s), end: ms(r.e) }));
+}
+
+/** The person's own stays clipped to `w` (the case's exposure sites). */
+export async function staysInside(q: QueryFn, personId: string, w: Interval, lim: EngineLimits): Promise<{ venueId: string; start: number; end: number }[]> {
+  const rows = await q(
+    `SELECT venue_id, greatest(checked_in_at, $2::timestamptz) AS s, least(ends_at, $3::timestamptz) AS e FROM tracing.visits
+     WHERE person_id = $1 AND checked_in_at >= $2::timestamptz - $4::interval AND checked_in_at < $3::timestamptz AND ends_at > $2::timestamptz`,
+    [personId, new Date(w.start), new Date(w.end), interval(lim.maxStayMs)],
+  );
+  return rows.map((r) => ({ venueId: r.venue_id, start: ms(r.s), end: ms(r.e) }));
+}

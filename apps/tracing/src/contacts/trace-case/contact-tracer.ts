@@ -1,0 +1,160 @@
+import { createEvent, EventEnvelope } from '@ct/contracts';
+import { TransactionHost } from '@ct/platform';
+import { Outbox } from '@ct/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Clock } from '../../visits/domain/clock';
+import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
+import {
+  CaseFacts,
+  collapse,
+  Declaration,
+  declarationOverlap,
+  f2Window,
+  Finding,
+  infectiousWindow,
+  TracingPolicy,
+} from '../domain/tracing-policy';
+import { EngineLimits, f1Overlaps, f2Overlaps, QueryFn, staysInside } from '../infrastructure/co-location.queries';
+
+export type EnginePolicy = TracingPolicy & EngineLimits;
+
+/** What caused the tracing: carried into the ContactIdentified events' correlation and causation. */
+export interface Cause {
+  eventId: string;
+  correlationId: string;
+}
+
+/** A contact id that is the same however often the same edge is found (sha-1 name-based UUID form). */
+export function contactIdFor(caseId: string, sourcePersonId: string, personId: string): string {
+  const h = createHash('sha1').update(`${caseId}\u0000${sourcePersonId}\u0000${personId}`).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Traces a case: F1 from co-location in the infectious window plus declarations, F2 from each F1's
+ * co-locations in [its earliest exposure, identification time], the case's exposure sites; stores the
+ * new edges and queues one ContactIdentified per new edge in the caller's transaction.
+ */
+@Injectable()
+export class ContactTracer {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly outbox: Outbox,
+    @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
+    @Inject(TRACING_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  private get q(): QueryFn {
+    return (sql, params) => this.tx.manager.query(sql, params);
+  }
+
+  async traceCase(c: CaseFacts, cause: Cause): Promise<{ f1: number; f2: number }> {
+    const identifiedAt = this.clock.now().getTime();
+    const w = infectiousWindow(c, this.policy);
+    const declared = await this.declarationsOf(c.caseId);
+    const f1 = collapse(
+      [...(await f1Overlaps(this.q, c.personId, w, this.policy)), ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)],
+      1,
+    );
+    const f2 = await this.expand(c, f1, f1.map((f) => f.personId), identifiedAt);
+    const sites = await staysInside(this.q, c.personId, w, this.policy);
+    if (sites.length > 0) {
+      await this.tx.manager.query(
+        `INSERT INTO tracing.exposure_sites (case_id, venue_id, started_at, ended_at)
+         SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) ON CONFLICT DO NOTHING`,
+        [c.caseId, sites.map((s) => s.venueId), sites.map((s) => new Date(s.start)), sites.map((s) => new Date(s.end))],
+      );
+    }
+    const stored = await this.store(c.caseId, [...f1, ...f2], identifiedAt, cause);
+    return { f1: stored.filter((f) => f.degree === 1).length, f2: stored.filter((f) => f.degree === 2).length };
+  }
+
+  /** A declaration for a case already traced: one more F1 (unless already one) and their F2. */
+  async addDeclared(c: CaseFacts, d: Declaration, cause: Cause): Promise<number> {
+    const identifiedAt = this.clock.now().getTime();
+    const known: { person_id: string }[] = await this.tx.manager.query(
+      'SELECT person_id FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
+      [c.caseId],
+    );
+    if (known.some((k) => k.person_id === d.personId) || d.personId === c.personId) return 0;
+    const f1 = collapse([declarationOverlap(d)], 1);
+    const f2 = await this.expand(c, f1, [...known.map((k) => k.person_id), d.personId], identifiedAt);
+    return (await this.store(c.caseId, [...f1, ...f2], identifiedAt, cause)).length;
+  }
+
+  private async expand(c: CaseFacts, f1: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
+    const overlaps = await f2Overlaps(
+      this.q,
+      f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })),
+      identifiedAt,
+      [c.personId, ...f1Ids],
+      this.policy,
+    );
+    return collapse(overlaps, 2);
+  }
+
+  private async declarationsOf(caseId: string): Promise<Declaration[]> {
+    const rows = await this.tx.manager.query(
+      'SELECT source_person_id, person_id, kind, started_at, ended_at FROM tracing.declared_contacts WHERE case_id = $1',
+      [caseId],
+    );
+    return rows.map((r: any) => ({ sourcePersonId: r.source_person_id, personId: r.person_id, kind: r.kind, start: new Date(r.started_at).getTime(), end: new Date(r.ended_at).getTime() }));
+  }
+
+  /** Inserts the edges not already stored and queues their events; returns the new ones. */
+  private async store(caseId: string, findings: Finding[], identifiedAt: number, cause: Cause): Promise<Finding[]> {
+    if (findings.length === 0) return [];
+    const ids = findings.map((f) => contactIdFor(caseId, f.sourcePersonId, f.personId));
+    const d = (n: number) => new Date(n);
+    const inserted: { contact_id: string }[] = await this.tx.manager.query(
+      `INSERT INTO tracing.contacts (contact_id, source_case_id, source_person_id, person_id, degree, kind, venue_id,
+         started_at, ended_at, first_exposure_at, last_exposure_at, identified_at)
+       SELECT c, $2, sp, p, dg, k, v, s, e, fe, le, $3
+       FROM unnest($1::uuid[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[])
+         AS x(c, sp, p, dg, k, v, s, e, fe, le)
+       ON CONFLICT DO NOTHING RETURNING contact_id`,
+      [
+        ids,
+        caseId,
+        d(identifiedAt),
+        findings.map((f) => f.sourcePersonId),
+        findings.map((f) => f.personId),
+        findings.map((f) => f.degree),
+        findings.map((f) => f.exposure.kind),
+        findings.map((f) => f.exposure.venueId),
+        findings.map((f) => d(f.exposure.start)),
+        findings.map((f) => d(f.exposure.end)),
+        findings.map((f) => d(f.firstExposureAt)),
+        findings.map((f) => d(f.lastExposureAt)),
+      ],
+    );
+    const fresh = new Set(inserted.map((r) => r.contact_id));
+    const identified = d(identifiedAt).toISOString();
+    const events: EventEnvelope[] = [];
+    const news: Finding[] = [];
+    findings.forEach((f, i) => {
+      if (!fresh.has(ids[i])) return;
+      news.push(f);
+      events.push(
+        createEvent(
+          'ContactIdentified',
+          {
+            contactId: ids[i],
+            personId: f.personId,
+            sourcePersonId: f.sourcePersonId,
+            sourceCaseId: caseId,
+            degree: f.degree,
+            exposure: { kind: f.exposure.kind, venueId: f.exposure.venueId, startedAt: d(f.exposure.start).toISOString(), endedAt: d(f.exposure.end).toISOString() },
+            lastExposureAt: d(f.lastExposureAt).toISOString(),
+            identifiedAt: identified,
+          },
+          { source: '/tracing', correlationId: cause.correlationId, causationId: cause.eventId },
+        ),
+      );
+    });
+    for (let i = 0; i < events.length; i += 5000) await this.outbox.add(...events.slice(i, i + 5000));
+    return news;
+  }
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { mergeSites } from '../../contacts/domain/tracing-policy';
+
+/** Venues where a case stayed inside their infectious window; no case or person ids leave here. */
+@Injectable()
+export class ExposureSiteQueries {
+  constructor(private readonly ds: DataSource) {}
+
+  async list(from: Date, to: Date) {
+    const rows: { venue_id: string; started_at: Date; ended_at: Date }[] = await this.ds.query(
+      'SELECT venue_id, started_at, ended_at FROM tracing.exposure_sites WHERE ended_at > $1 AND started_at < $2',
+      [from, to],
+    );
+    const merged = mergeSites(rows.map((r) => ({ venueId: r.venue_id, start: new Date(r.started_at).getTime(), end: new Date(r.ended_at).getTime() })));
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      sites: merged
+        .sort((a, b) => a.start - b.start || (a.venueId < b.venueId ? -1 : 1))
+        .map((s) => ({ venueId: s.venueId, from: new Date(s.start).toISOString(), to: new Date(s.end).toISOString() })),
+    };
+  }
+}
