@@ -1,5 +1,5 @@
 import { EventEnvelope, toKafkaHeaders } from '@ct/contracts';
-import { TransactionHost } from '@ct/platform';
+import { currentLogContext, TransactionHost } from '@ct/platform';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
@@ -38,8 +38,14 @@ const channel = (schema: string) => `ct_outbox_${schema}`;
 export class Outbox {
   constructor(private readonly tx: TransactionHost, @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions) {}
 
-  async add(...events: EventEnvelope[]): Promise<void> {
-    if (events.length === 0) return;
+  async add(...added: EventEnvelope[]): Promise<void> {
+    if (added.length === 0) return;
+    // An event that starts a chain (no causation, correlation defaulted to its own id) created while
+    // handling an HTTP request or an event joins that request's or event's correlation id.
+    const ambient = currentLogContext()?.correlationId;
+    const events = ambient
+      ? added.map((e) => (e.meta.causationId === null && e.meta.correlationId === e.meta.id ? { ...e, meta: { ...e.meta, correlationId: ambient } } : e))
+      : added;
     const s = this.opts.schema;
     await this.tx.manager.query(
       `INSERT INTO "${s}".outbox (event_id, topic, key, event_type, headers, value)

@@ -1,11 +1,12 @@
 import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
 import { AuthGuard, BaseEnv, resolveJwtSecret, serviceDataSourceOptions, TransactionHost, AUTH_SECRET } from '@ct/platform';
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { HealthController } from './health.controller';
+import { MetricsController, RequestContextMiddleware, RuntimeGauges, ServiceMetrics } from './metrics';
 import { SERVICE_ENV, SERVICE_NAME } from './tokens';
 
 
@@ -28,9 +29,10 @@ export interface ServiceCoreOptions {
  */
 @Global()
 @Module({})
-export class ServiceCoreModule {
+export class ServiceCoreModule implements NestModule {
   static forRoot(o: ServiceCoreOptions): DynamicModule {
     const secret = resolveJwtSecret(o.env);
+    const metrics = new ServiceMetrics(o.service);
     return {
       module: ServiceCoreModule,
       imports: [
@@ -54,18 +56,26 @@ export class ServiceCoreModule {
             partitions: { checkins: o.env.KAFKA_PARTITIONS_CHECKINS, default: o.env.KAFKA_PARTITIONS_DEFAULT },
             relay: o.relay,
           },
-          o.observer,
+          o.observer ?? metrics.observer,
         ),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_ENV, useValue: o.env },
+        { provide: ServiceMetrics, useValue: metrics },
+        RuntimeGauges,
+        RequestContextMiddleware,
         { provide: SERVICE_NAME, useValue: o.service },
         { provide: AUTH_SECRET, useValue: secret },
         { provide: TransactionHost, useFactory: (ds: DataSource) => new TransactionHost(ds), inject: [DataSource] },
         { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, secret), inject: [Reflector] },
       ],
-      exports: [SERVICE_ENV, SERVICE_NAME, AUTH_SECRET, TransactionHost, MessagingModule, CqrsModule],
+      exports: [SERVICE_ENV, SERVICE_NAME, ServiceMetrics, AUTH_SECRET, TransactionHost, MessagingModule, CqrsModule],
     };
+  }
+
+  /** Correlation id and latency of every HTTP request (see metrics.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
   }
 }
