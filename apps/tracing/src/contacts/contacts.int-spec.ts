@@ -261,4 +261,136 @@ describe('contact tracing engine', () => {
       expect(msgs.map((m) => JSON.parse(m.value!.toString()).degree).sort()).toEqual([1, 2]);
     });
   });
+  describe('declarations, cascade and the graph API', () => {
+    const ids = () => {
+      const t = randomUUID().slice(0, 8);
+      return (n: string) => `${t}-${n}`;
+    };
+    const declared = (caseId: string, sourcePersonId: string, personId: string, at: number, over: Partial<ContactDeclared> = {}) =>
+      createEvent(
+        'ContactDeclared',
+        { declarationId: randomUUID(), caseId, sourcePersonId, personId, kind: 'HOUSEHOLD', startedAt: iso(at), endedAt: iso(at + 12 * HOUR), declaredAt: iso(at + DAY), ...over },
+        { source: '/test' },
+      );
+
+    it('a declaration for a traced case yields its ContactIdentified at once; one declared before tracing is used when traced', async () => {
+      const p = ids();
+      const at = base + DAY;
+      // Declared first: the case id is known to the cases service, tracing has not seen CaseConfirmed yet.
+      const early = caseEvent(p('f0'), base + 2 * DAY);
+      await publisher.publish([declared(early.payload.caseId, p('f0'), p('spouse'), at)]);
+      await eventually('the early declaration stored', async () =>
+        (await pg.query('SELECT 1 FROM tracing.declared_contacts WHERE case_id = $1', [early.payload.caseId])).rows[0],
+      );
+      expect(await contactsOf(early.payload.caseId)).toEqual([]);
+      await publisher.publish([early]);
+      await traced(early.payload.caseId);
+      expect((await contactsOf(early.payload.caseId)).map((r) => [r.person_id, r.kind, r.degree])).toEqual([[p('spouse'), 'HOUSEHOLD', 1]]);
+
+      // Declared later: identified right away, with the declared person's own co-location contacts as F2.
+      await visits([
+        { person: p('colleague'), venue: p('office'), in: at + 13 * HOUR, out: at + 17 * HOUR },
+        { person: p('desk-mate'), venue: p('office'), in: at + 13 * HOUR, out: at + 17 * HOUR },
+      ]);
+      await publisher.publish([declared(early.payload.caseId, p('f0'), p('colleague'), at, { kind: 'DECLARED' })]);
+      const [msg] = await topics.waitFor((m) => m.key?.toString() === p('colleague'));
+      expect(JSON.parse(msg.value!.toString())).toMatchObject({
+        sourceCaseId: early.payload.caseId,
+        degree: 1,
+        exposure: { kind: 'DECLARED', venueId: null, startedAt: iso(at), endedAt: iso(at + 12 * HOUR) },
+        lastExposureAt: iso(at + 12 * HOUR),
+      });
+      const [f2] = await topics.waitFor((m) => m.key?.toString() === p('desk-mate'));
+      expect(JSON.parse(f2.value!.toString())).toMatchObject({ sourcePersonId: p('colleague'), sourceCaseId: early.payload.caseId, degree: 2 });
+    });
+
+    it('cascade through Kafka: an F1 confirmed by a test is traced like any case, and the graph keeps the chain', async () => {
+      const p = ids();
+      const at = base + DAY + 9 * HOUR;
+      await visits([
+        { person: p('f0'), venue: p('market'), in: at, out: at + HOUR },
+        { person: p('f1'), venue: p('market'), in: at + 30 * MIN, out: at + 2 * HOUR },
+        { person: p('f1'), venue: p('school'), in: at + 5 * HOUR, out: at + 8 * HOUR },
+        { person: p('pupil'), venue: p('school'), in: at + 6 * HOUR, out: at + 7 * HOUR },
+        { person: p('pupil'), venue: p('home'), in: at + 10 * HOUR, out: at + 20 * HOUR },
+        { person: p('parent'), venue: p('home'), in: at + 10 * HOUR, out: at + 20 * HOUR },
+      ]);
+      const first = await confirm(p('f0'), at + 12 * HOUR);
+      const [f1Msg] = await topics.waitFor((m) => m.key?.toString() === p('f1'));
+      expect(JSON.parse(f1Msg.value!.toString())).toMatchObject({ sourceCaseId: first.payload.caseId, degree: 1 });
+      const [pupilMsg] = await topics.waitFor((m) => m.key?.toString() === p('pupil'));
+      expect(JSON.parse(pupilMsg.value!.toString())).toMatchObject({ sourceCaseId: first.payload.caseId, sourcePersonId: p('f1'), degree: 2 });
+
+      // The F1 tests positive: a new F0 whose contacts come out on contacts.v1 with the new case as source.
+      const second = caseEvent(p('f1'), at + DAY, { origin: 'TEST_RESULT', sampleTakenAt: iso(at + DAY - HOUR), sourceTestId: randomUUID() });
+      await publisher.publish([second]);
+      const cascade = await topics.waitFor((m) => m.key?.toString() === p('pupil') && JSON.parse(m.value!.toString()).sourceCaseId === second.payload.caseId);
+      expect(JSON.parse(cascade[0].value!.toString())).toMatchObject({ sourcePersonId: p('f1'), degree: 1, exposure: { venueId: p('school') } });
+      const [parent] = await topics.waitFor((m) => m.key?.toString() === p('parent') && JSON.parse(m.value!.toString()).sourceCaseId === second.payload.caseId);
+      expect(JSON.parse(parent.value!.toString())).toMatchObject({ sourcePersonId: p('pupil'), degree: 2 });
+      expect(JSON.parse(cascade[0].value!.toString()).identifiedAt).toBeDefined();
+
+      // And the pupil too: three generations.
+      const third = await confirm(p('pupil'), at + 2 * DAY, { origin: 'TEST_RESULT' });
+
+      const chain = await http(tracing.url, 'GET', `/cases/${second.payload.caseId}/chain`, { role: 'tracer' });
+      expect(chain.status).toBe(200);
+      expect(chain.body.ancestors.map((a: any) => [a.caseId, a.generation])).toEqual([[first.payload.caseId, 1]]);
+      expect(chain.body.descendants.map((a: any) => [a.caseId, a.generation])).toEqual([[third.payload.caseId, 1]]);
+      const root = await http(tracing.url, 'GET', `/cases/${first.payload.caseId}/chain`, { role: 'tracer' });
+      expect(root.body.ancestors).toEqual([]);
+      expect(root.body.descendants.map((a: any) => [a.caseId, a.generation])).toEqual([
+        [second.payload.caseId, 1],
+        [third.payload.caseId, 1], // the pupil was also the first case's F2
+      ]);
+
+      const graph = await http(tracing.url, 'GET', `/cases/${first.payload.caseId}/contacts`, { role: 'tracer' });
+      expect(graph.status).toBe(200);
+      expect(graph.body.nodes).toEqual(
+        expect.arrayContaining([
+          { personId: p('f0'), degree: 0, class: 'F0' },
+          { personId: p('f1'), degree: 1, class: 'F0' }, // now a case
+          { personId: p('pupil'), degree: 2, class: 'F0' },
+        ]),
+      );
+      expect(graph.body.edges).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ source: p('f0'), target: p('f1'), kind: 'CO_LOCATION', venueId: p('market'), startedAt: iso(at + 30 * MIN), endedAt: iso(at + HOUR) }),
+          expect.objectContaining({ source: p('f1'), target: p('pupil'), venueId: p('school') }),
+        ]),
+      );
+
+      const exposures = await http(tracing.url, 'GET', `/persons/${p('pupil')}/exposures`, { role: 'tracer' });
+      expect(exposures.body.exposures.map((x: any) => [x.sourceCaseId, x.sourcePersonId, x.degree]).sort()).toEqual(
+        [
+          [first.payload.caseId, p('f1'), 2],
+          [second.payload.caseId, p('f1'), 1],
+        ].sort(),
+      );
+
+      const clusters = await http(tracing.url, 'GET', '/clusters', { role: 'tracer' });
+      expect(clusters.status).toBe(200);
+      const mine = clusters.body.find((c: any) => c.caseIds.includes(first.payload.caseId));
+      expect(mine).toMatchObject({ size: 3, firstConfirmedAt: iso(at + 12 * HOUR), lastConfirmedAt: iso(at + 2 * DAY) });
+      expect(mine.caseIds.sort()).toEqual([first.payload.caseId, second.payload.caseId, third.payload.caseId].sort());
+      expect(mine.venues).toEqual(expect.arrayContaining([p('market'), p('school')]));
+
+      const sites = await http(tracing.url, 'GET', `/exposure-sites?from=${iso(at - DAY)}&to=${iso(at + 3 * DAY)}`, { role: 'tracer' });
+      expect(sites.status).toBe(200);
+      const marketSites = sites.body.sites.filter((s: any) => s.venueId === p('market'));
+      expect(marketSites).toEqual([{ venueId: p('market'), from: iso(at), to: iso(at + 2 * HOUR) }]); // f0's and f1's stays merged
+      expect(JSON.stringify(sites.body)).not.toContain(p('f0'));
+    });
+
+    it('guards the graph API: tracer role, 404 for an untraced case, 400 for bad input', async () => {
+      expect((await http(tracing.url, 'GET', `/cases/${randomUUID()}/contacts`, { role: 'feed' })).status).toBe(403);
+      expect((await http(tracing.url, 'GET', '/clusters')).status).toBe(401);
+      const missing = await http(tracing.url, 'GET', `/cases/${randomUUID()}/contacts`, { role: 'tracer' });
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toBe('CASE.NOT_TRACED');
+      expect((await http(tracing.url, 'GET', '/cases/not-a-uuid/chain', { role: 'tracer' })).status).toBe(400);
+      expect((await http(tracing.url, 'GET', '/exposure-sites?from=yesterday', { role: 'tracer' })).status).toBe(400);
+      expect((await http(tracing.url, 'GET', '/clusters?minSize=0', { role: 'tracer' })).status).toBe(400);
+    });
+  });
 });
