@@ -2,13 +2,14 @@ import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { QuarantineEnv } from './config';
 import { migrations } from './migrations';
+import { QuarantinesModule } from './quarantines/quarantines.module';
 
 @Module({})
 export class QuarantineModule {
   static register(env: QuarantineEnv): DynamicModule {
     return {
       module: QuarantineModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations })],
+      imports: [ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }), QuarantinesModule],
     };
   }
 }

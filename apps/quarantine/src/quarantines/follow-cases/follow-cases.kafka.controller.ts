@@ -1,0 +1,50 @@
+import { EventEnvelope } from '@ct/contracts';
+import { HandleEvent } from '@ct/messaging';
+import { TransactionHost } from '@ct/platform';
+import { Controller } from '@nestjs/common';
+import { QuarantineStore } from '../infrastructure/quarantine.store';
+import { causeOf, QuarantineWorkflow } from '../quarantine.workflow';
+
+/**
+ * What quarantine follows on cases.v1: open cases (a person with one is not quarantined; a case
+ * ends their quarantine, CONVERTED_TO_CASE, and escalates the watch of their F2s) and the
+ * non-identifying profile (vaccination, recovery, area) that picks the regimen.
+ */
+@Controller()
+export class FollowCasesKafkaController {
+  constructor(private readonly tx: TransactionHost, private readonly store: QuarantineStore, private readonly workflow: QuarantineWorkflow) {}
+
+  @HandleEvent('CaseConfirmed')
+  async onCaseConfirmed(e: EventEnvelope<'CaseConfirmed'>): Promise<void> {
+    const p = e.payload;
+    await this.tx.manager.query(
+      `INSERT INTO quarantine.open_cases (person_id, case_id, confirmed_at) VALUES ($1, $2, $3)
+       ON CONFLICT (person_id) DO UPDATE SET case_id = EXCLUDED.case_id, confirmed_at = EXCLUDED.confirmed_at`,
+      [p.personId, p.caseId, p.confirmedAt],
+    );
+    const watchers = await this.store.watchersOf([p.personId]);
+    await this.workflow.run([
+      { personId: p.personId, command: { type: 'BecomeCase' }, cause: causeOf(e.meta) },
+      ...watchers.map((w) => ({ personId: w, command: { type: 'EscalateWatch' as const }, cause: causeOf(e.meta) })),
+    ]);
+  }
+
+  @HandleEvent('CaseClosed')
+  async onCaseClosed(e: EventEnvelope<'CaseClosed'>): Promise<void> {
+    await this.tx.manager.query('DELETE FROM quarantine.open_cases WHERE person_id = $1 AND case_id = $2', [e.payload.personId, e.payload.caseId]);
+  }
+
+  @HandleEvent('PersonProfileChanged')
+  async onProfile(e: EventEnvelope<'PersonProfileChanged'>): Promise<void> {
+    const p = e.payload;
+    // Last writer by changedAt wins, so a late redelivery of an older profile changes nothing.
+    await this.tx.manager.query(
+      `INSERT INTO quarantine.person_profiles (person_id, area_code, vaccine_doses, last_dose_at, recovered_at, changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (person_id) DO UPDATE SET area_code = EXCLUDED.area_code, vaccine_doses = EXCLUDED.vaccine_doses,
+         last_dose_at = EXCLUDED.last_dose_at, recovered_at = EXCLUDED.recovered_at, changed_at = EXCLUDED.changed_at
+       WHERE quarantine.person_profiles.changed_at <= EXCLUDED.changed_at`,
+      [p.personId, p.areaCode, p.vaccineDoses, p.lastDoseAt, p.recoveredAt, p.changedAt],
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { CurrentPrincipal, Principal, Roles } from '@ct/platform';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RecordTestResultHandler } from './record-test-result.handler';
+import { RecordOtherTestResultRequest, RecordTestResultRequest } from './record-test-result.request.dto';
+
+@ApiTags('tests')
+@Controller()
+export class RecordTestResultHttpController {
+  constructor(private readonly handler: RecordTestResultHandler) {}
+
+  @Post('tests/:id/result')
+  @HttpCode(200)
+  @Roles('quarantine')
+  @ApiOperation({ summary: 'Record the result of a scheduled test; publishes TestResultRecorded. POSITIVE converts the quarantine, INCONCLUSIVE schedules a retest' })
+  @ApiOkResponse({ description: 'The result and what followed from it' })
+  record(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecordTestResultRequest, @CurrentPrincipal() who: Principal) {
+    return this.handler.scheduled(id, { ...body, recordedBy: who.subject });
+  }
+
+  @Post('test-results')
+  @Roles('quarantine')
+  @ApiOperation({ summary: 'Record a screening or unscheduled result for any person; publishes TestResultRecorded' })
+  recordOther(@Body() body: RecordOtherTestResultRequest, @CurrentPrincipal() who: Principal) {
+    return this.handler.other(body.personId, body.purpose, { result: body.result, testType: body.testType, sampleTakenAt: body.sampleTakenAt, recordedBy: who.subject });
+  }
+}
