@@ -1,10 +1,37 @@
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
+import { AreaCatalog } from './areas/domain/area-catalog';
+import { loadAreaFile } from './areas/infrastructure/area-file';
+import { ListAreasHttpController } from './areas/list-areas/list-areas.http.controller';
+import { AuditTrail } from './audit/infrastructure/audit-trail';
+import { ListAuditHttpController } from './audit/list-audit/list-audit.http.controller';
+import { CasesHttpController } from './cases/cases.http.controller';
+import { CloseCaseHandler } from './cases/close-case/close-case.handler';
 import { ConfirmCaseHandler } from './cases/confirm-case/confirm-case.handler';
-import { ConfirmCaseHttpController } from './cases/confirm-case/confirm-case.http.controller';
 import { CaseEntity } from './cases/infrastructure/case.entity';
+import { ListCases } from './cases/list-cases/list-cases.query';
 import { CasesEnv } from './config';
+import { ConvertPositiveResult } from './conversions/convert-positive-result/convert-positive-result';
+import { DeclareContactHandler } from './investigations/declare-contact/declare-contact.handler';
+import { DeclareContactHttpController } from './investigations/declare-contact/declare-contact.http.controller';
+import { InvestigationHttpController } from './investigations/manage-investigation/investigation.http.controller';
 import { migrations } from './migrations';
+import { PersonStore } from './persons/infrastructure/person-store';
+import { PersonsHttpController } from './persons/persons.http.controller';
+import { PersonsService } from './persons/persons.service';
+import { CASES_CLOCK, systemClock } from './shared/domain/clock';
+import { PersonStatusHttpController } from './status/person-status.http.controller';
+import { RecordStatusEventsKafkaController } from './status/record-status-events/record-status-events.kafka.controller';
+import { StatusStore } from './status/record-status-events/status-store';
+
+/** Areas are read once at boot from AREAS_FILE and served from memory; a bad file or default area stops start-up. */
+function areaCatalog(env: CasesEnv): AreaCatalog {
+  const catalog = loadAreaFile(env.AREAS_FILE);
+  if (!catalog.has(env.CASES_DEFAULT_AREA_CODE)) {
+    throw new Error(`CASES_DEFAULT_AREA_CODE ${env.CASES_DEFAULT_AREA_CODE} is not an area of ${env.AREAS_FILE}`);
+  }
+  return catalog;
+}
 
 @Module({})
 export class CasesModule {
@@ -12,8 +39,29 @@ export class CasesModule {
     return {
       module: CasesModule,
       imports: [ServiceCoreModule.forRoot({ service: 'cases', schema: 'cases', env, entities: [CaseEntity], migrations })],
-      controllers: [ConfirmCaseHttpController],
-      providers: [ConfirmCaseHandler],
+      controllers: [
+        ListAreasHttpController,
+        PersonsHttpController,
+        PersonStatusHttpController,
+        CasesHttpController,
+        InvestigationHttpController,
+        DeclareContactHttpController,
+        ListAuditHttpController,
+        RecordStatusEventsKafkaController,
+      ],
+      providers: [
+        { provide: AreaCatalog, useFactory: () => areaCatalog(env) },
+        { provide: CASES_CLOCK, useValue: systemClock },
+        AuditTrail,
+        PersonStore,
+        PersonsService,
+        ConfirmCaseHandler,
+        ListCases,
+        CloseCaseHandler,
+        DeclareContactHandler,
+        StatusStore,
+        ConvertPositiveResult,
+      ],
     };
   }
 }

@@ -1,7 +1,19 @@
 import { BaseEnv } from '@ct/platform';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 
 export class CasesEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(65535)
   PORT = 3003;
+
+  /** JSON file of administrative areas ({ description, areas: [{ code, name, level, parentCode, population }] }). */
+  @IsString() @MinLength(1)
+  AREAS_FILE = 'data/areas/quang-nam.json';
+
+  /** Area of a case converted from a positive test when the person is not registered here. */
+  @IsString() @MinLength(1)
+  CASES_DEFAULT_AREA_CODE = '49';
+
+  /** Clock difference tolerated before a timestamp in a request counts as "in the future". */
+  @IsInt() @Min(0) @Max(86400)
+  CASES_CLOCK_SKEW_SECONDS = 300;
 }

@@ -5,6 +5,7 @@ export interface ConfirmedCase {
   caseId: string;
   personId: string;
   status: 'OPEN';
+  areaCode: string;
 }
 
 export class ConfirmCase extends Command<ConfirmedCase> {
@@ -16,9 +17,12 @@ export class ConfirmCase extends Command<ConfirmedCase> {
       sampleTakenAt: string | null;
       testType: TestType;
       origin: CaseOrigin;
-      areaCode: string;
+      /** Defaults to the registered person's area. */
+      areaCode?: string;
+      /** The positive test that confirmed the case (conversions). */
+      sourceTestId?: string;
     },
-    readonly correlationId?: string,
+    readonly meta: { correlationId?: string; causationId?: string } = {},
   ) {
     super();
   }

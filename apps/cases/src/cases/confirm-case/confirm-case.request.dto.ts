@@ -1,20 +1,19 @@
-import { CASE_ORIGINS, CaseOrigin, TEST_TYPES, TestType } from '@ct/contracts';
+import { CASE_ORIGINS, CaseOrigin, IsTimestamp, TEST_TYPES, TestType } from '@ct/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 export class ConfirmCaseRequest {
-  @ApiProperty({ description: 'Pseudonymous person id (PC-COVID account id)' })
+  @ApiProperty({ description: 'Pseudonymous person id (PC-COVID account id or the id POST /persons generated)' })
   @IsString() @Length(1, 128)
   personId: string;
 
-  @ApiProperty({ example: '2021-11-20T08:00:00Z' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2021-11-20T08:00:00Z' }) @IsTimestamp()
   confirmedAt: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional() @IsOptional() @IsTimestamp()
   symptomOnsetAt?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional() @IsOptional() @IsTimestamp()
   sampleTakenAt?: string;
 
   @ApiProperty({ enum: TEST_TYPES }) @IsIn(TEST_TYPES)
@@ -23,6 +22,7 @@ export class ConfirmCaseRequest {
   @ApiPropertyOptional({ enum: CASE_ORIGINS, default: 'INVESTIGATION' }) @IsOptional() @IsIn(CASE_ORIGINS)
   origin?: CaseOrigin;
 
-  @ApiProperty({ example: '79' }) @IsString() @MaxLength(32)
-  areaCode: string;
+  @ApiPropertyOptional({ example: '20290', description: "One of GET /areas; defaults to the registered person's area (required for an unregistered personId)" })
+  @IsOptional() @IsString() @MaxLength(32)
+  areaCode?: string;
 }

@@ -1,0 +1,56 @@
+import { Roles } from '@ct/platform';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CloseCaseHandler, CloseCaseRequest } from './close-case/close-case.handler';
+import { ConfirmCase } from './confirm-case/confirm-case.command';
+import { ConfirmCaseRequest } from './confirm-case/confirm-case.request.dto';
+import { caseView } from './infrastructure/case.entity';
+import { ListCases, ListCasesQuery } from './list-cases/list-cases.query';
+
+@ApiTags('cases')
+@Controller('cases')
+export class CasesHttpController {
+  constructor(private readonly commands: CommandBus, private readonly cases: ListCases, private readonly closing: CloseCaseHandler) {}
+
+  @Post()
+  @Roles('tracer')
+  @ApiOperation({ summary: 'Confirm a case (F0) and open its investigation; publishes CaseConfirmed on cases.v1' })
+  @ApiCreatedResponse({ description: 'The case was stored and CaseConfirmed queued in the outbox' })
+  @ApiConflictResponse({ description: 'CASE.ALREADY_OPEN: the person already has an open case' })
+  confirm(@Body() body: ConfirmCaseRequest) {
+    return this.commands.execute(
+      new ConfirmCase({
+        personId: body.personId,
+        confirmedAt: body.confirmedAt,
+        symptomOnsetAt: body.symptomOnsetAt ?? null,
+        sampleTakenAt: body.sampleTakenAt ?? null,
+        testType: body.testType,
+        origin: body.origin ?? 'INVESTIGATION',
+        areaCode: body.areaCode,
+      }),
+    );
+  }
+
+  @Get()
+  @Roles('tracer')
+  @ApiOperation({ summary: 'Cases by area (with its sub-areas), status and confirmation date range; paginated with total' })
+  list(@Query() q: ListCasesQuery) {
+    return this.cases.run(q);
+  }
+
+  @Get(':id')
+  @Roles('tracer')
+  @ApiOperation({ summary: 'One case' })
+  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+    return caseView(await this.cases.one(id));
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('tracer')
+  @ApiOperation({ summary: 'Close a case (recovered | deceased); publishes CaseClosed' })
+  close(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CloseCaseRequest) {
+    return this.closing.run(id, body);
+  }
+}

@@ -1,0 +1,58 @@
+import { IsTimestamp } from '@ct/contracts';
+import { DomainError, TransactionHost } from '@ct/platform';
+import { Injectable } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AreaCatalog } from '../../areas/domain/area-catalog';
+import { Problems } from '../../shared/domain/problems';
+import { CaseEntity, caseView } from '../infrastructure/case.entity';
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ description: 'An area code; includes the areas below it (a province lists its districts and communes)' })
+  @IsOptional() @IsString() @MaxLength(32)
+  area?: string;
+
+  @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] }) @IsOptional() @IsIn(['OPEN', 'CLOSED', 'open', 'closed'])
+  status?: string;
+
+  @ApiPropertyOptional({ description: 'confirmedAt at or after' }) @IsOptional() @IsTimestamp()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'confirmedAt before' }) @IsOptional() @IsTimestamp()
+  to?: string;
+
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  pageSize?: number;
+}
+
+/** Cases by area (with sub-areas), status and confirmation date range, newest first, with the total. */
+@Injectable()
+export class ListCases {
+  constructor(private readonly tx: TransactionHost, private readonly areas: AreaCatalog) {}
+
+  async run(q: ListCasesQuery) {
+    const p = new Problems();
+    if (q.area !== undefined && !this.areas.has(q.area)) p.add('area', 'area is not a known area (see GET /areas)');
+    if (q.from && q.to && new Date(q.to) <= new Date(q.from)) p.add('to', 'to must be after from');
+    p.throwIfAny('CASE.QUERY_INVALID', 'invalid case query');
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 50;
+    const qb = this.tx.manager.createQueryBuilder(CaseEntity, 'c');
+    if (q.area !== undefined) qb.andWhere('c.area_code IN (:...areas)', { areas: this.areas.withDescendants(q.area) });
+    if (q.status !== undefined) qb.andWhere('c.status = :status', { status: q.status.toUpperCase() });
+    if (q.from !== undefined) qb.andWhere('c.confirmed_at >= :from', { from: new Date(q.from) });
+    if (q.to !== undefined) qb.andWhere('c.confirmed_at < :to', { to: new Date(q.to) });
+    const [rows, total] = await qb.orderBy('c.confirmed_at', 'DESC').addOrderBy('c.id', 'ASC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    return { items: rows.map(caseView), page, pageSize, total };
+  }
+
+  async one(caseId: string) {
+    const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
+    if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+    return c;
+  }
+}

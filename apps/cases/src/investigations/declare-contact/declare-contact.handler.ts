@@ -1,0 +1,100 @@
+import { createEvent } from '@ct/contracts';
+import { Outbox } from '@ct/messaging';
+import { DomainError, Principal, TransactionHost } from '@ct/platform';
+import { SERVICE_ENV } from '@ct/runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { checkDeclaredContact } from '../../cases/domain/case-rules';
+import { CaseEntity } from '../../cases/infrastructure/case.entity';
+import { CasesEnv } from '../../config';
+import { PersonsService } from '../../persons/persons.service';
+import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
+import { FieldProblem } from '../../shared/domain/problems';
+import { DeclareContactRequest } from './declare-contact.request.dto';
+
+const iso = (v: unknown) => (v as Date).toISOString();
+
+function declarationView(r: Record<string, unknown>) {
+  return {
+    declarationId: r.declaration_id as string,
+    caseId: r.case_id as string,
+    sourcePersonId: r.source_person_id as string,
+    personId: r.person_id as string,
+    kind: r.kind as string,
+    startedAt: iso(r.started_at),
+    endedAt: iso(r.ended_at),
+    declaredAt: iso(r.declared_at),
+  };
+}
+
+/**
+ * Records a contact the F0 named in the interview (registering them when new) and publishes
+ * ContactDeclared, which tracing turns into a ContactIdentified. The event carries only personIds.
+ */
+@Injectable()
+export class DeclareContactHandler {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly outbox: Outbox,
+    private readonly persons: PersonsService,
+    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_ENV) private readonly env: CasesEnv,
+  ) {}
+
+  async declare(who: Principal, caseId: string, body: DeclareContactRequest) {
+    if ((body.personId === undefined) === (body.person === undefined)) {
+      const problem = ['give either personId or person'];
+      throw new DomainError('CONTACT.INVALID', 'a contact is an existing personId or a new person', 'invalid', {
+        details: [{ field: 'personId', problems: problem }, { field: 'person', problems: problem }],
+      });
+    }
+    return this.tx.run(async (m) => {
+      const c = await m.findOne(CaseEntity, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
+      if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+      const now = this.clock.now();
+      let personId: string;
+      if (body.personId !== undefined) {
+        personId = body.personId;
+        checkDeclaredContact({ caseId, status: c.status, confirmedAt: c.confirmedAt, personId: c.personId }, { ...body, personId }, { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 });
+        if (!(await this.persons.find(personId))) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found', { personId });
+      } else {
+        checkDeclaredContact({ caseId, status: c.status, confirmedAt: c.confirmedAt, personId: c.personId }, { ...body, personId: body.person!.personId ?? '' }, { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 });
+        personId = (await this.registerNested(who, body)).personId;
+      }
+      const dup = await m.query('SELECT declaration_id FROM cases.declared_contacts WHERE case_id = $1 AND person_id = $2', [caseId, personId]);
+      if (dup.length > 0) {
+        throw new DomainError('CONTACT.ALREADY_DECLARED', 'this person is already a declared contact of the case', 'conflict', { declarationId: dup[0].declaration_id });
+      }
+      const declarationId = randomUUID();
+      const [row] = await m.query(
+        `INSERT INTO cases.declared_contacts (declaration_id, case_id, source_person_id, person_id, kind, started_at, ended_at, declared_at, declared_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+        [declarationId, caseId, c.personId, personId, body.kind, new Date(body.startedAt), new Date(body.endedAt), now, who.subject],
+      );
+      const view = declarationView(row);
+      const { declarationId: d, caseId: k, sourcePersonId, kind, startedAt, endedAt, declaredAt } = view;
+      await this.outbox.add(createEvent('ContactDeclared', { declarationId: d, caseId: k, sourcePersonId, personId, kind: kind as 'HOUSEHOLD', startedAt, endedAt, declaredAt }, { source: '/cases' }));
+      return view;
+    });
+  }
+
+  /** Registers the new person; their field problems are reported as person.<field>. */
+  private async registerNested(who: Principal, body: DeclareContactRequest) {
+    try {
+      return await this.persons.register(who, body.person!);
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'invalid' && Array.isArray(err.details.details)) {
+        const details = (err.details.details as FieldProblem[]).map((d) => ({ ...d, field: `person.${d.field}` }));
+        throw new DomainError(err.code, err.message, 'invalid', { details });
+      }
+      throw err;
+    }
+  }
+
+  async list(caseId: string) {
+    const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
+    if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+    const rows = await this.tx.manager.query('SELECT * FROM cases.declared_contacts WHERE case_id = $1 ORDER BY declared_at, declaration_id', [caseId]);
+    return { items: rows.map(declarationView) };
+  }
+}

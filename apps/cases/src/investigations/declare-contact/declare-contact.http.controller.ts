@@ -1,0 +1,31 @@
+import { CurrentPrincipal, Principal, Roles } from '@ct/platform';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DeclareContactHandler } from './declare-contact.handler';
+import { DeclareContactRequest } from './declare-contact.request.dto';
+
+/**
+ * POST /cases/:id/contacts declares; the contact graph (GET /cases/:id/contacts) belongs to the
+ * tracing service, so the declarations are listed at /cases/:id/declared-contacts.
+ */
+@ApiTags('investigations')
+@Controller('cases/:id')
+export class DeclareContactHttpController {
+  constructor(private readonly contacts: DeclareContactHandler) {}
+
+  @Post('contacts')
+  @Roles('tracer')
+  @ApiOperation({ summary: 'Record a named contact (existing personId or new person); publishes ContactDeclared' })
+  @ApiCreatedResponse({ description: 'The declaration' })
+  @ApiConflictResponse({ description: 'CONTACT.ALREADY_DECLARED, PERSON.DUPLICATE (with existingPersonId), CASE.NOT_OPEN' })
+  declare(@CurrentPrincipal() who: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: DeclareContactRequest) {
+    return this.contacts.declare(who, id, body);
+  }
+
+  @Get('declared-contacts')
+  @Roles('tracer')
+  @ApiOperation({ summary: "The contacts named in the case's investigation" })
+  list(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.contacts.list(id);
+  }
+}

@@ -1,0 +1,32 @@
+import { IsCalendarDate, IsTimestamp } from '@ct/contracts';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { VaccinationDto } from '../register-person/register-person.request.dto';
+
+/** Only the fields given change; null clears an optional field. */
+export class UpdatePersonRequest {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  fullName?: string;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32)
+  phone?: string | null;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32)
+  nationalId?: string | null;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsCalendarDate()
+  dateOfBirth?: string | null;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(500)
+  address?: string | null;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32)
+  areaCode?: string;
+
+  @ApiPropertyOptional({ type: VaccinationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => VaccinationDto)
+  vaccination?: VaccinationDto;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsTimestamp()
+  recoveredAt?: string | null;
+}
