@@ -58,7 +58,9 @@ export class ConvertPositiveResult {
     } catch (err) {
       // A result that breaks the case rules (e.g. recorded in the future) can never become a case: dead-letter it.
       if (err instanceof DomainError && err.kind === 'invalid') {
-        throw new UnprocessableEvent(err.message, (err.details.details as { field: string; problems: string[] }[]) ?? []);
+        const fields = (err.details.details as { field: string; problems: string[] }[] | undefined) ?? [];
+        const why = fields.flatMap((f) => f.problems).join('; ') || err.message;
+        throw new UnprocessableEvent(`positive result cannot become a case: ${why}`, fields);
       }
       throw err;
     }
