@@ -55,7 +55,7 @@ describe('metrics and correlation ids', () => {
   it('serves Prometheus metrics per service, for role ops only, hidden from OpenAPI', async () => {
     expect((await scrape(cases.url, null)).status).toBe(401);
     expect((await scrape(cases.url, 'tracer')).status).toBe(403);
-    const docs = await (await fetch(`${cases.url}/docs-json`)).json();
+    const docs = (await (await fetch(`${cases.url}/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(docs.paths)).not.toContain('/metrics');
 
     const m = await eventually('cases to count the request and the produced event', async () => {

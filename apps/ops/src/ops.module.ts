@@ -4,13 +4,14 @@ import { OpsEnv } from './config';
 import { migrations } from './migrations';
 import { MonitorModule } from './monitor/monitor.module';
 import { SurveillanceModule } from './surveillance/surveillance.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 
 @Module({})
 export class OpsModule {
   static register(env: OpsEnv): DynamicModule {
     return {
       module: OpsModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'ops', schema: 'ops', env, entities: [], migrations }), MonitorModule, SurveillanceModule],
+      imports: [ServiceCoreModule.forRoot({ service: 'ops', schema: 'ops', env, entities: [], migrations }), MonitorModule, SurveillanceModule, DashboardModule],
     };
   }
 }

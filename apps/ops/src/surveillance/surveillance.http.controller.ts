@@ -28,9 +28,9 @@ export class SurveillanceHttpController {
     return this.surveillance.weekly(area, n, at(until));
   }
 
-  @Get('areas')
+  @Get('stats/areas')
   @Roles('ops', 'tracer')
-  @ApiOperation({ summary: 'The administrative areas (AREAS_FILE)' })
+  @ApiOperation({ summary: 'The administrative areas the figures are kept for (AREAS_FILE); GET /areas (cases) is the registry' })
   areas() {
     return { areas: this.surveillance.listAreas() };
   }

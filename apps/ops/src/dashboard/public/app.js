@@ -1,0 +1,311 @@
+'use strict';
+// The ops dashboard: plain JS, no build step, no external URLs. Everything goes through the base
+// URL (the edge), with the bearer token the user pasted (kept in sessionStorage only).
+(function () {
+  const TOKEN_KEY = 'ct.token';
+  const SVG = 'http://www.w3.org/2000/svg';
+  const $ = (id) => document.getElementById(id);
+  let token = sessionStorage.getItem(TOKEN_KEY) || '';
+  const replaying = new Set();
+
+  function el(tag, attrs, ...children) {
+    const node = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'text') node.textContent = String(v);
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, String(v));
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return node;
+  }
+
+  function decode(t) {
+    try {
+      const p = JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+      return p;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  async function api(method, path, body) {
+    const headers = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    let data = text;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
+    if (!res.ok) {
+      const msg = (data && data.message) || res.statusText;
+      const err = new Error(`${res.status} ${Array.isArray(msg) ? msg.join('; ') : msg}`);
+      err.status = res.status;
+      throw err;
+    }
+    return data;
+  }
+
+  function banner(text) {
+    const b = $('banner');
+    b.hidden = !text;
+    b.textContent = text || '';
+  }
+
+  function showWho() {
+    const p = token ? decode(token) : null;
+    $('who').textContent = p ? `${p.sub || p.subject || 'signed in'} (${(p.roles || []).join(', ')})` : 'not signed in';
+    $('signout-button').hidden = !token;
+    $('token').hidden = !!token;
+    $('signin-button').hidden = !!token;
+  }
+
+  const fmtTime = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '—');
+
+  function sparkline(series) {
+    const w = 150, h = 24, max = Math.max(1, ...series);
+    const pts = series.map((v, i) => `${(i * w) / Math.max(1, series.length - 1)},${h - (v / max) * (h - 2) - 1}`).join(' ');
+    return el('svg:svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': `per minute: ${series.join(', ')}` },
+      el('svg:polyline', { class: 'spark', points: pts }));
+  }
+
+  function failIn(tbody, cols, err) {
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: cols, class: 'error', text: err.status === 401 ? 'Sign in with a token (role ops) to see this.' : `Unavailable: ${err.message}` })));
+  }
+
+  async function loadHealth() {
+    const box = $('health');
+    try {
+      const res = await fetch('/health');
+      const h = await res.json();
+      const services = h.services || { [h.service || 'service']: h };
+      box.replaceChildren(...Object.entries(services).map(([name, s]) =>
+        el('span', { class: `chip ${s.status === 'ok' ? 'up' : 'down'}`, 'data-service': name, text: `${name}: ${s.status === 'ok' ? 'up' : s.status || 'down'}` })));
+    } catch (err) {
+      box.replaceChildren(el('span', { class: 'chip down', text: `health unavailable: ${err.message}` }));
+    }
+  }
+
+  async function loadTopics() {
+    const tbody = $('topics').tBodies[0];
+    try {
+      const { topics } = await api('GET', '/ops/topics');
+      tbody.replaceChildren(...topics.map((t) => el('tr', { 'data-topic': t.topic },
+        el('td', { class: t.topic.endsWith('.dlq') ? 'dlq-topic' : '', text: t.topic }),
+        el('td', { class: 'num total', text: t.count }),
+        el('td', { class: 'num rate', text: t.lastMinute }),
+        el('td', {}, sparkline(t.perMinute.map((m) => m.count))),
+        el('td', { class: 'muted', text: fmtTime(t.lastEventAt) }))));
+    } catch (err) {
+      failIn(tbody, 5, err);
+    }
+  }
+
+  async function loadLag() {
+    const tbody = $('lag').tBodies[0];
+    try {
+      const { groups } = await api('GET', '/ops/lag');
+      tbody.replaceChildren(...groups.map((g) => el('tr', { 'data-group': g.group },
+        el('td', { text: g.group }),
+        el('td', { class: 'num lag', text: g.lag }),
+        el('td', { class: 'muted', text: g.topics.length ? g.topics.map((t) => `${t.topic}: ${t.lag}`).join(', ') : 'no offsets committed' }))));
+    } catch (err) {
+      failIn(tbody, 3, err);
+    }
+  }
+
+  async function replay(id, button) {
+    replaying.add(id);
+    button.disabled = true;
+    button.textContent = 'Replaying…';
+    try {
+      await api('POST', `/ops/dlq/${id}/replay`);
+      banner('');
+    } catch (err) {
+      banner(`Replay of #${id} failed: ${err.message}`);
+    } finally {
+      replaying.delete(id);
+      await loadDlq();
+    }
+  }
+
+  async function loadDlq() {
+    const tbody = $('dlq').tBodies[0];
+    try {
+      const { entries } = await api('GET', '/ops/dlq?limit=50');
+      if (entries.length === 0) {
+        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'No dead letters.' })));
+        return;
+      }
+      tbody.replaceChildren(...entries.map((e) => {
+        const button = el('button', { type: 'button', class: 'replay', 'data-id': e.id, text: replaying.has(e.id) ? 'Replaying…' : 'Replay', disabled: replaying.has(e.id) });
+        button.addEventListener('click', () => replay(e.id, button));
+        return el('tr', { 'data-dlq-id': e.id, 'data-event-id': e.eventId || '' },
+          el('td', { text: e.id }),
+          el('td', { text: e.originalTopic }),
+          el('td', { text: e.eventType || '—' }),
+          el('td', { class: 'reason', text: e.reason, title: JSON.stringify(e.fields) }),
+          el('td', { text: e.failedGroup || '—' }),
+          el('td', { class: 'muted', text: new Date(e.deadLetteredAt).toLocaleString() }),
+          el('td', { class: e.replayCount ? 'replays replayed' : 'replays muted', text: e.replayCount ? `replayed ×${e.replayCount}` : 'not replayed' }),
+          el('td', {}, button));
+      }));
+    } catch (err) {
+      failIn(tbody, 8, err);
+    }
+  }
+
+  let areasLoaded = false;
+  async function loadAreas() {
+    if (areasLoaded) return;
+    const sel = $('area');
+    try {
+      const { areas } = await api('GET', '/stats/areas');
+      const depth = (a) => (a.level === 'province' ? 0 : a.level === 'district' ? 1 : 2);
+      sel.replaceChildren(...areas.map((a) => el('option', { value: a.code, text: `${'\u00a0\u00a0'.repeat(depth(a))}${a.name} (${a.code})` })));
+      areasLoaded = true;
+      sel.addEventListener('change', loadWeekly);
+    } catch (err) {
+      $('weekly-text').textContent = err.status === 401 ? 'Sign in to see the figures.' : `Unavailable: ${err.message}`;
+    }
+  }
+
+  function barChart(weeks) {
+    const w = 460, h = 180, pad = 28, max = Math.max(1, ...weeks.map((x) => x.count));
+    const bw = (w - pad) / weeks.length;
+    const svg = el('svg:svg', { width: w, height: h + 30, viewBox: `0 0 ${w} ${h + 30}`, role: 'img', 'aria-label': 'cases per week' });
+    svg.append(el('svg:text', { x: 0, y: 12, text: max }), el('svg:line', { x1: pad - 4, y1: h, x2: w, y2: h, stroke: '#999' }));
+    weeks.forEach((x, i) => {
+      const bh = ((h - 20) * x.count) / max, ch = ((h - 20) * x.community) / max;
+      const gx = pad + i * bw;
+      svg.append(
+        el('svg:rect', { class: 'bar', x: gx + 3, y: h - bh, width: bw - 6, height: bh, 'data-week': x.weekStart, 'data-count': x.count }, el('svg:title', { text: x.text })),
+        el('svg:rect', { class: 'bar community', x: gx + 3, y: h - ch, width: bw - 6, height: ch }),
+        el('svg:text', { x: gx + bw / 2, y: h - bh - 3, 'text-anchor': 'middle', text: x.count }),
+        el('svg:text', { x: gx + bw / 2, y: h + 14, 'text-anchor': 'middle', text: x.isoWeek.slice(5) }));
+    });
+    return svg;
+  }
+
+  async function loadWeekly() {
+    const code = $('area').value;
+    if (!code) return;
+    try {
+      const data = await api('GET', `/stats/weekly?area=${encodeURIComponent(code)}&weeks=8`);
+      const last = data.weeks[data.weeks.length - 1];
+      $('weekly-text').textContent = `${data.name}: ${last.text}`;
+      $('weekly-chart').replaceChildren(barChart(data.weeks), el('p', { class: 'muted', text: 'blue: all cases · red: community cases' }));
+    } catch (err) {
+      $('weekly-text').textContent = `Unavailable: ${err.message}`;
+    }
+  }
+
+  async function loadLevels() {
+    const tbody = $('levels').tBodies[0];
+    try {
+      const { levels } = await api('GET', '/areas/levels');
+      const names = ['', 'low', 'medium', 'high', 'very high'];
+      tbody.replaceChildren(...levels.map((l) => el('tr', { 'data-area': l.areaCode, 'data-level': l.level },
+        el('td', { text: `${l.name} (${l.areaCode})` }),
+        el('td', {}, el('span', { class: `level level-${l.level}`, text: `${l.level} · ${names[l.level]}` })),
+        el('td', { class: 'num', text: l.casesPer100k }),
+        el('td', { class: 'muted', text: l.reasons.join('; ') }))));
+    } catch (err) {
+      failIn(tbody, 4, err);
+    }
+  }
+
+  function drawGraph(data) {
+    const nodes = data.nodes || [];
+    const edges = data.edges || [];
+    const w = 720, h = 420, cx = w / 2, cy = h / 2;
+    const rings = {};
+    for (const n of nodes) (rings[n.degree ?? 'x'] = rings[n.degree ?? 'x'] || []).push(n);
+    const pos = {};
+    for (const [deg, list] of Object.entries(rings)) {
+      const r = deg === '0' ? 0 : deg === 'x' ? 190 : Math.min(190, 80 * Number(deg));
+      list.forEach((n, i) => {
+        const a = (2 * Math.PI * i) / list.length + (deg === '2' ? Math.PI / list.length : 0);
+        pos[n.personId] = { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) };
+      });
+    }
+    const svg = el('svg:svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': 'contact graph' });
+    for (const e of edges) {
+      const a = pos[e.source], b = pos[e.target];
+      if (!a || !b) continue;
+      svg.append(el('svg:line', { class: `edge ${String(e.kind || '').toLowerCase()}`, x1: a.x, y1: a.y, x2: b.x, y2: b.y, 'data-source': e.source, 'data-target': e.target },
+        el('svg:title', { text: `${e.kind}${e.venueId ? ` at ${e.venueId}` : ''}: ${e.startedAt || ''} – ${e.endedAt || ''}` })));
+    }
+    for (const n of nodes) {
+      const p = pos[n.personId];
+      svg.append(el('svg:g', { class: `node deg-${n.degree ?? 'x'}`, 'data-person': n.personId, transform: `translate(${p.x},${p.y})` },
+        el('svg:circle', { r: n.degree === 0 ? 14 : 10 }),
+        el('svg:title', { text: `${n.personId} · ${n.class || ''}` }),
+        el('svg:text', { y: 26, 'text-anchor': 'middle', text: `${n.class || `F${n.degree}`} ${String(n.personId).slice(0, 10)}` })));
+    }
+    return svg;
+  }
+
+  async function loadGraph(ev) {
+    if (ev) ev.preventDefault();
+    const id = $('case-id').value.trim();
+    const status = $('graph-status');
+    if (!id) return;
+    status.className = 'muted';
+    status.textContent = 'Loading…';
+    try {
+      const data = await api('GET', `/cases/${encodeURIComponent(id)}/contacts`);
+      if (!data || !Array.isArray(data.nodes)) throw new Error('unexpected answer (no nodes)');
+      $('graph').replaceChildren(drawGraph(data));
+      status.className = 'ok';
+      status.textContent = `${data.nodes.length} people, ${(data.edges || []).length} exposures`;
+    } catch (err) {
+      $('graph').replaceChildren();
+      status.className = 'error';
+      status.textContent = `Could not load the contact graph: ${err.message}`;
+    }
+  }
+
+  function refreshFast() {
+    void loadHealth();
+    if (!token) return;
+    void loadTopics();
+    void loadLag();
+    void loadDlq();
+  }
+
+  async function refreshSlow() {
+    if (!token) return;
+    await loadAreas();
+    void loadWeekly();
+    void loadLevels();
+  }
+
+  $('signin').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const t = $('token').value.trim().replace(/^Bearer\s+/i, '');
+    if (!t) return;
+    token = t;
+    sessionStorage.setItem(TOKEN_KEY, t);
+    $('token').value = '';
+    showWho();
+    banner('');
+    refreshFast();
+    void refreshSlow();
+  });
+  $('signout-button').addEventListener('click', () => {
+    token = '';
+    sessionStorage.removeItem(TOKEN_KEY);
+    areasLoaded = false;
+    showWho();
+    banner('Signed out.');
+  });
+  $('graph-form').addEventListener('submit', loadGraph);
+
+  showWho();
+  if (!token) banner('Paste a bearer token (role ops) and sign in.');
+  refreshFast();
+  void refreshSlow();
+  setInterval(refreshFast, 2000);
+  setInterval(refreshSlow, 10000);
+})();
