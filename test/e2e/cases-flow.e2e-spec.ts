@@ -162,6 +162,20 @@ describe('cases flow: register, confirm, declare, follow status; privacy', () =>
       lastExposureAt: '2021-11-22T01:00:00.000Z', identifiedAt: '2021-11-27T13:00:00.000Z',
     });
     await eventually('colleague to be F2', async () => (await status(colleague)).class === 'F2');
+    // Watched as F2, then escalated (their F1 became a case): the quarantine service's transfer makes them F1.
+    const watch = randomUUID();
+    await publish('QuarantineOrdered', {
+      quarantineId: watch, personId: colleague, kind: 'SELF_MONITORING', facilityId: null, dayZero: '2021-11-22', startsAt: '2021-11-27T13:00:00.000Z',
+      endsAt: '2021-12-06T13:00:00.000Z', testDays: [], sourceCaseId: caseId, sourcePersonId: spouse, degree: 2, orderedAt: '2021-11-27T13:00:01.000Z', needsFacility: false,
+    });
+    await eventually('colleague watched', async () => (await status(colleague)).currentQuarantine?.quarantineId === watch);
+    expect((await status(colleague)).class).toBe('F2');
+    await publish('QuarantineTransferred', {
+      quarantineId: watch, personId: colleague, previousKind: 'SELF_MONITORING', kind: 'HOME', facilityId: null, needsFacility: false, reason: 'ESCALATED',
+      dayZero: '2021-11-22', endsAt: '2021-12-06T13:00:00.000Z', testDays: [1, 7], transferredAt: '2021-11-27T14:00:00.000Z',
+    });
+    const escalated = await eventually('colleague escalated to F1', async () => { const st = await status(colleague); return st.class === 'F1' ? st : undefined; });
+    expect(escalated.currentQuarantine).toMatchObject({ quarantineId: watch, kind: 'HOME', degree: 1 });
 
     const stranger = `pc-${randomUUID()}`;
     const testId = randomUUID();

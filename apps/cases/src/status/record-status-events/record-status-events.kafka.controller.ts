@@ -24,6 +24,11 @@ export class RecordStatusEventsKafkaController {
     await this.store.quarantineExtended(e.payload);
   }
 
+  @HandleEvent('QuarantineTransferred')
+  async transferred(e: EventEnvelope<'QuarantineTransferred'>): Promise<void> {
+    await this.store.quarantineTransferred(e.payload);
+  }
+
   @HandleEvent('QuarantineEnded')
   async ended(e: EventEnvelope<'QuarantineEnded'>): Promise<void> {
     await this.store.quarantineEnded(e.payload);

@@ -1,4 +1,4 @@
-import { ContactIdentified, QuarantineEnded, QuarantineExtended, QuarantineOrdered, TestResultRecorded, TestScheduled } from '@ct/contracts';
+import { ContactIdentified, QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred, TestResultRecorded, TestScheduled } from '@ct/contracts';
 import { TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { KnownContact, KnownQuarantine, KnownTest } from '../domain/person-status';
@@ -32,6 +32,15 @@ export class StatusStore {
 
   async quarantineExtended(e: QuarantineExtended): Promise<void> {
     await this.tx.manager.query('UPDATE cases.status_quarantines SET ends_at = $2, day_zero = $3 WHERE quarantine_id = $1', [e.quarantineId, e.endsAt, e.dayZero]);
+  }
+
+  /** A change of kind; an F2 watch escalated to a quarantine now counts as first degree (F1). */
+  async quarantineTransferred(e: QuarantineTransferred): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE cases.status_quarantines SET kind = $2, ends_at = $3, day_zero = $4, degree = CASE WHEN $5 = 'ESCALATED' THEN 1 ELSE degree END
+        WHERE quarantine_id = $1`,
+      [e.quarantineId, e.kind, e.endsAt, e.dayZero, e.reason],
+    );
   }
 
   async quarantineEnded(e: QuarantineEnded): Promise<void> {
