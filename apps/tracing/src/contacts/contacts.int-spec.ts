@@ -261,6 +261,63 @@ describe('contact tracing engine', () => {
       expect(msgs.map((m) => JSON.parse(m.value!.toString()).degree).sort()).toEqual([1, 2]);
     });
   });
+  describe('one contact per person and case', () => {
+    it('an F2 who met several F1 is one contact of the case: the latest exposure, the latest end', async () => {
+      const t = randomUUID().slice(0, 8);
+      const p = (n: string) => `${t}-${n}`;
+      const at = base + DAY + 8 * HOUR;
+      await visits([
+        { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
+        { person: p('a'), venue: p('office'), in: at, out: at + HOUR },
+        { person: p('b'), venue: p('office'), in: at, out: at + HOUR },
+        { person: p('a'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
+        { person: p('b'), venue: p('pool'), in: at + 4 * HOUR, out: at + 5 * HOUR },
+        { person: p('x'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
+        { person: p('x'), venue: p('pool'), in: at + 4 * HOUR, out: at + 4 * HOUR + 30 * MIN },
+      ]);
+      const e = await confirm(p('f0'), base + 2 * DAY);
+      const f2 = (await contactsOf(e.payload.caseId)).filter((r) => r.degree === 2);
+      expect(f2).toHaveLength(1);
+      expect(f2[0]).toMatchObject({ person_id: p('x'), source_person_id: p('b'), venue_id: p('pool') });
+      expect(iso(+f2[0].first_exposure_at)).toBe(iso(at + 2 * HOUR));
+      expect(iso(+f2[0].last_exposure_at)).toBe(iso(at + 4 * HOUR + 30 * MIN));
+      const msgs = await topics.waitFor((m) => m.key?.toString() === p('x'));
+      expect(msgs).toHaveLength(1);
+    });
+
+    it('a declaration naming a person already found as F2 makes them F1 (one more event, still one contact)', async () => {
+      const t = randomUUID().slice(0, 8);
+      const p = (n: string) => `${t}-${n}`;
+      const at = base + DAY + 8 * HOUR;
+      await visits([
+        { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
+        { person: p('a'), venue: p('office'), in: at, out: at + HOUR },
+        { person: p('a'), venue: p('home'), in: at + 2 * HOUR, out: at + 12 * HOUR },
+        { person: p('partner'), venue: p('home'), in: at + 2 * HOUR, out: at + 12 * HOUR },
+      ]);
+      const e = await confirm(p('f0'), base + 2 * DAY);
+      expect((await contactsOf(e.payload.caseId)).map((r) => [r.person_id, r.degree])).toEqual([
+        [p('a'), 1],
+        [p('partner'), 2],
+      ]);
+      await publisher.publish([
+        createEvent(
+          'ContactDeclared',
+          { declarationId: randomUUID(), caseId: e.payload.caseId, sourcePersonId: p('f0'), personId: p('partner'), kind: 'DECLARED', startedAt: iso(at - DAY), endedAt: iso(at - DAY + HOUR), declaredAt: iso(at + DAY) },
+          { source: '/test' },
+        ),
+      ]);
+      const msgs = await topics.waitFor((m) => m.key?.toString() === p('partner'), 2);
+      expect(msgs.map((m) => JSON.parse(m.value!.toString()).degree)).toEqual([2, 1]);
+      expect(new Set(msgs.map((m) => JSON.parse(m.value!.toString()).contactId)).size).toBe(1);
+      const rows = await contactsOf(e.payload.caseId);
+      expect(rows.map((r) => [r.person_id, r.degree, r.kind])).toEqual([
+        [p('a'), 1, 'CO_LOCATION'],
+        [p('partner'), 1, 'DECLARED'],
+      ]);
+    });
+  });
+
   describe('declarations, cascade and the graph API', () => {
     const ids = () => {
       const t = randomUUID().slice(0, 8);

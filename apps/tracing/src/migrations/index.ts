@@ -3,6 +3,7 @@ import { TracedCases1763900000001 } from './1763900000001-traced-cases';
 import { Visits1763900000002 } from './1763900000002-visits';
 import { VisitRetentionRuns1763900000101 } from './1763900000101-visit-retention-runs';
 import { ContactGraph1763900000201 } from './1763900000201-contact-graph';
+import { OneContactPerCase1763900000202 } from './1763900000202-one-contact-per-case';
 
 /** In order of application; a new migration is appended, never edited once released. */
-export const migrations = [Init1763900000000, TracedCases1763900000001, Visits1763900000002, VisitRetentionRuns1763900000101, ContactGraph1763900000201];
+export const migrations = [Init1763900000000, TracedCases1763900000001, Visits1763900000002, VisitRetentionRuns1763900000101, ContactGraph1763900000201, OneContactPerCase1763900000202];

@@ -34,6 +34,15 @@ describe('tracing policy', () => {
     expect(f.exposure).toEqual({ kind: 'CO_LOCATION', venueId: 'v3', start: 6, end: 9 });
   });
 
+  it('makes a person met through several F1 one F2 of the case, from the latest exposure', () => {
+    const o = (src: string, venueId: string, start: number, end: number): Overlap => ({ sourcePersonId: src, personId: 'x', venueId, kind: 'CO_LOCATION', start, end });
+    const found = collapse([o('a', 'gym', 1, 5), o('b', 'pool', 6, 8), o('c', 'bar', 2, 8)], 2);
+    expect(found).toHaveLength(1);
+    // Same end: the later start wins (b at 6), then the smaller source id on a full tie.
+    expect(found[0]).toMatchObject({ sourcePersonId: 'b', degree: 2, firstExposureAt: 1, lastExposureAt: 8, exposure: { venueId: 'pool', start: 6, end: 8 } });
+    expect(collapse([o('z', 'v', 1, 2), o('y', 'v', 1, 2)], 2)[0].sourcePersonId).toBe('y');
+  });
+
   it('never makes a person their own contact', () => {
     expect(collapse([{ sourcePersonId: 's', personId: 's', venueId: 'v', kind: 'CO_LOCATION', start: 0, end: 1 }], 1)).toEqual([]);
   });

@@ -76,19 +76,27 @@ export function clip(stay: Stay, w: Interval): Stay | null {
   return i ? { ...stay, ...i } : null;
 }
 
-function better(a: Overlap, b: { start: number; end: number }): boolean {
-  return a.end > b.end || (a.end === b.end && a.start > b.start);
+/** The exposure reported for a contact: latest end, then latest start, then smallest source and venue (deterministic). */
+export function betterExposure(a: { start: number; end: number; sourcePersonId: string; venueId: string | null }, b: { start: number; end: number; sourcePersonId: string; venueId: string | null }): boolean {
+  if (a.end !== b.end) return a.end > b.end;
+  if (a.start !== b.start) return a.start > b.start;
+  if (a.sourcePersonId !== b.sourcePersonId) return a.sourcePersonId < b.sourcePersonId;
+  return (a.venueId ?? '') < (b.venueId ?? '');
 }
 
-/** Collapses overlaps into one finding per (source, person); never a person as their own contact. */
+/**
+ * Collapses overlaps into findings; never a person as their own contact. Degree 1: one finding per
+ * person (the source is the F0). Degree 2: also one finding per person for the case, however many
+ * F1 they met; the source is the F1 of the reported exposure and lastExposureAt the latest end of
+ * all of them (what quarantine counts from), so a crowded place cannot multiply F2 events.
+ */
 export function collapse(overlaps: Iterable<Overlap>, degree: 1 | 2): Finding[] {
-  const byPair = new Map<string, Finding>();
+  const byPerson = new Map<string, Finding>();
   for (const o of overlaps) {
     if (o.personId === o.sourcePersonId) continue;
-    const key = `${o.sourcePersonId}\u0000${o.personId}`;
-    const f = byPair.get(key);
+    const f = byPerson.get(o.personId);
     if (!f) {
-      byPair.set(key, {
+      byPerson.set(o.personId, {
         sourcePersonId: o.sourcePersonId,
         personId: o.personId,
         degree,
@@ -98,11 +106,14 @@ export function collapse(overlaps: Iterable<Overlap>, degree: 1 | 2): Finding[] 
       });
       continue;
     }
-    if (better(o, f.exposure)) f.exposure = { kind: o.kind, venueId: o.venueId, start: o.start, end: o.end };
+    if (betterExposure(o, { ...f.exposure, sourcePersonId: f.sourcePersonId })) {
+      f.exposure = { kind: o.kind, venueId: o.venueId, start: o.start, end: o.end };
+      f.sourcePersonId = o.sourcePersonId;
+    }
     f.firstExposureAt = Math.min(f.firstExposureAt, o.start);
     f.lastExposureAt = Math.max(f.lastExposureAt, o.end);
   }
-  return [...byPair.values()].sort(compareFindings);
+  return [...byPerson.values()].sort(compareFindings);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

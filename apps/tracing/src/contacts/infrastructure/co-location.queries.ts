@@ -5,10 +5,14 @@
  * index range on (venue_id, checked_in_at, ends_at). Results are overlaps clipped to the window;
  * collapsing them into contacts is the pure domain's job (domain/tracing-policy.ts).
  * Takes a plain query function so the service (TypeORM manager) and the benchmark (pg) share it.
+ * The statements are named: run with plan_cache_mode = force_generic_plan they are planned once
+ * per connection and the day partitions are pruned at execution (planning a 20-partition join
+ * costs more than running it).
  */
-import { Interval, Overlap } from '../domain/tracing-policy';
+import { Finding, Interval, Overlap } from '../domain/tracing-policy';
 
-export type QueryFn = (sql: string, params: unknown[]) => Promise<any[]>;
+/** Runs a statement; `name` = a prepared statement name the connection may cache. */
+export type QueryFn = (sql: string, params: unknown[], name?: string) => Promise<any[]>;
 
 export interface EngineLimits {
   minOverlapMs: number;
@@ -35,10 +39,16 @@ WHERE v.person_id <> $1
 
 /** Everyone co-located with `personId` inside `w`. */
 export async function f1Overlaps(q: QueryFn, personId: string, w: Interval, lim: EngineLimits): Promise<Overlap[]> {
-  const rows = await q(F1_SQL, [personId, new Date(w.start), new Date(w.end), interval(lim.minOverlapMs), interval(lim.maxStayMs)]);
+  const rows = await q(F1_SQL, [personId, new Date(w.start), new Date(w.end), interval(lim.minOverlapMs), interval(lim.maxStayMs)], 'ct_tracing_f1_v1');
   return rows.map((r) => ({ sourcePersonId: personId, personId: r.person_id, venueId: r.venue_id, kind: 'CO_LOCATION', start: ms(r.s), end: ms(r.e) }));
 }
 
+/**
+ * F2: the sources' (F1s') co-locations, minus `exclude` (the case's F0 and F1), reduced in SQL to one
+ * row per person (a crowded venue would otherwise return every F1 × every visitor): the exposure
+ * that ended last (ties: later start, then smaller source and venue, byte order), the earliest start
+ * and the latest end over all their overlaps with any source. Same rule as domain collapse(…, 2).
+ */
 export const F2_SQL = `
 WITH src AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS f(person_id, ws)),
 mine AS (
@@ -46,40 +56,50 @@ mine AS (
   FROM src JOIN tracing.visits v ON v.person_id = src.person_id
     AND v.checked_in_at >= src.ws - $5::interval AND v.checked_in_at < $3::timestamptz AND v.ends_at > src.ws
     AND v.checked_in_at >= $6::timestamptz - $5::interval
+),
+o AS (
+  SELECT m.src, w.person_id, w.venue_id, greatest(w.checked_in_at, m.s) AS s, least(w.ends_at, m.e) AS e
+  FROM mine m
+  JOIN tracing.visits w ON w.venue_id = m.venue_id
+    AND w.checked_in_at < m.e AND w.checked_in_at >= m.s - $5::interval AND w.ends_at > m.s
+    AND w.checked_in_at >= $6::timestamptz - $5::interval AND w.checked_in_at < $3::timestamptz
+  WHERE w.person_id <> m.src
+    AND w.person_id <> ALL($7::text[])
+    AND least(w.ends_at, m.e) - greatest(w.checked_in_at, m.s) > $4::interval
 )
-SELECT m.src, w.person_id, w.venue_id, greatest(w.checked_in_at, m.s) AS s, least(w.ends_at, m.e) AS e
-FROM mine m
-JOIN tracing.visits w ON w.venue_id = m.venue_id
-  AND w.checked_in_at < m.e AND w.checked_in_at >= m.s - $5::interval AND w.ends_at > m.s
-  AND w.checked_in_at >= $6::timestamptz - $5::interval AND w.checked_in_at < $3::timestamptz
-WHERE w.person_id <> m.src
-  AND w.person_id <> ALL($7::text[])
-  AND least(w.ends_at, m.e) - greatest(w.checked_in_at, m.s) > $4::interval`;
+SELECT DISTINCT ON (person_id) person_id, src, venue_id, s, e,
+  min(s) OVER (PARTITION BY person_id) AS first_s, max(e) OVER (PARTITION BY person_id) AS last_e
+FROM o
+ORDER BY person_id, e DESC, s DESC, src COLLATE "C", venue_id COLLATE "C"`;
 
-/**
- * Contacts of each source (an F1) inside [its own start, until], minus `exclude` (the case's F0 and
- * F1), in one statement for all sources.
- */
-export async function f2Overlaps(
+/** The case's F2: contacts of each source (an F1) inside [its own start, until], one per person. */
+export async function f2Findings(
   q: QueryFn,
   sources: { personId: string; from: number }[],
   until: number,
   exclude: string[],
   lim: EngineLimits,
-): Promise<Overlap[]> {
+): Promise<Finding[]> {
   const live = sources.filter((s) => s.from < until);
   if (live.length === 0) return [];
   const earliest = Math.min(...live.map((s) => s.from));
-  const rows = await q(F2_SQL, [
-    live.map((s) => s.personId),
-    live.map((s) => new Date(s.from)),
-    new Date(until),
-    interval(lim.minOverlapMs),
-    interval(lim.maxStayMs),
-    new Date(earliest),
-    exclude,
-  ]);
-  return rows.map((r) => ({ sourcePersonId: r.src, personId: r.person_id, venueId: r.venue_id, kind: 'CO_LOCATION', start: ms(r.s), end: ms(r.e) }));
+  const rows = await q(
+    F2_SQL,
+    [live.map((s) => s.personId), live.map((s) => new Date(s.from)), new Date(until), interval(lim.minOverlapMs), interval(lim.maxStayMs), new Date(earliest), exclude],
+    'ct_tracing_f2_v1',
+  );
+  return rows
+    .map(
+      (r): Finding => ({
+        sourcePersonId: r.src,
+        personId: r.person_id,
+        degree: 2,
+        exposure: { kind: 'CO_LOCATION', venueId: r.venue_id, start: ms(r.s), end: ms(r.e) },
+        firstExposureAt: ms(r.first_s),
+        lastExposureAt: ms(r.last_e),
+      }),
+    )
+    .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
 }
 
 /** The person's own stays clipped to `w` (the case's exposure sites). */
@@ -88,6 +108,7 @@ export async function staysInside(q: QueryFn, personId: string, w: Interval, lim
     `SELECT venue_id, greatest(checked_in_at, $2::timestamptz) AS s, least(ends_at, $3::timestamptz) AS e FROM tracing.visits
      WHERE person_id = $1 AND checked_in_at >= $2::timestamptz - $4::interval AND checked_in_at < $3::timestamptz AND ends_at > $2::timestamptz`,
     [personId, new Date(w.start), new Date(w.end), interval(lim.maxStayMs)],
+    'ct_tracing_stays_v1',
   );
   return rows.map((r) => ({ venueId: r.venue_id, start: ms(r.s), end: ms(r.e) }));
 }

@@ -15,7 +15,7 @@ import {
   infectiousWindow,
   TracingPolicy,
 } from '../domain/tracing-policy';
-import { EngineLimits, f1Overlaps, f2Overlaps, QueryFn, staysInside } from '../infrastructure/co-location.queries';
+import { EngineLimits, f1Overlaps, f2Findings, QueryFn, staysInside } from '../infrastructure/co-location.queries';
 
 export type EnginePolicy = TracingPolicy & EngineLimits;
 
@@ -25,9 +25,9 @@ export interface Cause {
   correlationId: string;
 }
 
-/** A contact id that is the same however often the same edge is found (sha-1 name-based UUID form). */
-export function contactIdFor(caseId: string, sourcePersonId: string, personId: string): string {
-  const h = createHash('sha1').update(`${caseId}\u0000${sourcePersonId}\u0000${personId}`).digest('hex');
+/** A contact id that is the same however often the same contact is found (sha-1 name-based UUID form). */
+export function contactIdFor(caseId: string, personId: string): string {
+  const h = createHash('sha1').update(`${caseId}\u0000${personId}`).digest('hex');
   const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -46,12 +46,23 @@ export class ContactTracer {
     @Inject(TRACING_CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Named statements go straight to the transaction's pg connection, so it can keep their plans. */
   private get q(): QueryFn {
-    return (sql, params) => this.tx.manager.query(sql, params);
+    return async (sql, params, name) => {
+      const conn = (this.tx.manager.queryRunner as unknown as { databaseConnection?: { query(c: object): Promise<{ rows: any[] }> } })?.databaseConnection;
+      if (name && conn) return (await conn.query({ name, text: sql, values: params })).rows;
+      return this.tx.manager.query(sql, params);
+    };
+  }
+
+  /** Plan the engine's statements once per connection; partitions are pruned at execution. */
+  private async genericPlans(): Promise<void> {
+    await this.tx.manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)");
   }
 
   async traceCase(c: CaseFacts, cause: Cause): Promise<{ f1: number; f2: number }> {
     const identifiedAt = this.clock.now().getTime();
+    await this.genericPlans();
     const w = infectiousWindow(c, this.policy);
     const declared = await this.declarationsOf(c.caseId);
     const f1 = collapse(
@@ -74,6 +85,7 @@ export class ContactTracer {
   /** A declaration for a case already traced: one more F1 (unless already one) and their F2. */
   async addDeclared(c: CaseFacts, d: Declaration, cause: Cause): Promise<number> {
     const identifiedAt = this.clock.now().getTime();
+    await this.genericPlans();
     const known: { person_id: string }[] = await this.tx.manager.query(
       'SELECT person_id FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
       [c.caseId],
@@ -84,15 +96,14 @@ export class ContactTracer {
     return (await this.store(c.caseId, [...f1, ...f2], identifiedAt, cause)).length;
   }
 
-  private async expand(c: CaseFacts, f1: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
-    const overlaps = await f2Overlaps(
+  private expand(c: CaseFacts, f1: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
+    return f2Findings(
       this.q,
       f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })),
       identifiedAt,
       [c.personId, ...f1Ids],
       this.policy,
     );
-    return collapse(overlaps, 2);
   }
 
   private async declarationsOf(caseId: string): Promise<Declaration[]> {
@@ -103,20 +114,27 @@ export class ContactTracer {
     return rows.map((r: any) => ({ sourcePersonId: r.source_person_id, personId: r.person_id, kind: r.kind, start: new Date(r.started_at).getTime(), end: new Date(r.ended_at).getTime() }));
   }
 
-  /** Inserts the edges not already stored and queues their events; returns the new ones. */
+  /**
+   * Inserts the contacts not already stored for the case, and upgrades an F2 to F1 (a declaration
+   * naming someone already found as F2); queues one event per new or upgraded contact.
+   */
   private async store(caseId: string, findings: Finding[], identifiedAt: number, cause: Cause): Promise<Finding[]> {
     if (findings.length === 0) return [];
-    const ids = findings.map((f) => contactIdFor(caseId, f.sourcePersonId, f.personId));
     const d = (n: number) => new Date(n);
-    const inserted: { contact_id: string }[] = await this.tx.manager.query(
-      `INSERT INTO tracing.contacts (contact_id, source_case_id, source_person_id, person_id, degree, kind, venue_id,
+    const stored: { contact_id: string; person_id: string }[] = await this.tx.manager.query(
+      `INSERT INTO tracing.contacts AS t (contact_id, source_case_id, source_person_id, person_id, degree, kind, venue_id,
          started_at, ended_at, first_exposure_at, last_exposure_at, identified_at)
        SELECT c, $2, sp, p, dg, k, v, s, e, fe, le, $3
        FROM unnest($1::uuid[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[])
          AS x(c, sp, p, dg, k, v, s, e, fe, le)
-       ON CONFLICT DO NOTHING RETURNING contact_id`,
+       ON CONFLICT (source_case_id, person_id) DO UPDATE SET
+         source_person_id = EXCLUDED.source_person_id, degree = EXCLUDED.degree, kind = EXCLUDED.kind, venue_id = EXCLUDED.venue_id,
+         started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, first_exposure_at = EXCLUDED.first_exposure_at,
+         last_exposure_at = EXCLUDED.last_exposure_at, identified_at = EXCLUDED.identified_at
+       WHERE t.degree > EXCLUDED.degree
+       RETURNING contact_id, person_id`,
       [
-        ids,
+        findings.map((f) => contactIdFor(caseId, f.personId)),
         caseId,
         d(identifiedAt),
         findings.map((f) => f.sourcePersonId),
@@ -130,18 +148,19 @@ export class ContactTracer {
         findings.map((f) => d(f.lastExposureAt)),
       ],
     );
-    const fresh = new Set(inserted.map((r) => r.contact_id));
+    const ids = new Map(stored.map((r) => [r.person_id, r.contact_id]));
     const identified = d(identifiedAt).toISOString();
     const events: EventEnvelope[] = [];
     const news: Finding[] = [];
-    findings.forEach((f, i) => {
-      if (!fresh.has(ids[i])) return;
+    findings.forEach((f) => {
+      const contactId = ids.get(f.personId);
+      if (!contactId) return;
       news.push(f);
       events.push(
         createEvent(
           'ContactIdentified',
           {
-            contactId: ids[i],
+            contactId,
             personId: f.personId,
             sourcePersonId: f.sourcePersonId,
             sourceCaseId: caseId,
