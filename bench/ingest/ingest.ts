@@ -80,18 +80,26 @@ async function freshDatabase(): Promise<void> {
 }
 
 async function publishAll(brokers: string, o: SimulationOptions): Promise<number> {
-  const publisher = new EventPublisher(createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-producer' }), new MessagingObserver());
+  // Several producers in parallel: one idempotent producer keeps one request in flight. Each stay
+  // appears once in the simulation, so the order between producers does not matter here.
+  const publishers = Array.from({ length: 4 }, (_, i) => new EventPublisher(createKafka({ brokers: parseBrokers(brokers), clientId: `bench-producer-${i}` }), new MessagingObserver()));
   const started = Date.now();
   let batch: Parameters<EventPublisher['publish']>[0] = [];
   let sent = 0;
   let lastLog = Date.now();
+  const inFlight = new Map<number, Promise<void>>();
+  let next = 0;
+  const send = async (events: typeof batch) => {
+    const slot = next++ % publishers.length;
+    await inFlight.get(slot);
+    inFlight.set(slot, publishers[slot].publish(events).then(() => { sent += events.length; }));
+  };
   for (const r of rows(o)) {
     const e = lineToEvent(formatCsvRow(r), 'bench');
     if (e.ok !== true) throw new Error(`simulated row refused: ${JSON.stringify(e)}`);
     batch.push(e.event);
     if (batch.length === 1000) {
-      await publisher.publish(batch);
-      sent += batch.length;
+      await send(batch);
       batch = [];
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
@@ -99,9 +107,9 @@ async function publishAll(brokers: string, o: SimulationOptions): Promise<number
       }
     }
   }
-  await publisher.publish(batch);
-  sent += batch.length;
-  await publisher.onApplicationShutdown();
+  if (batch.length > 0) await send(batch);
+  await Promise.all(inFlight.values());
+  await Promise.all(publishers.map((p) => p.onApplicationShutdown()));
   const secs = (Date.now() - started) / 1000;
   log(`published ${sent} check-ins in ${secs.toFixed(1)} s (${Math.round(sent / secs)}/s)`);
   return sent;

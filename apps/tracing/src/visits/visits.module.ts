@@ -25,11 +25,21 @@ export const VISIT_ENTITIES = [VisitEntity, RetentionRunEntity];
     {
       provide: VISIT_POLICY,
       inject: [SERVICE_ENV],
-      useFactory: (env: TracingEnv): VisitPolicy => ({
-        defaultStayMinutes: env.TRACING_DEFAULT_STAY_MINUTES,
-        retentionDays: env.CHECKIN_RETENTION_DAYS,
-        maxClockSkewSeconds: env.CHECKIN_MAX_CLOCK_SKEW_SECONDS,
-      }),
+      useFactory: (env: TracingEnv): VisitPolicy => {
+        // Each partition handled at once holds a connection for its batch transaction while the
+        // first batch of a new day creates the partition on one more; the outbox relay and the
+        // retention job need theirs. Too small a pool would wait on itself.
+        if (env.DATABASE_POOL_SIZE < env.CHECKIN_CONSUMER_CONCURRENCY + 4) {
+          throw new Error(
+            `DATABASE_POOL_SIZE (${env.DATABASE_POOL_SIZE}) must be at least CHECKIN_CONSUMER_CONCURRENCY + 4 (${env.CHECKIN_CONSUMER_CONCURRENCY + 4})`,
+          );
+        }
+        return {
+          defaultStayMinutes: env.TRACING_DEFAULT_STAY_MINUTES,
+          retentionDays: env.CHECKIN_RETENTION_DAYS,
+          maxClockSkewSeconds: env.CHECKIN_MAX_CLOCK_SKEW_SECONDS,
+        };
+      },
     },
   ],
   exports: [VisitStore, VISITS_CLOCK, VISIT_POLICY],
