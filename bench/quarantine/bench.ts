@@ -42,7 +42,7 @@ function arg(name: string, fallback: number): number {
 
 const ACTIVE = arg('active', 100_000);
 const CONTACTS = arg('contacts', 5_000);
-const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_quarantine';
+const DB_URL = process.env.BENCH_QUARANTINE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_quarantine';
 const OFFSET = 420;
 const FACILITIES = Array.from({ length: 20 }, (_, i) => ({ id: `bench-f${i}`, name: `Facility ${i}`, areaCode: '49', capacity: 10_000 }));
 
