@@ -15,6 +15,7 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
   let pg: Client;
   let topics: TopicTap;
   let publisher: EventPublisher;
+  let dlqEntryId: string;
 
   beforeAll(async () => {
     topics = await tap([Topics.CASES, Topics.SURVEILLANCE]);
@@ -106,6 +107,7 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
       return (r.body.entries as any[]).filter((e) => e.eventId === entry.eventId).length === 2;
     });
     expect((await http(ops.url, 'POST', '/ops/dlq/999999999/replay', { role: 'ops' })).status).toBe(404);
+    dlqEntryId = entry.id;
   });
 
   it('counts weekly cases per area, community or not, and publishes level changes', async () => {
@@ -173,5 +175,17 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     await eventually('the lag to fall back to 0', async () => (await lagOf('ops', Topics.CASES)) === 0, 40000);
     const r = await http(ops.url, 'GET', '/ops/lag', { role: 'ops' });
     expect((r.body.groups as any[]).map((g) => g.group)).toEqual(expect.arrayContaining(['tracing', 'cases', 'quarantine', 'ops']));
+  });
+
+  it('keeps dead letters and their replay history across a restart', async () => {
+    await ops.close();
+    ops = await startService(OpsService);
+    const r = await http(ops.url, 'GET', `/ops/dlq/${dlqEntryId}`, { role: 'ops' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: dlqEntryId, replayCount: 1, replays: [{ replayedBy: 'test-ops' }] });
+    // The monitor's group resumes from its committed offsets: the entry is not recorded twice.
+    await new Promise((res) => setTimeout(res, 1500));
+    const { rows } = await pg.query('SELECT count(*)::int AS n FROM ops.dlq_entries WHERE event_id = (SELECT event_id FROM ops.dlq_entries WHERE id = $1)', [dlqEntryId]);
+    expect(rows[0].n).toBe(2);
   });
 });
