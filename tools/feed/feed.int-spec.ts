@@ -27,7 +27,8 @@ describe('feed CLI: replay a CSV into the visit store', () => {
 
   it('stores each good line exactly once, reports the malformed ones by line number, and a second replay changes nothing', async () => {
     const v = `csv-${randomUUID().slice(0, 8)}`;
-    const t = (hoursAgo: number) => new Date(Math.floor(Date.now() / 1000) * 1000 - hoursAgo * 3_600_000).toISOString();
+    const base = Math.floor(Date.now() / 1000) * 1000;
+    const t = (hoursAgo: number) => new Date(base - hoursAgo * 3_600_000).toISOString();
     const dir = mkdtempSync(join(tmpdir(), 'feed-'));
     const file = join(dir, 'checkins.csv');
     const lines = [
