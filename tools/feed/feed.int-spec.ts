@@ -1,13 +1,16 @@
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers } from '@ct/messaging';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { Topics } from '@ct/contracts';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { db, eventually, startService, TestService } from '../../test/support/services';
+import { db, eventually, startService, testKafka, TestService } from '../../test/support/services';
 import { TracingService } from '../../apps/tracing/src/service';
 import { formatSummary } from './feed';
 import { replayCsv } from './replay';
+import { CSV_HEADER, formatCsvRow } from './csv';
+import { simulate } from './simulate';
 
 /** `feed replay` against the real broker, with the tracing service storing what it publishes. */
 describe('feed CLI: replay a CSV into the visit store', () => {
@@ -72,6 +75,37 @@ describe('feed CLI: replay a CSV into the visit store', () => {
     await replayCsv(marker, { publish, batchSize: 100 });
     await eventually('markers stored', async () => (await rows()).length === 5);
     expect((await rows()).map((r) => r.person_id)).toEqual(['p-1', 'p-2', 'p-5', 'p-8', 'p-9']);
+  });
+
+  it('replays a simulated population CSV: every stay ends up in the visit store exactly once, however often it is replayed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    const file = join(dir, `sim-${randomUUID().slice(0, 8)}.csv`);
+    const start = new Date(Date.now() - 4 * 86_400_000).toISOString().slice(0, 10);
+    const rows = [...simulate({ people: 300, venues: 40, days: 3, seed: `it-${file}`, start })];
+    writeFileSync(file, `${CSV_HEADER.join(',')}\n${rows.map(formatCsvRow).join('\n')}\n`);
+    const publish = (events: Parameters<EventPublisher['publish']>[0]) => publisher.publish(events);
+    const first = await replayCsv(file, { publish, batchSize: 500 });
+    expect(first).toMatchObject({ sent: rows.length, rejected: [] });
+    await replayCsv(file, { publish, batchSize: 500 });
+    const source = `csv:${basename(file)}`;
+    const stored = async () =>
+      (await pg.query('SELECT count(*)::int AS n, count(DISTINCT (person_id, venue_id, checked_in_at))::int AS stays FROM tracing.visits WHERE source = $1', [source])).rows[0];
+    await eventually(`${rows.length} stays`, async () => (await stored()).n === rows.length, 60000);
+    // Both replays fully consumed (lag 0 for the tracing group), and still one row per stay.
+    await eventually('tracing caught up', async () => {
+      const admin = testKafka('feed-test-admin').admin();
+      await admin.connect();
+      try {
+        const ends = await admin.fetchTopicOffsets(Topics.CHECKINS);
+        const [committed] = await admin.fetchOffsets({ groupId: 'tracing', topics: [Topics.CHECKINS] });
+        return ends.every((e) => BigInt(committed.partitions.find((p) => p.partition === e.partition)?.offset ?? '-1') >= BigInt(e.high));
+      } finally {
+        await admin.disconnect();
+      }
+    }, 60000);
+    expect(await stored()).toEqual({ n: rows.length, stays: rows.length });
+    const withOut = (await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE source = $1 AND checked_out_at IS NOT NULL', [source])).rows[0].n;
+    expect(withOut).toBe(rows.filter((r) => r.checkedOutAt !== null).length);
   });
 
   it('refuses a file with the wrong header', async () => {
