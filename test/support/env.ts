@@ -1,3 +1,7 @@
-/** Where the test suite's logs go; the privacy test scans them for personal data. */
-export const TEST_LOG_DIR = 'test-artifacts/logs';
 export const DEFAULT_TEST_DATABASE = 'contact_tracing_test';
+
+/**
+ * Where a test run's service logs go; the privacy test scans them for personal data. One folder
+ * per test database, so runs with different TEST_DATABASE_NAMEs never wipe each other's logs.
+ */
+export const TEST_LOG_DIR = `test-artifacts/logs/${process.env.TEST_DATABASE_NAME ?? DEFAULT_TEST_DATABASE}`;
