@@ -51,7 +51,7 @@ export async function f1Overlaps(q: QueryFn, personId: string, w: Interval, lim:
  */
 export const F2_SQL = `
 WITH src AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS f(person_id, ws)),
-mine AS (
+mine AS MATERIALIZED (
   SELECT src.person_id AS src, v.venue_id, greatest(v.checked_in_at, src.ws) AS s, least(v.ends_at, $3::timestamptz) AS e
   FROM src JOIN tracing.visits v ON v.person_id = src.person_id
     AND v.checked_in_at >= src.ws - $5::interval AND v.checked_in_at < $3::timestamptz AND v.ends_at > src.ws
@@ -60,12 +60,16 @@ mine AS (
 o AS (
   SELECT m.src, w.person_id, w.venue_id, greatest(w.checked_in_at, m.s) AS s, least(w.ends_at, m.e) AS e
   FROM mine m
-  JOIN tracing.visits w ON w.venue_id = m.venue_id
-    AND w.checked_in_at < m.e AND w.checked_in_at >= m.s - $5::interval AND w.ends_at > m.s
-    AND w.checked_in_at >= $6::timestamptz - $5::interval AND w.checked_in_at < $3::timestamptz
+  -- OFFSET 0 keeps the subquery per stay, so its own bounds (not only the earliest window) are index conditions.
+  CROSS JOIN LATERAL (
+    SELECT person_id, venue_id, checked_in_at, ends_at FROM tracing.visits
+    WHERE venue_id = m.venue_id AND checked_in_at >= m.s - $5::interval AND checked_in_at < m.e AND ends_at > m.s
+      AND checked_in_at >= $6::timestamptz - $5::interval AND checked_in_at < $3::timestamptz
+    OFFSET 0
+  ) w
   WHERE w.person_id <> m.src
-    AND w.person_id <> ALL($7::text[])
     AND least(w.ends_at, m.e) - greatest(w.checked_in_at, m.s) > $4::interval
+    AND w.person_id NOT IN (SELECT unnest($7::text[]))
 )
 SELECT DISTINCT ON (person_id) person_id, src, venue_id, s, e,
   min(s) OVER (PARTITION BY person_id) AS first_s, max(e) OVER (PARTITION BY person_id) AS last_e
@@ -86,7 +90,7 @@ export async function f2Findings(
   const rows = await q(
     F2_SQL,
     [live.map((s) => s.personId), live.map((s) => new Date(s.from)), new Date(until), interval(lim.minOverlapMs), interval(lim.maxStayMs), new Date(earliest), exclude],
-    'ct_tracing_f2_v1',
+    'ct_tracing_f2_v2',
   );
   return rows
     .map(
