@@ -106,6 +106,12 @@ describe('ops dashboard in chromium', () => {
       Topics.CHECKINS,
       { timeout: 30000 },
     );
+    // The latest events of a topic, with headers and payload.
+    await page.click(`#topics tr[data-topic="${Topics.CHECKINS}"] button.topic-link`);
+    const latest = page.locator('#events-list li', { hasText: '"source": "browser-test"' }).first();
+    await latest.waitFor();
+    expect(await latest.locator('pre.headers').textContent()).toContain('"ce_type": "CheckInRecorded"');
+    expect(await latest.locator('pre.payload').textContent()).toMatch(/"checkInId": "ci-/);
     await page.locator('#lag tr[data-group="ops"]').waitFor();
     await page.locator('#lag tr[data-group="tracing"]').waitFor();
 

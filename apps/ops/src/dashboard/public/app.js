@@ -91,13 +91,40 @@
     try {
       const { topics } = await api('GET', '/ops/topics');
       tbody.replaceChildren(...topics.map((t) => el('tr', { 'data-topic': t.topic },
-        el('td', { class: t.topic.endsWith('.dlq') ? 'dlq-topic' : '', text: t.topic }),
+        el('td', { class: t.topic.endsWith('.dlq') ? 'dlq-topic' : '' },
+          el('button', { type: 'button', class: 'topic-link', title: 'latest events', text: t.topic, onclick: () => showEvents(t.topic) })),
         el('td', { class: 'num total', text: t.count }),
         el('td', { class: 'num rate', text: t.lastMinute }),
         el('td', {}, sparkline(t.perMinute.map((m) => m.count))),
         el('td', { class: 'muted', text: fmtTime(t.lastEventAt) }))));
     } catch (err) {
       failIn(tbody, 5, err);
+    }
+  }
+
+  let eventsTopic = null;
+  async function showEvents(topic) {
+    eventsTopic = topic;
+    $('events').hidden = false;
+    $('events-topic').textContent = topic;
+    await loadEvents();
+  }
+
+  async function loadEvents() {
+    if (!eventsTopic) return;
+    const list = $('events-list');
+    try {
+      const { events } = await api('GET', `/ops/topics/${encodeURIComponent(eventsTopic)}/events?limit=20`);
+      if (events.length === 0) {
+        list.replaceChildren(el('li', { class: 'muted', text: 'No events seen since ops started.' }));
+        return;
+      }
+      list.replaceChildren(...events.map((e) => el('li', { 'data-offset': `${e.partition}:${e.offset}`, 'data-key': e.key || '' },
+        el('strong', { text: e.type || '(no type)' }), ` key ${e.key} · partition ${e.partition} · offset ${e.offset} · ${new Date(e.timestamp).toLocaleString()}`,
+        el('pre', { class: 'headers', text: JSON.stringify(e.headers, null, 1) }),
+        el('pre', { class: 'payload', text: typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload, null, 1) }))));
+    } catch (err) {
+      list.replaceChildren(el('li', { class: 'error', text: `Unavailable: ${err.message}` }));
     }
   }
 
@@ -272,6 +299,7 @@
     void loadTopics();
     void loadLag();
     void loadDlq();
+    void loadEvents();
   }
 
   async function refreshSlow() {
@@ -301,6 +329,10 @@
     banner('Signed out.');
   });
   $('graph-form').addEventListener('submit', loadGraph);
+  $('events-close').addEventListener('click', () => {
+    eventsTopic = null;
+    $('events').hidden = true;
+  });
 
   showWho();
   if (!token) banner('Paste a bearer token (role ops) and sign in.');
