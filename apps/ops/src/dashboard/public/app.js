@@ -200,7 +200,7 @@
   function barChart(weeks) {
     const w = 460, h = 180, pad = 28, max = Math.max(1, ...weeks.map((x) => x.count));
     const bw = (w - pad) / weeks.length;
-    const svg = el('svg:svg', { width: w, height: h + 30, viewBox: `0 0 ${w} ${h + 30}`, role: 'img', 'aria-label': 'cases per week' });
+    const svg = el('svg:svg', { width: '100%', viewBox: `0 0 ${w} ${h + 30}`, class: 'chart', role: 'img', 'aria-label': 'cases per week' });
     svg.append(el('svg:text', { x: 0, y: 12, text: max }), el('svg:line', { x1: pad - 4, y1: h, x2: w, y2: h, stroke: '#999' }));
     weeks.forEach((x, i) => {
       const bh = ((h - 20) * x.count) / max, ch = ((h - 20) * x.community) / max;
@@ -256,7 +256,7 @@
         pos[n.personId] = { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) };
       });
     }
-    const svg = el('svg:svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': 'contact graph' });
+    const svg = el('svg:svg', { width: '100%', viewBox: `0 0 ${w} ${h}`, class: 'graph', role: 'img', 'aria-label': 'contact graph' });
     for (const e of edges) {
       const a = pos[e.source], b = pos[e.target];
       if (!a || !b) continue;
