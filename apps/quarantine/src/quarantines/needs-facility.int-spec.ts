@@ -43,5 +43,6 @@ describe('quarantine: every facility full', () => {
     expect(list.body.items.map((q: { personId: string }) => q.personId)).toContain(personId);
     const bad = await http(svc.url, 'GET', '/quarantines?overdue=maybe&limit=9999', { role: 'quarantine' });
     expect(bad.status).toBe(400);
+    expect((await http(svc.url, 'GET', '/tests?due=2021-02-30', { role: 'quarantine' })).status).toBe(400);
   });
 });

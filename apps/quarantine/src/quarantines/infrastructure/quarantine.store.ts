@@ -41,6 +41,16 @@ export function toOrder(r: OrderRow): Order {
   };
 }
 
+interface PersonRow {
+  person_id: string;
+  open_case: boolean;
+  eligible: boolean | null;
+  area_code: string | null;
+  vaccine_doses: number | null;
+  last_dose_at: Date | null;
+  recovered_at: Date | null;
+}
+
 /** Set-based reads of what the decider needs, inside the caller's transaction. */
 @Injectable()
 export class QuarantineStore {
@@ -50,7 +60,7 @@ export class QuarantineStore {
   async states(personIds: string[]): Promise<Map<string, PersonState>> {
     const ids = [...new Set(personIds)];
     const m = this.tx.manager;
-    const people: any[] = await m.query(
+    const people: PersonRow[] = await m.query(
         `SELECT p.id AS person_id, oc.person_id IS NOT NULL AS open_case, h.eligible,
                 pp.area_code, pp.vaccine_doses, pp.last_dose_at, pp.recovered_at
            FROM unnest($1::text[]) AS p(id)
@@ -74,7 +84,7 @@ export class QuarantineStore {
           profile:
             p.vaccine_doses === null
               ? null
-              : { areaCode: p.area_code, vaccineDoses: p.vaccine_doses, lastDoseAt: p.last_dose_at && new Date(p.last_dose_at), recoveredAt: p.recovered_at && new Date(p.recovered_at) },
+              : { areaCode: p.area_code ?? '', vaccineDoses: p.vaccine_doses, lastDoseAt: p.last_dose_at && new Date(p.last_dose_at), recoveredAt: p.recovered_at && new Date(p.recovered_at) },
           active: active.get(p.person_id) ?? null,
         },
       ]),

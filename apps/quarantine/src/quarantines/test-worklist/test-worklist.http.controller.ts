@@ -1,13 +1,13 @@
 import { Roles } from '@ct/platform';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { QuarantineWorkflow } from '../quarantine.workflow';
 
 export class TestWorklistQuery {
   @ApiPropertyOptional({ description: 'Day the tests are due (local calendar day); default today', example: '2021-11-27' })
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) @IsISO8601({ strict: true })
   due?: string;
 
   @ApiPropertyOptional({ description: "Area code of the person's quarantine (or profile)" }) @IsOptional() @IsString() @MaxLength(32)
