@@ -1,6 +1,6 @@
 import { EventEnvelope, toKafkaHeaders } from '@ct/contracts';
 import { currentLogContext, TransactionHost } from '@ct/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
@@ -75,7 +75,7 @@ export class Outbox {
  * the rows again, and consumers are idempotent by event id.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private client?: Client;
   private leader = false;
@@ -94,7 +94,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops before TypeORM closes its pool (onApplicationShutdown), so no query meets a closed pool. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
