@@ -87,7 +87,8 @@ async function prepareStore(): Promise<{ reused: boolean; generateSeconds: numbe
     await c.query('CREATE TABLE IF NOT EXISTS public.bench_tracing_meta (id int PRIMARY KEY, params jsonb NOT NULL, generated_at timestamptz NOT NULL)');
     const [meta] = (await c.query('SELECT params FROM public.bench_tracing_meta WHERE id = 1')).rows;
     const hasVisits = (await c.query("SELECT to_regclass('tracing.visits') IS NOT NULL AS ok")).rows[0].ok;
-    if (meta && hasVisits && JSON.stringify(meta.params) === JSON.stringify(params)) {
+    // jsonb reorders keys: compare field by field.
+    if (meta && hasVisits && Object.entries(params).every(([k, v]) => meta.params[k] === v)) {
       log(`reusing the store generated with ${JSON.stringify(params)}`);
       return { reused: true, generateSeconds: 0 };
     }

@@ -1,6 +1,6 @@
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
-import { ContactIdentified } from './events/contacts.v1';
+import { certainContactIdentified, ContactIdentified } from './events/contacts.v1';
 import { QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred } from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
 import { TestResultRecorded, TestScheduled } from './events/testing.v1';
@@ -31,7 +31,7 @@ export const EVENT_TYPES = {
   CaseClosed: define(Topics.CASES, CaseClosed, (p) => p.personId),
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
   PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
-  ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId),
+  ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
   QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId),
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),

@@ -18,12 +18,12 @@ export class CheckInRecorded {
 // above (it is stricter: printable-ASCII ids, exact RFC 3339 shape with calendar-checked fields);
 // whatever it does not accept goes through class-validator, which gives the verdict and the
 // problems. checkins.v1.spec.ts compares both on valid and broken payloads.
-const ASCII_ID = /^[\x20-\x7E]{1,128}$/;
+export const ASCII_ID = /^[\x20-\x7E]{1,128}$/;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The instant of a certainly valid timestamp, else NaN. */
-function certainTimestamp(v: unknown): number {
+export function certainTimestamp(v: unknown): number {
   if (typeof v !== 'string') return NaN;
   const m = RFC3339.exec(v);
   if (!m) return NaN;

@@ -1,4 +1,5 @@
 import { DiffersFrom, Id, Needs, Nested, NotBefore, OneOf, Timestamp, Uuid } from '../validation';
+import { ASCII_ID, certainTimestamp } from './checkins.v1';
 
 export const EXPOSURE_KINDS = ['CO_LOCATION', 'HOUSEHOLD', 'DECLARED'] as const;
 export type ExposureKind = (typeof EXPOSURE_KINDS)[number];
@@ -26,4 +27,44 @@ export class ContactIdentified {
   @Nested(() => Exposure) exposure: Exposure;
   @Timestamp() lastExposureAt: string;
   @Timestamp() identifiedAt: string;
+}
+
+// A fast path for tracing's bursts (a super-spreader yields tens of thousands of contacts, and
+// class-validator costs ~200 µs per ContactIdentified): accepts only what is certainly valid under
+// the decorators above (stricter: ASCII ids, RFC 4122 UUIDs, venueId null unless CO_LOCATION);
+// anything else goes through class-validator. contacts.v1.spec.ts compares both.
+const CERTAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The payload when it is certainly valid (only the contract's fields kept), else null. */
+export function certainContactIdentified(o: Record<string, unknown>): ContactIdentified | null {
+  const { contactId, personId, sourcePersonId, sourceCaseId, degree, exposure, lastExposureAt, identifiedAt } = o;
+  if (typeof contactId !== 'string' || !CERTAIN_UUID.test(contactId)) return null;
+  if (typeof sourceCaseId !== 'string' || !CERTAIN_UUID.test(sourceCaseId)) return null;
+  if (typeof personId !== 'string' || !ASCII_ID.test(personId)) return null;
+  if (typeof sourcePersonId !== 'string' || !ASCII_ID.test(sourcePersonId) || sourcePersonId === personId) return null;
+  if (degree !== 1 && degree !== 2) return null;
+  if (Number.isNaN(certainTimestamp(lastExposureAt)) || Number.isNaN(certainTimestamp(identifiedAt))) return null;
+  if (typeof exposure !== 'object' || exposure === null || Array.isArray(exposure)) return null;
+  const { kind, venueId, startedAt, endedAt } = exposure as Record<string, unknown>;
+  if (kind === 'CO_LOCATION') {
+    if (typeof venueId !== 'string' || !ASCII_ID.test(venueId)) return null;
+  } else if ((kind !== 'HOUSEHOLD' && kind !== 'DECLARED') || venueId !== null) return null;
+  const s = certainTimestamp(startedAt);
+  const e = certainTimestamp(endedAt);
+  if (Number.isNaN(s) || Number.isNaN(e) || e < s) return null;
+  const x = new Exposure();
+  x.kind = kind;
+  x.venueId = venueId as string | null;
+  x.startedAt = startedAt as string;
+  x.endedAt = endedAt as string;
+  const p = new ContactIdentified();
+  p.contactId = contactId;
+  p.personId = personId;
+  p.sourcePersonId = sourcePersonId;
+  p.sourceCaseId = sourceCaseId;
+  p.degree = degree;
+  p.exposure = x;
+  p.lastExposureAt = lastExposureAt as string;
+  p.identifiedAt = identifiedAt as string;
+  return p;
 }
