@@ -57,19 +57,25 @@ mine AS MATERIALIZED (
     AND v.checked_in_at >= src.ws - $5::interval AND v.checked_in_at < $3::timestamptz AND v.ends_at > src.ws
     AND v.checked_in_at >= $6::timestamptz - $5::interval
 ),
-o AS (
-  SELECT m.src, w.person_id, w.venue_id, greatest(w.checked_in_at, m.s) AS s, least(w.ends_at, m.e) AS e
-  FROM mine m
-  -- OFFSET 0 keeps the subquery per stay, so its own bounds (not only the earliest window) are index conditions.
+-- Each venue the sources stayed at is scanned once over the span of their stays there, and people
+-- already known (F0, F1) are dropped before pairing: at a market full of F1 this is one scan of the
+-- market's visits that leaves nobody, instead of one scan per F1 stay (F1 × visitors tuples).
+venues AS (SELECT venue_id, min(s) AS lo, max(e) AS hi FROM mine GROUP BY venue_id),
+cand AS MATERIALIZED (
+  SELECT w.* FROM venues vv
   CROSS JOIN LATERAL (
     SELECT person_id, venue_id, checked_in_at, ends_at FROM tracing.visits
-    WHERE venue_id = m.venue_id AND checked_in_at >= m.s - $5::interval AND checked_in_at < m.e AND ends_at > m.s
+    WHERE venue_id = vv.venue_id AND checked_in_at >= vv.lo - $5::interval AND checked_in_at < vv.hi AND ends_at > vv.lo
       AND checked_in_at >= $6::timestamptz - $5::interval AND checked_in_at < $3::timestamptz
     OFFSET 0
   ) w
-  WHERE w.person_id <> m.src
-    AND least(w.ends_at, m.e) - greatest(w.checked_in_at, m.s) > $4::interval
-    AND w.person_id NOT IN (SELECT unnest($7::text[]))
+  WHERE w.person_id NOT IN (SELECT unnest($7::text[]))
+),
+o AS (
+  SELECT m.src, c.person_id, c.venue_id, greatest(c.checked_in_at, m.s) AS s, least(c.ends_at, m.e) AS e
+  FROM mine m JOIN cand c ON c.venue_id = m.venue_id AND c.checked_in_at < m.e AND c.ends_at > m.s
+  WHERE c.person_id <> m.src
+    AND least(c.ends_at, m.e) - greatest(c.checked_in_at, m.s) > $4::interval
 )
 SELECT DISTINCT ON (person_id) person_id, src, venue_id, s, e,
   min(s) OVER (PARTITION BY person_id) AS first_s, max(e) OVER (PARTITION BY person_id) AS last_e
@@ -90,7 +96,7 @@ export async function f2Findings(
   const rows = await q(
     F2_SQL,
     [live.map((s) => s.personId), live.map((s) => new Date(s.from)), new Date(until), interval(lim.minOverlapMs), interval(lim.maxStayMs), new Date(earliest), exclude],
-    'ct_tracing_f2_v2',
+    'ct_tracing_f2_v3',
   );
   return rows
     .map(
