@@ -22,7 +22,8 @@ export class ContactGraphHttpController {
   constructor(private readonly graph: ContactGraphQueries) {}
 
   @Get('cases/:id/contacts')
-  @Roles('tracer')
+  // ops reads it too, for the dashboard's graph: nodes carry pseudonymous ids only.
+  @Roles('tracer', 'ops')
   @ApiOperation({ summary: "A case's contacts: nodes (personId, degree, current class) and edges (source → contact, kind, venue, interval)" })
   contacts(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.graph.caseContacts(id);
