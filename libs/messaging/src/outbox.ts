@@ -142,16 +142,35 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.client?.end().catch(() => undefined);
   }
 
-  /** Sends up to one batch of committed rows; returns how many were sent. */
-  async publishBatch(limit = 1000): Promise<number> {
+  /**
+   * Sends up to `limit` committed rows; returns how many were sent. Rows go out in id order in
+   * chunks of at most `maxBytes`, under the broker's default 1 MB request limit, and are deleted
+   * once all chunks are acknowledged.
+   */
+  async publishBatch(limit = 5000, maxBytes = 800_000): Promise<number> {
     const s = this.opts.schema;
     const rows: { id: string; topic: string; key: string; headers: Record<string, string>; value: string }[] =
       await this.tx.dataSource.query(`SELECT id, topic, key, headers, value FROM "${s}".outbox ORDER BY id LIMIT $1`, [limit]);
     if (rows.length === 0) return 0;
-    await this.publisher.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
+    let chunk: typeof rows = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await this.publisher.send(chunk.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })));
+      chunk = [];
+      bytes = 0;
+    };
+    for (const row of rows) {
+      const size = row.value.length + row.key.length + 400;
+      if (bytes + size > maxBytes) await flush();
+      chunk.push(row);
+      bytes += size;
+    }
+    await flush();
     await this.tx.dataSource.query(`DELETE FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
     return rows.length;
   }
+
 }
 
 /**
