@@ -31,20 +31,13 @@ import { freePort, startBroker, RunningBroker } from '../../tools/kafka/broker';
 import { formatCsvRow, lineToEvent } from '../../tools/feed/csv';
 import { simulate, SimulationOptions } from '../../tools/feed/simulate';
 import { endOfStay } from '../../apps/tracing/src/visits/domain/visit-policy';
+import { benchOutput, intArg } from '../support';
 
-const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-const out = (s: string) => process.stdout.write(`${s}\n`);
+const { log, out } = benchOutput('bench');
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-}
 
-const COUNT = arg('count', 1_000_000);
-const PARTITIONS = arg('partitions', 6);
+const COUNT = intArg('count', 1_000_000);
+const PARTITIONS = intArg('partitions', 6);
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench';
 const DAYS = 7;
 

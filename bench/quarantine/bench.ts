@@ -28,20 +28,13 @@ import { Client } from 'pg';
 import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
 import { ReleasePassResult } from '../../apps/quarantine/src/quarantines/release-quarantines/release-quarantines.job';
 import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
+import { benchOutput, intArg } from '../support';
 
-const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-const out = (s: string) => process.stdout.write(`${s}\n`);
+const { log, out } = benchOutput('bench');
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-}
 
-const ACTIVE = arg('active', 100_000);
-const CONTACTS = arg('contacts', 5_000);
+const ACTIVE = intArg('active', 100_000);
+const CONTACTS = intArg('contacts', 5_000);
 const DB_URL = process.env.BENCH_QUARANTINE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_quarantine';
 const OFFSET = 420;
 const FACILITIES = Array.from({ length: 20 }, (_, i) => ({ id: `bench-f${i}`, name: `Facility ${i}`, areaCode: '49', capacity: 10_000 }));

@@ -30,26 +30,19 @@ import { TracingService } from '../../apps/tracing/src/service';
 import { collapse, DAY_MS, DEFAULT_POLICY, infectiousWindow, f2Window } from '../../apps/tracing/src/contacts/domain/tracing-policy';
 import { EngineLimits, f1Overlaps, f2Findings, QueryFn } from '../../apps/tracing/src/contacts/infrastructure/co-location.queries';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
+import { benchOutput, intArg } from '../support';
 
-const log = (s: string) => process.stderr.write(`[bench:tracing] ${s}\n`);
-const out = (s: string) => process.stdout.write(`${s}\n`);
+const { log, out } = benchOutput('bench:tracing');
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-}
 
-const CHECKINS = arg('checkins', 10_000_000);
-const PEOPLE = arg('people', Math.max(100, Math.round(CHECKINS / 10)));
-const VENUES = arg('venues', Math.max(10, Math.round(CHECKINS / 200)));
-const DAYS = arg('days', 14);
-const CASES = arg('cases', 1000);
-const E2E_RUNS = arg('e2e-runs', 20);
-const SUPER_RUNS = arg('super-runs', 3);
-const MARKET = arg('market-visitors', Math.min(5000, Math.max(50, Math.round(PEOPLE / 200))));
+const CHECKINS = intArg('checkins', 10_000_000);
+const PEOPLE = intArg('people', Math.max(100, Math.round(CHECKINS / 10)));
+const VENUES = intArg('venues', Math.max(10, Math.round(CHECKINS / 200)));
+const DAYS = intArg('days', 14);
+const CASES = intArg('cases', 1000);
+const E2E_RUNS = intArg('e2e-runs', 20);
+const SUPER_RUNS = intArg('super-runs', 3);
+const MARKET = intArg('market-visitors', Math.min(5000, Math.max(50, Math.round(PEOPLE / 200))));
 const DB_URL = process.env.BENCH_TRACING_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_tracing';
 const LIMITS: EngineLimits = { minOverlapMs: 0, maxStayMs: 24 * 3_600_000 };
 const POLICY = { ...DEFAULT_POLICY, ...LIMITS };
