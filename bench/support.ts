@@ -14,3 +14,14 @@ export function benchOutput(prefix: string): { log: (s: string) => void; out: (s
     out: (s) => process.stdout.write(`${s}\n`),
   };
 }
+
+/** Runs a benchmark's main and exits: 0 when it finished, 1 with the stack when it failed. */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`${name} failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

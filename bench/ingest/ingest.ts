@@ -31,7 +31,7 @@ import { freePort, startBroker, RunningBroker } from '../../tools/kafka/broker';
 import { formatCsvRow, lineToEvent } from '../../tools/feed/csv';
 import { simulate, SimulationOptions } from '../../tools/feed/simulate';
 import { endOfStay } from '../../apps/tracing/src/visits/domain/visit-policy';
-import { benchOutput, intArg } from '../support';
+import { benchOutput, intArg, runBench } from '../support';
 
 const { log, out } = benchOutput('bench');
 
@@ -320,10 +320,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`bench:ingest failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:ingest', main);

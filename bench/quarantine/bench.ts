@@ -28,7 +28,7 @@ import { Client } from 'pg';
 import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
 import { ReleasePassResult } from '../../apps/quarantine/src/quarantines/release-quarantines/release-quarantines.job';
 import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { benchOutput, intArg } from '../support';
+import { benchOutput, intArg, runBench } from '../support';
 
 const { log, out } = benchOutput('bench');
 
@@ -247,10 +247,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`bench:quarantine failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:quarantine', main);

@@ -30,7 +30,7 @@ import { TracingService } from '../../apps/tracing/src/service';
 import { collapse, DAY_MS, DEFAULT_POLICY, infectiousWindow, f2Window } from '../../apps/tracing/src/contacts/domain/tracing-policy';
 import { EngineLimits, f1Overlaps, f2Findings, QueryFn } from '../../apps/tracing/src/contacts/infrastructure/co-location.queries';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { benchOutput, intArg } from '../support';
+import { benchOutput, intArg, runBench } from '../support';
 
 const { log, out } = benchOutput('bench:tracing');
 
@@ -344,10 +344,4 @@ async function main(): Promise<void> {
   out(JSON.stringify(result));
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`[bench:tracing] failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:tracing', main);

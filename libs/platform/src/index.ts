@@ -6,3 +6,4 @@ export * from './http-errors';
 export * from './logger';
 export * from './transaction-host';
 export * from './domain-error';
+export * from './periodic-task';

@@ -1,6 +1,6 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { TransactionHost } from '@ct/platform';
+import { PeriodicTask, schedulePeriodic, TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QuarantineEnv } from '../../config';
@@ -48,8 +48,7 @@ const EXIT_TEST = `LEFT JOIN LATERAL (
 @Injectable()
 export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(ReleaseQuarantinesJob.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly tx: TransactionHost,
@@ -62,16 +61,15 @@ export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicat
   onApplicationBootstrap(): void {
     const seconds = this.env.QUARANTINE_RELEASE_INTERVAL_SECONDS;
     if (seconds <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.run()
-        .catch((err) => this.log.error(`release pass failed; next try in ${seconds} s: ${(err as Error).message}`))
-        .finally(() => (this.running = undefined));
-    }, seconds * 1000).unref();
+    this.task = schedulePeriodic({
+      everyMs: seconds * 1000,
+      run: () => this.run(),
+      onError: (err) => this.log.error(`release pass failed; next try in ${seconds} s: ${err.message}`),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   async run(): Promise<ReleasePassResult> {

@@ -1,3 +1,4 @@
+import { PeriodicTask, schedulePeriodic } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -25,8 +26,7 @@ const PARTITION = /^visits_(\d{4})(\d{2})(\d{2})$/;
 @Injectable()
 export class PurgeExpiredVisitsJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(PurgeExpiredVisitsJob.name);
-  private timers: NodeJS.Timeout[] = [];
-  private running?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly ds: DataSource,
@@ -38,18 +38,16 @@ export class PurgeExpiredVisitsJob implements OnApplicationBootstrap, OnApplicat
   onApplicationBootstrap(): void {
     const minutes = this.env.RETENTION_INTERVAL_MINUTES;
     if (minutes <= 0) return;
-    const tick = () => {
-      this.running ??= this.run()
-        .catch((err) => this.log.error(`visit retention run failed; next try in ${minutes} min: ${(err as Error).message}`))
-        .finally(() => (this.running = undefined));
-    };
-    this.timers.push(setTimeout(tick, 30_000).unref(), setInterval(tick, minutes * 60_000).unref());
+    this.task = schedulePeriodic({
+      everyMs: minutes * 60_000,
+      firstAfterMs: 30_000,
+      run: () => this.run(),
+      onError: (err) => this.log.error(`visit retention run failed; next try in ${minutes} min: ${err.message}`),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.timers.forEach((t) => clearTimeout(t));
-    this.timers = [];
-    await this.running;
+    await this.task?.stop();
   }
 
   /** One retention pass; null when another instance holds the lock. */
