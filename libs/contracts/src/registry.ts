@@ -1,9 +1,9 @@
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
 import { certainContactIdentified, ContactIdentified } from './events/contacts.v1';
-import { QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred } from './events/quarantine.v1';
+import { certainQuarantineOrdered, QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred } from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
-import { TestResultRecorded, TestScheduled } from './events/testing.v1';
+import { certainTestScheduled, TestResultRecorded, TestScheduled } from './events/testing.v1';
 import { TopicName, Topics } from './topics';
 
 export interface EventDefinition<T extends object, P extends TopicName = TopicName> {
@@ -32,11 +32,11 @@ export const EVENT_TYPES = {
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
   PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
-  QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId),
+  QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId, certainQuarantineOrdered),
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),
   QuarantineTransferred: define(Topics.QUARANTINE, QuarantineTransferred, (p) => p.personId),
-  TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId),
+  TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId, certainTestScheduled),
   TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
   EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),
 } as const;

@@ -20,16 +20,28 @@ export class CheckInRecorded {
 // problems. checkins.v1.spec.ts compares both on valid and broken payloads.
 export const ASCII_ID = /^[\x20-\x7E]{1,128}$/;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real day of the Gregorian calendar from 1970 on (earlier years are left to class-validator). */
+function certainDay(year: number, month: number, day: number): boolean {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
+/** Whether v is certainly a valid CalendarDate (YYYY-MM-DD naming a real day). */
+export function certainCalendarDate(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = CALENDAR_DATE.exec(v);
+  return m !== null && certainDay(+m[1], +m[2], +m[3]);
+}
 
 /** The instant of a certainly valid timestamp, else NaN. */
 export function certainTimestamp(v: unknown): number {
   if (typeof v !== 'string') return NaN;
   const m = RFC3339.exec(v);
   if (!m) return NaN;
-  const year = +m[1], month = +m[2], day = +m[3];
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return NaN;
+  if (!certainDay(+m[1], +m[2], +m[3])) return NaN;
   if (+m[4] > 23 || +m[5] > 59 || +m[6] > 59) return NaN;
   if (m[7] !== undefined && (+m[7] > 23 || +m[8] > 59)) return NaN;
   return Date.parse(v);

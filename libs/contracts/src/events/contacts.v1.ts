@@ -33,7 +33,8 @@ export class ContactIdentified {
 // class-validator costs ~200 µs per ContactIdentified): accepts only what is certainly valid under
 // the decorators above (stricter: ASCII ids, RFC 4122 UUIDs, venueId null unless CO_LOCATION);
 // anything else goes through class-validator. contacts.v1.spec.ts compares both.
-const CERTAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** A lowercase RFC 4122 UUID (versions 1-8): certainly valid under Uuid(); a subset of what it accepts. */
+export const CERTAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The payload when it is certainly valid (only the contract's fields kept), else null. */
 export function certainContactIdentified(o: Record<string, unknown>): ContactIdentified | null {
