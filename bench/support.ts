@@ -1,3 +1,5 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 /** `--name N` from the command line: a positive integer, or the fallback when absent. */
 export function intArg(name: string, fallback: number, argv: string[] = process.argv): number {
   const i = argv.indexOf(`--${name}`);
@@ -24,4 +26,48 @@ export function runBench(name: string, main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+export interface ServiceProcess {
+  pid: number;
+  base: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one of the apps as its own process (`node dist/apps/<app>/src/main.js`), as it runs in
+ * production, and resolves once its /health answers 200; the bench's own producer and readers then
+ * do not share the service's event loop. `stop()` sends SIGTERM (SIGKILL after 10 s).
+ */
+export async function startServiceProcess(app: string, port: number, env: Record<string, string>, log: (s: string) => void): Promise<ServiceProcess> {
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'apps', app, 'src', 'main.js')], {
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  let logTail = '';
+  const keep = (b: Buffer) => (logTail = (logTail + b.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (const deadline = Date.now() + 120_000; ; ) {
+      if (child.exitCode !== null) throw new Error(`the ${app} service exited with ${child.exitCode}:\n${logTail}`);
+      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+      if (Date.now() > deadline) throw new Error(`the ${app} service did not become healthy in 120 s:\n${logTail}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  log(`${app} service up (pid ${child.pid}, port ${port})`);
+  return { pid: child.pid!, base, stop };
 }

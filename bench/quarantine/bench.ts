@@ -20,15 +20,13 @@ import 'reflect-metadata';
 import { createEvent, Topics } from '@ct/contracts';
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers, provisionTopics, TappedMessage, TopicTap } from '@ct/messaging';
 import { ensureDatabase, signToken } from '@ct/platform';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
 import { ReleasePassResult } from '../../apps/quarantine/src/quarantines/release-quarantines/release-quarantines.job';
 import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { benchOutput, intArg, runBench } from '../support';
+import { benchOutput, intArg, runBench, startServiceProcess } from '../support';
 
 const { log, out } = benchOutput('bench');
 
@@ -86,7 +84,7 @@ async function seed(pg: Client, today: string): Promise<void> {
 
 async function main(): Promise<void> {
   let broker: RunningBroker | undefined;
-  let stopChild = async () => undefined as unknown;
+  let stopChild = async (): Promise<void> => undefined;
   const load = loadavg();
   try {
     let brokers = process.env.KAFKA_BROKERS;
@@ -100,39 +98,20 @@ async function main(): Promise<void> {
     await provisionTopics(kafka, { checkins: 6, default: 3 });
     const secret = randomBytes(32).toString('hex');
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'quarantine', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORT: String(port),
+    const svc = await startServiceProcess(
+      'quarantine',
+      port,
+      {
         DATABASE_URL: DB_URL,
         KAFKA_BROKERS: brokers,
         JWT_SECRET: secret,
-        LOG_LEVEL: 'warn',
         QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
         QUARANTINE_FACILITIES: JSON.stringify(FACILITIES),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    stopChild = async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.on('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    };
-    let logTail = '';
-    const keep = (b: Buffer) => (logTail = (logTail + b.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const base = `http://127.0.0.1:${port}`;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the quarantine service exited with ${child.exitCode}:\n${logTail}`);
-      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    log(`quarantine service up (pid ${child.pid}, port ${port})`);
+      log,
+    );
+    stopChild = svc.stop;
+    const base = svc.base;
     const admin = signToken({ subject: 'bench', roles: ['admin'] }, secret);
     const releasePass = async (): Promise<ReleasePassResult> => {
       const res = await fetch(`${base}/quarantines/release-pass`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });

@@ -73,7 +73,7 @@ describe('feed → visit store, cases API → tracing: F1/F2 equal the brute-for
       });
       expect(res.status).toBe(201);
       const caseId: string = res.body.caseId;
-      await eventually(`case ${caseId} traced`, async () => (await pg.query('SELECT 1 FROM tracing.traced_cases WHERE case_id = $1', [caseId])).rows[0]);
+      await eventually(`case ${caseId} traced`, async () => (await pg.query('SELECT 1 FROM tracing.traced_cases WHERE case_id = $1 AND f2_expanded_at IS NOT NULL', [caseId])).rows[0]);
       const stored = (await pg.query('SELECT * FROM tracing.contacts WHERE source_case_id = $1', [caseId])).rows;
       const identifiedAt = stored.length ? new Date(stored[0].identified_at).getTime() : Date.now();
       const ref = referenceTrace(

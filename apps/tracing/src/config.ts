@@ -37,6 +37,13 @@ export class TracingEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(86400)
   TRACING_MIN_OVERLAP_SECONDS = 0;
 
+  /**
+   * How often F2 stages cut short (the process stopped after a case's F1 were stored) are resumed,
+   * for cases whose F1 stage is older than this too; 0 = never (a test runs it by hand).
+   */
+  @IsInt() @Min(0) @Max(3600)
+  TRACING_RESUME_INTERVAL_SECONDS = 60;
+
   /** Longest stay the co-location queries look back for (bounds the scan so day partitions are pruned). */
   @IsInt() @Min(1) @Max(7 * 24)
   TRACING_MAX_STAY_HOURS = 24;

@@ -126,6 +126,50 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     expect(await outbox.backlog()).toBe(0);
   });
 
+  it('writes a burst with COPY and relays it in order, values with tabs, newlines, backslashes and quotes intact', async () => {
+    const tx = svc.app.get(TransactionHost);
+    const outbox = svc.app.get(Outbox);
+    const key = `p-${randomUUID()}`;
+    // 1,200 events: COPY (>= 100 per add) and more than one relay read of rows.
+    const odd = ['tab\there', 'line\nbreak\r\n', 'back\\slash \\N', 'quote " and \'', 'Nguyễn Thị Ánh 🦠', '\\.'];
+    // The outbox stores what it is given; an extra free-text field carries the awkward characters.
+    const burst = Array.from({ length: 1200 }, (_, i) => {
+      const e = createEvent('ContactDeclared', {
+        declarationId: randomUUID(), caseId: randomUUID(), sourcePersonId: key, personId: `c-${i}`, kind: 'HOUSEHOLD',
+        startedAt: '2021-11-20T08:00:00.000Z', endedAt: '2021-11-20T09:00:00.000Z', declaredAt: '2021-11-21T00:00:00.000Z',
+      }, { source: '/test' });
+      return { ...e, payload: { ...e.payload, note: odd[i % odd.length] } } as EventEnvelope;
+    });
+    await tx.run(() => outbox.add(...burst));
+    const ids = new Set(burst.map((e) => e.meta.id));
+    const got = await topics.waitFor((m) => ids.has(String(m.headers?.ce_id)), burst.length, 60_000);
+    expect(got.map((m) => String(m.headers?.ce_id))).toEqual(burst.map((e) => e.meta.id));
+    expect(got.map((m) => m.value!.toString())).toEqual(burst.map((e) => JSON.stringify(e.payload)));
+    expect(String(got[5].headers?.ce_type)).toBe('ContactDeclared');
+    expect(await outbox.backlog()).toBe(0);
+  });
+
+  it('runs work registered with afterCommit once the transaction commits, never after a rollback', async () => {
+    const tx = svc.app.get(TransactionHost);
+    const seen: string[] = [];
+    const id = randomUUID();
+    await tx.run(async () => {
+      await tx.manager.query(`INSERT INTO ${SCHEMA}.effects (case_id, n) VALUES ($1, 1)`, [id]);
+      await tx.run(() => tx.afterCommit(async () => {
+        // Outside the transaction, after its commit: another connection sees the row.
+        const other = await pg.query(`SELECT n FROM ${SCHEMA}.effects WHERE case_id = $1`, [id]);
+        seen.push(`after commit: ${other.rows.length} row, in transaction: ${tx.inTransaction}`);
+      }));
+      seen.push('body done');
+    });
+    expect(seen).toEqual(['body done', 'after commit: 1 row, in transaction: false']);
+    await expect(tx.run(async () => {
+      await tx.afterCommit(async () => void seen.push('must not run'));
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    expect(seen).toHaveLength(2);
+  });
+
   it('has one effect for an event delivered twice', async () => {
     const e = closed();
     await svc.app.get(EventPublisher).publish([e, e]);

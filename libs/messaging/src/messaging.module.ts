@@ -56,7 +56,12 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: MessagingObserver, useValue: observer },
         { provide: Kafka, useFactory: () => createKafka({ brokers: options.brokers, clientId: options.service }) },
-        { provide: EventPublisher, useFactory: (k: Kafka, o: MessagingObserver) => new EventPublisher(k, o), inject: [Kafka, MessagingObserver] },
+        {
+          provide: EventPublisher,
+          // The producer runs in its own thread: record encoding stays off the service's event loop.
+          useFactory: (k: Kafka, o: MessagingObserver) => new EventPublisher(k, o, { brokers: options.brokers, clientId: options.service }),
+          inject: [Kafka, MessagingObserver],
+        },
         { provide: Outbox, useFactory: (tx: TransactionHost) => new Outbox(tx, options), inject: [TransactionHost] },
         { provide: Inbox, useFactory: (tx: TransactionHost) => new Inbox(tx, options), inject: [TransactionHost] },
         {

@@ -23,9 +23,15 @@ export class TopicTap {
     const tap = new TopicTap(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: opts.fromBeginning ?? true });
-    let joined!: () => void;
-    const ready = new Promise<void>((r) => (joined = r));
-    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    // Ready once the group is joined and a first fetch has completed: only then are the starting
+    // offsets resolved, so with fromBeginning = false nothing published after open() is missed.
+    let fetched!: () => void;
+    const ready = new Promise<void>((r) => (fetched = r));
+    let joinedGroup = false;
+    const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => (joinedGroup = true));
+    const offFetch = consumer.on(consumer.events.FETCH, () => {
+      if (joinedGroup) fetched();
+    });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         tap.messages.push({
@@ -41,6 +47,8 @@ export class TopicTap {
       },
     });
     await ready;
+    offJoin();
+    offFetch();
     return tap;
   }
 

@@ -1,6 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
+
+interface Scope {
+  manager: EntityManager;
+  afterCommit: (() => Promise<void>)[];
+}
+
+/** COPY text format: a value with \, tab, newline or CR escaped; null is \N. */
+export function copyValue(v: string | number | boolean | null): string {
+  if (v === null) return '\\N';
+  const s = String(v);
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]) : s;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /**
  * One unit of work per async call chain. A Kafka handler, a command handler, the inbox record and
@@ -8,23 +25,52 @@ import { DataSource, EntityManager } from 'typeorm';
  */
 @Injectable()
 export class TransactionHost {
-  private readonly store = new AsyncLocalStorage<EntityManager>();
+  private readonly store = new AsyncLocalStorage<Scope>();
 
   constructor(readonly dataSource: DataSource) {}
 
   /** The current transaction's manager, or the pool's when no transaction is open. */
   get manager(): EntityManager {
-    return this.store.getStore() ?? this.dataSource.manager;
+    return this.store.getStore()?.manager ?? this.dataSource.manager;
   }
 
   get inTransaction(): boolean {
     return this.store.getStore() !== undefined;
   }
 
-  /** Runs fn in a transaction, joining the caller's when there is one. */
+  /**
+   * Runs fn in a transaction, joining the caller's when there is one. Work registered with
+   * afterCommit runs once the outermost transaction has committed, before run() resolves (so a
+   * Kafka handler's offset is committed only after it); a rollback discards it.
+   */
   async run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     const current = this.store.getStore();
-    if (current) return fn(current);
-    return this.dataSource.transaction((manager) => this.store.run(manager, () => fn(manager)));
+    if (current) return fn(current.manager);
+    const after: (() => Promise<void>)[] = [];
+    const result = await this.dataSource.transaction((manager) => this.store.run({ manager, afterCommit: after }, () => fn(manager)));
+    for (const work of after) await work();
+    return result;
+  }
+
+  /** Work to do after the current transaction commits, outside it; at once when there is none. */
+  async afterCommit(work: () => Promise<void>): Promise<void> {
+    const current = this.store.getStore();
+    if (current) current.afterCommit.push(work);
+    else await work();
+  }
+
+  /**
+   * COPY … FROM STDIN in the current transaction: `lines` are rows in COPY text format, each ending
+   * in a newline (see copyValue). For bursts of thousands of rows, where building and parsing array
+   * parameters costs more than the rows themselves.
+   */
+  async copyIn(sql: string, lines: string[]): Promise<void> {
+    if (lines.length === 0) return;
+    const runner = this.manager.queryRunner;
+    const conn = (runner as unknown as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+    if (!conn || !this.inTransaction) return this.run(() => this.copyIn(sql, lines));
+    const chunks: string[] = [];
+    for (let i = 0; i < lines.length; i += 1000) chunks.push(lines.slice(i, i + 1000).join(''));
+    await pipeline(Readable.from(chunks), conn.query(copyFrom(sql)));
   }
 }

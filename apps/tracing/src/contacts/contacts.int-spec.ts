@@ -8,6 +8,7 @@ import { TracingService } from '../service';
 import { referenceTrace } from './domain/reference';
 import { DEFAULT_POLICY, Finding, Stay } from './domain/tracing-policy';
 import { ContactTracer } from './trace-case/contact-tracer';
+import { ResumeTracingJob } from './trace-case/resume-tracing.job';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -40,7 +41,7 @@ describe('contact tracing engine', () => {
 
   beforeAll(async () => {
     topics = await tap([Topics.CONTACTS]);
-    tracing = await startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0' });
+    tracing = await startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0', TRACING_RESUME_INTERVAL_SECONDS: '0' });
     publisher = tracing.app.get(EventPublisher);
     pg = await db();
     await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [iso(base - 10 * DAY).slice(0, 10), iso(base + 5 * DAY).slice(0, 10)]);
@@ -76,7 +77,8 @@ describe('contact tracing engine', () => {
   }
 
   const traced = (caseId: string) =>
-    eventually(`case ${caseId} traced`, async () => (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1', [caseId])).rows[0]);
+    // Both stages: F1 with the case, F2 after it (f2_expanded_at set when done).
+    eventually(`case ${caseId} traced`, async () => (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1 AND f2_expanded_at IS NOT NULL', [caseId])).rows[0]);
 
   /** Publishes CaseConfirmed through the broker and waits until tracing has committed the case. */
   async function confirm(personId: string, confirmedAt: number, over: Partial<CaseConfirmed> = {}) {
@@ -315,6 +317,55 @@ describe('contact tracing engine', () => {
         [p('a'), 1, 'CO_LOCATION'],
         [p('partner'), 1, 'DECLARED'],
       ]);
+    });
+  });
+
+  describe('staged tracing: F1 with the case, F2 after it, resumed when cut short', () => {
+    it('publishes F1 and F2, marks the case expanded, and a resume pass redoes an unfinished F2 stage without repeating anything', async () => {
+      const t = randomUUID().slice(0, 8);
+      const p = (n: string) => `${t}-${n}`;
+      const at = base + DAY + 8 * HOUR;
+      await visits([
+        { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
+        { person: p('a'), venue: p('office'), in: at, out: at + HOUR },
+        { person: p('b'), venue: p('office'), in: at + 30 * MIN, out: at + 2 * HOUR },
+        { person: p('a'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
+        { person: p('x'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
+        { person: p('b'), venue: p('bus'), in: at + 4 * HOUR, out: at + 5 * HOUR },
+        { person: p('y'), venue: p('bus'), in: at + 4 * HOUR, out: at + 4 * HOUR + 10 * MIN },
+      ]);
+      const e = await confirm(p('f0'), base + 2 * DAY);
+      const tracedRow = (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId])).rows[0];
+      expect(tracedRow.cause_event_id).toBe(e.meta.id);
+      expect(tracedRow.correlation_id).toBe(e.meta.correlationId);
+      expect(+tracedRow.f2_expanded_at).toBeGreaterThanOrEqual(+tracedRow.traced_at);
+      const before = await contactsOf(e.payload.caseId);
+      expect(before.map((r) => [r.degree, r.person_id])).toEqual([[1, p('a')], [1, p('b')], [2, p('x')], [2, p('y')]]);
+      const published = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 4);
+      // F2 events carry the CaseConfirmed's correlation and causation like the F1 ones.
+      expect(new Set(published.map((m) => String(m.headers?.ce_causationid)))).toEqual(new Set([e.meta.id]));
+
+      // As if the process had stopped after the F1 stage: F2 gone, the case not expanded, traced 10 minutes ago.
+      await pg.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND degree = 2', [e.payload.caseId]);
+      await pg.query("UPDATE tracing.traced_cases SET f2_expanded_at = NULL, traced_at = traced_at - interval '10 minutes' WHERE case_id = $1", [e.payload.caseId]);
+      const job = tracing.app.get(ResumeTracingJob);
+      // A case traced less than the grace period ago is left to its own F2 stage.
+      expect(await tracing.app.get(ContactTracer).resumePending(3_600_000)).toBe(0);
+      expect(await job.run(60_000)).toBeGreaterThanOrEqual(1);
+      const after = await contactsOf(e.payload.caseId);
+      expect(after.map((r) => [r.degree, r.source_person_id, r.person_id, iso(+r.last_exposure_at)])).toEqual(
+        before.map((r) => [r.degree, r.source_person_id, r.person_id, iso(+r.last_exposure_at)]),
+      );
+      // Same identification time as the first F2 stage (the F2 windows end there), so the same contact ids.
+      expect(after.map((r) => r.contact_id)).toEqual(before.map((r) => r.contact_id));
+      expect((await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId])).rows[0].f2_expanded_at).not.toBeNull();
+      const again = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 6);
+      expect(again.slice(4).map((m) => JSON.parse(m.value!.toString()).personId).sort()).toEqual([p('x'), p('y')]);
+      // Nothing left to resume, and a second pass publishes nothing more.
+      expect(await job.run(60_000)).toBe(0);
+      await publisher.publish([caseEvent(p('marker'), base + 2 * DAY)]);
+      await eventually('the marker case traced', async () => (await pg.query('SELECT 1 FROM tracing.traced_cases WHERE person_id = $1 AND f2_expanded_at IS NOT NULL', [p('marker')])).rows[0]);
+      expect(topics.messages.filter((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId)).toHaveLength(6);
     });
   });
 

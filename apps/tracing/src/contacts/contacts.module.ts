@@ -10,12 +10,14 @@ import { TRACING_CLOCK, TRACING_POLICY } from './contacts.tokens';
 import { RecordDeclaredContactHandler } from './declare-contact/record-declared-contact.handler';
 import { RecordDeclaredContactKafkaController } from './declare-contact/record-declared-contact.kafka.controller';
 import { ContactTracer, EnginePolicy } from './trace-case/contact-tracer';
+import { ResumeTracingJob } from './trace-case/resume-tracing.job';
 
 /** The tracing engine (F1/F2 from the visit store and declarations), the contact graph and its API. */
 @Module({
   controllers: [RecordDeclaredContactKafkaController, ContactGraphHttpController, ExposureSitesHttpController],
   providers: [
     ContactTracer,
+    ResumeTracingJob,
     RecordDeclaredContactHandler,
     ContactGraphQueries,
     ExposureSiteQueries,

@@ -51,11 +51,17 @@ export async function f1Overlaps(q: QueryFn, personId: string, w: Interval, lim:
  */
 export const F2_SQL = `
 WITH src AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS f(person_id, ws)),
+-- One index range per source (person, time): with thousands of sources a hash join would scan
+-- whole day partitions instead.
 mine AS MATERIALIZED (
   SELECT src.person_id AS src, v.venue_id, greatest(v.checked_in_at, src.ws) AS s, least(v.ends_at, $3::timestamptz) AS e
-  FROM src JOIN tracing.visits v ON v.person_id = src.person_id
-    AND v.checked_in_at >= src.ws - $5::interval AND v.checked_in_at < $3::timestamptz AND v.ends_at > src.ws
-    AND v.checked_in_at >= $6::timestamptz - $5::interval
+  FROM src CROSS JOIN LATERAL (
+    SELECT venue_id, checked_in_at, ends_at FROM tracing.visits
+    WHERE person_id = src.person_id
+      AND checked_in_at >= src.ws - $5::interval AND checked_in_at < $3::timestamptz AND ends_at > src.ws
+      AND checked_in_at >= $6::timestamptz - $5::interval
+    OFFSET 0
+  ) v
 ),
 -- Each venue the sources stayed at is scanned once over the span of their stays there, and people
 -- already known (F0, F1) are dropped before pairing: at a market full of F1 this is one scan of the
@@ -96,7 +102,7 @@ export async function f2Findings(
   const rows = await q(
     F2_SQL,
     [live.map((s) => s.personId), live.map((s) => new Date(s.from)), new Date(until), interval(lim.minOverlapMs), interval(lim.maxStayMs), new Date(earliest), exclude],
-    'ct_tracing_f2_v3',
+    'ct_tracing_f2_v4',
   );
   return rows
     .map(

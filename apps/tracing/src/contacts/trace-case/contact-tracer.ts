@@ -1,7 +1,7 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
 import { TransactionHost } from '@ct/platform';
 import { Outbox } from '@ct/messaging';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Clock } from '../../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
@@ -19,6 +19,17 @@ import { EngineLimits, f1Overlaps, f2Findings, QueryFn, staysInside } from '../i
 
 export type EnginePolicy = TracingPolicy & EngineLimits;
 
+/** F2 contacts stored (and their events queued) per transaction: each commit wakes the outbox relay. */
+export const F2_CHUNK = 5000;
+
+/** An F2 stage to run: the case, its F0, the F1 identification time (end of the F2 windows), the cause. */
+export interface Expansion {
+  caseId: string;
+  personId: string;
+  identifiedAt: number;
+  cause: Cause;
+}
+
 /** What caused the tracing: carried into the ContactIdentified events' correlation and causation. */
 export interface Cause {
   eventId: string;
@@ -35,10 +46,12 @@ export function contactIdFor(caseId: string, personId: string): string {
 /**
  * Traces a case: F1 from co-location in the infectious window plus declarations, F2 from each F1's
  * co-locations in [its earliest exposure, identification time], the case's exposure sites; stores the
- * new edges and queues one ContactIdentified per new edge in the caller's transaction.
+ * new edges and queues one ContactIdentified per new edge (see traceCase for the stages).
  */
 @Injectable()
 export class ContactTracer {
+  private readonly logger = new Logger(ContactTracer.name);
+
   constructor(
     private readonly tx: TransactionHost,
     private readonly outbox: Outbox,
@@ -55,21 +68,29 @@ export class ContactTracer {
     };
   }
 
-  /** Plan the engine's statements once per connection; partitions are pruned at execution. */
-  private async genericPlans(): Promise<void> {
-    await this.tx.manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)");
+  /**
+   * Plan the engine's statements once per connection (partitions are pruned at execution), and no
+   * JIT: its compile time is more than these index-driven queries' run time.
+   */
+  private async tuneSession(): Promise<void> {
+    await this.tx.manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)");
   }
 
-  async traceCase(c: CaseFacts, cause: Cause): Promise<{ f1: number; f2: number }> {
+  /**
+   * Traces a case in stages. In the caller's transaction: F1 (co-location and declarations), the
+   * exposure sites, the F1 contacts and their events. Once that has committed (so a
+   * super-spreader's F1 are on their way to Kafka at once): F2, in transactions of F2_CHUNK
+   * contacts. Returns the number of F1 stored.
+   */
+  async traceCase(c: CaseFacts, cause: Cause): Promise<{ f1: number }> {
     const identifiedAt = this.clock.now().getTime();
-    await this.genericPlans();
+    await this.tuneSession();
     const w = infectiousWindow(c, this.policy);
     const declared = await this.declarationsOf(c.caseId);
     const f1 = collapse(
       [...(await f1Overlaps(this.q, c.personId, w, this.policy)), ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)],
       1,
     );
-    const f2 = await this.expand(c, f1, f1.map((f) => f.personId), identifiedAt);
     const sites = await staysInside(this.q, c.personId, w, this.policy);
     if (sites.length > 0) {
       await this.tx.manager.query(
@@ -78,14 +99,75 @@ export class ContactTracer {
         [c.caseId, sites.map((s) => s.venueId), sites.map((s) => new Date(s.start)), sites.map((s) => new Date(s.end))],
       );
     }
-    const stored = await this.store(c.caseId, [...f1, ...f2], identifiedAt, cause);
-    return { f1: stored.filter((f) => f.degree === 1).length, f2: stored.filter((f) => f.degree === 2).length };
+    const stored = await this.store(c.caseId, f1, identifiedAt, cause);
+    await this.tx.manager.query(
+      'UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = NULL, cause_event_id = $3, correlation_id = $4 WHERE case_id = $1',
+      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId],
+    );
+    await this.tx.afterCommit(() => this.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }));
+    return { f1: stored.length };
+  }
+
+  /** The F2 stage after its F1 stage committed; a failure is left to the resume pass, never thrown at the consumer. */
+  private async expandSafely(job: Expansion): Promise<void> {
+    try {
+      await this.expandF2(job);
+    } catch (err) {
+      this.logger.warn(`F2 of case ${job.caseId} not finished (${(err as Error).message}); the resume pass retries it`);
+    }
+  }
+
+  /**
+   * The F2 stage of a case: the contacts of its F1 (as stored) inside their F2 windows, stored and
+   * published F2_CHUNK at a time, each chunk its own transaction; then the case is marked expanded.
+   * Idempotent: contacts already stored (a resumed stage, a concurrent one) are not stored or
+   * published again.
+   */
+  async expandF2(job: Expansion): Promise<number> {
+    const f2 = await this.tx.run(async () => {
+      await this.tuneSession();
+      const rows: { person_id: string; first_exposure_at: Date }[] = await this.tx.manager.query(
+        'SELECT person_id, first_exposure_at FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
+        [job.caseId],
+      );
+      // Each F1's F2 window is [their first exposure, identification time] (f2Window).
+      const sources = rows.map((r) => ({ personId: r.person_id, from: new Date(r.first_exposure_at).getTime() }));
+      return f2Findings(this.q, sources, job.identifiedAt, [job.personId, ...sources.map((s) => s.personId)], this.policy);
+    });
+    let stored = 0;
+    for (let i = 0; i < f2.length; i += F2_CHUNK) {
+      stored += await this.tx.run(async () => (await this.store(job.caseId, f2.slice(i, i + F2_CHUNK), job.identifiedAt, job.cause)).length);
+    }
+    await this.tx.dataSource.query('UPDATE tracing.traced_cases SET f2_expanded_at = now() WHERE case_id = $1', [job.caseId]);
+    return stored;
+  }
+
+  /**
+   * Resumes F2 stages that did not finish (the process stopped between the stages): cases whose
+   * F1 stage committed more than `graceMs` ago and are not marked expanded. Returns how many.
+   */
+  async resumePending(graceMs: number, limit = 100): Promise<number> {
+    const rows: { case_id: string; person_id: string; traced_at: Date; cause_event_id: string | null; correlation_id: string | null }[] =
+      await this.tx.dataSource.query(
+        `SELECT case_id, person_id, traced_at, cause_event_id, correlation_id FROM tracing.traced_cases
+         WHERE f2_expanded_at IS NULL AND traced_at < $1 ORDER BY traced_at LIMIT $2`,
+        [new Date(this.clock.now().getTime() - graceMs), limit],
+      );
+    for (const r of rows) {
+      await this.expandF2({
+        caseId: r.case_id,
+        personId: r.person_id,
+        identifiedAt: new Date(r.traced_at).getTime(),
+        cause: { eventId: r.cause_event_id ?? r.case_id, correlationId: r.correlation_id ?? r.case_id },
+      });
+    }
+    return rows.length;
   }
 
   /** A declaration for a case already traced: one more F1 (unless already one) and their F2. */
   async addDeclared(c: CaseFacts, d: Declaration, cause: Cause): Promise<number> {
     const identifiedAt = this.clock.now().getTime();
-    await this.genericPlans();
+    await this.tuneSession();
     const known: { person_id: string }[] = await this.tx.manager.query(
       'SELECT person_id FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
       [c.caseId],

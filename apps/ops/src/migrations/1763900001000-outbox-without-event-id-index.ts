@@ -1,0 +1,4 @@
+import { outboxWithoutEventIdIndexMigration } from '@ct/messaging';
+
+/** The outbox's event_id loses its unique index (see outboxWithoutEventIdIndexMigration). */
+export const OutboxWithoutEventIdIndex1763900001000 = outboxWithoutEventIdIndexMigration('ops', 1763900001000);
