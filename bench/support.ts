@@ -40,7 +40,9 @@ export interface ServiceProcess {
  * do not share the service's event loop. `stop()` sends SIGTERM (SIGKILL after 10 s).
  */
 export async function startServiceProcess(app: string, port: number, env: Record<string, string>, log: (s: string) => void): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'apps', app, 'src', 'main.js')], {
+  // BENCH_SERVICE_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'apps', app, 'src', 'main.js')], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -44,6 +44,17 @@ export class TracingEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(3600)
   TRACING_RESUME_INTERVAL_SECONDS = 60;
 
+  /**
+   * A case with more F1 than this is traced in stages: its F1 are committed (and on their way to
+   * Kafka) before its F2 are, instead of all in one transaction.
+   */
+  @IsInt() @Min(0) @Max(1_000_000)
+  TRACING_STAGED_FROM_F1 = 1000;
+
+  /** F2 contacts per transaction when a case is traced in stages. */
+  @IsInt() @Min(1) @Max(100_000)
+  TRACING_F2_CHUNK = 5000;
+
   /** Longest stay the co-location queries look back for (bounds the scan so day partitions are pruned). */
   @IsInt() @Min(1) @Max(7 * 24)
   TRACING_MAX_STAY_HOURS = 24;

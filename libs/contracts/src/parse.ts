@@ -5,6 +5,7 @@ import { CLOUDEVENTS_SPEC_VERSION, CloudEventHeaders as H, JSON_CONTENT_TYPE, Ra
 import { AnyEvent, EVENT_TYPES, EventDefinition, EventEnvelope, EventMeta, EventPayloads, EventType, isEventType } from './registry';
 import { TopicName } from './topics';
 import { IS_DEFINED, isTimestamp } from './validation';
+import { certainTimestamp } from './events/checkins.v1';
 
 export interface RawMessage {
   topic: string;
@@ -214,7 +215,7 @@ export function createEvent<K extends EventType>(type: K, payload: EventPayloads
   nonEmpty('id', id);
   nonEmpty('correlationId', opts.correlationId);
   nonEmpty('causationId', opts.causationId);
-  if (!isTimestamp(time)) fields.push(problem('(meta).time', 'time must be an ISO-8601 timestamp with a timezone'));
+  if (Number.isNaN(certainTimestamp(time)) && !isTimestamp(time)) fields.push(problem('(meta).time', 'time must be an ISO-8601 timestamp with a timezone'));
   if (fields.length > 0 || checked.payload === null) throw new ContractViolation(`invalid ${type} event`, fields);
 
   const def = definition(type);

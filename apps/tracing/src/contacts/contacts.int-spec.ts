@@ -41,7 +41,8 @@ describe('contact tracing engine', () => {
 
   beforeAll(async () => {
     topics = await tap([Topics.CONTACTS]);
-    tracing = await startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0', TRACING_RESUME_INTERVAL_SECONDS: '0' });
+    // Cases with more than 2 F1 are traced in stages, F2 three at a time: both paths and chunk edges get exercised.
+    tracing = await startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0', TRACING_RESUME_INTERVAL_SECONDS: '0', TRACING_STAGED_FROM_F1: '2', TRACING_F2_CHUNK: '3' });
     publisher = tracing.app.get(EventPublisher);
     pg = await db();
     await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [iso(base - 10 * DAY).slice(0, 10), iso(base + 5 * DAY).slice(0, 10)]);
@@ -321,6 +322,40 @@ describe('contact tracing engine', () => {
   });
 
   describe('staged tracing: F1 with the case, F2 after it, resumed when cut short', () => {
+    it('a case with more F1 than TRACING_STAGED_FROM_F1 commits its F1 first, then its F2 in chunks', async () => {
+      const t = randomUUID().slice(0, 8);
+      const p = (n: string) => `${t}-${n}`;
+      const at = base + DAY + 8 * HOUR;
+      const f1 = ['a', 'b', 'c', 'd'];
+      const f2 = ['w', 'x', 'y', 'z', 'zz'];
+      await visits([
+        { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
+        ...f1.map((n) => ({ person: p(n), venue: p('office'), in: at, out: at + HOUR })),
+        { person: p('a'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
+        ...f2.map((n) => ({ person: p(n), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR })),
+      ]);
+      const c = { caseId: randomUUID(), personId: p('f0'), confirmedAt: base + 2 * DAY, symptomOnsetAt: null, sampleTakenAt: null };
+      await pg.query(
+        "INSERT INTO tracing.traced_cases (case_id, person_id, confirmed_at, origin, area_code) VALUES ($1, $2, $3, 'INVESTIGATION', '49')",
+        [c.caseId, c.personId, new Date(c.confirmedAt)],
+      );
+      const tx = tracing.app.get(TransactionHost);
+      const inTransaction = await tx.run(async () => {
+        await tracing.app.get(ContactTracer).traceCase(c, { eventId: randomUUID(), correlationId: randomUUID() });
+        return tx.manager.query('SELECT degree, person_id FROM tracing.contacts WHERE source_case_id = $1 ORDER BY person_id', [c.caseId]);
+      });
+      // Inside the case's transaction: the F1 only. After it (tx.run returns once the F2 stage ran): all.
+      expect(inTransaction.map((r: any) => [r.degree, r.person_id])).toEqual(f1.map((n) => [1, p(n)]));
+      const all = await contactsOf(c.caseId);
+      expect(all.map((r) => [r.degree, r.person_id])).toEqual([...f1.map((n) => [1, p(n)]), ...f2.map((n) => [2, p(n)])]);
+      const row = (await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [c.caseId])).rows[0];
+      expect(row.f2_expanded_at).not.toBeNull();
+      // Five F2 in chunks of three: two transactions, each with its own events.
+      const msgs = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === c.caseId, 9);
+      expect(msgs.map((m) => JSON.parse(m.value!.toString()).personId).sort()).toEqual([...f1, ...f2].map(p).sort());
+    });
+
+
     it('publishes F1 and F2, marks the case expanded, and a resume pass redoes an unfinished F2 stage without repeating anything', async () => {
       const t = randomUUID().slice(0, 8);
       const p = (n: string) => `${t}-${n}`;
@@ -329,6 +364,7 @@ describe('contact tracing engine', () => {
         { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
         { person: p('a'), venue: p('office'), in: at, out: at + HOUR },
         { person: p('b'), venue: p('office'), in: at + 30 * MIN, out: at + 2 * HOUR },
+        { person: p('c'), venue: p('office'), in: at + 30 * MIN, out: at + 40 * MIN },
         { person: p('a'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
         { person: p('x'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
         { person: p('b'), venue: p('bus'), in: at + 4 * HOUR, out: at + 5 * HOUR },
@@ -340,8 +376,8 @@ describe('contact tracing engine', () => {
       expect(tracedRow.correlation_id).toBe(e.meta.correlationId);
       expect(+tracedRow.f2_expanded_at).toBeGreaterThanOrEqual(+tracedRow.traced_at);
       const before = await contactsOf(e.payload.caseId);
-      expect(before.map((r) => [r.degree, r.person_id])).toEqual([[1, p('a')], [1, p('b')], [2, p('x')], [2, p('y')]]);
-      const published = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 4);
+      expect(before.map((r) => [r.degree, r.person_id])).toEqual([[1, p('a')], [1, p('b')], [1, p('c')], [2, p('x')], [2, p('y')]]);
+      const published = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 5);
       // F2 events carry the CaseConfirmed's correlation and causation like the F1 ones.
       expect(new Set(published.map((m) => String(m.headers?.ce_causationid)))).toEqual(new Set([e.meta.id]));
 
@@ -359,13 +395,13 @@ describe('contact tracing engine', () => {
       // Same identification time as the first F2 stage (the F2 windows end there), so the same contact ids.
       expect(after.map((r) => r.contact_id)).toEqual(before.map((r) => r.contact_id));
       expect((await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId])).rows[0].f2_expanded_at).not.toBeNull();
-      const again = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 6);
-      expect(again.slice(4).map((m) => JSON.parse(m.value!.toString()).personId).sort()).toEqual([p('x'), p('y')]);
+      const again = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 7);
+      expect(again.slice(5).map((m) => JSON.parse(m.value!.toString()).personId).sort()).toEqual([p('x'), p('y')]);
       // Nothing left to resume, and a second pass publishes nothing more.
       expect(await job.run(60_000)).toBe(0);
       await publisher.publish([caseEvent(p('marker'), base + 2 * DAY)]);
       await eventually('the marker case traced', async () => (await pg.query('SELECT 1 FROM tracing.traced_cases WHERE person_id = $1 AND f2_expanded_at IS NOT NULL', [p('marker')])).rows[0]);
-      expect(topics.messages.filter((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId)).toHaveLength(6);
+      expect(topics.messages.filter((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId)).toHaveLength(7);
     });
   });
 

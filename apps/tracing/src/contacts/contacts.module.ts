@@ -29,6 +29,8 @@ import { ResumeTracingJob } from './trace-case/resume-tracing.job';
         infectiousDaysBefore: env.TRACING_INFECTIOUS_DAYS_BEFORE,
         minOverlapMs: env.TRACING_MIN_OVERLAP_SECONDS * 1000,
         maxStayMs: env.TRACING_MAX_STAY_HOURS * 3_600_000,
+        stagedFromF1: env.TRACING_STAGED_FROM_F1,
+        f2Chunk: env.TRACING_F2_CHUNK,
       }),
     },
   ],

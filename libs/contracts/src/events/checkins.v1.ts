@@ -37,14 +37,25 @@ export function certainCalendarDate(v: unknown): v is string {
 }
 
 /** The instant of a certainly valid timestamp, else NaN. */
+// The last timestamp accepted: a burst of events repeats the same instants (identification time,
+// event time), and checking a string costs more than comparing it.
+let lastTimestamp = '';
+let lastMs = NaN;
+
 export function certainTimestamp(v: unknown): number {
   if (typeof v !== 'string') return NaN;
+  if (v === lastTimestamp) return lastMs;
   const m = RFC3339.exec(v);
   if (!m) return NaN;
   if (!certainDay(+m[1], +m[2], +m[3])) return NaN;
   if (+m[4] > 23 || +m[5] > 59 || +m[6] > 59) return NaN;
   if (m[7] !== undefined && (+m[7] > 23 || +m[8] > 59)) return NaN;
-  return Date.parse(v);
+  const ms = Date.parse(v);
+  if (!Number.isNaN(ms)) {
+    lastTimestamp = v;
+    lastMs = ms;
+  }
+  return ms;
 }
 
 /** The payload when it is certainly valid (only the contract's fields kept), else null. */

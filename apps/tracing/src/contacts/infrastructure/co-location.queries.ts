@@ -20,7 +20,7 @@ export interface EngineLimits {
   maxStayMs: number;
 }
 
-const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : new Date(v).getTime());
+const ms = (v: Date | string | number) => (typeof v === 'number' ? v : v instanceof Date ? v.getTime() : new Date(v).getTime());
 const interval = (millis: number) => `${millis} milliseconds`;
 
 export const F1_SQL = `
@@ -83,10 +83,16 @@ o AS (
   WHERE c.person_id <> m.src
     AND least(c.ends_at, m.e) - greatest(c.checked_in_at, m.s) > $4::interval
 )
-SELECT DISTINCT ON (person_id) person_id, src, venue_id, s, e,
-  min(s) OVER (PARTITION BY person_id) AS first_s, max(e) OVER (PARTITION BY person_id) AS last_e
-FROM o
-ORDER BY person_id, e DESC, s DESC, src COLLATE "C", venue_id COLLATE "C"`;
+-- Instants as epoch milliseconds: a super-spreader's F2 is tens of thousands of rows, and numbers
+-- cost the driver far less to read than timestamps.
+SELECT person_id, src, venue_id, floor(extract(epoch FROM s) * 1000)::float8 AS s, floor(extract(epoch FROM e) * 1000)::float8 AS e,
+  floor(extract(epoch FROM first_s) * 1000)::float8 AS first_s, floor(extract(epoch FROM last_e) * 1000)::float8 AS last_e
+FROM (
+  SELECT DISTINCT ON (person_id) person_id, src, venue_id, s, e,
+    min(s) OVER (PARTITION BY person_id) AS first_s, max(e) OVER (PARTITION BY person_id) AS last_e
+  FROM o
+  ORDER BY person_id, e DESC, s DESC, src COLLATE "C", venue_id COLLATE "C"
+) one`;
 
 /** The case's F2: contacts of each source (an F1) inside [its own start, until], one per person. */
 export async function f2Findings(
@@ -102,7 +108,7 @@ export async function f2Findings(
   const rows = await q(
     F2_SQL,
     [live.map((s) => s.personId), live.map((s) => new Date(s.from)), new Date(until), interval(lim.minOverlapMs), interval(lim.maxStayMs), new Date(earliest), exclude],
-    'ct_tracing_f2_v4',
+    'ct_tracing_f2_v5',
   );
   return rows
     .map(

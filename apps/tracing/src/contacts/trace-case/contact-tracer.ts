@@ -1,5 +1,6 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
 import { TransactionHost } from '@ct/platform';
+import { EntityManager } from 'typeorm';
 import { Outbox } from '@ct/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
@@ -17,10 +18,15 @@ import {
 } from '../domain/tracing-policy';
 import { EngineLimits, f1Overlaps, f2Findings, QueryFn, staysInside } from '../infrastructure/co-location.queries';
 
-export type EnginePolicy = TracingPolicy & EngineLimits;
+/** How big cases are traced (see traceCase). */
+export interface Staging {
+  /** A case with more F1 than this is traced in stages. */
+  stagedFromF1: number;
+  /** F2 contacts stored (and their events queued) per transaction of a staged case: each commit wakes the outbox relay. */
+  f2Chunk: number;
+}
 
-/** F2 contacts stored (and their events queued) per transaction: each commit wakes the outbox relay. */
-export const F2_CHUNK = 5000;
+export type EnginePolicy = TracingPolicy & EngineLimits & Staging;
 
 /** An F2 stage to run: the case, its F0, the F1 identification time (end of the F2 windows), the cause. */
 export interface Expansion {
@@ -61,10 +67,14 @@ export class ContactTracer {
 
   /** Named statements go straight to the transaction's pg connection, so it can keep their plans. */
   private get q(): QueryFn {
+    return this.queryOn(this.tx.manager);
+  }
+
+  private queryOn(manager: EntityManager): QueryFn {
     return async (sql, params, name) => {
-      const conn = (this.tx.manager.queryRunner as unknown as { databaseConnection?: { query(c: object): Promise<{ rows: any[] }> } })?.databaseConnection;
+      const conn = (manager.queryRunner as unknown as { databaseConnection?: { query(c: object): Promise<{ rows: any[] }> } })?.databaseConnection;
       if (name && conn) return (await conn.query({ name, text: sql, values: params })).rows;
-      return this.tx.manager.query(sql, params);
+      return manager.query(sql, params);
     };
   }
 
@@ -72,15 +82,16 @@ export class ContactTracer {
    * Plan the engine's statements once per connection (partitions are pruned at execution), and no
    * JIT: its compile time is more than these index-driven queries' run time.
    */
-  private async tuneSession(): Promise<void> {
-    await this.tx.manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)");
+  private async tuneSession(manager = this.tx.manager): Promise<void> {
+    await manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)");
   }
 
   /**
-   * Traces a case in stages. In the caller's transaction: F1 (co-location and declarations), the
-   * exposure sites, the F1 contacts and their events. Once that has committed (so a
-   * super-spreader's F1 are on their way to Kafka at once): F2, in transactions of F2_CHUNK
-   * contacts. Returns the number of F1 stored.
+   * Traces a case. Most cases, in the caller's transaction at once: F1 (co-location and
+   * declarations), F2, the exposure sites, the contacts and their events. A case with more than
+   * `stagedFromF1` F1 (a super-spreader) in stages: F1 in the caller's transaction, while F2's query
+   * runs on a connection of its own; once the F1 stage has committed (its events are then on their
+   * way to Kafka), F2 in transactions of `f2Chunk` contacts. Returns the number of F1 stored.
    */
   async traceCase(c: CaseFacts, cause: Cause): Promise<{ f1: number }> {
     const identifiedAt = this.clock.now().getTime();
@@ -91,6 +102,17 @@ export class ContactTracer {
       [...(await f1Overlaps(this.q, c.personId, w, this.policy)), ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)],
       1,
     );
+    const staged = f1.length > this.policy.stagedFromF1;
+    // F2 only reads the visit store; staged, it runs beside the F1 stage and is used once that has
+    // committed (or dropped with it).
+    const f2 = staged
+      ? this.tx.dataSource.transaction(async (m) => {
+          await this.tuneSession(m);
+          return this.f2Of(this.queryOn(m), c, f1, identifiedAt);
+        })
+      : this.f2Of(this.q, c, f1, identifiedAt);
+    f2.catch(() => undefined); // a failure is met where it is awaited, or not at all after a rollback
+    if (!staged) await f2;
     const sites = await staysInside(this.q, c.personId, w, this.policy);
     if (sites.length > 0) {
       await this.tx.manager.query(
@@ -99,19 +121,25 @@ export class ContactTracer {
         [c.caseId, sites.map((s) => s.venueId), sites.map((s) => new Date(s.start)), sites.map((s) => new Date(s.end))],
       );
     }
-    const stored = await this.store(c.caseId, f1, identifiedAt, cause);
+    const stored = await this.store(c.caseId, staged ? f1 : [...f1, ...(await f2)], identifiedAt, cause);
     await this.tx.manager.query(
-      'UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = NULL, cause_event_id = $3, correlation_id = $4 WHERE case_id = $1',
-      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId],
+      `UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = CASE WHEN $5 THEN NULL ELSE now() END, cause_event_id = $3, correlation_id = $4
+       WHERE case_id = $1`,
+      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId, staged],
     );
-    await this.tx.afterCommit(() => this.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }));
-    return { f1: stored.length };
+    if (staged) await this.tx.afterCommit(() => this.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }, f2));
+    return { f1: stored.filter((f) => f.degree === 1).length };
+  }
+
+  /** F2 of a case from its F1 in memory: each F1's contacts inside their F2 window, minus the F0 and the F1. */
+  private f2Of(q: QueryFn, c: CaseFacts, f1: Finding[], identifiedAt: number): Promise<Finding[]> {
+    return f2Findings(q, f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1.map((f) => f.personId)], this.policy);
   }
 
   /** The F2 stage after its F1 stage committed; a failure is left to the resume pass, never thrown at the consumer. */
-  private async expandSafely(job: Expansion): Promise<void> {
+  private async expandSafely(job: Expansion, computed: Promise<Finding[]>): Promise<void> {
     try {
-      await this.expandF2(job);
+      await this.expandF2(job, computed);
     } catch (err) {
       this.logger.warn(`F2 of case ${job.caseId} not finished (${(err as Error).message}); the resume pass retries it`);
     }
@@ -119,12 +147,12 @@ export class ContactTracer {
 
   /**
    * The F2 stage of a case: the contacts of its F1 (as stored) inside their F2 windows, stored and
-   * published F2_CHUNK at a time, each chunk its own transaction; then the case is marked expanded.
+   * published `f2Chunk` at a time, each chunk its own transaction; then the case is marked expanded.
    * Idempotent: contacts already stored (a resumed stage, a concurrent one) are not stored or
-   * published again.
+   * published again. `computed`: the F2 findings when already known (computed from the F1 in memory).
    */
-  async expandF2(job: Expansion): Promise<number> {
-    const f2 = await this.tx.run(async () => {
+  async expandF2(job: Expansion, computed?: Promise<Finding[]>): Promise<number> {
+    const f2 = computed ? await computed : await this.tx.run(async () => {
       await this.tuneSession();
       const rows: { person_id: string; first_exposure_at: Date }[] = await this.tx.manager.query(
         'SELECT person_id, first_exposure_at FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
@@ -135,8 +163,9 @@ export class ContactTracer {
       return f2Findings(this.q, sources, job.identifiedAt, [job.personId, ...sources.map((s) => s.personId)], this.policy);
     });
     let stored = 0;
-    for (let i = 0; i < f2.length; i += F2_CHUNK) {
-      stored += await this.tx.run(async () => (await this.store(job.caseId, f2.slice(i, i + F2_CHUNK), job.identifiedAt, job.cause)).length);
+    const size = this.policy.f2Chunk;
+    for (let i = 0; i < f2.length; i += size) {
+      stored += await this.tx.run(async () => (await this.store(job.caseId, f2.slice(i, i + size), job.identifiedAt, job.cause)).length);
     }
     await this.tx.dataSource.query('UPDATE tracing.traced_cases SET f2_expanded_at = now() WHERE case_id = $1', [job.caseId]);
     return stored;
