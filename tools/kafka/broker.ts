@@ -300,8 +300,11 @@ function jvmArgs(libDir: string, log4jFile: string, heapMb: number): string[] {
   return [
     `-Xmx${heapMb}m`,
     `-Xms${Math.min(heapMb, 128)}m`,
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
+    // A small heap on a small machine: the serial collector. G1's concurrent threads and barriers
+    // cost this broker ~2 s of CPU per 33,000 events received on a 2-core machine; serial ~0.4 s.
+    // C1 only: the broker is warm sooner and compiles less (a development and test broker).
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     `-Dlog4j.configuration=file:${log4jFile}`,

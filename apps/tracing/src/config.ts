@@ -53,7 +53,11 @@ export class TracingEnv extends BaseEnv {
 
   /** F2 contacts per transaction when a case is traced in stages. */
   @IsInt() @Min(1) @Max(100_000)
-  TRACING_F2_CHUNK = 5000;
+  TRACING_F2_CHUNK = 2500;
+
+  /** From this many contacts on, tracing writes them with COPY (an upsert below, or if the case already has some of them). */
+  @IsInt() @Min(1) @Max(1_000_000)
+  TRACING_COPY_FROM = 500;
 
   /** Longest stay the co-location queries look back for (bounds the scan so day partitions are pruned). */
   @IsInt() @Min(1) @Max(7 * 24)

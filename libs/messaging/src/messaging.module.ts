@@ -5,7 +5,7 @@ import { Inbox } from './inbox';
 import { createKafka } from './kafka';
 import { MessagingObserver } from './observer';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
-import { Outbox, OutboxRelay } from './outbox';
+import { Outbox, OutboxCache, OutboxRelay } from './outbox';
 import { EventPublisher } from './publisher';
 
 /** Answers whether the broker is reachable, for /health. */
@@ -62,12 +62,13 @@ export class MessagingModule {
           useFactory: (k: Kafka, o: MessagingObserver) => new EventPublisher(k, o, { brokers: options.brokers, clientId: options.service }),
           inject: [Kafka, MessagingObserver],
         },
-        { provide: Outbox, useFactory: (tx: TransactionHost) => new Outbox(tx, options), inject: [TransactionHost] },
+        { provide: OutboxCache, useFactory: () => new OutboxCache() },
+        { provide: Outbox, useFactory: (tx: TransactionHost, c: OutboxCache) => new Outbox(tx, options, c), inject: [TransactionHost, OutboxCache] },
         { provide: Inbox, useFactory: (tx: TransactionHost) => new Inbox(tx, options), inject: [TransactionHost] },
         {
           provide: OutboxRelay,
-          useFactory: (tx: TransactionHost, p: EventPublisher) => new OutboxRelay(tx, p, options),
-          inject: [TransactionHost, EventPublisher],
+          useFactory: (tx: TransactionHost, p: EventPublisher, c: OutboxCache) => new OutboxRelay(tx, p, options, c),
+          inject: [TransactionHost, EventPublisher, OutboxCache],
         },
         { provide: KafkaHealth, useFactory: (k: Kafka) => new KafkaHealth(k), inject: [Kafka] },
       ],

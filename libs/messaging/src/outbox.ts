@@ -33,13 +33,67 @@ const channel = (schema: string) => `ct_outbox_${schema}`;
 /** From this many events on, Outbox.add writes with COPY instead of one INSERT with array parameters. */
 const COPY_THRESHOLD = 100;
 
+/** An outbox row as the relay sends it. */
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  value: string;
+}
+
+/**
+ * Bursts this process has just committed to the outbox, kept in memory while this process's relay
+ * is the publishing one, so it sends them without reading 1 KB per event back from PostgreSQL. The
+ * table stays the record: the relay still takes the ids from it, and reads whatever is not here
+ * (other processes' rows, rows past the bound, anything after a restart).
+ */
+export class OutboxCache {
+  private readonly rows = new Map<string, OutboxRow>();
+  private active = false;
+
+  constructor(private readonly max = 50_000) {}
+
+  get enabled(): boolean {
+    return this.active;
+  }
+
+  /** On while this process's relay holds the lead; off clears. */
+  enable(on: boolean): void {
+    this.active = on;
+    if (!on) this.rows.clear();
+  }
+
+  offer(rows: OutboxRow[]): void {
+    if (!this.active) return;
+    for (const r of rows) {
+      if (this.rows.size >= this.max) return;
+      this.rows.set(r.id, r);
+    }
+  }
+
+  take(id: string): OutboxRow | undefined {
+    const r = this.rows.get(id);
+    if (r) this.rows.delete(id);
+    return r;
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+}
+
 /**
  * Adds events to the outbox inside the caller's transaction: they reach Kafka only if the state
  * change that caused them commits. pg_notify is transactional too, so the relay wakes at commit.
  */
 @Injectable()
 export class Outbox {
-  constructor(private readonly tx: TransactionHost, @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+    private readonly cache: OutboxCache = new OutboxCache(),
+  ) {}
 
   async add(...added: EventEnvelope[]): Promise<void> {
     if (added.length === 0) return;
@@ -51,12 +105,16 @@ export class Outbox {
       : added;
     const s = this.opts.schema;
     if (events.length >= COPY_THRESHOLD) {
-      // A burst (a super-spreader's contacts, a day's orders): COPY, no array parameters to build and parse.
+      // A burst (a super-spreader's contacts, a day's orders): COPY, no array parameters to build
+      // and parse; ids taken first, so the rows can be handed to the relay once committed.
+      const ids: { id: string }[] = await this.tx.manager.query(`SELECT nextval('"${s}".outbox_id_seq')::text AS id FROM generate_series(1, $1)`, [events.length]);
+      const rows: OutboxRow[] = events.map((e, i) => ({ id: ids[i].id, topic: e.topic, key: e.key, headers: toKafkaHeaders(e.meta), value: JSON.stringify(e.payload) }));
       const v = copyValue;
       await this.tx.copyIn(
-        `COPY "${s}".outbox (event_id, topic, key, event_type, headers, value) FROM STDIN`,
-        events.map((e) => `${v(e.meta.id)}\t${v(e.topic)}\t${v(e.key)}\t${v(e.meta.type)}\t${v(JSON.stringify(toKafkaHeaders(e.meta)))}\t${v(JSON.stringify(e.payload))}\n`),
+        `COPY "${s}".outbox (id, event_id, topic, key, event_type, headers, value) FROM STDIN`,
+        rows.map((r, i) => `${r.id}\t${v(events[i].meta.id)}\t${v(r.topic)}\t${v(r.key)}\t${v(events[i].meta.type)}\t${v(JSON.stringify(r.headers))}\t${v(r.value)}\n`),
       );
+      if (this.cache.enabled) await this.tx.afterCommit(async () => this.cache.offer(rows));
     } else {
       await this.insert(events);
     }
@@ -104,6 +162,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly tx: TransactionHost,
     private readonly publisher: EventPublisher,
     @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+    private readonly cache: OutboxCache = new OutboxCache(),
   ) {}
 
   onApplicationBootstrap(): void {
@@ -144,6 +203,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (!this.leader) {
           const [{ ok }] = (await this.client!.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`])).rows;
           this.leader = ok;
+          this.cache.enable(ok);
           if (!ok) { await this.sleep(2000); continue; }
         }
         const sent = await this.publishBatch();
@@ -151,6 +211,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       } catch (err) {
         this.logger.error(`outbox relay failed, retrying: ${(err as Error).message}`);
         this.leader = false;
+        this.cache.enable(false);
         await this.client?.end().catch(() => undefined);
         this.client = undefined;
         await this.sleep(1000);
@@ -167,9 +228,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async publishBatch(limit = 5000, maxBytes = 800_000): Promise<number> {
     const s = this.opts.schema;
-    type Row = { id: string; topic: string; key: string; headers: Record<string, string>; value: string };
-    const read = (after: string): Promise<Row[]> =>
-      this.tx.dataSource.query(`SELECT id, topic, key, headers, value FROM "${s}".outbox WHERE id > $1::bigint ORDER BY id LIMIT $2`, [after, limit]);
+    // The ids from the table, the rows from memory when this process has just written them.
+    const read = async (after: string): Promise<OutboxRow[]> => {
+      const ids: { id: string }[] = await this.tx.dataSource.query(`SELECT id FROM "${s}".outbox WHERE id > $1::bigint ORDER BY id LIMIT $2`, [after, limit]);
+      const rows = ids.map((r) => this.cache.take(r.id));
+      const missing = ids.filter((_, i) => !rows[i]).map((r) => r.id);
+      if (missing.length > 0) {
+        const found: OutboxRow[] = await this.tx.dataSource.query(`SELECT id, topic, key, headers, value FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [missing]);
+        const byId = new Map(found.map((r) => [r.id, r]));
+        ids.forEach((r, i) => (rows[i] ??= byId.get(r.id)));
+      }
+      // A row deleted between the two reads (never, with one relay) is left out.
+      return rows.filter((r): r is OutboxRow => r !== undefined);
+    };
     let next = read('0');
     let deleting: Promise<unknown> = Promise.resolve();
     let sent = 0;
@@ -191,7 +262,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Sends rows in order, in chunks of at most `maxBytes` (under the broker's default 1 MB request limit). */
-  private async send(rows: { topic: string; key: string; headers: Record<string, string>; value: string }[], maxBytes: number): Promise<void> {
+  private async send(rows: OutboxRow[], maxBytes: number): Promise<void> {
     let chunk: typeof rows = [];
     let bytes = 0;
     const flush = async () => {

@@ -31,6 +31,7 @@ import { ResumeTracingJob } from './trace-case/resume-tracing.job';
         maxStayMs: env.TRACING_MAX_STAY_HOURS * 3_600_000,
         stagedFromF1: env.TRACING_STAGED_FROM_F1,
         f2Chunk: env.TRACING_F2_CHUNK,
+        copyFrom: env.TRACING_COPY_FROM,
       }),
     },
   ],

@@ -37,14 +37,15 @@ export function certainCalendarDate(v: unknown): v is string {
 }
 
 /** The instant of a certainly valid timestamp, else NaN. */
-// The last timestamp accepted: a burst of events repeats the same instants (identification time,
-// event time), and checking a string costs more than comparing it.
-let lastTimestamp = '';
-let lastMs = NaN;
+// Timestamps accepted lately: a burst of events repeats the same instants (identification time,
+// event time, exposures at one venue), and checking a string costs more than looking it up.
+const accepted = new Map<string, number>();
+const ACCEPTED_MAX = 8192;
 
 export function certainTimestamp(v: unknown): number {
   if (typeof v !== 'string') return NaN;
-  if (v === lastTimestamp) return lastMs;
+  const known = accepted.get(v);
+  if (known !== undefined) return known;
   const m = RFC3339.exec(v);
   if (!m) return NaN;
   if (!certainDay(+m[1], +m[2], +m[3])) return NaN;
@@ -52,8 +53,8 @@ export function certainTimestamp(v: unknown): number {
   if (m[7] !== undefined && (+m[7] > 23 || +m[8] > 59)) return NaN;
   const ms = Date.parse(v);
   if (!Number.isNaN(ms)) {
-    lastTimestamp = v;
-    lastMs = ms;
+    if (accepted.size >= ACCEPTED_MAX) accepted.clear();
+    accepted.set(v, ms);
   }
   return ms;
 }

@@ -1,5 +1,5 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
-import { TransactionHost } from '@ct/platform';
+import { copyValue, TransactionHost } from '@ct/platform';
 import { EntityManager } from 'typeorm';
 import { Outbox } from '@ct/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -18,12 +18,30 @@ import {
 } from '../domain/tracing-policy';
 import { EngineLimits, f1Overlaps, f2Findings, QueryFn, staysInside } from '../infrastructure/co-location.queries';
 
+/**
+ * ISO-8601 strings of instants, memoised for one store: a burst formats the same instants many
+ * times over (each contact's row and event), and formatting costs more than a lookup.
+ */
+function isoMemo(): (ms: number) => string {
+  const memo = new Map<number, string>();
+  return (ms) => {
+    let s = memo.get(ms);
+    if (s === undefined) {
+      s = new Date(ms).toISOString();
+      memo.set(ms, s);
+    }
+    return s;
+  };
+}
+
 /** How big cases are traced (see traceCase). */
 export interface Staging {
   /** A case with more F1 than this is traced in stages. */
   stagedFromF1: number;
   /** F2 contacts stored (and their events queued) per transaction of a staged case: each commit wakes the outbox relay. */
   f2Chunk: number;
+  /** From this many contacts on, a store first tries COPY (see copyNew). */
+  copyFrom: number;
 }
 
 export type EnginePolicy = TracingPolicy & EngineLimits & Staging;
@@ -226,13 +244,39 @@ export class ContactTracer {
   }
 
   /**
-   * Inserts the contacts not already stored for the case, and upgrades an F2 to F1 (a declaration
-   * naming someone already found as F2); queues one event per new or upgraded contact.
+   * Contacts none of which the case has yet (a fresh case's F1, a stage's F2 chunk), by COPY: half
+   * the cost of an upsert for thousands of rows. If the case does have one of them (a resumed
+   * stage), nothing of the COPY is kept (savepoint) and null tells the caller to upsert instead.
    */
-  private async store(caseId: string, findings: Finding[], identifiedAt: number, cause: Cause): Promise<Finding[]> {
-    if (findings.length === 0) return [];
+  private async copyNew(caseId: string, findings: Finding[], identifiedAt: number, iso: (ms: number) => string): Promise<{ contact_id: string; person_id: string }[] | null> {
+    const m = this.tx.manager;
+    const v = copyValue;
+    const identified = iso(identifiedAt);
+    const ids = findings.map((f) => contactIdFor(caseId, f.personId));
+    await m.query('SAVEPOINT contacts_copy');
+    try {
+      await this.tx.copyIn(
+        `COPY tracing.contacts (contact_id, source_case_id, source_person_id, person_id, degree, kind, venue_id,
+           started_at, ended_at, first_exposure_at, last_exposure_at, identified_at) FROM STDIN`,
+        findings.map(
+          (f, i) =>
+            `${ids[i]}\t${v(caseId)}\t${v(f.sourcePersonId)}\t${v(f.personId)}\t${f.degree}\t${v(f.exposure.kind)}\t${v(f.exposure.venueId)}\t` +
+            `${iso(f.exposure.start)}\t${iso(f.exposure.end)}\t${iso(f.firstExposureAt)}\t${iso(f.lastExposureAt)}\t${identified}\n`,
+        ),
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err; // unique_violation: some are stored already
+      await m.query('ROLLBACK TO SAVEPOINT contacts_copy');
+      return null;
+    }
+    await m.query('RELEASE SAVEPOINT contacts_copy');
+    return findings.map((f, i) => ({ contact_id: ids[i], person_id: f.personId }));
+  }
+
+  /** Inserts the contacts new to the case and upgrades an F2 named F1 since; returns those written. */
+  private upsert(caseId: string, findings: Finding[], identifiedAt: number): Promise<{ contact_id: string; person_id: string }[]> {
     const d = (n: number) => new Date(n);
-    const stored: { contact_id: string; person_id: string }[] = await this.tx.manager.query(
+    return this.tx.manager.query(
       `INSERT INTO tracing.contacts AS t (contact_id, source_case_id, source_person_id, person_id, degree, kind, venue_id,
          started_at, ended_at, first_exposure_at, last_exposure_at, identified_at)
        SELECT c, $2, sp, p, dg, k, v, s, e, fe, le, $3
@@ -259,8 +303,18 @@ export class ContactTracer {
         findings.map((f) => d(f.lastExposureAt)),
       ],
     );
+  }
+
+  /**
+   * Inserts the contacts not already stored for the case, and upgrades an F2 to F1 (a declaration
+   * naming someone already found as F2); queues one event per new or upgraded contact.
+   */
+  private async store(caseId: string, findings: Finding[], identifiedAt: number, cause: Cause): Promise<Finding[]> {
+    if (findings.length === 0) return [];
+    const iso = isoMemo();
+    const stored = (findings.length >= this.policy.copyFrom && (await this.copyNew(caseId, findings, identifiedAt, iso))) || (await this.upsert(caseId, findings, identifiedAt));
     const ids = new Map(stored.map((r) => [r.person_id, r.contact_id]));
-    const identified = d(identifiedAt).toISOString();
+    const identified = iso(identifiedAt);
     const events: EventEnvelope[] = [];
     const news: Finding[] = [];
     findings.forEach((f) => {
@@ -276,8 +330,8 @@ export class ContactTracer {
             sourcePersonId: f.sourcePersonId,
             sourceCaseId: caseId,
             degree: f.degree,
-            exposure: { kind: f.exposure.kind, venueId: f.exposure.venueId, startedAt: d(f.exposure.start).toISOString(), endedAt: d(f.exposure.end).toISOString() },
-            lastExposureAt: d(f.lastExposureAt).toISOString(),
+            exposure: { kind: f.exposure.kind, venueId: f.exposure.venueId, startedAt: iso(f.exposure.start), endedAt: iso(f.exposure.end) },
+            lastExposureAt: iso(f.lastExposureAt),
             identifiedAt: identified,
           },
           { source: '/tracing', correlationId: cause.correlationId, causationId: cause.eventId },
