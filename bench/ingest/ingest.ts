@@ -204,7 +204,7 @@ async function tracingService(brokers: string): Promise<{ secs: number; rate: nu
   const port = await freePort();
   const main = join(__dirname, '..', '..', 'apps', 'tracing', 'src', 'main.js');
   const spawned = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_TRACING_NODE_ARGS ?? '').split(' ').filter(Boolean), main], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean), main], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

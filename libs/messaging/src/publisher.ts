@@ -126,7 +126,11 @@ class ProducerThread {
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    await this.call({ op: 'close' }).catch(() => undefined);
+    // The producer disconnects cleanly when it can; a broker that is gone does not hold shutdown up.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)));
+    await Promise.race([this.call({ op: 'close' }).catch(() => undefined), gaveUp]);
+    clearTimeout(timer);
     this.worker = undefined;
     await worker.terminate();
   }
