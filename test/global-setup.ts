@@ -19,7 +19,13 @@ function log(line: string): void {
  * (unless KAFKA_BROKERS names one) and a fresh PostgreSQL database whose name must end in _test,
  * migrated with every service's migrations. Fails loudly when either cannot start.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig?: { selectProjects?: string[] }): Promise<void> {
+  // `npm run test:unit` (--selectProjects unit) needs nothing running.
+  const selected = globalConfig?.selectProjects;
+  if (selected && !selected.includes('integration')) {
+    log('unit tests only: no broker, no database');
+    return;
+  }
   const started = Date.now();
   const name = process.env.TEST_DATABASE_NAME ?? DEFAULT_TEST_DATABASE;
   if (!/_test$/.test(name)) throw new Error(`refusing to use database ${name}: test databases must end in _test`);
