@@ -19,9 +19,19 @@ function log(line: string): void {
  * (unless KAFKA_BROKERS names one) and a fresh PostgreSQL database whose name must end in _test,
  * migrated with every service's migrations. Fails loudly when either cannot start.
  */
-export default async function globalSetup(globalConfig?: { selectProjects?: string[] }): Promise<void> {
+/** The projects named after --selectProjects on jest's command line (jest keeps them out of its config), or null. */
+function selectedProjects(argv = process.argv): string[] | null {
+  const i = argv.findIndex((a) => a === '--selectProjects' || a.startsWith('--selectProjects='));
+  if (i < 0) return null;
+  if (argv[i].includes('=')) return argv[i].split('=')[1].split(',');
+  const names: string[] = [];
+  for (let j = i + 1; j < argv.length && !argv[j].startsWith('-'); j++) names.push(argv[j]);
+  return names;
+}
+
+export default async function globalSetup(): Promise<void> {
   // `npm run test:unit` (--selectProjects unit) needs nothing running.
-  const selected = globalConfig?.selectProjects;
+  const selected = selectedProjects();
   if (selected && !selected.includes('integration')) {
     log('unit tests only: no broker, no database');
     return;
