@@ -72,6 +72,15 @@ export class OutboxCache {
     }
   }
 
+  /**
+   * Forgets everything: called when the outbox table is empty. An entry whose row the relay had
+   * already read from the table (it was woken by the commit before the entry was offered) is never
+   * taken, and would otherwise stay until the bound.
+   */
+  clear(): void {
+    this.rows.clear();
+  }
+
   take(id: string): OutboxRow | undefined {
     const r = this.rows.get(id);
     if (r) this.rows.delete(id);
@@ -231,6 +240,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     // The ids from the table, the rows from memory when this process has just written them.
     const read = async (after: string): Promise<OutboxRow[]> => {
       const ids: { id: string }[] = await this.tx.dataSource.query(`SELECT id FROM "${s}".outbox WHERE id > $1::bigint ORDER BY id LIMIT $2`, [after, limit]);
+      if (ids.length === 0 && after === '0') this.cache.clear();
       const rows = ids.map((r) => this.cache.take(r.id));
       const missing = ids.filter((_, i) => !rows[i]).map((r) => r.id);
       if (missing.length > 0) {
