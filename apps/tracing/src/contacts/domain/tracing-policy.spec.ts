@@ -1,5 +1,5 @@
 import { referenceTrace } from './reference';
-import { clusters, collapse, DAY_MS, DEFAULT_POLICY, infectiousWindow, intersect, mergeSites, Overlap, Stay } from './tracing-policy';
+import { clusters, collapse, DAY_MS, DEFAULT_POLICY, infectiousWindow, intersect, mergeFindings, mergeSites, Overlap, Stay } from './tracing-policy';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 10);
@@ -106,5 +106,57 @@ describe('tracing policy', () => {
         ['h', 'DECLARED', H],
       ]);
     });
+  });
+});
+
+describe('mergeFindings: F2 computed for groups of sources, merged', () => {
+  /** mulberry32, so a failing seed can be replayed. */
+  const prng = (seed: number) => {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  const byPerson = (fs: ReturnType<typeof collapse>) => [...fs].sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
+
+  it.each(Array.from({ length: 40 }, (_, i) => i + 1))('equals collapsing every overlap at once (seed %i)', (seed) => {
+    const rnd = prng(seed);
+    const H = 3_600_000;
+    // Few people, sources and venues, hour-aligned times: ties on end, start, source and venue are common.
+    const overlaps: Overlap[] = Array.from({ length: 20 + Math.floor(rnd() * 80) }, () => {
+      const start = Math.floor(rnd() * 6) * H;
+      return {
+        sourcePersonId: `s${Math.floor(rnd() * 6)}`,
+        personId: `p${Math.floor(rnd() * 12)}`,
+        venueId: `v${Math.floor(rnd() * 3)}`,
+        kind: 'CO_LOCATION',
+        start,
+        end: start + (1 + Math.floor(rnd() * 3)) * H,
+      };
+    });
+    const groups = Math.max(1, Math.floor(rnd() * 4));
+    const group = (source: string) => Number(source.slice(1)) % groups;
+    const parts = Array.from({ length: groups }, (_, g) => collapse(overlaps.filter((o) => group(o.sourcePersonId) === g), 2));
+    const merged = mergeFindings(parts);
+    expect(merged).toEqual(byPerson(collapse(overlaps, 2)));
+    expect(merged.map((f) => f.personId)).toEqual([...new Set(merged.map((f) => f.personId))]);
+  });
+
+  it('keeps the better exposure and the widest first/last exposure across groups', () => {
+    const f = (source: string, start: number, end: number, first: number, last: number) => ({
+      sourcePersonId: source,
+      personId: 'x',
+      degree: 2 as const,
+      exposure: { kind: 'CO_LOCATION' as const, venueId: 'v', start, end },
+      firstExposureAt: first,
+      lastExposureAt: last,
+    });
+    const [m] = mergeFindings([[f('b', 10, 20, 5, 20)], [f('a', 12, 20, 12, 20)], [f('c', 1, 8, 1, 30)]]);
+    // Same end (20): the later start wins (12, source a); first 1 and last 30 come from other groups.
+    expect(m).toMatchObject({ sourcePersonId: 'a', exposure: { start: 12, end: 20 }, firstExposureAt: 1, lastExposureAt: 30 });
   });
 });

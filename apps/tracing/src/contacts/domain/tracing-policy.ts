@@ -116,6 +116,31 @@ export function collapse(overlaps: Iterable<Overlap>, degree: 1 | 2): Finding[] 
   return [...byPerson.values()].sort(compareFindings);
 }
 
+/**
+ * Merges F2 findings computed separately for disjoint groups of sources (each already one per
+ * person): one finding per person again, with the same rule as collapse (the better exposure
+ * reported, the earliest first and the latest last exposure over all groups). Sorted by person.
+ */
+export function mergeFindings(lists: Finding[][]): Finding[] {
+  const byPerson = new Map<string, Finding>();
+  for (const list of lists) {
+    for (const f of list) {
+      const g = byPerson.get(f.personId);
+      if (!g) {
+        byPerson.set(f.personId, { ...f, exposure: { ...f.exposure } });
+        continue;
+      }
+      if (betterExposure({ ...f.exposure, sourcePersonId: f.sourcePersonId }, { ...g.exposure, sourcePersonId: g.sourcePersonId })) {
+        g.exposure = { ...f.exposure };
+        g.sourcePersonId = f.sourcePersonId;
+      }
+      g.firstExposureAt = Math.min(g.firstExposureAt, f.firstExposureAt);
+      g.lastExposureAt = Math.max(g.lastExposureAt, f.lastExposureAt);
+    }
+  }
+  return [...byPerson.values()].sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return a.sourcePersonId < b.sourcePersonId ? -1 : a.sourcePersonId > b.sourcePersonId ? 1 : a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0;
 }

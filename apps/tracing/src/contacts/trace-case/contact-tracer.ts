@@ -14,6 +14,7 @@ import {
   f2Window,
   Finding,
   infectiousWindow,
+  mergeFindings,
   TracingPolicy,
 } from '../domain/tracing-policy';
 import { EngineLimits, f1Overlaps, f2Findings, QueryFn, staysInside } from '../infrastructure/co-location.queries';
@@ -122,13 +123,18 @@ export class ContactTracer {
     );
     const staged = f1.length > this.policy.stagedFromF1;
     // F2 only reads the visit store; staged, it runs beside the F1 stage and is used once that has
-    // committed (or dropped with it).
+    // committed (or dropped with it), as two queries on two connections (half of the F1 each, so
+    // PostgreSQL can use two cores), merged to one contact per person.
     const f2 = staged
-      ? this.tx.dataSource.transaction(async (m) => {
-          await this.tuneSession(m);
-          return this.f2Of(this.queryOn(m), c, f1, identifiedAt);
-        })
-      : this.f2Of(this.q, c, f1, identifiedAt);
+      ? Promise.all(
+          [f1.filter((_, i) => i % 2 === 0), f1.filter((_, i) => i % 2 === 1)].map((half) =>
+            this.tx.dataSource.transaction(async (m) => {
+              await this.tuneSession(m);
+              return this.f2Of(this.queryOn(m), c, half, f1, identifiedAt);
+            }),
+          ),
+        ).then(mergeFindings)
+      : this.f2Of(this.q, c, f1, f1, identifiedAt);
     f2.catch(() => undefined); // a failure is met where it is awaited, or not at all after a rollback
     if (!staged) await f2;
     const sites = await staysInside(this.q, c.personId, w, this.policy);
@@ -149,9 +155,9 @@ export class ContactTracer {
     return { f1: stored.filter((f) => f.degree === 1).length };
   }
 
-  /** F2 of a case from its F1 in memory: each F1's contacts inside their F2 window, minus the F0 and the F1. */
-  private f2Of(q: QueryFn, c: CaseFacts, f1: Finding[], identifiedAt: number): Promise<Finding[]> {
-    return f2Findings(q, f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1.map((f) => f.personId)], this.policy);
+  /** F2 through `sources` (some or all of the case's F1): their contacts inside their F2 windows, minus the F0 and every F1. */
+  private f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1: Finding[], identifiedAt: number): Promise<Finding[]> {
+    return f2Findings(q, sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1.map((f) => f.personId)], this.policy);
   }
 
   /** The F2 stage after its F1 stage committed; a failure is left to the resume pass, never thrown at the consumer. */
