@@ -392,6 +392,9 @@ describe('contact tracing engine', () => {
       // The resumed chunk [x, y] cannot be copied (x is there): it is upserted.
       await pg.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND person_id = $2', [e.payload.caseId, p('y')]);
       await pg.query('UPDATE tracing.traced_cases SET f2_expanded_at = NULL WHERE case_id = $1', [e.payload.caseId]);
+      // The graph says its F2 are not all there yet.
+      const partial = await http(tracing.url, 'GET', `/cases/${e.payload.caseId}/contacts`, { role: 'tracer' });
+      expect([partial.status, partial.body.complete, partial.body.edges.length]).toEqual([200, false, 4]);
       const job = tracing.app.get(ResumeTracingJob);
       // A case traced less than the grace period ago is left to its own F2 stage.
       expect(await tracing.app.get(ContactTracer).resumePending(3_600_000)).toBe(0);
@@ -404,6 +407,7 @@ describe('contact tracing engine', () => {
       // Contact ids come from case and person; the resumed stage keeps the case's identification time.
       expect(after.map((r) => [r.contact_id, iso(+r.identified_at)])).toEqual(before.map((r) => [r.contact_id, iso(+r.identified_at)]));
       expect((await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId])).rows[0].f2_expanded_at).not.toBeNull();
+      expect((await http(tracing.url, 'GET', `/cases/${e.payload.caseId}/contacts`, { role: 'tracer' })).body.complete).toBe(true);
       const again = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 6);
       expect(again.slice(5).map((m) => JSON.parse(m.value!.toString()).personId)).toEqual([p('y')]);
       // Nothing left to resume, and a second pass publishes nothing more.
@@ -499,6 +503,7 @@ describe('contact tracing engine', () => {
 
       const graph = await http(tracing.url, 'GET', `/cases/${first.payload.caseId}/contacts`, { role: 'tracer' });
       expect(graph.status).toBe(200);
+      expect(graph.body.complete).toBe(true);
       expect(graph.body.nodes).toEqual(
         expect.arrayContaining([
           { personId: p('f0'), degree: 0, class: 'F0' },

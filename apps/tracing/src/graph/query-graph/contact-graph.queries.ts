@@ -11,7 +11,7 @@ export class ContactGraphQueries {
   constructor(private readonly ds: DataSource) {}
 
   private async tracedCase(caseId: string) {
-    const [c] = await this.ds.query('SELECT case_id, person_id, confirmed_at, origin FROM tracing.traced_cases WHERE case_id = $1', [caseId]);
+    const [c] = await this.ds.query('SELECT case_id, person_id, confirmed_at, origin, f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [caseId]);
     if (!c) throw new DomainError('CASE.NOT_TRACED', `case ${caseId} has not been traced`, 'not_found', { caseId });
     return c;
   }
@@ -30,6 +30,8 @@ export class ContactGraphQueries {
     for (const e of edges) degree.set(e.person_id, Math.min(degree.get(e.person_id) ?? 9, e.degree));
     return {
       caseId,
+      // false while a super-spreader's F2 are still being stored (staged tracing): more edges follow.
+      complete: c.f2_expanded_at !== null,
       nodes: [{ personId: c.person_id, degree: 0, class: 'F0' }, ...people.map((p) => ({ personId: p, degree: degree.get(p)!, class: cls.get(p) ?? `F${degree.get(p)}` }))],
       edges: edges.map((e: any) => ({
         source: e.source_person_id,
