@@ -1,5 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
+import type { ServiceDefinition, ServiceEnv } from '@ct/runtime';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 /** `--name N` from the command line: a positive integer, or the fallback when absent. */
 export function intArg(name: string, fallback: number, argv: string[] = process.argv): number {
   const i = argv.indexOf(`--${name}`);
@@ -31,7 +35,38 @@ export function runBench(name: string, main: () => Promise<void>): void {
 export interface ServiceProcess {
   pid: number;
   base: string;
+  /** From spawn to the first healthy answer. */
+  bootMs: number;
+  /** Why the process is gone (exit code and the end of its output), or null while it runs. */
+  exited(): Error | null;
   stop(): Promise<void>;
+}
+
+/**
+ * Drops and re-creates a benchmark's database (its name must contain "bench"), then applies the
+ * given service's migrations, if any (a service started later applies its own).
+ */
+export async function freshBenchDatabase(url: string, service?: Pick<ServiceDefinition<ServiceEnv>, 'schema' | 'migrations'>): Promise<void> {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  if (!name.includes('bench')) throw new Error(`refusing to drop ${name}: a bench database name must contain "bench"`);
+  admin.pathname = '/postgres';
+  const c = new Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+  await ensureDatabase(url);
+  if (!service) return;
+  const ds = new DataSource(serviceDataSourceOptions({ url, schema: service.schema, entities: [], migrations: service.migrations }));
+  await ds.initialize();
+  try {
+    await runMigrations(ds, service.schema);
+  } finally {
+    await ds.destroy();
+  }
 }
 
 /**
@@ -42,6 +77,7 @@ export interface ServiceProcess {
 export async function startServiceProcess(app: string, port: number, env: Record<string, string>, log: (s: string) => void): Promise<ServiceProcess> {
   // BENCH_SERVICE_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const spawned = Date.now();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'apps', app, 'src', 'main.js')], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,9 +95,11 @@ export async function startServiceProcess(app: string, port: number, env: Record
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const base = `http://127.0.0.1:${port}`;
+  const exited = () => (child.exitCode !== null ? new Error(`the ${app} service exited with ${child.exitCode}:\n${logTail}`) : null);
   try {
     for (const deadline = Date.now() + 120_000; ; ) {
-      if (child.exitCode !== null) throw new Error(`the ${app} service exited with ${child.exitCode}:\n${logTail}`);
+      const gone = exited();
+      if (gone) throw gone;
       if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
       if (Date.now() > deadline) throw new Error(`the ${app} service did not become healthy in 120 s:\n${logTail}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -70,6 +108,7 @@ export async function startServiceProcess(app: string, port: number, env: Record
     await stop();
     throw err;
   }
-  log(`${app} service up (pid ${child.pid}, port ${port})`);
-  return { pid: child.pid!, base, stop };
+  const bootMs = Date.now() - spawned;
+  log(`${app} service up in ${(bootMs / 1000).toFixed(1)} s (pid ${child.pid}, port ${port})`);
+  return { pid: child.pid!, base, bootMs, exited, stop };
 }

@@ -15,23 +15,19 @@
 import 'reflect-metadata';
 import { Topics } from '@ct/contracts';
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers, provisionTopics } from '@ct/messaging';
-import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
 import { TracingService } from '../../apps/tracing/src/service';
 import { freePort, startBroker, RunningBroker } from '../../tools/kafka/broker';
 import { formatCsvRow, lineToEvent } from '../../tools/feed/csv';
 import { simulate, SimulationOptions } from '../../tools/feed/simulate';
 import { endOfStay } from '../../apps/tracing/src/visits/domain/visit-policy';
-import { benchOutput, intArg, runBench } from '../support';
+import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess } from '../support';
 
 const { log, out } = benchOutput('bench');
 
@@ -55,21 +51,6 @@ function* rows(o: SimulationOptions) {
     yield r;
   }
   if (n < COUNT) throw new Error(`the simulation made only ${n} check-ins, fewer than ${COUNT}`);
-}
-
-async function freshDatabase(): Promise<void> {
-  const name = new URL(DB_URL).pathname.slice(1);
-  const admin = new URL(DB_URL);
-  admin.pathname = '/postgres';
-  const c = new Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await c.end();
-  await ensureDatabase(DB_URL);
-  const ds = new DataSource(serviceDataSourceOptions({ url: DB_URL, schema: TracingService.schema, entities: [], migrations: TracingService.migrations }));
-  await ds.initialize();
-  await runMigrations(ds, TracingService.schema);
-  await ds.destroy();
 }
 
 async function publishAll(brokers: string, o: SimulationOptions): Promise<number> {
@@ -201,53 +182,32 @@ function vm(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 async function tracingService(brokers: string): Promise<{ secs: number; rate: number; peakRssBytes: number; bootSecs: number }> {
-  const port = await freePort();
-  const main = join(__dirname, '..', '..', 'apps', 'tracing', 'src', 'main.js');
-  const spawned = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean), main], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATABASE_URL: DB_URL,
-      KAFKA_BROKERS: brokers,
-      KAFKA_PARTITIONS_CHECKINS: String(PARTITIONS),
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'warn',
-      RETENTION_INTERVAL_MINUTES: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let logTail = '';
-  const keep = (b: Buffer) => (logTail = (logTail + b.toString()).slice(-4000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const svc = await startServiceProcess(
+    'tracing',
+    await freePort(),
+    { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers, KAFKA_PARTITIONS_CHECKINS: String(PARTITIONS), JWT_SECRET: randomBytes(32).toString('hex'), RETENTION_INTERVAL_MINUTES: '0' },
+    log,
+  );
   try {
-    // Ready: the HTTP port answers (createServiceApp has started the consumers by then).
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`tracing exited with ${child.exitCode}:\n${logTail}`);
-      const up = await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false);
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Ready: /health answers (createServiceApp has started the consumers by then); boot is not counted.
     const ready = Date.now();
-    const bootSecs = (ready - spawned) / 1000;
-    log(`tracing service up in ${bootSecs.toFixed(1)} s (pid ${child.pid}); consuming`);
+    const bootSecs = svc.bootMs / 1000;
+    log('consuming');
     let peakSampled = 0;
     let lastLog = Date.now();
     for (;;) {
-      peakSampled = Math.max(peakSampled, vm(child.pid!, 'VmRSS'));
+      peakSampled = Math.max(peakSampled, vm(svc.pid, 'VmRSS'));
       if (await lagZero(brokers)) break;
-      if (child.exitCode !== null) throw new Error(`tracing exited with ${child.exitCode}:\n${logTail}`);
+      const gone = svc.exited();
+      if (gone) throw gone;
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
-        log(`... ${((Date.now() - ready) / 1000).toFixed(0)} s, RSS ${(vm(child.pid!, 'VmRSS') / 1048576).toFixed(0)} MB`);
+        log(`... ${((Date.now() - ready) / 1000).toFixed(0)} s, RSS ${(vm(svc.pid, 'VmRSS') / 1048576).toFixed(0)} MB`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
     const secs = (Date.now() - ready) / 1000;
-    const peakRssBytes = Math.max(vm(child.pid!, 'VmHWM'), peakSampled);
+    const peakRssBytes = Math.max(vm(svc.pid, 'VmHWM'), peakSampled);
     const c = new Client({ connectionString: DB_URL });
     await c.connect();
     const [{ n }] = (await c.query('SELECT count(*)::int AS n FROM tracing.visits')).rows;
@@ -255,10 +215,7 @@ async function tracingService(brokers: string): Promise<{ secs: number; rate: nu
     if (n !== COUNT) throw new Error(`the visit store holds ${n} stays, expected ${COUNT}`);
     return { secs, rate: COUNT / secs, peakRssBytes, bootSecs };
   } finally {
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await svc.stop();
   }
 }
 
@@ -271,7 +228,7 @@ async function main(): Promise<void> {
       broker = await startBroker({ log, heapMb: 768 });
       brokers = broker.brokers;
     } else log(`using the broker at ${brokers}: it should be one nobody else uses (the tracing group and checkins.v1 are shared)`);
-    await freshDatabase();
+    await freshBenchDatabase(DB_URL, TracingService);
     await provisionTopics(createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-setup' }), { checkins: PARTITIONS, default: 3 });
     const o = simulation();
     log(`${COUNT} check-ins: ${o.people} simulated people, ${o.venues} venues, ${DAYS} days from ${o.start}; database ${new URL(DB_URL).pathname.slice(1)}`);

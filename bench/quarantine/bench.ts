@@ -19,14 +19,14 @@
 import 'reflect-metadata';
 import { createEvent, Topics } from '@ct/contracts';
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers, provisionTopics, TappedMessage, TopicTap } from '@ct/messaging';
-import { ensureDatabase, signToken } from '@ct/platform';
+import { signToken } from '@ct/platform';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';
 import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
 import { ReleasePassResult } from '../../apps/quarantine/src/quarantines/release-quarantines/release-quarantines.job';
 import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { benchOutput, intArg, runBench, startServiceProcess } from '../support';
+import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess } from '../support';
 
 const { log, out } = benchOutput('bench');
 
@@ -36,18 +36,6 @@ const CONTACTS = intArg('contacts', 5_000);
 const DB_URL = process.env.BENCH_QUARANTINE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_quarantine';
 const OFFSET = 420;
 const FACILITIES = Array.from({ length: 20 }, (_, i) => ({ id: `bench-f${i}`, name: `Facility ${i}`, areaCode: '49', capacity: 10_000 }));
-
-async function freshDatabase(): Promise<void> {
-  const name = new URL(DB_URL).pathname.slice(1);
-  if (!name.includes('bench')) throw new Error(`refusing to drop ${name}: the bench database name must contain "bench"`);
-  const admin = new URL(DB_URL);
-  admin.pathname = '/postgres';
-  const c = new Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await c.end();
-  await ensureDatabase(DB_URL);
-}
 
 /** N active orders and their tests, set-based. k = i % 16 days since day 0. */
 async function seed(pg: Client, today: string): Promise<void> {
@@ -93,7 +81,7 @@ async function main(): Promise<void> {
       broker = await startBroker({ log, heapMb: 768 });
       brokers = broker.brokers;
     } else log(`using the broker at ${brokers}`);
-    await freshDatabase();
+    await freshBenchDatabase(DB_URL);
     const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-quarantine' });
     await provisionTopics(kafka, { checkins: 6, default: 3 });
     const secret = randomBytes(32).toString('hex');

@@ -31,7 +31,7 @@ import { collapse, DAY_MS, DEFAULT_POLICY, infectiousWindow, f2Window } from '..
 import { EngineLimits, f1Overlaps, f2Findings, QueryFn } from '../../apps/tracing/src/contacts/infrastructure/co-location.queries';
 import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
 import { TracingService } from '../../apps/tracing/src/service';
-import { benchOutput, intArg, runBench, ServiceProcess, startServiceProcess } from '../support';
+import { benchOutput, freshBenchDatabase, intArg, runBench, ServiceProcess, startServiceProcess } from '../support';
 
 const { log, out } = benchOutput('bench:tracing');
 
@@ -90,20 +90,7 @@ async function prepareStore(): Promise<{ reused: boolean; generateSeconds: numbe
     await c.end();
   }
   // Fresh database: the tracing service's migrations, then the data.
-  const admin = new URL(DB_URL);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const a = new Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await a.end();
-  await ensureDatabase(DB_URL);
-  const { DataSource } = await import('typeorm');
-  const { runMigrations, serviceDataSourceOptions } = await import('@ct/platform');
-  const ds = new DataSource(serviceDataSourceOptions({ url: DB_URL, schema: TracingService.schema, entities: [], migrations: TracingService.migrations }));
-  await ds.initialize();
-  await runMigrations(ds, TracingService.schema);
-  await ds.destroy();
+  await freshBenchDatabase(DB_URL, TracingService);
 
   const t0 = performance.now();
   const g = new Client({ connectionString: DB_URL });

@@ -19,6 +19,11 @@ export function copyValue(v: string | number | boolean | null): string {
 }
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+/** The pg connection under a TypeORM manager's query runner (a transaction's), if it has one. */
+export function pgConnectionOf(manager: EntityManager): PoolClient | undefined {
+  return (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+}
+
 /**
  * One unit of work per async call chain. A Kafka handler, a command handler, the inbox record and
  * the outbox rows all reach the same transaction through `manager`, without passing it around.
@@ -66,8 +71,7 @@ export class TransactionHost {
    */
   async copyIn(sql: string, lines: string[]): Promise<void> {
     if (lines.length === 0) return;
-    const runner = this.manager.queryRunner;
-    const conn = (runner as unknown as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+    const conn = pgConnectionOf(this.manager);
     if (!conn || !this.inTransaction) return this.run(() => this.copyIn(sql, lines));
     const chunks: string[] = [];
     for (let i = 0; i < lines.length; i += 1000) chunks.push(lines.slice(i, i + 1000).join(''));

@@ -27,6 +27,12 @@ function prng(seed: number) {
   };
 }
 
+/** Names unique to one test, for people and venues alike: `<tag>-<name>`. */
+function tagged(): (name: string) => string {
+  const t = randomUUID().slice(0, 8);
+  return (name) => `${t}-${name}`;
+}
+
 /**
  * The engine against the real PostgreSQL and broker: F1/F2 compared with the brute-force reference
  * on random data, the listed edge cases each on their own, declarations, the cascade and the graph API.
@@ -146,8 +152,8 @@ describe('contact tracing engine', () => {
 
   describe('edge cases', () => {
     const ids = () => {
-      const t = randomUUID().slice(0, 8);
-      return { t, p: (n: string) => `${t}-${n}`, v: (n: string) => `${t}-${n}` };
+      const p = tagged();
+      return { p, v: p };
     };
 
     it('a missing check-out lasts the default stay (60 minutes)', async () => {
@@ -273,8 +279,7 @@ describe('contact tracing engine', () => {
   });
   describe('one contact per person and case', () => {
     it('an F2 who met several F1 is one contact of the case: the latest exposure, the latest end', async () => {
-      const t = randomUUID().slice(0, 8);
-      const p = (n: string) => `${t}-${n}`;
+      const p = tagged();
       const at = base + DAY + 8 * HOUR;
       await visits([
         { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
@@ -296,8 +301,7 @@ describe('contact tracing engine', () => {
     });
 
     it('a declaration naming a person already found as F2 makes them F1 (one more event, still one contact)', async () => {
-      const t = randomUUID().slice(0, 8);
-      const p = (n: string) => `${t}-${n}`;
+      const p = tagged();
       const at = base + DAY + 8 * HOUR;
       await visits([
         { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
@@ -330,8 +334,7 @@ describe('contact tracing engine', () => {
 
   describe('staged tracing: F1 with the case, F2 after it, resumed when cut short', () => {
     it('a case with more F1 than TRACING_STAGED_FROM_F1 commits its F1 first, then its F2 in chunks', async () => {
-      const t = randomUUID().slice(0, 8);
-      const p = (n: string) => `${t}-${n}`;
+      const p = tagged();
       const at = base + DAY + 8 * HOUR;
       const f1 = ['a', 'b', 'c', 'd'];
       const f2 = ['w', 'x', 'y', 'z', 'zz'];
@@ -364,8 +367,7 @@ describe('contact tracing engine', () => {
 
 
     it('publishes F1 and F2, marks the case expanded, and a resume pass finishes an unfinished F2 stage without repeating anything', async () => {
-      const t = randomUUID().slice(0, 8);
-      const p = (n: string) => `${t}-${n}`;
+      const p = tagged();
       const at = base + DAY + 8 * HOUR;
       await visits([
         { person: p('f0'), venue: p('office'), in: at, out: at + HOUR },
@@ -419,10 +421,7 @@ describe('contact tracing engine', () => {
   });
 
   describe('declarations, cascade and the graph API', () => {
-    const ids = () => {
-      const t = randomUUID().slice(0, 8);
-      return (n: string) => `${t}-${n}`;
-    };
+    const ids = tagged;
     const declared = (caseId: string, sourcePersonId: string, personId: string, at: number, over: Partial<ContactDeclared> = {}) =>
       createEvent(
         'ContactDeclared',

@@ -1,5 +1,4 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { classValidatorSays as judged } from '../testing/fast-path';
 import { certainContactIdentified, ContactIdentified } from './contacts.v1';
 
 const valid = {
@@ -13,11 +12,7 @@ const valid = {
   identifiedAt: '2021-11-21T01:02:03.456Z',
 };
 
-function classValidatorSays(o: Record<string, unknown>): { valid: boolean; json: string } {
-  const inst = plainToInstance(ContactIdentified, o);
-  const errors = validateSync(inst, { whitelist: true, forbidNonWhitelisted: false });
-  return { valid: errors.length === 0, json: JSON.stringify(inst) };
-}
+const classValidatorSays = (o: Record<string, unknown>) => judged(ContactIdentified, o);
 
 const ids: unknown[] = ['x', 'a'.repeat(128), 'a'.repeat(129), '', 'Nguyễn', 42, null, undefined, ['a']];
 const uuids: unknown[] = [valid.contactId, valid.contactId.toUpperCase(), '00000000-0000-0000-0000-000000000000', 'not-a-uuid', '3f1c2a9e8b7d5c4e9a1b2c3d4e5f6a7b', 7, null];

@@ -1,8 +1,7 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { ContractViolation, createEvent } from '../parse';
 import { EVENT_TYPES } from '../registry';
+import { classValidatorSays as judged, PROBE_DATES, PROBE_IDS, PROBE_TIMES, probeUuids } from '../testing/fast-path';
 import { certainTestScheduled, TestScheduled } from './testing.v1';
 
 const valid = {
@@ -15,28 +14,11 @@ const valid = {
 };
 type Field = keyof typeof valid;
 
-function classValidatorSays(o: Record<string, unknown>): { valid: boolean; json: string } {
-  const inst = plainToInstance(TestScheduled, o);
-  const errors = validateSync(inst, { whitelist: true, forbidNonWhitelisted: false });
-  return { valid: errors.length === 0, json: JSON.stringify(inst) };
-}
-
-const ids: unknown[] = ['x', 'a'.repeat(128), 'a'.repeat(129), '', ' ', 'Nguyễn', 'emoji-😀', 42, null, undefined, {}, ['a']];
-const uuids: unknown[] = [
-  valid.testId, valid.testId.toUpperCase(), '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff',
-  '3f1c2a9e-8b7d-4c4e-1a1b-2c3d4e5f6a7b', '3f1c2a9e-8b7d-9c4e-9a1b-2c3d4e5f6a7b', '3f1c2a9e8b7d4c4e9a1b2c3d4e5f6a7b', `{${valid.testId}}`,
-  'not-a-uuid', '', 7, null, undefined,
-];
-const times: unknown[] = [
-  '2021-11-20T08:00:00Z', '2021-11-20T08:00:00+07:00', '2020-02-29T00:00:00Z', '2021-02-29T00:00:00Z', '2021-04-31T10:00:00Z',
-  '2021-12-31T23:59:59.999999999+07:00', '2021-11-20T24:00:00Z', '2021-11-20T08:00:60Z', '2021-11-20T08:00:00+24:00', '2021-11-20T08:00:00',
-  '2021-11-20 08:00:00Z', '20211120T080000Z', '1900-02-29T00:00:00Z', '0000-01-01T00:00:00Z', 'yesterday', '', 1637395200000, null, undefined,
-];
-const dates: unknown[] = [
-  '2021-11-20', '2020-02-29', '2021-02-29', '2000-02-29', '1900-02-29', '2021-04-31', '2021-12-31', '2021-13-01', '2021-00-10', '2021-11-00',
-  '1969-12-31', '0000-01-01', '2021-1-5', '20211120', '2021-W46-6', '2021-324', '2021-11-20T00:00:00Z', ' 2021-11-20', '', 20211120,
-  new Date('2021-11-20'), null, undefined,
-];
+const classValidatorSays = (o: Record<string, unknown>) => judged(TestScheduled, o);
+const ids = PROBE_IDS;
+const uuids = probeUuids(valid.testId);
+const times = PROBE_TIMES;
+const dates = PROBE_DATES;
 const days: unknown[] = [0, 1, 14, 366, 367, -1, -0, 1.5, NaN, Infinity, '7', true, [7], null, undefined];
 
 describe('TestScheduled fast path', () => {

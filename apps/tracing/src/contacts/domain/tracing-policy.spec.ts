@@ -1,3 +1,4 @@
+import { Prng } from '../../../../../tools/feed/prng';
 import { referenceTrace } from './reference';
 import { clusters, collapse, DAY_MS, DEFAULT_POLICY, infectiousWindow, intersect, mergeFindings, mergeSites, Overlap, Stay } from './tracing-policy';
 
@@ -110,21 +111,11 @@ describe('tracing policy', () => {
 });
 
 describe('mergeFindings: F2 computed for groups of sources, merged', () => {
-  /** mulberry32, so a failing seed can be replayed. */
-  const prng = (seed: number) => {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  };
   const byPerson = (fs: ReturnType<typeof collapse>) => [...fs].sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
 
   it.each(Array.from({ length: 40 }, (_, i) => i + 1))('equals collapsing every overlap at once (seed %i)', (seed) => {
-    const rnd = prng(seed);
+    const rng = new Prng(seed);
+    const rnd = () => rng.next();
     const H = 3_600_000;
     // Few people, sources and venues, hour-aligned times: ties on end, start, source and venue are common.
     const overlaps: Overlap[] = Array.from({ length: 20 + Math.floor(rnd() * 80) }, () => {

@@ -106,14 +106,19 @@ export function collapse(overlaps: Iterable<Overlap>, degree: 1 | 2): Finding[] 
       });
       continue;
     }
-    if (betterExposure(o, { ...f.exposure, sourcePersonId: f.sourcePersonId })) {
-      f.exposure = { kind: o.kind, venueId: o.venueId, start: o.start, end: o.end };
-      f.sourcePersonId = o.sourcePersonId;
-    }
-    f.firstExposureAt = Math.min(f.firstExposureAt, o.start);
-    f.lastExposureAt = Math.max(f.lastExposureAt, o.end);
+    absorb(f, o.sourcePersonId, { kind: o.kind, venueId: o.venueId, start: o.start, end: o.end }, o.start, o.end);
   }
   return [...byPerson.values()].sort(compareFindings);
+}
+
+/** One more exposure of a finding's person: the better one is reported; first and last widen. */
+function absorb(f: Finding, sourcePersonId: string, exposure: Finding['exposure'], first: number, last: number): void {
+  if (betterExposure({ ...exposure, sourcePersonId }, { ...f.exposure, sourcePersonId: f.sourcePersonId })) {
+    f.exposure = exposure;
+    f.sourcePersonId = sourcePersonId;
+  }
+  f.firstExposureAt = Math.min(f.firstExposureAt, first);
+  f.lastExposureAt = Math.max(f.lastExposureAt, last);
 }
 
 /**
@@ -126,16 +131,8 @@ export function mergeFindings(lists: Finding[][]): Finding[] {
   for (const list of lists) {
     for (const f of list) {
       const g = byPerson.get(f.personId);
-      if (!g) {
-        byPerson.set(f.personId, { ...f, exposure: { ...f.exposure } });
-        continue;
-      }
-      if (betterExposure({ ...f.exposure, sourcePersonId: f.sourcePersonId }, { ...g.exposure, sourcePersonId: g.sourcePersonId })) {
-        g.exposure = { ...f.exposure };
-        g.sourcePersonId = f.sourcePersonId;
-      }
-      g.firstExposureAt = Math.min(g.firstExposureAt, f.firstExposureAt);
-      g.lastExposureAt = Math.max(g.lastExposureAt, f.lastExposureAt);
+      if (!g) byPerson.set(f.personId, { ...f, exposure: { ...f.exposure } });
+      else absorb(g, f.sourcePersonId, { ...f.exposure }, f.firstExposureAt, f.lastExposureAt);
     }
   }
   return [...byPerson.values()].sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));

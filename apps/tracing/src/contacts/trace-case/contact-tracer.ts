@@ -1,5 +1,5 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
-import { copyValue, TransactionHost } from '@ct/platform';
+import { copyValue, pgConnectionOf, TransactionHost } from '@ct/platform';
 import { EntityManager } from 'typeorm';
 import { Outbox } from '@ct/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -91,7 +91,7 @@ export class ContactTracer {
 
   private queryOn(manager: EntityManager): QueryFn {
     return async (sql, params, name) => {
-      const conn = (manager.queryRunner as unknown as { databaseConnection?: { query(c: object): Promise<{ rows: any[] }> } })?.databaseConnection;
+      const conn = pgConnectionOf(manager);
       if (name && conn) return (await conn.query({ name, text: sql, values: params })).rows;
       return manager.query(sql, params);
     };
@@ -130,11 +130,11 @@ export class ContactTracer {
           [f1.filter((_, i) => i % 2 === 0), f1.filter((_, i) => i % 2 === 1)].map((half) =>
             this.tx.dataSource.transaction(async (m) => {
               await this.tuneSession(m);
-              return this.f2Of(this.queryOn(m), c, half, f1, identifiedAt);
+              return this.f2Of(this.queryOn(m), c, half, f1.map((f) => f.personId), identifiedAt);
             }),
           ),
         ).then(mergeFindings)
-      : this.f2Of(this.q, c, f1, f1, identifiedAt);
+      : this.f2Of(this.q, c, f1, f1.map((f) => f.personId), identifiedAt);
     f2.catch(() => undefined); // a failure is met where it is awaited, or not at all after a rollback
     if (!staged) await f2;
     const sites = await staysInside(this.q, c.personId, w, this.policy);
@@ -155,9 +155,9 @@ export class ContactTracer {
     return { f1: stored.filter((f) => f.degree === 1).length };
   }
 
-  /** F2 through `sources` (some or all of the case's F1): their contacts inside their F2 windows, minus the F0 and every F1. */
-  private f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1: Finding[], identifiedAt: number): Promise<Finding[]> {
-    return f2Findings(q, sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1.map((f) => f.personId)], this.policy);
+  /** F2 through `sources` (some or all of the case's F1): their contacts inside their F2 windows, minus the F0 and every F1 (`f1Ids`). */
+  private f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
+    return f2Findings(q, sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1Ids], this.policy);
   }
 
   /** The F2 stage after its F1 stage committed; a failure is left to the resume pass, never thrown at the consumer. */
@@ -227,18 +227,8 @@ export class ContactTracer {
     );
     if (known.some((k) => k.person_id === d.personId) || d.personId === c.personId) return 0;
     const f1 = collapse([declarationOverlap(d)], 1);
-    const f2 = await this.expand(c, f1, [...known.map((k) => k.person_id), d.personId], identifiedAt);
+    const f2 = await this.f2Of(this.q, c, f1, [...known.map((k) => k.person_id), d.personId], identifiedAt);
     return (await this.store(c.caseId, [...f1, ...f2], identifiedAt, cause)).length;
-  }
-
-  private expand(c: CaseFacts, f1: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
-    return f2Findings(
-      this.q,
-      f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })),
-      identifiedAt,
-      [c.personId, ...f1Ids],
-      this.policy,
-    );
   }
 
   private async declarationsOf(caseId: string): Promise<Declaration[]> {
