@@ -45,6 +45,13 @@ export class TracingEnv extends BaseEnv {
   TRACING_RESUME_INTERVAL_SECONDS = 60;
 
   /**
+   * How often the retrace job looks for retraces asked for by other instances (its own are run at
+   * once), for leases of instances that died, and sweeps leftovers; 0 = never (a test runs it by hand).
+   */
+  @IsInt() @Min(0) @Max(3600)
+  TRACING_RETRACE_INTERVAL_SECONDS = 5;
+
+  /**
    * A case with more F1 than this is traced in stages: its F1 are committed (and on their way to
    * Kafka) before its F2 are, instead of all in one transaction.
    */

@@ -1,6 +1,6 @@
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
-import { certainContactIdentified, ContactIdentified } from './events/contacts.v1';
+import { certainContactIdentified, ContactIdentified, ContactWithdrawn } from './events/contacts.v1';
 import { certainQuarantineOrdered, QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred } from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
 import { certainTestScheduled, TestResultRecorded, TestScheduled } from './events/testing.v1';
@@ -32,6 +32,7 @@ export const EVENT_TYPES = {
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
   PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
+  ContactWithdrawn: define(Topics.CONTACTS, ContactWithdrawn, (p) => p.personId),
   QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId, certainQuarantineOrdered),
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),

@@ -11,12 +11,22 @@ import { RecordDeclaredContactHandler } from './declare-contact/record-declared-
 import { RecordDeclaredContactKafkaController } from './declare-contact/record-declared-contact.kafka.controller';
 import { ContactTracer, EnginePolicy } from './trace-case/contact-tracer';
 import { ResumeTracingJob } from './trace-case/resume-tracing.job';
+import { ContactStore } from './infrastructure/contact-store';
+import { CaseRetracer } from './late-data/case-retracer';
+import { LateDataStore } from './late-data/late-data.store';
+import { RetraceJob } from './late-data/retrace.job';
+import { RetraceSignal } from './late-data/retrace-signal';
 
-/** The tracing engine (F1/F2 from the visit store and declarations), the contact graph and its API. */
+/** The tracing engine (F1/F2 from the visit store and declarations, retraced on late data), the contact graph and its API. */
 @Module({
   controllers: [RecordDeclaredContactKafkaController, ContactGraphHttpController, ExposureSitesHttpController],
   providers: [
     ContactTracer,
+    ContactStore,
+    LateDataStore,
+    RetraceSignal,
+    CaseRetracer,
+    RetraceJob,
     ResumeTracingJob,
     RecordDeclaredContactHandler,
     ContactGraphQueries,
@@ -35,6 +45,6 @@ import { ResumeTracingJob } from './trace-case/resume-tracing.job';
       }),
     },
   ],
-  exports: [ContactTracer],
+  exports: [ContactTracer, LateDataStore, RetraceSignal, RetraceJob],
 })
 export class ContactsModule {}

@@ -1,6 +1,7 @@
 import { SERVICE_ENV } from '@ct/runtime';
 import { Module } from '@nestjs/common';
 import { TracingEnv } from '../config';
+import { ContactsModule } from '../contacts/contacts.module';
 import { systemClock } from './domain/clock';
 import { VisitPolicy } from './domain/visit-policy';
 import { RetentionRunEntity } from './infrastructure/retention-run.entity';
@@ -16,6 +17,7 @@ export const VISIT_ENTITIES = [VisitEntity, RetentionRunEntity];
 
 /** The visit store: check-ins from checkins.v1, batched into tracing.visits, and its retention. */
 @Module({
+  imports: [ContactsModule],
   controllers: [RecordCheckInsKafkaController],
   providers: [
     VisitStore,

@@ -29,6 +29,24 @@ export class ContactIdentified {
   @Timestamp() identifiedAt: string;
 }
 
+export const WITHDRAWAL_REASONS = ['NO_LONGER_EXPOSED'] as const;
+export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
+
+/**
+ * A contact announced earlier is no longer one: data that arrived after it (a check-out before the
+ * default end of a stay) shows no exposure left. Same contactId as its ContactIdentified. Orders
+ * already given are not lifted by it automatically; staff decide (see ARCHITECTURE.md, "Late data").
+ */
+export class ContactWithdrawn {
+  @Uuid() contactId: string;
+  @Id() personId: string;
+  @Uuid() sourceCaseId: string;
+  /** The degree the contact had when it was withdrawn. */
+  @OneOf(CONTACT_DEGREES) previousDegree: ContactDegree;
+  @OneOf(WITHDRAWAL_REASONS) reason: WithdrawalReason;
+  @Timestamp() withdrawnAt: string;
+}
+
 // A fast path for tracing's bursts (a super-spreader yields tens of thousands of contacts, and
 // class-validator costs ~200 µs per ContactIdentified): accepts only what is certainly valid under
 // the decorators above (stricter: ASCII ids, RFC 4122 UUIDs, venueId null unless CO_LOCATION);

@@ -57,6 +57,14 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     lastExposureAt: '2021-11-20T08:45:00Z',
     identifiedAt: '2021-11-22T10:00:05Z',
   },
+  ContactWithdrawn: {
+    contactId: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
+    personId: 'p-f1',
+    sourceCaseId: CASE,
+    previousDegree: 1,
+    reason: 'NO_LONGER_EXPOSED',
+    withdrawnAt: '2021-11-22T11:30:00Z',
+  },
   QuarantineOrdered: {
     quarantineId: QUARANTINE,
     personId: 'p-f1',

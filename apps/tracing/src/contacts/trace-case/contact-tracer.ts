@@ -1,9 +1,6 @@
-import { createEvent, EventEnvelope } from '@ct/contracts';
-import { copyValue, pgConnectionOf, TransactionHost } from '@ct/platform';
+import { pgConnectionOf, TransactionHost } from '@ct/platform';
 import { EntityManager } from 'typeorm';
-import { Outbox } from '@ct/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { Clock } from '../../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
 import {
@@ -17,23 +14,11 @@ import {
   mergeFindings,
   TracingPolicy,
 } from '../domain/tracing-policy';
+import { Cause } from '../domain/contact-id';
 import { EngineLimits, f1Overlaps, f2Findings, QueryFn, staysInside } from '../infrastructure/co-location.queries';
-
-/**
- * ISO-8601 strings of instants, memoised for one store: a burst formats the same instants many
- * times over (each contact's row and event), and formatting costs more than a lookup.
- */
-function isoMemo(): (ms: number) => string {
-  const memo = new Map<number, string>();
-  return (ms) => {
-    let s = memo.get(ms);
-    if (s === undefined) {
-      s = new Date(ms).toISOString();
-      memo.set(ms, s);
-    }
-    return s;
-  };
-}
+import { ContactStore } from '../infrastructure/contact-store';
+import { LateDataStore } from '../late-data/late-data.store';
+import { RetraceSignal } from '../late-data/retrace-signal';
 
 /** How big cases are traced (see traceCase). */
 export interface Staging {
@@ -55,18 +40,7 @@ export interface Expansion {
   cause: Cause;
 }
 
-/** What caused the tracing: carried into the ContactIdentified events' correlation and causation. */
-export interface Cause {
-  eventId: string;
-  correlationId: string;
-}
-
-/** A contact id that is the same however often the same contact is found (sha-1 name-based UUID form). */
-export function contactIdFor(caseId: string, personId: string): string {
-  const h = createHash('sha1').update(`${caseId}\u0000${personId}`).digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export { Cause, contactIdFor } from '../domain/contact-id';
 
 /**
  * Traces a case: F1 from co-location in the infectious window plus declarations, F2 from each F1's
@@ -79,7 +53,9 @@ export class ContactTracer {
 
   constructor(
     private readonly tx: TransactionHost,
-    private readonly outbox: Outbox,
+    private readonly contacts: ContactStore,
+    private readonly late: LateDataStore,
+    private readonly signal: RetraceSignal,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
     @Inject(TRACING_CLOCK) private readonly clock: Clock,
   ) {}
@@ -89,7 +65,7 @@ export class ContactTracer {
     return this.queryOn(this.tx.manager);
   }
 
-  private queryOn(manager: EntityManager): QueryFn {
+  queryOn(manager: EntityManager): QueryFn {
     return async (sql, params, name) => {
       const conn = pgConnectionOf(manager);
       if (name && conn) return (await conn.query({ name, text: sql, values: params })).rows;
@@ -101,7 +77,7 @@ export class ContactTracer {
    * Plan the engine's statements once per connection (partitions are pruned at execution), and no
    * JIT: its compile time is more than these index-driven queries' run time.
    */
-  private async tuneSession(manager = this.tx.manager): Promise<void> {
+  async tuneSession(manager = this.tx.manager): Promise<void> {
     await manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)");
   }
 
@@ -114,13 +90,28 @@ export class ContactTracer {
    */
   async traceCase(c: CaseFacts, cause: Cause): Promise<{ f1: number }> {
     const identifiedAt = this.clock.now().getTime();
-    await this.tuneSession();
     const w = infectiousWindow(c, this.policy);
+    // Committed before the visit store is read, so a check-in batch committing meanwhile asks for a retrace (LateDataStore).
+    const intent = await this.late.beginIntent(c.caseId, c.personId, w);
+    try {
+      const result = await this.traceWithIntent(c, cause, identifiedAt, w, intent);
+      await this.tx.afterCommit(async () => this.signal.kick()); // a retrace asked for while the case was traced may now run
+      return result;
+    } catch (err) {
+      await this.late.dropIntent(intent).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async traceWithIntent(c: CaseFacts, cause: Cause, identifiedAt: number, w: { start: number; end: number }, intent: string): Promise<{ f1: number }> {
+    await this.tuneSession();
     const declared = await this.declarationsOf(c.caseId);
     const f1 = collapse(
       [...(await f1Overlaps(this.q, c.personId, w, this.policy)), ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)],
       1,
     );
+    const sites = await staysInside(this.q, c.personId, w, this.policy);
+    await this.late.detailIntent(intent, { sites, f1: f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start, to: identifiedAt })) });
     const staged = f1.length > this.policy.stagedFromF1;
     // F2 only reads the visit store; staged, it runs beside the F1 stage and is used once that has
     // committed (or dropped with it), as two queries on two connections (half of the F1 each, so
@@ -137,26 +128,32 @@ export class ContactTracer {
       : this.f2Of(this.q, c, f1, f1.map((f) => f.personId), identifiedAt);
     f2.catch(() => undefined); // a failure is met where it is awaited, or not at all after a rollback
     if (!staged) await f2;
-    const sites = await staysInside(this.q, c.personId, w, this.policy);
-    if (sites.length > 0) {
-      await this.tx.manager.query(
-        `INSERT INTO tracing.exposure_sites (case_id, venue_id, started_at, ended_at)
-         SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) ON CONFLICT DO NOTHING`,
-        [c.caseId, sites.map((s) => s.venueId), sites.map((s) => new Date(s.start)), sites.map((s) => new Date(s.end))],
-      );
-    }
-    const stored = await this.store(c.caseId, staged ? f1 : [...f1, ...(await f2)], identifiedAt, cause);
+    await this.storeSites(c.caseId, sites);
+    const stored = await this.contacts.store(c.caseId, staged ? f1 : [...f1, ...(await f2)], identifiedAt, cause, this.policy.copyFrom);
     await this.tx.manager.query(
-      `UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = CASE WHEN $5 THEN NULL ELSE now() END, cause_event_id = $3, correlation_id = $4
+      `UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = CASE WHEN $5 THEN NULL ELSE now() END, cause_event_id = $3, correlation_id = $4,
+         window_start = $6, window_end = $7
        WHERE case_id = $1`,
-      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId, staged],
+      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId, staged, new Date(w.start), new Date(w.end)],
     );
+    await this.late.endIntent(intent);
     if (staged) await this.tx.afterCommit(() => this.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }, f2));
     return { f1: stored.filter((f) => f.degree === 1).length };
   }
 
+  /** The case's exposure sites (its stays clipped to the infectious window); a site found longer since is lengthened. */
+  async storeSites(caseId: string, sites: { venueId: string; start: number; end: number }[]): Promise<void> {
+    if (sites.length === 0) return;
+    await this.tx.manager.query(
+      `INSERT INTO tracing.exposure_sites AS x (case_id, venue_id, started_at, ended_at)
+       SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[])
+       ON CONFLICT (case_id, venue_id, started_at) DO UPDATE SET ended_at = EXCLUDED.ended_at WHERE x.ended_at < EXCLUDED.ended_at`,
+      [caseId, sites.map((s) => s.venueId), sites.map((s) => new Date(s.start)), sites.map((s) => new Date(s.end))],
+    );
+  }
+
   /** F2 through `sources` (some or all of the case's F1): their contacts inside their F2 windows, minus the F0 and every F1 (`f1Ids`). */
-  private f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
+  f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
     return f2Findings(q, sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1Ids], this.policy);
   }
 
@@ -189,7 +186,7 @@ export class ContactTracer {
     let stored = 0;
     const size = this.policy.f2Chunk;
     for (let i = 0; i < f2.length; i += size) {
-      stored += await this.tx.run(async () => (await this.store(job.caseId, f2.slice(i, i + size), job.identifiedAt, job.cause)).length);
+      stored += await this.tx.run(async () => (await this.contacts.store(job.caseId, f2.slice(i, i + size), job.identifiedAt, job.cause, this.policy.copyFrom)).length);
     }
     await this.tx.dataSource.query('UPDATE tracing.traced_cases SET f2_expanded_at = now() WHERE case_id = $1', [job.caseId]);
     return stored;
@@ -227,114 +224,27 @@ export class ContactTracer {
     );
     if (known.some((k) => k.person_id === d.personId) || d.personId === c.personId) return 0;
     const f1 = collapse([declarationOverlap(d)], 1);
-    const f2 = await this.f2Of(this.q, c, f1, [...known.map((k) => k.person_id), d.personId], identifiedAt);
-    return (await this.store(c.caseId, [...f1, ...f2], identifiedAt, cause)).length;
+    // The new F1's F2 window is read below: a batch of their stays committing meanwhile must see it.
+    const intent = await this.late.beginIntent(c.caseId, c.personId, infectiousWindow(c, this.policy), {
+      sites: [],
+      f1: f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start, to: identifiedAt })),
+    });
+    try {
+      const f2 = await this.f2Of(this.q, c, f1, [...known.map((k) => k.person_id), d.personId], identifiedAt);
+      const n = (await this.contacts.store(c.caseId, [...f1, ...f2], identifiedAt, cause, this.policy.copyFrom)).length;
+      await this.late.endIntent(intent);
+      return n;
+    } catch (err) {
+      await this.late.dropIntent(intent).catch(() => undefined);
+      throw err;
+    }
   }
 
-  private async declarationsOf(caseId: string): Promise<Declaration[]> {
+  async declarationsOf(caseId: string): Promise<Declaration[]> {
     const rows = await this.tx.manager.query(
       'SELECT source_person_id, person_id, kind, started_at, ended_at FROM tracing.declared_contacts WHERE case_id = $1',
       [caseId],
     );
     return rows.map((r: any) => ({ sourcePersonId: r.source_person_id, personId: r.person_id, kind: r.kind, start: new Date(r.started_at).getTime(), end: new Date(r.ended_at).getTime() }));
-  }
-
-  /**
-   * Contacts none of which the case has yet (a fresh case's F1, a stage's F2 chunk), by COPY: half
-   * the cost of an upsert for thousands of rows. If the case does have one of them (a resumed
-   * stage), nothing of the COPY is kept (savepoint) and null tells the caller to upsert instead.
-   */
-  private async copyNew(caseId: string, findings: Finding[], identifiedAt: number, iso: (ms: number) => string): Promise<{ contact_id: string; person_id: string }[] | null> {
-    const m = this.tx.manager;
-    const v = copyValue;
-    const identified = iso(identifiedAt);
-    const ids = findings.map((f) => contactIdFor(caseId, f.personId));
-    await m.query('SAVEPOINT contacts_copy');
-    try {
-      await this.tx.copyIn(
-        `COPY tracing.contacts (contact_id, source_case_id, source_person_id, person_id, degree, kind, venue_id,
-           started_at, ended_at, first_exposure_at, last_exposure_at, identified_at) FROM STDIN`,
-        findings.map(
-          (f, i) =>
-            `${ids[i]}\t${v(caseId)}\t${v(f.sourcePersonId)}\t${v(f.personId)}\t${f.degree}\t${v(f.exposure.kind)}\t${v(f.exposure.venueId)}\t` +
-            `${iso(f.exposure.start)}\t${iso(f.exposure.end)}\t${iso(f.firstExposureAt)}\t${iso(f.lastExposureAt)}\t${identified}\n`,
-        ),
-      );
-    } catch (err) {
-      if ((err as { code?: string }).code !== '23505') throw err; // unique_violation: some are stored already
-      await m.query('ROLLBACK TO SAVEPOINT contacts_copy');
-      return null;
-    }
-    await m.query('RELEASE SAVEPOINT contacts_copy');
-    return findings.map((f, i) => ({ contact_id: ids[i], person_id: f.personId }));
-  }
-
-  /** Inserts the contacts new to the case and upgrades an F2 named F1 since; returns those written. */
-  private upsert(caseId: string, findings: Finding[], identifiedAt: number): Promise<{ contact_id: string; person_id: string }[]> {
-    const d = (n: number) => new Date(n);
-    return this.tx.manager.query(
-      `INSERT INTO tracing.contacts AS t (contact_id, source_case_id, source_person_id, person_id, degree, kind, venue_id,
-         started_at, ended_at, first_exposure_at, last_exposure_at, identified_at)
-       SELECT c, $2, sp, p, dg, k, v, s, e, fe, le, $3
-       FROM unnest($1::uuid[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[])
-         AS x(c, sp, p, dg, k, v, s, e, fe, le)
-       ON CONFLICT (source_case_id, person_id) DO UPDATE SET
-         source_person_id = EXCLUDED.source_person_id, degree = EXCLUDED.degree, kind = EXCLUDED.kind, venue_id = EXCLUDED.venue_id,
-         started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, first_exposure_at = EXCLUDED.first_exposure_at,
-         last_exposure_at = EXCLUDED.last_exposure_at, identified_at = EXCLUDED.identified_at
-       WHERE t.degree > EXCLUDED.degree
-       RETURNING contact_id, person_id`,
-      [
-        findings.map((f) => contactIdFor(caseId, f.personId)),
-        caseId,
-        d(identifiedAt),
-        findings.map((f) => f.sourcePersonId),
-        findings.map((f) => f.personId),
-        findings.map((f) => f.degree),
-        findings.map((f) => f.exposure.kind),
-        findings.map((f) => f.exposure.venueId),
-        findings.map((f) => d(f.exposure.start)),
-        findings.map((f) => d(f.exposure.end)),
-        findings.map((f) => d(f.firstExposureAt)),
-        findings.map((f) => d(f.lastExposureAt)),
-      ],
-    );
-  }
-
-  /**
-   * Inserts the contacts not already stored for the case, and upgrades an F2 to F1 (a declaration
-   * naming someone already found as F2); queues one event per new or upgraded contact.
-   */
-  private async store(caseId: string, findings: Finding[], identifiedAt: number, cause: Cause): Promise<Finding[]> {
-    if (findings.length === 0) return [];
-    const iso = isoMemo();
-    const stored = (findings.length >= this.policy.copyFrom && (await this.copyNew(caseId, findings, identifiedAt, iso))) || (await this.upsert(caseId, findings, identifiedAt));
-    const ids = new Map(stored.map((r) => [r.person_id, r.contact_id]));
-    const identified = iso(identifiedAt);
-    const events: EventEnvelope[] = [];
-    const news: Finding[] = [];
-    findings.forEach((f) => {
-      const contactId = ids.get(f.personId);
-      if (!contactId) return;
-      news.push(f);
-      events.push(
-        createEvent(
-          'ContactIdentified',
-          {
-            contactId,
-            personId: f.personId,
-            sourcePersonId: f.sourcePersonId,
-            sourceCaseId: caseId,
-            degree: f.degree,
-            exposure: { kind: f.exposure.kind, venueId: f.exposure.venueId, startedAt: iso(f.exposure.start), endedAt: iso(f.exposure.end) },
-            lastExposureAt: iso(f.lastExposureAt),
-            identifiedAt: identified,
-          },
-          { source: '/tracing', correlationId: cause.correlationId, causationId: cause.eventId },
-        ),
-      );
-    });
-    for (let i = 0; i < events.length; i += 5000) await this.outbox.add(...events.slice(i, i + 5000));
-    return news;
   }
 }

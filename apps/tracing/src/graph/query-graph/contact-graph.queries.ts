@@ -20,7 +20,7 @@ export class ContactGraphQueries {
   async caseContacts(caseId: string) {
     const c = await this.tracedCase(caseId);
     const edges = await this.ds.query(
-      `SELECT source_person_id, person_id, degree, kind, venue_id, started_at, ended_at, last_exposure_at
+      `SELECT source_person_id, person_id, degree, kind, venue_id, started_at, ended_at, last_exposure_at, identified_at, found_late
        FROM tracing.contacts WHERE source_case_id = $1 ORDER BY degree, source_person_id, person_id`,
       [caseId],
     );
@@ -42,6 +42,10 @@ export class ContactGraphQueries {
         startedAt: iso(e.started_at),
         endedAt: iso(e.ended_at),
         lastExposureAt: iso(e.last_exposure_at),
+        // When the contact was identified, and whether a retrace found it or moved its exposure
+        // (data that arrived after the case was first traced: a late check-in or check-out).
+        identifiedAt: iso(e.identified_at),
+        late: e.found_late,
       })),
     };
   }
@@ -63,7 +67,7 @@ export class ContactGraphQueries {
 
   async exposures(personId: string) {
     const rows = await this.ds.query(
-      `SELECT contact_id, source_case_id, source_person_id, degree, kind, venue_id, started_at, ended_at, last_exposure_at, identified_at
+      `SELECT contact_id, source_case_id, source_person_id, degree, kind, venue_id, started_at, ended_at, last_exposure_at, identified_at, found_late
        FROM tracing.contacts WHERE person_id = $1 ORDER BY last_exposure_at DESC, source_case_id`,
       [personId],
     );
@@ -80,6 +84,7 @@ export class ContactGraphQueries {
         endedAt: iso(r.ended_at),
         lastExposureAt: iso(r.last_exposure_at),
         identifiedAt: iso(r.identified_at),
+        late: r.found_late,
       })),
     };
   }
