@@ -1,5 +1,5 @@
 import { BaseEnv } from '@ct/platform';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class TracingEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(65535)
@@ -38,11 +38,19 @@ export class TracingEnv extends BaseEnv {
   TRACING_MIN_OVERLAP_SECONDS = 0;
 
   /**
-   * How often F2 stages cut short (the process stopped after a case's F1 were stored) are resumed,
-   * for cases whose F1 stage is older than this too; 0 = never (a test runs it by hand).
+   * How often F2 stages cut short (the process stopped after a case's F1 were stored) are looked
+   * for (also once at start); 0 = never (a test runs it by hand).
    */
   @IsInt() @Min(0) @Max(3600)
-  TRACING_RESUME_INTERVAL_SECONDS = 60;
+  TRACING_RESUME_INTERVAL_SECONDS = 3;
+
+  /** An F2 stage's lease: renewed at every chunk; once it runs out, another instance resumes the stage. */
+  @IsInt() @Min(2) @Max(3600)
+  TRACING_F2_LEASE_SECONDS = 8;
+
+  /** The name leases are held under (F2 stages); empty = the host name. Set one per replica when several run on one host. */
+  @IsString() @MaxLength(128)
+  TRACING_INSTANCE_ID = '';
 
   /**
    * How often the retrace job looks for retraces asked for by other instances (its own are run at

@@ -8,6 +8,7 @@ import { TracingService } from '../service';
 import { referenceTrace } from './domain/reference';
 import { DEFAULT_POLICY, Finding, Stay } from './domain/tracing-policy';
 import { ContactTracer } from './trace-case/contact-tracer';
+import { F2Stage } from './trace-case/f2-stage';
 import { ResumeTracingJob } from './trace-case/resume-tracing.job';
 
 const MIN = 60_000;
@@ -399,7 +400,7 @@ describe('contact tracing engine', () => {
       expect([partial.status, partial.body.complete, partial.body.edges.length]).toEqual([200, false, 4]);
       const job = tracing.app.get(ResumeTracingJob);
       // A case traced less than the grace period ago is left to its own F2 stage.
-      expect(await tracing.app.get(ContactTracer).resumePending(3_600_000)).toBe(0);
+      expect(await tracing.app.get(F2Stage).resumePending(3_600_000)).toBe(0);
       // With no grace, it is resumed.
       expect(await job.run(0)).toBeGreaterThanOrEqual(1);
       const after = await contactsOf(e.payload.caseId);
@@ -417,6 +418,43 @@ describe('contact tracing engine', () => {
       await publisher.publish([caseEvent(p('marker'), base + 2 * DAY)]);
       await eventually('the marker case traced', async () => (await pg.query('SELECT 1 FROM tracing.traced_cases WHERE person_id = $1 AND f2_expanded_at IS NOT NULL', [p('marker')])).rows[0]);
       expect(topics.messages.filter((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId)).toHaveLength(6);
+    });
+  });
+
+  describe('F2 stages are leased', () => {
+    it("another instance's stage is left alone while its lease runs, resumed once it ran out; this instance's own is resumed at once after a restart", async () => {
+      const p = tagged();
+      const at = base + DAY + 8 * HOUR;
+      await visits([
+        { person: p('f0'), venue: p('hall'), in: at, out: at + HOUR },
+        ...['a', 'b', 'c'].map((n) => ({ person: p(n), venue: p('hall'), in: at, out: at + HOUR })),
+        { person: p('a'), venue: p('cafe'), in: at + 2 * HOUR, out: at + 3 * HOUR },
+        { person: p('x'), venue: p('cafe'), in: at + 2 * HOUR, out: at + 3 * HOUR },
+      ]);
+      const e = await confirm(p('f0'), base + 2 * DAY);
+      const caseId = e.payload.caseId;
+      const stage = tracing.app.get(F2Stage);
+      const cut = async (owner: string, until: string) => {
+        await pg.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND degree = 2', [caseId]);
+        await pg.query(`UPDATE tracing.traced_cases SET f2_expanded_at = NULL, f2_lease_owner = $2, f2_lease_until = now() + $3::interval WHERE case_id = $1`, [caseId, owner, until]);
+      };
+      const f2 = async () => (await pg.query('SELECT person_id FROM tracing.contacts WHERE source_case_id = $1 AND degree = 2', [caseId])).rows.map((r) => r.person_id);
+
+      // Another instance is running it (lease valid): left alone.
+      await cut('another-instance', '1 minute');
+      expect(await stage.resumePending()).toBe(0);
+      expect(await f2()).toEqual([]);
+      // That instance died: its lease ran out, and this instance resumes the stage.
+      await pg.query("UPDATE tracing.traced_cases SET f2_lease_until = now() - interval '1 second' WHERE case_id = $1", [caseId]);
+      expect(await stage.resumePending()).toBe(1);
+      expect(await f2()).toEqual([p('x')]);
+      const row = (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1', [caseId])).rows[0];
+      expect([row.f2_expanded_at !== null, row.f2_lease_owner, row.f2_lease_until]).toEqual([true, null, null]);
+
+      // This instance's own stage, not running here (as after a restart): resumed at once, lease or not.
+      await cut(stage.owner, '1 minute');
+      expect(await stage.resumePending()).toBe(1);
+      expect(await f2()).toEqual([p('x')]);
     });
   });
 

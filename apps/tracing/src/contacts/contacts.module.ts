@@ -11,6 +11,7 @@ import { RecordDeclaredContactHandler } from './declare-contact/record-declared-
 import { RecordDeclaredContactKafkaController } from './declare-contact/record-declared-contact.kafka.controller';
 import { ContactTracer, EnginePolicy } from './trace-case/contact-tracer';
 import { ResumeTracingJob } from './trace-case/resume-tracing.job';
+import { F2Stage } from './trace-case/f2-stage';
 import { ContactStore } from './infrastructure/contact-store';
 import { CaseRetracer } from './late-data/case-retracer';
 import { LateDataStore } from './late-data/late-data.store';
@@ -22,6 +23,7 @@ import { RetraceSignal } from './late-data/retrace-signal';
   controllers: [RecordDeclaredContactKafkaController, ContactGraphHttpController, ExposureSitesHttpController],
   providers: [
     ContactTracer,
+    F2Stage,
     ContactStore,
     LateDataStore,
     RetraceSignal,

@@ -9,10 +9,29 @@
  * per connection and the day partitions are pruned at execution (planning a 20-partition join
  * costs more than running it).
  */
+import { pgConnectionOf } from '@ct/platform';
+import { EntityManager } from 'typeorm';
 import { Finding, Interval, Overlap } from '../domain/tracing-policy';
 
 /** Runs a statement; `name` = a prepared statement name the connection may cache. */
 export type QueryFn = (sql: string, params: unknown[], name?: string) => Promise<any[]>;
+
+/** A QueryFn on a TypeORM manager: named statements go straight to its pg connection, so it can keep their plans. */
+export function queryOn(manager: EntityManager): QueryFn {
+  return async (sql, params, name) => {
+    const conn = pgConnectionOf(manager);
+    if (name && conn) return (await conn.query({ name, text: sql, values: params })).rows;
+    return manager.query(sql, params);
+  };
+}
+
+/**
+ * Plan the engine's statements once per connection (partitions are pruned at execution), and no
+ * JIT: its compile time is more than these index-driven queries' run time. Local to the transaction.
+ */
+export async function tuneSession(manager: EntityManager): Promise<void> {
+  await manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)");
+}
 
 export interface EngineLimits {
   minOverlapMs: number;

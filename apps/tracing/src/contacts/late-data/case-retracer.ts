@@ -4,7 +4,7 @@ import { Clock } from '../../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
 import { Cause } from '../domain/contact-id';
 import { CaseFacts, collapse, declarationOverlap, Finding, infectiousWindow, mergeFindings } from '../domain/tracing-policy';
-import { f1Overlaps, f2Findings, staysInside } from '../infrastructure/co-location.queries';
+import { f1Overlaps, f2Findings, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore, StoredContact } from '../infrastructure/contact-store';
 import { ContactTracer, EnginePolicy } from '../trace-case/contact-tracer';
 import { LateDataStore } from './late-data.store';
@@ -58,8 +58,8 @@ export class CaseRetracer {
     try {
       return await this.tx.run(async () => {
         const now = this.clock.now().getTime();
-        const q = this.tracer.queryOn(this.tx.manager);
-        await this.tracer.tuneSession();
+        const q = queryOn(this.tx.manager);
+        await tuneSession(this.tx.manager);
         const declared = await this.tracer.declarationsOf(caseId);
         const f1 = collapse([...(await f1Overlaps(q, c.personId, w, this.policy)), ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)], 1);
         const sites = await staysInside(q, c.personId, w, this.policy);

@@ -1,6 +1,5 @@
-import { pgConnectionOf, TransactionHost } from '@ct/platform';
-import { EntityManager } from 'typeorm';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@ct/platform';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
 import {
@@ -15,10 +14,11 @@ import {
   TracingPolicy,
 } from '../domain/tracing-policy';
 import { Cause } from '../domain/contact-id';
-import { EngineLimits, f1Overlaps, f2Findings, QueryFn, staysInside } from '../infrastructure/co-location.queries';
+import { EngineLimits, f1Overlaps, f2Findings, QueryFn, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore } from '../infrastructure/contact-store';
 import { LateDataStore } from '../late-data/late-data.store';
 import { RetraceSignal } from '../late-data/retrace-signal';
+import { F2Stage } from './f2-stage';
 
 /** How big cases are traced (see traceCase). */
 export interface Staging {
@@ -49,36 +49,23 @@ export { Cause, contactIdFor } from '../domain/contact-id';
  */
 @Injectable()
 export class ContactTracer {
-  private readonly logger = new Logger(ContactTracer.name);
-
   constructor(
     private readonly tx: TransactionHost,
     private readonly contacts: ContactStore,
     private readonly late: LateDataStore,
     private readonly signal: RetraceSignal,
+    private readonly f2Stage: F2Stage,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
     @Inject(TRACING_CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Named statements go straight to the transaction's pg connection, so it can keep their plans. */
   private get q(): QueryFn {
-    return this.queryOn(this.tx.manager);
+    return queryOn(this.tx.manager);
   }
 
-  queryOn(manager: EntityManager): QueryFn {
-    return async (sql, params, name) => {
-      const conn = pgConnectionOf(manager);
-      if (name && conn) return (await conn.query({ name, text: sql, values: params })).rows;
-      return manager.query(sql, params);
-    };
-  }
-
-  /**
-   * Plan the engine's statements once per connection (partitions are pruned at execution), and no
-   * JIT: its compile time is more than these index-driven queries' run time.
-   */
-  async tuneSession(manager = this.tx.manager): Promise<void> {
-    await manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)");
+  private tuneSession(manager = this.tx.manager): Promise<void> {
+    return tuneSession(manager);
   }
 
   /**
@@ -121,7 +108,7 @@ export class ContactTracer {
           [f1.filter((_, i) => i % 2 === 0), f1.filter((_, i) => i % 2 === 1)].map((half) =>
             this.tx.dataSource.transaction(async (m) => {
               await this.tuneSession(m);
-              return this.f2Of(this.queryOn(m), c, half, f1.map((f) => f.personId), identifiedAt);
+              return this.f2Of(queryOn(m), c, half, f1.map((f) => f.personId), identifiedAt);
             }),
           ),
         ).then(mergeFindings)
@@ -132,12 +119,12 @@ export class ContactTracer {
     const stored = await this.contacts.store(c.caseId, staged ? f1 : [...f1, ...(await f2)], identifiedAt, cause, this.policy.copyFrom);
     await this.tx.manager.query(
       `UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = CASE WHEN $5 THEN NULL ELSE now() END, cause_event_id = $3, correlation_id = $4,
-         window_start = $6, window_end = $7
+         window_start = $6, window_end = $7, f2_lease_owner = CASE WHEN $5 THEN $8 END, f2_lease_until = CASE WHEN $5 THEN now() + $9::interval END
        WHERE case_id = $1`,
-      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId, staged, new Date(w.start), new Date(w.end)],
+      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId, staged, new Date(w.start), new Date(w.end), this.f2Stage.owner, this.f2Stage.leaseInterval],
     );
     await this.late.endIntent(intent);
-    if (staged) await this.tx.afterCommit(() => this.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }, f2));
+    if (staged) await this.tx.afterCommit(() => this.f2Stage.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }, f2));
     return { f1: stored.filter((f) => f.degree === 1).length };
   }
 
@@ -155,63 +142,6 @@ export class ContactTracer {
   /** F2 through `sources` (some or all of the case's F1): their contacts inside their F2 windows, minus the F0 and every F1 (`f1Ids`). */
   f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
     return f2Findings(q, sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1Ids], this.policy);
-  }
-
-  /** The F2 stage after its F1 stage committed; a failure is left to the resume pass, never thrown at the consumer. */
-  private async expandSafely(job: Expansion, computed: Promise<Finding[]>): Promise<void> {
-    try {
-      await this.expandF2(job, computed);
-    } catch (err) {
-      this.logger.warn(`F2 of case ${job.caseId} not finished (${(err as Error).message}); the resume pass retries it`);
-    }
-  }
-
-  /**
-   * The F2 stage of a case: the contacts of its F1 (as stored) inside their F2 windows, stored and
-   * published `f2Chunk` at a time, each chunk its own transaction; then the case is marked expanded.
-   * Idempotent: contacts already stored (a resumed stage, a concurrent one) are not stored or
-   * published again. `computed`: the F2 findings when already known (computed from the F1 in memory).
-   */
-  async expandF2(job: Expansion, computed?: Promise<Finding[]>): Promise<number> {
-    const f2 = computed ? await computed : await this.tx.run(async () => {
-      await this.tuneSession();
-      const rows: { person_id: string; first_exposure_at: Date }[] = await this.tx.manager.query(
-        'SELECT person_id, first_exposure_at FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
-        [job.caseId],
-      );
-      // Each F1's F2 window is [their first exposure, identification time] (f2Window).
-      const sources = rows.map((r) => ({ personId: r.person_id, from: new Date(r.first_exposure_at).getTime() }));
-      return f2Findings(this.q, sources, job.identifiedAt, [job.personId, ...sources.map((s) => s.personId)], this.policy);
-    });
-    let stored = 0;
-    const size = this.policy.f2Chunk;
-    for (let i = 0; i < f2.length; i += size) {
-      stored += await this.tx.run(async () => (await this.contacts.store(job.caseId, f2.slice(i, i + size), job.identifiedAt, job.cause, this.policy.copyFrom)).length);
-    }
-    await this.tx.dataSource.query('UPDATE tracing.traced_cases SET f2_expanded_at = now() WHERE case_id = $1', [job.caseId]);
-    return stored;
-  }
-
-  /**
-   * Resumes F2 stages that did not finish (the process stopped between the stages): cases whose
-   * F1 stage committed more than `graceMs` ago and are not marked expanded. Returns how many.
-   */
-  async resumePending(graceMs: number, limit = 100): Promise<number> {
-    const rows: { case_id: string; person_id: string; traced_at: Date; cause_event_id: string | null; correlation_id: string | null }[] =
-      await this.tx.dataSource.query(
-        `SELECT case_id, person_id, traced_at, cause_event_id, correlation_id FROM tracing.traced_cases
-         WHERE f2_expanded_at IS NULL AND traced_at < $1 ORDER BY traced_at LIMIT $2`,
-        [new Date(this.clock.now().getTime() - graceMs), limit],
-      );
-    for (const r of rows) {
-      await this.expandF2({
-        caseId: r.case_id,
-        personId: r.person_id,
-        identifiedAt: new Date(r.traced_at).getTime(),
-        cause: { eventId: r.cause_event_id ?? r.case_id, correlationId: r.correlation_id ?? r.case_id },
-      });
-    }
-    return rows.length;
   }
 
   /** A declaration for a case already traced: one more F1 (unless already one) and their F2. */
