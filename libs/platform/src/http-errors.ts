@@ -27,3 +27,6 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
   });
 }
+
+/** Largest `page` of any paginated list: with the largest page size, offsets stay below 500,000 rows. */
+export const MAX_PAGE = 1000;

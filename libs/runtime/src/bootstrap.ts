@@ -1,5 +1,5 @@
 import { EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
-import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, TransactionHost } from '@ct/platform';
+import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, StrictInputPipe, TransactionHost } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -59,7 +59,7 @@ export async function createServiceApp<E extends ServiceEnv>(
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
   def.configure?.(app, env);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StrictInputPipe(), createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
 

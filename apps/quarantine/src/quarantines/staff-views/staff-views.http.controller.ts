@@ -1,9 +1,10 @@
-import { DomainError, Roles } from '@ct/platform';
+import { DomainError, Roles, MAX_PAGE } from '@ct/platform';
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { IsTimestamp } from '@ct/contracts';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -20,7 +21,7 @@ export class ListQuarantinesQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128)
   facility?: string;
 
-  @ApiPropertyOptional({ description: 'Orders ending before this instant' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'Orders ending before this instant' }) @IsOptional() @IsTimestamp()
   endsBefore?: string;
 
   @ApiPropertyOptional({ description: 'Period over without a negative exit test' }) @IsOptional() @Transform(bool) @IsBoolean()
@@ -29,7 +30,7 @@ export class ListQuarantinesQuery {
   @ApiPropertyOptional({ description: 'Centralized orders still waiting for a facility place' }) @IsOptional() @Transform(bool) @IsBoolean()
   needsFacility?: boolean;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
