@@ -8,3 +8,5 @@ export * from './transaction-host';
 export * from './domain-error';
 export * from './periodic-task';
 export * from './strict-input';
+export * from './redaction';
+export * from './typeorm-logger';
