@@ -102,6 +102,15 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
     throw err;
   }
   const logger = new JsonLogger(def.name, env.LOG_LEVEL);
+  // Started by `npm start` with an IPC channel: when the supervisor is gone (even SIGKILLed), stop
+  // the way Ctrl-C would (before start-up is done, SIGTERM's default action ends the process).
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => {
+      logger.warn('the supervisor is gone; stopping', 'Bootstrap');
+      process.kill(process.pid, 'SIGTERM');
+    });
+  }
   try {
     const { app } = await createServiceApp(def, env, { logger });
     await app.listen(env.PORT, '0.0.0.0');
