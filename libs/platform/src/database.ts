@@ -23,7 +23,7 @@ export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourc
     migrationsTransactionMode: 'each',
     synchronize: false,
     // Failing queries are logged without their parameter values (see typeorm-logger.ts).
-    logging: ['error', 'warn', 'migration'],
+    logging: ['error', 'warn'],
     logger: new SafeTypeOrmLogger(),
     extra: { max: o.poolSize ?? 10, application_name: o.applicationName ?? o.schema },
   };
