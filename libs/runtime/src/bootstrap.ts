@@ -1,10 +1,11 @@
 import { EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
-import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, StrictInputPipe, TransactionHost } from '@ct/platform';
+import { AUTH_SECRET, BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, StrictInputPipe, TransactionHost, verifyToken } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { authBeforeBody } from './auth-before-body';
 import { DomainErrorFilter } from './domain-error.filter';
 
 export interface ServiceEnv extends BaseEnv {
@@ -58,6 +59,9 @@ export async function createServiceApp<E extends ServiceEnv>(
   const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
+  // Before any body parser (Nest's, and a service's own in configure): no token, no body read.
+  const secret = app.get<string>(AUTH_SECRET);
+  app.use(authBeforeBody((token) => verifyToken(token, secret)));
   def.configure?.(app, env);
   app.useGlobalPipes(new StrictInputPipe(), createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
