@@ -55,6 +55,11 @@ function all(...decorators: PropertyDecorator[]): PropertyDecorator {
 // HTTP bodies, query strings and events.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * Earliest year of a timestamp or date. PostgreSQL has no year 0 (and reads years before 1 AD
+ * only with a BC suffix); nothing this service records happened before 1900.
+ */
+export const MIN_YEAR = 1900;
 /** Largest UTC offset of a timestamp, in minutes. */
 export const MAX_UTC_OFFSET_MINUTES = 14 * 60;
 
@@ -63,8 +68,8 @@ export function isTimestamp(value: unknown): value is string {
   const m = TIMESTAMP.exec(value);
   if (!m) return false;
   if (m[2] !== undefined && (+m[3] > 59 || +m[2] * 60 + +m[3] > MAX_UTC_OFFSET_MINUTES)) return false;
-  // Years 0000-9999 only; Date.parse must read it (the same instant every consumer computes).
-  return isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value));
+  // Date.parse must read it (the same instant every consumer computes).
+  return +value.slice(0, 4) >= MIN_YEAR && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value));
 }
 
 /**
@@ -90,20 +95,20 @@ export function NoControlCharacters(opts: { freeText?: boolean } = {}): Property
 }
 
 export function isCalendarDate(value: unknown): value is string {
-  return typeof value === 'string' && DATE.test(value) && isISO8601(value, { strict: true });
+  return typeof value === 'string' && DATE.test(value) && +value.slice(0, 4) >= MIN_YEAR && isISO8601(value, { strict: true });
 }
 
 export function IsTimestamp(): PropertyDecorator {
   return ValidateBy({
     name: 'isTimestamp',
-    validator: { validate: isTimestamp, defaultMessage: (a) => `${a?.property} must be an ISO-8601 timestamp with a timezone (e.g. 2021-11-20T08:00:00Z)` },
+    validator: { validate: isTimestamp, defaultMessage: (a) => `${a?.property} must be an ISO-8601 timestamp with a timezone within ±14:00, from year ${MIN_YEAR} (e.g. 2021-11-20T08:00:00Z)` },
   });
 }
 
 export function IsCalendarDate(): PropertyDecorator {
   return ValidateBy({
     name: 'isCalendarDate',
-    validator: { validate: isCalendarDate, defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD` },
+    validator: { validate: isCalendarDate, defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD from year ${MIN_YEAR}` },
   });
 }
 

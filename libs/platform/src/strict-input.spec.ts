@@ -34,4 +34,10 @@ describe('StrictInputPipe', () => {
     for (let i = 0; i < 50_000; i++) deep = [deep];
     expect(strictInputProblems(deep, 'body')).toHaveLength(1);
   });
+
+  it('refuses a named query parameter given twice', () => {
+    expect(() => pipe.transform(['1', '2'], { type: 'query', data: 'limit' })).toThrow(BadRequestException);
+    expect(pipe.transform('1', { type: 'query', data: 'limit' })).toBe('1');
+    expect(pipe.transform(undefined, { type: 'query', data: 'limit' })).toBeUndefined();
+  });
 });

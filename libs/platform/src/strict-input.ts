@@ -54,6 +54,10 @@ export function strictInputProblems(value: unknown, where: 'body' | 'query' | 'p
 export class StrictInputPipe implements PipeTransform {
   transform(value: unknown, meta: ArgumentMetadata): unknown {
     if (meta.type === 'custom') return value;
+    // A single named query parameter (@Query('limit')) is one string: `?limit=1&limit=2` is not.
+    if (meta.type === 'query' && meta.data && value !== undefined && typeof value !== 'string') {
+      throw badRequest([problem(meta.data, `${meta.data} must be given once, as a single value`)], 'invalid query');
+    }
     const problems = strictInputProblems(value, meta.type, meta.data);
     if (problems.length > 0) throw badRequest(problems, `invalid ${meta.type === 'param' ? 'path parameter' : meta.type}`);
     return value;

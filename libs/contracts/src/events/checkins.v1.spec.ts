@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { isCalendarDate } from '../validation';
 import { certainCheckInRecorded, CheckInRecorded } from './checkins.v1';
 
 const valid = {
@@ -71,6 +72,9 @@ describe('one timestamp rule and no control characters, fast path and class-vali
     ['2021-11-20T08:00:00+05:60', false],
     ['2021-W47-6T08:00:00Z', false],
     ['2021-324T08:00:00Z', false],
+    ['0000-01-01T00:00:00Z', false],
+    ['1899-12-31T23:59:59Z', false],
+    ['1970-01-01T00:00:00Z', true],
   ])('checkedInAt %s valid: %s', (at, ok) => {
     const o = { ...valid, checkedInAt: at, checkedOutAt: null };
     expect(classValidatorSays(o).valid).toBe(ok);
@@ -82,4 +86,16 @@ describe('one timestamp rule and no control characters, fast path and class-vali
     expect(classValidatorSays(o).valid).toBe(false);
     expect(certainCheckInRecorded(o)).toBeNull();
   });
+});
+
+describe('calendar dates', () => {
+  it.each([
+    ['2021-11-20', true],
+    ['1900-01-01', true],
+    ['0000-01-01', false],
+    ['1899-12-31', false],
+    ['2021-02-30', false],
+    ['2021-W47-6', false],
+    ['2021-324', false],
+  ])('%s valid: %s', (d, ok) => expect(isCalendarDate(d)).toBe(ok));
 });
