@@ -253,6 +253,7 @@ describe('cases API', () => {
 
       const list = await tracer('GET', `/cases/${c.caseId}/declared-contacts`);
       expect(list.body.items.map((d: { personId: string }) => d.personId)).toEqual([spouse.body.personId, colleague]);
+      expect(list.body.truncated).toBe(false);
       expect((await tracer('GET', `/cases/${c.caseId}/investigation`)).body.declaredContacts).toBe(2);
 
       const twice = await tracer('POST', `/cases/${c.caseId}/contacts`, { personId: colleague, kind: 'DECLARED', startedAt: '2021-11-19T08:00:00Z', endedAt: '2021-11-19T17:00:00Z' });

@@ -130,6 +130,7 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     const history = await http(svc.url, 'GET', `/persons/${p}/quarantines`, { role: 'quarantine' });
     expect(history.status).toBe(200);
     expect(history.body.items).toHaveLength(1);
+    expect(history.body.truncated).toBe(false);
     expect(history.body.items[0]).toMatchObject({ status: 'ENDED', endReason: 'COMPLETED' });
     expect(history.body.items[0].history.map((h: { change: string }) => h.change)).toEqual(['ORDERED', 'ENDED']);
     expect(history.body.items[0].tests.map((t: { result: string }) => t.result)).toEqual(['NEGATIVE', 'NEGATIVE', 'NEGATIVE']);

@@ -42,6 +42,9 @@ const COLUMNS = `q.id AS "quarantineId", q.person_id AS "personId", q.kind, q.fa
   to_char(q.day_zero, 'YYYY-MM-DD') AS "dayZero", q.starts_at AS "startsAt", q.ends_at AS "endsAt", q.test_days AS "testDays", q.status,
   q.overdue, q.end_reason AS "endReason", q.ended_at AS "endedAt", q.ordered_at AS "orderedAt"`;
 
+/** Most orders GET /persons/:personId/quarantines lists. */
+export const PERSON_ORDERS_MAX = 100;
+
 @ApiTags('quarantines')
 @Controller()
 export class StaffViewsHttpController {
@@ -78,8 +81,9 @@ export class StaffViewsHttpController {
   @Roles('quarantine')
   @ApiOperation({ summary: "A person's orders, newest first, each with its full history and tests" })
   async ofPerson(@Param('personId') personId: string) {
-    const orders = await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = $1 ORDER BY q.ordered_at DESC`, [personId]);
-    return { personId, items: await this.withDetails(orders) };
+    // Bounded: the newest PERSON_ORDERS_MAX orders (a person has a handful), `truncated` if more.
+    const orders = await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = $1 ORDER BY q.ordered_at DESC, q.id LIMIT $2`, [personId, PERSON_ORDERS_MAX + 1]);
+    return { personId, items: await this.withDetails(orders.slice(0, PERSON_ORDERS_MAX)), truncated: orders.length > PERSON_ORDERS_MAX };
   }
 
   private async withDetails(orders: { quarantineId: string }[]) {
