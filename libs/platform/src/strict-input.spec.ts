@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { StrictInputPipe, strictInputProblems } from './strict-input';
+import { MAX_BODY_DEPTH, StrictInputPipe, strictInputProblems } from './strict-input';
 
 describe('StrictInputPipe', () => {
   const pipe = new StrictInputPipe();
@@ -29,10 +29,14 @@ describe('StrictInputPipe', () => {
     expect(strictInputProblems({ q: 'x'.repeat(2000) }, 'query').map((p) => p.field)).toEqual(['q']);
   });
 
-  it('walks a deeply nested body without exhausting the stack', () => {
-    let deep: unknown = 'x\u0000';
+  it('refuses a body nested deeper than MAX_BODY_DEPTH, without exhausting its own stack', () => {
+    let deep: unknown = 'x';
     for (let i = 0; i < 50_000; i++) deep = [deep];
-    expect(strictInputProblems(deep, 'body')).toHaveLength(1);
+    expect(strictInputProblems(deep, 'body')).toEqual([{ field: expect.stringMatching(/^\[0\]/), problems: [`body must not nest objects and arrays more than ${MAX_BODY_DEPTH} deep`] }]);
+    let ok: unknown = { a: 1 };
+    for (let i = 0; i < MAX_BODY_DEPTH - 1; i++) ok = { child: ok };
+    expect(strictInputProblems(ok, 'body')).toEqual([]);
+    expect(strictInputProblems({ child: ok }, 'body')).toHaveLength(1);
   });
 
   it('refuses a named query parameter given twice', () => {

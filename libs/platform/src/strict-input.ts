@@ -6,6 +6,9 @@ import { badRequest, FieldProblem } from './http-errors';
 // Fields that must not hold line breaks either (ids, names, codes) say so in their DTO.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+/** Deepest nesting of objects and arrays in a body: no DTO nests more than a few levels. */
+export const MAX_BODY_DEPTH = 32;
+
 /** Longest string accepted anywhere in a query string or path (a DTO may set less). */
 export const MAX_PARAM_LENGTH = 1024;
 
@@ -20,11 +23,16 @@ function problem(field: string, message: string): FieldProblem {
  */
 export function strictInputProblems(value: unknown, where: 'body' | 'query' | 'param' | 'custom', root?: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const stack: { v: unknown; path: string }[] = [{ v: value, path: root ?? '' }];
+  // Validation and class-transformer recurse: a body nested thousands deep would exhaust the stack.
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root ?? '', depth: 0 }];
   const name = (path: string) => path || where;
   let visited = 0;
   while (stack.length > 0 && problems.length < 20) {
-    const { v, path } = stack.pop()!;
+    const { v, path, depth } = stack.pop()!;
+    if (depth > MAX_BODY_DEPTH) {
+      problems.push(problem(name(path), `${where} must not nest objects and arrays more than ${MAX_BODY_DEPTH} deep`));
+      break;
+    }
     if (++visited > 100_000) {
       problems.push(problem(where, `${where} has too many values`));
       break;
@@ -33,12 +41,12 @@ export function strictInputProblems(value: unknown, where: 'body' | 'query' | 'p
       if (CONTROL.test(v)) problems.push(problem(name(path), `${name(path)} must not contain control characters`));
       if (where !== 'body' && v.length > MAX_PARAM_LENGTH) problems.push(problem(name(path), `${name(path)} must be at most ${MAX_PARAM_LENGTH} characters`));
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}[${i}]` });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}[${i}]`, depth: depth + 1 });
     } else if (typeof v === 'object' && v !== null) {
       for (const [k, child] of Object.entries(v).reverse()) {
         const p = path ? `${path}.${k}` : k;
         if (CONTROL.test(k)) problems.push(problem(name(path), `${name(path)} has a key with control characters`));
-        else stack.push({ v: child, path: p });
+        else stack.push({ v: child, path: p, depth: depth + 1 });
       }
     }
   }
