@@ -1,3 +1,4 @@
+import { JsonLogger } from './logger';
 import { redactMessage, safeError } from './redaction';
 
 describe('redaction of values in error messages', () => {
@@ -17,5 +18,25 @@ describe('redaction of values in error messages', () => {
     const out = JSON.stringify(safeError(err));
     expect(out).not.toContain('0905123456');
     expect(safeError(err)).toMatchObject({ type: 'QueryFailedError', code: '22P02', query: 'SELECT $1::uuid' });
+  });
+});
+
+describe('JsonLogger: personal fields and error values never reach the log', () => {
+  function capture(): { lines: () => string; stream: { write(s: string): void } } {
+    const out: string[] = [];
+    return { lines: () => out.join(''), stream: { write: (s: string) => void out.push(s) } };
+  }
+
+  it('censors known personal fields at any of the first three levels and logs errors without their parameters', () => {
+    const { lines, stream } = capture();
+    const log = new JsonLogger('test', 'info', stream);
+    log.log({ msg: 'person', fullName: 'Nguyễn Văn Secret', person: { phone: '0905000111', nationalId: '079123456789' }, a: { b: { address: '12 Secret St' } } });
+    const err = Object.assign(new Error('invalid input syntax for type uuid: "Trần Thị Secret"'), { parameters: ['0905000222'], name: 'QueryFailedError' });
+    log.error(err);
+    log.warn({ msg: 'wrapped', err });
+    const text = lines();
+    for (const secret of ['Nguyễn Văn Secret', '0905000111', '079123456789', '12 Secret St', 'Trần Thị Secret', '0905000222']) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+    expect(text.split('\n').filter(Boolean)).toHaveLength(3);
   });
 });
