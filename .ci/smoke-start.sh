@@ -18,6 +18,8 @@ pid=$!
 cleanup() { kill -INT -- -"$pid" 2>/dev/null || true; }
 trap cleanup EXIT
 fail() { cat "$log"; echo "smoke: $*"; exit 1; }
+# Alive and not a zombie (an exited child nobody reaped yet is no process left behind).
+running() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$st" ] && [ "${st#Z}" = "$st" ]; }
 for _ in $(seq 1 240); do
   grep -q 'contact tracing is up' "$log" && break
   kill -0 "$pid" 2>/dev/null || fail "npm start exited early"
@@ -53,7 +55,7 @@ killed() { # name pattern signal
   for _ in $(seq 1 120); do grep -q "supervisor: $1 is running again" "$log" && break; sleep 1; done
   grep -q "supervisor: $1 was killed by SIG$3 unexpectedly; restarting it" "$log" || fail "no restart line for $1"
   grep -q "supervisor: $1 is running again" "$log" || fail "$1 not restarted within 120 s"
-  kill -0 "$victim" 2>/dev/null && fail "$1 (pid $victim) still alive after SIG$3"
+  running "$victim" && fail "$1 (pid $victim) still alive after SIG$3"
   echo "smoke: $1 killed by SIG$3 and restarted"
 }
 killed tracing 'dist/apps/tracing/src/main.js' KILL
@@ -71,7 +73,32 @@ trap - EXIT
 cat "$log"
 if kill -0 "$pid" 2>/dev/null; then echo "smoke: npm start still running 30 s after SIGINT"; exit 1; fi
 left=""
-for c in $children; do kill -0 "$c" 2>/dev/null && left="$left $c"; done
+for c in $children; do running "$c" && left="$left $c"; done
 left="$left $(pgrep -f "kafka.Kafka .*${LOCAL_KAFKA_DIR}" || true)"
 [ -z "${left// /}" ] || { echo "smoke: processes left behind:$left"; ps -fp $left; exit 1; }
 echo "smoke: npm start came up, served health/docs/auth, refused proxy probes, restarted killed children and stopped cleanly"
+
+# Even a supervisor killed outright (SIGKILL: no handler runs) leaves nothing behind: the services
+# and the edge see their IPC channel close, and the broker's watchdog stops the broker.
+log2=$(mktemp)
+setsid node dist/tools/start/start.js >"$log2" 2>&1 &
+pid=$!
+trap cleanup EXIT
+for _ in $(seq 1 180); do
+  grep -q 'contact tracing is up' "$log2" && break
+  kill -0 "$pid" 2>/dev/null || { cat "$log2"; echo "smoke: second start exited early"; exit 1; }
+  sleep 1
+done
+grep -q 'contact tracing is up' "$log2" || { cat "$log2"; echo "smoke: second start not up after 180 s"; exit 1; }
+children="$(pgrep -P "$pid" | tr '\n' ' ')"
+[ -n "${children// /}" ] || { echo "smoke: no children under the second start"; exit 1; }
+kill -KILL "$pid"
+trap - EXIT
+for _ in $(seq 1 60); do
+  left=""
+  for c in $children; do running "$c" && left="$left $c"; done
+  [ -z "${left// /}" ] && break
+  sleep 0.5
+done
+[ -z "${left// /}" ] || { cat "$log2"; echo "smoke: processes left 30 s after SIGKILL of the supervisor:$left"; ps -fp $left; exit 1; }
+echo "smoke: SIGKILL of the supervisor left no process behind ($(echo $children | wc -w) children stopped themselves)"

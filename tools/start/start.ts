@@ -38,6 +38,22 @@ const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 4
 /** A configuration error (see loadConfig): restarting cannot fix it. */
 const EX_CONFIG = 78;
 
+/** Kills the broker's process group (pid sent over IPC) when its parent's IPC channel closes. */
+const BROKER_WATCHDOG = `
+let pid = 0;
+process.on('SIGINT', () => {});
+process.on('message', (m) => { pid = m.pid; });
+process.on('disconnect', () => {
+  const alive = () => { try { process.kill(-pid, 0); return true; } catch { return false; } };
+  if (!pid || !alive()) process.exit(0);
+  process.kill(-pid, 'SIGTERM');
+  const deadline = Date.now() + 20000;
+  setInterval(() => {
+    if (!alive()) process.exit(0);
+    if (Date.now() > deadline) { try { process.kill(-pid, 'SIGKILL'); } catch {} process.exit(0); }
+  }, 200);
+});`;
+
 /** Polls `url` until it answers 2xx; fails early when the process exits, or after timeoutMs. */
 async function waitReady(name: string, url: string, handle: ChildHandle, logFile: string, timeoutMs = 120000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -100,10 +116,20 @@ async function main(): Promise<void> {
 
   let stopping: Promise<void> | undefined;
   const supervisor = new Supervisor({ log: out, onGiveUp: () => void stop(1) });
+  // The broker runs in a process group of its own (Ctrl-C never reaches it) and is stopped by this
+  // process; should this process be SIGKILLed, the watchdog sees its IPC channel close and stops it.
+  const watchdog = spawn(process.execPath, ['-e', BROKER_WATCHDOG], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  watchdog.unref();
+  watchdog.channel?.unref();
   const stop = (code: number) => {
     stopping ??= (async () => {
       out('stopping…');
       await supervisor.stopAll();
+      if (watchdog.exitCode === null && watchdog.signalCode === null) {
+        const gone = new Promise((r) => watchdog.once('exit', r));
+        watchdog.kill();
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
+      }
       out('stopped');
       process.exit(code);
     })();
@@ -134,6 +160,7 @@ async function main(): Promise<void> {
             keepData: true,
             log: (l) => out(l),
           });
+          if (watchdog.connected) watchdog.send({ pid: b.pid });
           return { pid: b.pid, exited: b.exited, stop: () => b.stop() };
         },
       });
