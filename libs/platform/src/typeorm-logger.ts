@@ -29,17 +29,13 @@ export class SafeTypeOrmLogger implements TypeOrmLogger {
     this.out.warn({ msg: `slow query (${time} ms)`, query: redactQuery(query), parameterCount: parameters?.length ?? 0 });
   }
 
-  logSchemaBuild(message: string): void {
-    this.out.debug(message);
-  }
+  // TypeORM hands a custom logger every message, whatever `logging` says: schema and migration
+  // chatter is left out (runMigrations' callers log what was applied), warnings kept.
+  logSchemaBuild(): void {}
 
-  logMigration(message: string): void {
-    this.out.log(message);
-  }
+  logMigration(): void {}
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
-    const text = redactMessage(String(message));
-    if (level === 'warn') this.out.warn(text);
-    else this.out.debug(text);
+    if (level === 'warn') this.out.warn(redactMessage(String(message)));
   }
 }
