@@ -123,6 +123,14 @@ describe('Edge: a strict reverse proxy', () => {
     expect((await get(port, '/docs-json')).status).toBe(200);
   });
 
+  it('opens no tunnel (CONNECT) and answers oversized headers with 431', async () => {
+    const r = await raw(port, `CONNECT ${internalHost()} HTTP/1.1\r\nhost: ${internalHost()}\r\n\r\n`);
+    expect(r.status === 400 || r.text === '').toBe(true);
+    expect(internal.seen).toHaveLength(0);
+    expect((await get(port, '/cases', `x-big: ${'a'.repeat(20000)}\r\n`)).status).toBe(431);
+    expect((await get(port, '/docs-json')).status).toBe(200);
+  });
+
   it('serves /docs assets from a fixed list only', async () => {
     expect((await get(port, '/docs/swagger-ui.css')).status).toBe(200);
     expect((await get(port, '/docs/swagger-ui-bundle.js')).status).toBe(200);

@@ -213,7 +213,8 @@ export class Edge {
     });
     // A request line or headers Node cannot parse (absolute junk, oversized headers): 400, never a crash.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-      if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      if (socket.writable && err.code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else socket.destroy();
     });
     return new Promise((resolve, reject) => {
