@@ -39,9 +39,10 @@ export class ExposureSitesHttpController {
   list(@Query() q: ExposureSitesQuery) {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 14 * DAY);
-    if (to.getTime() <= from.getTime()) throw new DomainError('EXPOSURE_SITES.INVALID_PERIOD', 'to must be after from', 'invalid', { field: 'to' });
+    const invalid = (code: string, field: string, problem: string) => new DomainError(code, problem, 'invalid', { details: [{ field, problems: [problem] }] });
+    if (to.getTime() <= from.getTime()) throw invalid('EXPOSURE_SITES.INVALID_PERIOD', 'to', 'to must be after from');
     if (to.getTime() - from.getTime() > EXPOSURE_SITES_MAX_DAYS * DAY) {
-      throw new DomainError('EXPOSURE_SITES.PERIOD_TOO_LONG', `from..to must span at most ${EXPOSURE_SITES_MAX_DAYS} days`, 'invalid', { field: 'from' });
+      throw invalid('EXPOSURE_SITES.PERIOD_TOO_LONG', 'from', `from..to must span at most ${EXPOSURE_SITES_MAX_DAYS} days`);
     }
     return this.sites.list(from, to, q.limit ?? EXPOSURE_SITES_MAX);
   }

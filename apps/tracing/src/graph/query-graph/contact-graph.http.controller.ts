@@ -52,7 +52,10 @@ export class ContactGraphHttpController {
     let after;
     if (q.after !== undefined) {
       after = decodeContactsCursor(q.after) ?? undefined;
-      if (!after) throw new DomainError('GRAPH.INVALID_CURSOR', 'after must be the next cursor of a previous answer', 'invalid', { field: 'after' });
+      if (!after) {
+        const problem = 'after must be the next cursor of a previous answer';
+        throw new DomainError('GRAPH.INVALID_CURSOR', problem, 'invalid', { details: [{ field: 'after', problems: [problem] }] });
+      }
     }
     return this.graph.caseContacts(id, { limit: q.limit ?? CONTACTS_PAGE_MAX, after });
   }
