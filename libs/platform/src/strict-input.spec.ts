@@ -11,7 +11,12 @@ describe('StrictInputPipe', () => {
     expect(strictInputProblems([{ a: 1 }, { b: '\u007F' }], 'body').map((p) => p.field)).toEqual(['[1].b']);
   });
 
-  it('lets tab and line breaks through (NDJSON bodies, free text) and passes clean input unchanged', () => {
+  it('refuses line breaks and tabs in path parameters and query values', () => {
+    expect(strictInputProblems('p\n1', 'param', 'personId').map((p) => p.field)).toEqual(['personId']);
+    expect(strictInputProblems({ area: '49\t' }, 'query').map((p) => p.field)).toEqual(['area']);
+  });
+
+  it('lets tab and line breaks through in bodies (NDJSON, free text) and passes clean input unchanged', () => {
     const body = { notes: 'line 1\r\nline 2\tend', n: 3, ok: true, none: null };
     expect(pipe.transform(body, { type: 'body' })).toBe(body);
     expect(pipe.transform('{"a":1}\n{"a":2}\n', { type: 'body' })).toBe('{"a":1}\n{"a":2}\n');

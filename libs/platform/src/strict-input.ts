@@ -5,6 +5,8 @@ import { badRequest, FieldProblem } from './http-errors';
 // request carrying one used to end in a 500); the others have no place in any field of this API.
 // Fields that must not hold line breaks either (ids, names, codes) say so in their DTO.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// A path parameter or a query value is an id, a code, a date or a number: no line breaks either.
+const CONTROL_IN_PARAM = /[\u0000-\u001F\u007F]/;
 
 /** Deepest nesting of objects and arrays in a body: no DTO nests more than a few levels. */
 export const MAX_BODY_DEPTH = 32;
@@ -38,7 +40,7 @@ export function strictInputProblems(value: unknown, where: 'body' | 'query' | 'p
       break;
     }
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) problems.push(problem(name(path), `${name(path)} must not contain control characters`));
+      if ((where === 'body' ? CONTROL : CONTROL_IN_PARAM).test(v)) problems.push(problem(name(path), `${name(path)} must not contain control characters`));
       if (where !== 'body' && v.length > MAX_PARAM_LENGTH) problems.push(problem(name(path), `${name(path)} must be at most ${MAX_PARAM_LENGTH} characters`));
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}[${i}]`, depth: depth + 1 });

@@ -23,6 +23,6 @@ export class ConfirmCaseRequest {
   origin?: CaseOrigin;
 
   @ApiPropertyOptional({ example: '20290', description: "One of GET /areas; defaults to the registered person's area (required for an unregistered personId)" })
-  @IsOptional() @IsString() @MaxLength(32)
+  @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
   areaCode?: string;
 }
