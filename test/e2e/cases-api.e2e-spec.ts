@@ -315,6 +315,7 @@ describe('cases API', () => {
       ['page=1e308', 'GET', '/cases?page=1e308', undefined, 'page'],
       ['a line break in a path id', 'GET', '/persons/p%0A1/status', undefined, 'id'],
       ['a query parameter with a tab', 'GET', '/persons?phone=0905%09123456', undefined, 'phone'],
+      ['a case id that is not a UUID', 'GET', '/cases/not-a-uuid', undefined, 'id'],
       ['a body nested 100 deep', 'PATCH', '/persons/p-1', JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`), 'a.a.a'],
     ])('%s: 400 naming the field', async (_what, method, path, body, field) => {
       const res = await tracer(method, path, body);

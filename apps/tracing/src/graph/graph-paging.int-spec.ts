@@ -79,6 +79,9 @@ describe('graph API: bounded answers', () => {
       expect(r.status).toBe(400);
       expect(JSON.stringify(r.body)).toContain('limit');
     }
+    const notUuid = await get('/cases/x%27%3B--/contacts');
+    expect(notUuid.status).toBe(400);
+    expect(notUuid.body.details).toEqual([{ field: 'id', problems: ['id must be a UUID'] }]);
     const forged = [Buffer.from('[1,"a\\u0000","b"]').toString('base64url'), Buffer.from('{"x":1}').toString('base64url'), 'bm90LWpzb24', 'a.b'];
     for (const after of forged) {
       const r = await get(`/cases/${caseId}/contacts?after=${after}`);

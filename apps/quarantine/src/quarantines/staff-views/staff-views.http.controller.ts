@@ -1,5 +1,5 @@
-import { DomainError, Roles, MAX_PAGE } from '@ct/platform';
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { DomainError, Roles, MAX_PAGE, UuidParam } from '@ct/platform';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -71,7 +71,7 @@ export class StaffViewsHttpController {
   @Get('quarantines/:id')
   @Roles('quarantine')
   @ApiOperation({ summary: 'One order with its history (extensions, transfers, end) and tests' })
-  async one(@Param('id', new ParseUUIDPipe()) id: string) {
+  async one(@Param('id', new UuidParam()) id: string) {
     const [order] = await this.withDetails(await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.id = $1`, [id]));
     if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');
     return order;

@@ -1,5 +1,5 @@
-import { DomainError, MAX_PAGE, Roles } from '@ct/platform';
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { DomainError, MAX_PAGE, Roles, UuidParam } from '@ct/platform';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
@@ -48,7 +48,7 @@ export class ContactGraphHttpController {
     summary: "A case's contacts: nodes (personId, degree, current class) and edges (source → contact, kind, venue, interval)",
     description: `At most \`limit\` edges (default and maximum ${CONTACTS_PAGE_MAX}); \`truncated\` says more follow, \`next\` is the \`after\` of the next page.`,
   })
-  contacts(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ContactsQuery) {
+  contacts(@Param('id', new UuidParam()) id: string, @Query() q: ContactsQuery) {
     let after;
     if (q.after !== undefined) {
       after = decodeContactsCursor(q.after) ?? undefined;
@@ -63,7 +63,7 @@ export class ContactGraphHttpController {
   @Get('cases/:id/chain')
   @Roles('tracer')
   @ApiOperation({ summary: "A case's chain of transmission: ancestor and descendant cases" })
-  chain(@Param('id', new ParseUUIDPipe()) id: string) {
+  chain(@Param('id', new UuidParam()) id: string) {
     return this.graph.chain(id);
   }
 
