@@ -253,6 +253,7 @@ describe('cases API', () => {
 
       const list = await tracer('GET', `/cases/${c.caseId}/declared-contacts`);
       expect(list.body.items.map((d: { personId: string }) => d.personId)).toEqual([spouse.body.personId, colleague]);
+      expect(list.body.truncated).toBe(false);
       expect((await tracer('GET', `/cases/${c.caseId}/investigation`)).body.declaredContacts).toBe(2);
 
       const twice = await tracer('POST', `/cases/${c.caseId}/contacts`, { personId: colleague, kind: 'DECLARED', startedAt: '2021-11-19T08:00:00Z', endedAt: '2021-11-19T17:00:00Z' });
@@ -301,6 +302,25 @@ describe('cases API', () => {
       expect(JSON.stringify(log.body)).not.toContain(phone.slice(1));
       const paged = await http(cases.url, 'GET', `/audit?personId=${p.body.personId}&pageSize=1&page=2`, { role: 'admin' });
       expect(paged.body.items.map((i: { action: string }) => i.action)).toEqual(['UPDATE']);
+    });
+  });
+
+  describe('strict inputs', () => {
+    it.each([
+      ['NUL in a name', 'POST', '/persons', { fullName: 'Nguyễn\u0000Văn A', areaCode: '49' }, 'fullName'],
+      ['a line break in an id the event contract refuses', 'POST', '/cases', { personId: 'p\n1', confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR', areaCode: '49' }, 'personId'],
+      ['a line break in an area code', 'POST', '/cases', { personId: `p-${run}-strict`, confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR', areaCode: '4\n9' }, 'areaCode'],
+      ['a UTC offset of +16:30', 'POST', '/cases', { personId: `p-${run}-strict`, confirmedAt: '2021-11-20T08:00:00+16:30', testType: 'PCR', areaCode: '49' }, 'confirmedAt'],
+      ['a week date', 'GET', '/cases?from=2021-W47-1T00:00:00Z', undefined, 'from'],
+      ['page=1e308', 'GET', '/cases?page=1e308', undefined, 'page'],
+      ['a line break in a path id', 'GET', '/persons/p%0A1/status', undefined, 'id'],
+      ['a query parameter with a tab', 'GET', '/persons?phone=0905%09123456', undefined, 'phone'],
+      ['a case id that is not a UUID', 'GET', '/cases/not-a-uuid', undefined, 'id'],
+      ['a body nested 100 deep', 'PATCH', '/persons/p-1', JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`), 'a.a.a'],
+    ])('%s: 400 naming the field', async (_what, method, path, body, field) => {
+      const res = await tracer(method, path, body);
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining([expect.stringContaining(field)]));
     });
   });
 });

@@ -4,6 +4,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { CasesService } from '../../apps/cases/src/service';
 import { TracingService } from '../../apps/tracing/src/service';
 import { TEST_LOG_DIR } from '../support/env';
@@ -194,6 +195,31 @@ describe('cases flow: register, confirm, declare, follow status; privacy', () =>
     const [dead] = await topics.waitFor((m) => m.topic === dlqTopic(Topics.TESTING) && m.key?.toString() === futurePerson && String(m.headers?.dlq_group) === 'cases');
     expect(String(dead.headers?.dlq_reason)).toMatch(/future|confirmedAt/);
     expect((await status(futurePerson)).class).toBe('none');
+  });
+
+  it('a failing query with identity data as parameters is logged, without the values, by TypeORM and by the error handler', async () => {
+    const ds = cases.app.get(DataSource);
+    // In-process, TypeORM's messages go to whichever service's logger Nest registered last.
+    const allLogs = () => readdirSync(TEST_LOG_DIR).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(TEST_LOG_DIR, f), 'utf8')).join('\n');
+    const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
+    const failedBefore = count(allLogs(), /query failed/g);
+    const before = readFileSync(cases.logFile, 'utf8').length;
+    // PostgreSQL quotes a value it cannot cast in its message, and refuses NUL in text.
+    const failures = [
+      () => ds.query('SELECT $1::uuid AS id', [people.f0.fullName]),
+      () => ds.query('SELECT $1::text AS phone, $2::text AS id', [`${people.f0.phone}\u0000`, people.f0.nationalId]),
+      () => ds.query('SELECT $1::int AS n', [`${run} Hùng Vương`]),
+    ];
+    for (const f of failures) {
+      const err = await f().then(() => null, (e: Error) => e);
+      expect(err).toBeInstanceOf(QueryFailedError);
+      // What Nest's exception handler does with an error a route did not catch.
+      cases.logger.error(err);
+    }
+    await eventually('the failing queries in the cases log', async () => {
+      const added = readFileSync(cases.logFile, 'utf8').slice(before);
+      return count(allLogs(), /query failed/g) - failedBefore >= 3 && count(added, /QueryFailedError/g) >= 3;
+    });
   });
 
   it('no name, phone number or ID number of the test persons appears in any Kafka message or log line', async () => {

@@ -40,6 +40,14 @@ async function main(): Promise<void> {
   const stop = () => void edge.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Started by `npm start` with an IPC channel: when the supervisor is gone (even SIGKILLed), stop.
+  if (process.channel) {
+    process.channel.unref();
+    process.on('disconnect', stop);
+  }
 }
 
-void main();
+void main().catch((err) => {
+  process.stderr.write(`edge: ${(err as Error).message}\n`);
+  process.exit(1);
+});

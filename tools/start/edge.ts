@@ -1,6 +1,7 @@
-import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, request, Server, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { createReadStream, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export interface Upstream {
   name: string;
@@ -80,6 +81,68 @@ export function mergeDocs(docs: { upstream: Upstream; doc: OpenApiDoc }[]): Reco
   };
 }
 
+/** Headers that describe one hop, never forwarded (RFC 9110 §7.6.1), plus what the edge sets itself. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const EDGE_SET = new Set(['host', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip']);
+
+/** Drops hop-by-hop headers, those named by `Connection`, and (for requests) what the edge sets itself. */
+export function forwardableHeaders(headers: IncomingHttpHeaders, request: boolean): OutgoingHttpHeaders {
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || (request && EDGE_SET.has(name))) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export type TargetCheck = { ok: true; path: string; query: string } | { ok: false; reason: string };
+
+/**
+ * The request target, accepted only in origin form with one leading slash and nothing that a
+ * server behind may read as another path: no dot segments, no backslash, no encoded dot, slash or
+ * backslash, no control characters. Anything else is refused before routing.
+ */
+export function checkTarget(raw: string | undefined): TargetCheck {
+  const target = raw ?? '';
+  if (!target.startsWith('/')) return { ok: false, reason: 'the request target must be a path beginning with "/" (origin form)' };
+  if (target.startsWith('//')) return { ok: false, reason: 'the request target must begin with a single "/"' };
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const query = q < 0 ? '' : target.slice(q);
+  if (path.includes('\\')) return { ok: false, reason: 'backslashes are not allowed in the path' };
+  if (/%(2e|2f|5c)/i.test(path)) return { ok: false, reason: 'encoded dots, slashes and backslashes (%2e, %2f, %5c) are not allowed in the path' };
+  if (/[\x00-\x20\x7f]|%[01][0-9a-f]|%7f/i.test(path)) return { ok: false, reason: 'control characters are not allowed in the path' };
+  if (path.split('/').some((s) => s === '.' || s === '..')) return { ok: false, reason: 'dot segments ("." and "..") are not allowed in the path' };
+  if (/[\x00-\x1f\x7f#]/.test(query)) return { ok: false, reason: 'control characters are not allowed in the query' };
+  return { ok: true, path, query };
+}
+
+/** The only files the edge serves itself: name under /docs/ → file in swagger-ui-dist, content type. */
+const DOCS_ASSETS: Record<string, { file: string; type: string }> = {
+  'swagger-ui.css': { file: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
+  'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', type: 'application/javascript; charset=utf-8' },
+  'favicon-32x32.png': { file: 'favicon-32x32.png', type: 'image/png' },
+  'favicon-16x16.png': { file: 'favicon-16x16.png', type: 'image/png' },
+};
+
+/** What no OpenAPI route declares but ops serves: the dashboard page and its assets (GET only). */
+const FALLBACK_PATHS = /^\/(dashboard\/[\w-]+\.(html|js|css|svg))?$/;
+
+export interface EdgeOptions {
+  /** A connection to an upstream must be open within this (504 otherwise). */
+  connectTimeoutMs?: number;
+  /** The upstream's response headers must arrive within this after the request was sent (504 otherwise). */
+  responseTimeoutMs?: number;
+  /** Where unexpected handler errors are reported (never with request bodies or headers). */
+  log?: (line: string) => void;
+}
+
 const SWAGGER_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>API docs</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
@@ -87,17 +150,42 @@ const SWAGGER_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>AP
 </body></html>`;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }
 
-/** One base URL for every public route: aggregated /health, merged /docs, and a reverse proxy. */
+function problem(res: ServerResponse, status: number, message: string): void {
+  const error = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' }[status] ?? 'Error';
+  json(res, status, { statusCode: status, error, message });
+}
+
+/**
+ * One base URL for every public route: aggregated /health, merged /docs, and a strict reverse proxy
+ * (see checkTarget): the upstream is always chosen by the routing table and the target is its
+ * origin + the checked path + query, never a URL taken from the request.
+ */
 export class Edge {
   private table = new RouteTable();
   private openapi: Record<string, unknown> = {};
   private server?: Server;
+  private readonly assets = new Map<string, Buffer>();
+  private readonly connectTimeoutMs: number;
+  private readonly responseTimeoutMs: number;
+  private readonly log: (line: string) => void;
 
-  constructor(private readonly upstreams: Upstream[], private readonly fallback: Upstream) {}
+  constructor(
+    private readonly upstreams: Upstream[],
+    private readonly fallback: Upstream,
+    opts: EdgeOptions = {},
+  ) {
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+    this.responseTimeoutMs = opts.responseTimeoutMs ?? 60000;
+    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
 
   async load(): Promise<number> {
     const docs = await Promise.all(
@@ -115,37 +203,77 @@ export class Edge {
   }
 
   listen(port: number, host = '0.0.0.0'): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => {
+      // A handler can fail in only two ways, both answered here: a thrown error or a rejected promise.
+      try {
+        this.handle(req, res).catch((err) => this.failed(req, res, err));
+      } catch (err) {
+        this.failed(req, res, err);
+      }
+    });
+    // A request line or headers Node cannot parse (absolute junk, oversized headers): 400, never a crash.
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      if (socket.writable && err.code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      else socket.destroy();
+    });
     return new Promise((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, host, () => resolve());
     });
   }
 
+  address(): number {
+    const a = this.server?.address();
+    return typeof a === 'object' && a ? a.port : 0;
+  }
+
   close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    return new Promise((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private failed(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    this.log(`edge: ${req.method} request failed: ${(err as Error)?.message ?? String(err)}`);
+    try {
+      problem(res, 500, 'the edge failed to handle the request');
+    } catch {
+      res.destroy();
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    const method = req.method ?? 'GET';
-    try {
-      if (method === 'GET' && path === '/health') return await this.health(res);
-      if (method === 'GET' && path === '/docs-json') return json(res, 200, this.openapi);
-      if (method === 'GET' && (path === '/docs' || path === '/docs/')) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(SWAGGER_HTML);
-        return;
-      }
-      if (method === 'GET' && path.startsWith('/docs/')) return this.asset(path.slice('/docs/'.length), res);
-      const upstream = this.table.match(method, path);
-      if (upstream) return this.proxy(req, res, upstream);
-      const allowed = this.table.methodsFor(path);
-      if (allowed.length > 0) return json(res, 405, { statusCode: 405, error: 'Method Not Allowed', message: `${method} ${path} is not served; allowed: ${allowed.join(', ')}` });
-      return this.proxy(req, res, this.fallback);
-    } catch (err) {
-      json(res, 502, { statusCode: 502, error: 'Bad Gateway', message: (err as Error).message });
+    // Errors on either stream (client gone, reset) end that exchange only.
+    req.on('error', () => res.destroy());
+    res.on('error', () => req.destroy());
+    const target = checkTarget(req.url);
+    if (!target.ok) {
+      req.resume();
+      return problem(res, 400, target.reason);
     }
+    const { path } = target;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/health') return await this.health(res);
+    if (method === 'GET' && path === '/docs-json') return json(res, 200, this.openapi);
+    if (method === 'GET' && (path === '/docs' || path === '/docs/')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(SWAGGER_HTML);
+      return;
+    }
+    if (path.startsWith('/docs/')) return this.asset(method, path.slice('/docs/'.length), res);
+    const upstream = this.table.match(method, path);
+    if (upstream) return this.proxy(req, res, upstream, target.path + target.query);
+    const allowed = this.table.methodsFor(path);
+    if (allowed.length > 0) {
+      req.resume();
+      return problem(res, 405, `${method} ${path} is not served; allowed: ${allowed.join(', ')}`);
+    }
+    if ((method === 'GET' || method === 'HEAD') && FALLBACK_PATHS.test(path)) return this.proxy(req, res, this.fallback, target.path + target.query);
+    req.resume();
+    return problem(res, 404, `no route ${method} ${path}`);
   }
 
   private async health(res: ServerResponse): Promise<void> {
@@ -163,28 +291,68 @@ export class Edge {
     json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', services: Object.fromEntries(results) });
   }
 
-  private asset(file: string, res: ServerResponse): void {
-    const dir = dirname(require.resolve('swagger-ui-dist/package.json'));
-    const full = join(dir, file);
-    if (!/^[\w.-]+$/.test(file) || !existsSync(full)) return json(res, 404, { statusCode: 404, message: 'not found' });
-    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'application/javascript' : 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type });
-    createReadStream(full).pipe(res);
+  /** Only the files of DOCS_ASSETS, read once into memory; a name not in the list is a 404. */
+  private asset(method: string, name: string, res: ServerResponse): void {
+    const known = Object.prototype.hasOwnProperty.call(DOCS_ASSETS, name) ? DOCS_ASSETS[name] : undefined;
+    if (method !== 'GET' && method !== 'HEAD') return problem(res, 405, `${method} /docs/${name} is not served; allowed: GET`);
+    if (!known) return problem(res, 404, `no file /docs/${name}`);
+    let body = this.assets.get(name);
+    if (!body) {
+      body = readFileSync(join(dirname(require.resolve('swagger-ui-dist/package.json')), known.file));
+      this.assets.set(name, body);
+    }
+    res.writeHead(200, { 'content-type': known.type, 'content-length': body.length, 'cache-control': 'public, max-age=3600' });
+    res.end(method === 'HEAD' ? undefined : body);
   }
 
-  private proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): void {
-    const target = new URL(req.url ?? '/', upstream.url);
+  private proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream, pathAndQuery: string): void {
+    const origin = new URL(upstream.url);
+    const headers = forwardableHeaders(req.headers, true);
+    headers.host = origin.host;
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    headers['x-forwarded-proto'] = (req.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+    let settled = false;
+    const timeout = (what: string) => {
+      if (settled) return;
+      settled = true;
+      out.destroy();
+      req.resume();
+      problem(res, 504, `${upstream.name} ${what}`);
+    };
     const out = request(
-      target,
-      { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '' } },
+      { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, path: pathAndQuery, method: req.method, headers },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        clearTimeout(responseTimer);
+        if (settled) return up.resume();
+        settled = true;
+        up.on('error', () => res.destroy());
+        res.writeHead(up.statusCode ?? 502, forwardableHeaders(up.headers, false));
         up.pipe(res);
       },
     );
+    const connectTimer = setTimeout(() => timeout(`did not accept a connection within ${this.connectTimeoutMs} ms`), this.connectTimeoutMs);
+    const responseTimer = setTimeout(() => timeout(`did not answer within ${this.responseTimeoutMs} ms`), this.responseTimeoutMs);
+    out.on('socket', (socket: Socket) => {
+      if (!socket.connecting) clearTimeout(connectTimer);
+      else socket.once('connect', () => clearTimeout(connectTimer));
+    });
+    out.on('close', () => {
+      clearTimeout(connectTimer);
+      clearTimeout(responseTimer);
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) out.destroy();
+    });
     out.on('error', (err) => {
-      if (!res.headersSent) json(res, 502, { statusCode: 502, error: 'Bad Gateway', message: `${upstream.name} is unreachable: ${err.message}` });
-      else res.destroy(err);
+      clearTimeout(connectTimer);
+      clearTimeout(responseTimer);
+      if (settled) {
+        if (!res.writableEnded) res.destroy();
+        return;
+      }
+      settled = true;
+      problem(res, 502, `${upstream.name} is unreachable: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
     });
     req.pipe(out);
   }

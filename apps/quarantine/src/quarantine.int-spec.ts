@@ -83,6 +83,18 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     expect(list.status).toBe(200);
     const item = list.body.items.find((i: { personId: string }) => i.personId === p);
     expect(item).toMatchObject({ day: 1, dueOn: '2021-11-22', kind: 'CENTRALIZED', facilityId: `fac-${run}-49` });
+    // The worklist is paginated: pages of `limit` add up to `total`, `truncated` says more follow.
+    expect(list.body).toMatchObject({ page: 1, total: list.body.items.length, truncated: false });
+    const paged = [];
+    for (let page = 1; page <= list.body.total; page++) {
+      const one = await http(svc.url, 'GET', `/tests?due=2021-11-22&facility=fac-${run}-49&limit=1&page=${page}`, { role: 'quarantine' });
+      expect(one.body).toMatchObject({ total: list.body.total, truncated: page < list.body.total });
+      paged.push(...one.body.items);
+    }
+    expect(paged).toEqual(list.body.items);
+    for (const bad of ['due=0000-01-01', 'limit=5001', 'page=1001', 'page=1e308']) {
+      expect((await http(svc.url, 'GET', `/tests?${bad}`, { role: 'quarantine' })).status).toBe(400);
+    }
     const r1 = await result(item.testId, 'NEGATIVE');
     expect(r1.status).toBe(200);
     expect(r1.body).toMatchObject({ testId: item.testId, result: 'NEGATIVE', outcome: null });
@@ -118,6 +130,7 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     const history = await http(svc.url, 'GET', `/persons/${p}/quarantines`, { role: 'quarantine' });
     expect(history.status).toBe(200);
     expect(history.body.items).toHaveLength(1);
+    expect(history.body.truncated).toBe(false);
     expect(history.body.items[0]).toMatchObject({ status: 'ENDED', endReason: 'COMPLETED' });
     expect(history.body.items[0].history.map((h: { change: string }) => h.change)).toEqual(['ORDERED', 'ENDED']);
     expect(history.body.items[0].tests.map((t: { result: string }) => t.result)).toEqual(['NEGATIVE', 'NEGATIVE', 'NEGATIVE']);

@@ -154,3 +154,22 @@ describe('parse: the message around the payload', () => {
     if (result.ok) expect((result.event.payload as unknown as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('parse: the one timestamp rule and no control characters, for events as for HTTP', () => {
+  const good = sampleMessage('CaseConfirmed');
+  const withPayload = (change: Record<string, unknown>): RawMessage => ({ ...good, value: Buffer.from(JSON.stringify({ ...SAMPLE_PAYLOADS.CaseConfirmed, ...change })) });
+
+  it.each([
+    ['a NUL in an id', { personId: 'p-f0\u0000' }, 'personId'],
+    ['an escape sequence in a code', { areaCode: '49\u001b[2J' }, 'areaCode'],
+    ['a UTC offset of +16:30', { confirmedAt: '2021-11-22T10:00:00+16:30' }, 'confirmedAt'],
+    ['a week date', { confirmedAt: '2021-W47-1T10:00:00Z' }, 'confirmedAt'],
+    ['year 0', { confirmedAt: '0000-01-01T00:00:00Z' }, 'confirmedAt'],
+  ])('%s is a contract violation naming the field', (_what, change, field) => {
+    expect(failure(withPayload(change)).fields).toContain(field);
+  });
+
+  it('a ce_time beyond ±14:00 is a header violation', () => {
+    expect(failure(withHeaders(good, { [CloudEventHeaders.TIME]: '2021-11-22T10:00:00-15:00' })).fields).toContain('(headers).ce_time');
+  });
+});

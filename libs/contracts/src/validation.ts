@@ -50,36 +50,73 @@ function all(...decorators: PropertyDecorator[]): PropertyDecorator {
 // RFC 3339 profile of ISO-8601: extended format, seconds, timezone designator. isISO8601 alone also
 // accepts week dates, ordinal dates, basic format and local times, which `new Date()` and other
 // consumers' parsers read differently or not at all.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+// The UTC offset is at most ±14:00 (the real range, Kiribati to Baker Island): PostgreSQL refuses
+// larger ones, and a timestamp other consumers cannot store is not valid anywhere. One rule for
+// HTTP bodies, query strings and events.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * Earliest year of a timestamp or date. PostgreSQL has no year 0 (and reads years before 1 AD
+ * only with a BC suffix); nothing this service records happened before 1900.
+ */
+export const MIN_YEAR = 1900;
+/** Largest UTC offset of a timestamp, in minutes. */
+export const MAX_UTC_OFFSET_MINUTES = 14 * 60;
 
 export function isTimestamp(value: unknown): value is string {
-  return typeof value === 'string' && TIMESTAMP.test(value) && isISO8601(value, { strict: true });
+  if (typeof value !== 'string') return false;
+  const m = TIMESTAMP.exec(value);
+  if (!m) return false;
+  if (m[2] !== undefined && (+m[3] > 59 || +m[2] * 60 + +m[3] > MAX_UTC_OFFSET_MINUTES)) return false;
+  // Date.parse must read it (the same instant every consumer computes).
+  return +value.slice(0, 4) >= MIN_YEAR && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value));
+}
+
+/**
+ * C0 control characters and DEL. NUL cannot be stored in PostgreSQL text at all; the others have
+ * no place in an id, a name or a code. Free text may allow tab and line breaks.
+ */
+const CONTROL = /[\u0000-\u001F\u007F]/;
+const CONTROL_IN_FREE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+export function hasControlCharacters(value: string, opts: { freeText?: boolean } = {}): boolean {
+  return (opts.freeText ? CONTROL_IN_FREE_TEXT : CONTROL).test(value);
+}
+
+/** A string without control characters (free text: tab, CR and LF allowed). */
+export function NoControlCharacters(opts: { freeText?: boolean } = {}): PropertyDecorator {
+  return ValidateBy({
+    name: 'noControlCharacters',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !hasControlCharacters(value, opts),
+      defaultMessage: (a) => `${a?.property} must not contain control characters${opts.freeText ? ' (other than tab and line breaks)' : ''}`,
+    },
+  });
 }
 
 export function isCalendarDate(value: unknown): value is string {
-  return typeof value === 'string' && DATE.test(value) && isISO8601(value, { strict: true });
+  return typeof value === 'string' && DATE.test(value) && +value.slice(0, 4) >= MIN_YEAR && isISO8601(value, { strict: true });
 }
 
 export function IsTimestamp(): PropertyDecorator {
   return ValidateBy({
     name: 'isTimestamp',
-    validator: { validate: isTimestamp, defaultMessage: (a) => `${a?.property} must be an ISO-8601 timestamp with a timezone (e.g. 2021-11-20T08:00:00Z)` },
+    validator: { validate: isTimestamp, defaultMessage: (a) => `${a?.property} must be an ISO-8601 timestamp with a timezone within ±14:00, from year ${MIN_YEAR} (e.g. 2021-11-20T08:00:00Z)` },
   });
 }
 
 export function IsCalendarDate(): PropertyDecorator {
   return ValidateBy({
     name: 'isCalendarDate',
-    validator: { validate: isCalendarDate, defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD` },
+    validator: { validate: isCalendarDate, defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD from year ${MIN_YEAR}` },
   });
 }
 
 /** An id from a feed or another system: opaque, only bounded. */
-export const Id = (p?: Presence) => all(presence(p), IsString(), Length(1, 128));
+export const Id = (p?: Presence) => all(presence(p), IsString(), Length(1, 128), NoControlCharacters());
 /** An id this system generates (crypto.randomUUID). */
 export const Uuid = (p?: Presence) => all(presence(p), IsUUID('all', { message: '$property must be a UUID' }));
-export const Text = (max: number, p?: Presence) => all(presence(p), IsString(), Length(1, max));
+export const Text = (max: number, p?: Presence) => all(presence(p), IsString(), Length(1, max), NoControlCharacters());
 export const Timestamp = (p?: Presence) => all(presence(p), IsTimestamp());
 export const CalendarDate = (p?: Presence) => all(presence(p), IsCalendarDate());
 export const OneOf = (values: readonly unknown[], p?: Presence) => all(presence(p), IsIn(values as unknown[]));

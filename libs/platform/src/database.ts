@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { SafeTypeOrmLogger } from './typeorm-logger';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -21,7 +22,9 @@ export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourc
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Failing queries are logged without their parameter values (see typeorm-logger.ts).
+    logging: ['error', 'warn'],
+    logger: new SafeTypeOrmLogger(),
     extra: { max: o.poolSize ?? 10, application_name: o.applicationName ?? o.schema },
   };
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 
 export interface FieldProblem {
   field: string;
@@ -26,4 +26,22 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
   });
+}
+
+/** Largest `page` of any paginated list: with the largest page size, offsets stay below 500,000 rows. */
+export const MAX_PAGE = 1000;
+
+/**
+ * ParseUUIDPipe whose 400 names the path parameter like every other validation error
+ * (`details: [{ field: 'id', problems: ['id must be a UUID'] }]`), instead of "uuid is expected".
+ */
+export class UuidParam extends ParseUUIDPipe {
+  override async transform(value: string, meta: ArgumentMetadata): Promise<string> {
+    try {
+      return await super.transform(value, meta);
+    } catch {
+      const field = meta.data ?? 'id';
+      throw badRequest([{ field, problems: [`${field} must be a UUID`] }], `invalid path parameter ${field}`);
+    }
+  }
 }

@@ -7,3 +7,6 @@ export * from './logger';
 export * from './transaction-host';
 export * from './domain-error';
 export * from './periodic-task';
+export * from './strict-input';
+export * from './redaction';
+export * from './typeorm-logger';

@@ -2,6 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { Logger } from 'pino';
 import type { LogLevel } from './env';
+import { redactMessage, REDACT_PATHS, safeError } from './redaction';
 
 /** What every log line written inside a request or event handler carries. */
 export interface LogContext {
@@ -23,7 +24,8 @@ export function currentLogContext(): LogContext | undefined {
 /**
  * JSON logs on stdout (one object a line) with the service name and the correlation id of the
  * request or event being handled, so one flow can be followed across services with grep.
- * Personal data (names, phone numbers, ID numbers) is never passed to the logger.
+ * Personal data (names, phone numbers, ID numbers) is never passed to the logger; should it be
+ * anyway, known personal fields are censored and errors are logged without the values they carry.
  */
 export class JsonLogger implements LoggerService {
   readonly pino: Logger;
@@ -36,6 +38,10 @@ export class JsonLogger implements LoggerService {
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
         mixin: () => ({ ...context.getStore() }),
+        // Errors without the values they carry (a failed query's parameters), known personal
+        // fields censored wherever a log object holds them.
+        serializers: { err: safeError, error: safeError },
+        redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       },
       destination ?? pino.destination({ fd: 1, sync: false }),
     );
@@ -44,9 +50,9 @@ export class JsonLogger implements LoggerService {
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]) {
     const ctx = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
     const fields: Record<string, unknown> = ctx ? { context: ctx } : {};
-    if (level === 'error' && typeof params[0] === 'string' && params[0].includes('\n')) fields.stack = params.shift();
+    if (level === 'error' && typeof params[0] === 'string' && params[0].includes('\n')) fields.stack = redactMessage(params.shift() as string);
     if (message instanceof Error) {
-      this.pino[level]({ ...fields, err: message }, message.message);
+      this.pino[level]({ ...fields, err: message }, redactMessage(message.message));
     } else if (typeof message === 'object' && message !== null) {
       this.pino[level]({ ...fields, ...(message as object) });
     } else {

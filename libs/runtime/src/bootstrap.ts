@@ -1,10 +1,11 @@
 import { EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
-import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, TransactionHost } from '@ct/platform';
+import { AUTH_SECRET, BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, StrictInputPipe, TransactionHost, verifyToken } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { authBeforeBody } from './auth-before-body';
 import { DomainErrorFilter } from './domain-error.filter';
 
 export interface ServiceEnv extends BaseEnv {
@@ -58,8 +59,11 @@ export async function createServiceApp<E extends ServiceEnv>(
   const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
+  // Before any body parser (Nest's, and a service's own in configure): no token, no body read.
+  const secret = app.get<string>(AUTH_SECRET);
+  app.use(authBeforeBody((token) => verifyToken(token, secret)));
   def.configure?.(app, env);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StrictInputPipe(), createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
 
@@ -102,6 +106,15 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
     throw err;
   }
   const logger = new JsonLogger(def.name, env.LOG_LEVEL);
+  // Started by `npm start` with an IPC channel: when the supervisor is gone (even SIGKILLed), stop
+  // the way Ctrl-C would (before start-up is done, SIGTERM's default action ends the process).
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => {
+      logger.warn('the supervisor is gone; stopping', 'Bootstrap');
+      process.kill(process.pid, 'SIGTERM');
+    });
+  }
   try {
     const { app } = await createServiceApp(def, env, { logger });
     await app.listen(env.PORT, '0.0.0.0');

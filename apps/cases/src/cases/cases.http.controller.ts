@@ -1,5 +1,5 @@
-import { Roles } from '@ct/platform';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Roles, UuidParam } from '@ct/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CloseCaseHandler, CloseCaseRequest } from './close-case/close-case.handler';
@@ -42,7 +42,7 @@ export class CasesHttpController {
   @Get(':id')
   @Roles('tracer')
   @ApiOperation({ summary: 'One case' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+  async get(@Param('id', new UuidParam()) id: string) {
     return caseView(await this.cases.one(id));
   }
 
@@ -50,7 +50,7 @@ export class CasesHttpController {
   @HttpCode(200)
   @Roles('tracer')
   @ApiOperation({ summary: 'Close a case (recovered | deceased); publishes CaseClosed' })
-  close(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CloseCaseRequest) {
+  close(@Param('id', new UuidParam()) id: string, @Body() body: CloseCaseRequest) {
     return this.closing.run(id, body);
   }
 }

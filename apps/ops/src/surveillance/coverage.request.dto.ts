@@ -3,7 +3,7 @@ import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 
 export class CoverageRequest {
   @ApiPropertyOptional({ description: 'Population; defaults to the AREAS_FILE figure' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000_000)
   population?: number;
 
   @ApiProperty({ description: 'Adults with at least one dose, %' })

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '@ct/contracts';
 import { CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -6,7 +7,7 @@ import { SurveillanceService } from './surveillance.service';
 
 function at(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) throw new DomainError('invalid_date', 'week must be a date YYYY-MM-DD', 'invalid');
+  if (!isCalendarDate(raw)) throw new DomainError('invalid_date', 'week must be a date YYYY-MM-DD', 'invalid');
   return `${raw}T05:00:00Z`; // noon-ish local time of that day
 }
 

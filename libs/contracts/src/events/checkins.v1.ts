@@ -1,4 +1,4 @@
-import { Id, NotBefore, Text, Timestamp } from '../validation';
+import { Id, MAX_UTC_OFFSET_MINUTES, NotBefore, Text, Timestamp } from '../validation';
 
 /** A stay at a venue, from the check-in app or a venue's own system. */
 export class CheckInRecorded {
@@ -50,7 +50,8 @@ export function certainTimestamp(v: unknown): number {
   if (!m) return NaN;
   if (!certainDay(+m[1], +m[2], +m[3])) return NaN;
   if (+m[4] > 23 || +m[5] > 59 || +m[6] > 59) return NaN;
-  if (m[7] !== undefined && (+m[7] > 23 || +m[8] > 59)) return NaN;
+  // UTC offsets within ±14:00, as isTimestamp.
+  if (m[7] !== undefined && (+m[8] > 59 || +m[7] * 60 + +m[8] > MAX_UTC_OFFSET_MINUTES)) return NaN;
   const ms = Date.parse(v);
   if (!Number.isNaN(ms)) {
     if (accepted.size >= ACCEPTED_MAX) accepted.clear();

@@ -1,10 +1,10 @@
-import { CASE_ORIGINS, CaseOrigin, IsTimestamp, TEST_TYPES, TestType } from '@ct/contracts';
+import { CASE_ORIGINS, CaseOrigin, IsTimestamp, NoControlCharacters, TEST_TYPES, TestType } from '@ct/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 export class ConfirmCaseRequest {
   @ApiProperty({ description: 'Pseudonymous person id (PC-COVID account id or the id POST /persons generated)' })
-  @IsString() @Length(1, 128)
+  @IsString() @Length(1, 128) @NoControlCharacters()
   personId: string;
 
   @ApiProperty({ example: '2021-11-20T08:00:00Z' }) @IsTimestamp()
@@ -23,6 +23,6 @@ export class ConfirmCaseRequest {
   origin?: CaseOrigin;
 
   @ApiPropertyOptional({ example: '20290', description: "One of GET /areas; defaults to the registered person's area (required for an unregistered personId)" })
-  @IsOptional() @IsString() @MaxLength(32)
+  @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
   areaCode?: string;
 }

@@ -1,5 +1,5 @@
 import { IsTimestamp } from '@ct/contracts';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { DomainError, TransactionHost, MAX_PAGE } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -22,7 +22,7 @@ export class ListCasesQuery {
   @ApiPropertyOptional({ description: 'confirmedAt before' }) @IsOptional() @IsTimestamp()
   to?: string;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)

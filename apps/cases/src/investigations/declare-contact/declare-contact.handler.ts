@@ -31,6 +31,9 @@ function declarationView(r: Record<string, unknown>) {
  * Records a contact the F0 named in the interview (registering them when new) and publishes
  * ContactDeclared, which tracing turns into a ContactIdentified. The event carries only personIds.
  */
+/** Most declarations GET /cases/:id/declared-contacts lists (the first, in order of declaration). */
+export const DECLARED_CONTACTS_MAX = 1000;
+
 @Injectable()
 export class DeclareContactHandler {
   constructor(
@@ -94,7 +97,8 @@ export class DeclareContactHandler {
   async list(caseId: string) {
     const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
     if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
-    const rows = await this.tx.manager.query('SELECT * FROM cases.declared_contacts WHERE case_id = $1 ORDER BY declared_at, declaration_id', [caseId]);
-    return { items: rows.map(declarationView) };
+    // Bounded: an interview names a household and a few others; a runaway list is cut, and says so.
+    const rows = await this.tx.manager.query('SELECT * FROM cases.declared_contacts WHERE case_id = $1 ORDER BY declared_at, declaration_id LIMIT $2', [caseId, DECLARED_CONTACTS_MAX + 1]);
+    return { items: rows.slice(0, DECLARED_CONTACTS_MAX).map(declarationView), truncated: rows.length > DECLARED_CONTACTS_MAX };
   }
 }

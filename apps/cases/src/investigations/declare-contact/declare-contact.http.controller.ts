@@ -1,5 +1,5 @@
-import { CurrentPrincipal, Principal, Roles } from '@ct/platform';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CurrentPrincipal, Principal, Roles, UuidParam } from '@ct/platform';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeclareContactHandler } from './declare-contact.handler';
 import { DeclareContactRequest } from './declare-contact.request.dto';
@@ -18,14 +18,14 @@ export class DeclareContactHttpController {
   @ApiOperation({ summary: 'Record a named contact (existing personId or new person); publishes ContactDeclared' })
   @ApiCreatedResponse({ description: 'The declaration' })
   @ApiConflictResponse({ description: 'CONTACT.ALREADY_DECLARED, PERSON.DUPLICATE (with existingPersonId), CASE.NOT_OPEN' })
-  declare(@CurrentPrincipal() who: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: DeclareContactRequest) {
+  declare(@CurrentPrincipal() who: Principal, @Param('id', new UuidParam()) id: string, @Body() body: DeclareContactRequest) {
     return this.contacts.declare(who, id, body);
   }
 
   @Get('declared-contacts')
   @Roles('tracer')
   @ApiOperation({ summary: "The contacts named in the case's investigation" })
-  list(@Param('id', new ParseUUIDPipe()) id: string) {
+  list(@Param('id', new UuidParam()) id: string) {
     return this.contacts.list(id);
   }
 }

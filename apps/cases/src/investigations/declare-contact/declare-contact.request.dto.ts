@@ -1,4 +1,4 @@
-import { DECLARED_CONTACT_KINDS, DeclaredContactKind, IsTimestamp } from '@ct/contracts';
+import { DECLARED_CONTACT_KINDS, DeclaredContactKind, IsTimestamp, NoControlCharacters } from '@ct/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
@@ -6,7 +6,7 @@ import { RegisterPersonRequest } from '../../persons/register-person/register-pe
 
 /** A named contact: an existing personId, or a new person's details (they are registered). */
 export class DeclareContactRequest {
-  @ApiPropertyOptional({ description: 'A registered person' }) @IsOptional() @IsString() @Length(1, 128)
+  @ApiPropertyOptional({ description: 'A registered person' }) @IsOptional() @IsString() @Length(1, 128) @NoControlCharacters()
   personId?: string;
 
   @ApiPropertyOptional({ type: RegisterPersonRequest, description: 'A person to register (instead of personId)' })

@@ -1,5 +1,5 @@
-import { DomainError, Roles, TransactionHost } from '@ct/platform';
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import { DomainError, Roles, TransactionHost, UuidParam } from '@ct/platform';
+import { Body, Controller, Get, Inject, Param, Patch } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { INVESTIGATION_STATUSES, InvestigationStatus } from '../../cases/domain/case-rules';
@@ -48,14 +48,14 @@ export class InvestigationHttpController {
   @Get()
   @Roles('tracer')
   @ApiOperation({ summary: "The case's investigation: status, assigned team, notes, timestamps" })
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
+  get(@Param('id', new UuidParam()) id: string) {
     return this.load(id);
   }
 
   @Patch()
   @Roles('tracer')
   @ApiOperation({ summary: 'Assign a team, write notes, close or reopen the investigation' })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateInvestigationRequest) {
+  update(@Param('id', new UuidParam()) id: string, @Body() body: UpdateInvestigationRequest) {
     return this.tx.run(async (m) => {
       const current = await this.load(id, true);
       const now = this.clock.now();

@@ -1,4 +1,4 @@
-import { IsCalendarDate, IsTimestamp } from '@ct/contracts';
+import { IsCalendarDate, IsTimestamp, NoControlCharacters } from '@ct/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -16,14 +16,14 @@ export class RegisterPersonRequest {
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { message: 'personId must be 1 to 128 letters, digits or . _ : -' })
   personId?: string;
 
-  @ApiProperty() @IsString() @Length(1, 200)
+  @ApiProperty() @IsString() @Length(1, 200) @NoControlCharacters()
   fullName: string;
 
   @ApiPropertyOptional({ example: '0905 123 456', description: 'Vietnamese (0…, +84…) or international; stored as +84…' })
-  @IsOptional() @IsString() @MaxLength(32)
+  @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
   phone?: string | null;
 
-  @ApiPropertyOptional({ description: 'CCCD/CMND or passport number' }) @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({ description: 'CCCD/CMND or passport number' }) @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
   nationalId?: string | null;
 
   @ApiPropertyOptional({ example: '1980-05-01' }) @IsOptional() @IsCalendarDate()
@@ -32,7 +32,7 @@ export class RegisterPersonRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500)
   address?: string | null;
 
-  @ApiProperty({ example: '20290', description: 'One of GET /areas' }) @IsString() @Length(1, 32)
+  @ApiProperty({ example: '20290', description: 'One of GET /areas' }) @IsString() @Length(1, 32) @NoControlCharacters()
   areaCode: string;
 
   @ApiPropertyOptional({ type: VaccinationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => VaccinationDto)

@@ -1,4 +1,4 @@
-import { IsCalendarDate, IsTimestamp } from '@ct/contracts';
+import { IsCalendarDate, IsTimestamp, NoControlCharacters } from '@ct/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
@@ -6,13 +6,13 @@ import { VaccinationDto } from '../register-person/register-person.request.dto';
 
 /** Only the fields given change; null clears an optional field. */
 export class UpdatePersonRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @NoControlCharacters()
   fullName?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
   nationalId?: string | null;
 
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsCalendarDate()
@@ -21,7 +21,7 @@ export class UpdatePersonRequest {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(500)
   address?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32)
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32) @NoControlCharacters()
   areaCode?: string;
 
   @ApiPropertyOptional({ type: VaccinationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => VaccinationDto)

@@ -1,5 +1,5 @@
-import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost } from '@ct/platform';
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost, UuidParam } from '@ct/platform';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { QuarantineStore } from '../infrastructure/quarantine.store';
@@ -19,7 +19,7 @@ export class CancelQuarantineHttpController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'End a quarantine early with a reason (QuarantineEnded CANCELLED)' })
-  cancel(@Param('id', new ParseUUIDPipe()) id: string, @Body() b: CancelQuarantineRequest, @CurrentPrincipal() who: Principal) {
+  cancel(@Param('id', new UuidParam()) id: string, @Body() b: CancelQuarantineRequest, @CurrentPrincipal() who: Principal) {
     return this.tx.run(async () => {
       const order = await this.store.order(id);
       if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');

@@ -1,5 +1,5 @@
-import { CurrentPrincipal, Principal, Roles } from '@ct/platform';
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CurrentPrincipal, Principal, Roles, UuidParam } from '@ct/platform';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RecordTestResultHandler } from './record-test-result.handler';
 import { RecordOtherTestResultRequest, RecordTestResultRequest } from './record-test-result.request.dto';
@@ -14,7 +14,7 @@ export class RecordTestResultHttpController {
   @Roles('quarantine')
   @ApiOperation({ summary: 'Record the result of a scheduled test; publishes TestResultRecorded. POSITIVE converts the quarantine, INCONCLUSIVE schedules a retest' })
   @ApiOkResponse({ description: 'The result and what followed from it' })
-  record(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecordTestResultRequest, @CurrentPrincipal() who: Principal) {
+  record(@Param('id', new UuidParam()) id: string, @Body() body: RecordTestResultRequest, @CurrentPrincipal() who: Principal) {
     return this.handler.scheduled(id, { ...body, recordedBy: who.subject });
   }
 

@@ -1,9 +1,10 @@
-import { DomainError, Roles } from '@ct/platform';
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { DomainError, Roles, MAX_PAGE, UuidParam } from '@ct/platform';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { IsTimestamp } from '@ct/contracts';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -20,7 +21,7 @@ export class ListQuarantinesQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128)
   facility?: string;
 
-  @ApiPropertyOptional({ description: 'Orders ending before this instant' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'Orders ending before this instant' }) @IsOptional() @IsTimestamp()
   endsBefore?: string;
 
   @ApiPropertyOptional({ description: 'Period over without a negative exit test' }) @IsOptional() @Transform(bool) @IsBoolean()
@@ -29,7 +30,7 @@ export class ListQuarantinesQuery {
   @ApiPropertyOptional({ description: 'Centralized orders still waiting for a facility place' }) @IsOptional() @Transform(bool) @IsBoolean()
   needsFacility?: boolean;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
@@ -40,6 +41,9 @@ const COLUMNS = `q.id AS "quarantineId", q.person_id AS "personId", q.kind, q.fa
   q.area_code AS "areaCode", q.degree, q.source_person_id AS "sourcePersonId", q.source_case_id AS "sourceCaseId",
   to_char(q.day_zero, 'YYYY-MM-DD') AS "dayZero", q.starts_at AS "startsAt", q.ends_at AS "endsAt", q.test_days AS "testDays", q.status,
   q.overdue, q.end_reason AS "endReason", q.ended_at AS "endedAt", q.ordered_at AS "orderedAt"`;
+
+/** Most orders GET /persons/:personId/quarantines lists. */
+export const PERSON_ORDERS_MAX = 100;
 
 @ApiTags('quarantines')
 @Controller()
@@ -67,7 +71,7 @@ export class StaffViewsHttpController {
   @Get('quarantines/:id')
   @Roles('quarantine')
   @ApiOperation({ summary: 'One order with its history (extensions, transfers, end) and tests' })
-  async one(@Param('id', new ParseUUIDPipe()) id: string) {
+  async one(@Param('id', new UuidParam()) id: string) {
     const [order] = await this.withDetails(await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.id = $1`, [id]));
     if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');
     return order;
@@ -77,8 +81,9 @@ export class StaffViewsHttpController {
   @Roles('quarantine')
   @ApiOperation({ summary: "A person's orders, newest first, each with its full history and tests" })
   async ofPerson(@Param('personId') personId: string) {
-    const orders = await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = $1 ORDER BY q.ordered_at DESC`, [personId]);
-    return { personId, items: await this.withDetails(orders) };
+    // Bounded: the newest PERSON_ORDERS_MAX orders (a person has a handful), `truncated` if more.
+    const orders = await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = $1 ORDER BY q.ordered_at DESC, q.id LIMIT $2`, [personId, PERSON_ORDERS_MAX + 1]);
+    return { personId, items: await this.withDetails(orders.slice(0, PERSON_ORDERS_MAX)), truncated: orders.length > PERSON_ORDERS_MAX };
   }
 
   private async withDetails(orders: { quarantineId: string }[]) {

@@ -1,13 +1,18 @@
-import { Roles } from '@ct/platform';
+import { IsCalendarDate } from '@ct/contracts';
+import { MAX_PAGE, Roles } from '@ct/platform';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { QuarantineWorkflow } from '../quarantine.workflow';
 
+/** Most tests in one answer (and the default). */
+export const WORKLIST_PAGE_MAX = 5000;
+
 export class TestWorklistQuery {
   @ApiPropertyOptional({ description: 'Day the tests are due (local calendar day); default today', example: '2021-11-27' })
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) @IsISO8601({ strict: true })
+  @IsOptional() @IsCalendarDate()
   due?: string;
 
   @ApiPropertyOptional({ description: "Area code of the person's quarantine (or profile)" }) @IsOptional() @IsString() @MaxLength(32)
@@ -15,7 +20,21 @@ export class TestWorklistQuery {
 
   @ApiPropertyOptional({ description: 'Facility id (centralized quarantine)' }) @IsOptional() @IsString() @MaxLength(128)
   facility?: string;
+
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
+  page?: number;
+
+  @ApiPropertyOptional({ default: WORKLIST_PAGE_MAX, maximum: WORKLIST_PAGE_MAX }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(WORKLIST_PAGE_MAX)
+  limit?: number;
 }
+
+/** Tests still to take on day $1, in area $2 and facility $3 (either null: any). */
+const DUE_TESTS = `FROM quarantine.tests t
+         LEFT JOIN quarantine.quarantines qq ON qq.id = t.quarantine_id
+         LEFT JOIN quarantine.person_profiles pp ON pp.person_id = t.person_id
+        WHERE t.status = 'SCHEDULED' AND t.due_on = $1
+          AND ($2::text IS NULL OR COALESCE(qq.area_code, pp.area_code) = $2)
+          AND ($3::text IS NULL OR qq.facility_id = $3)`;
 
 @ApiTags('tests')
 @Controller('tests')
@@ -24,21 +43,20 @@ export class TestWorklistHttpController {
 
   @Get()
   @Roles('quarantine')
-  @ApiOperation({ summary: "Testing staff's worklist: tests still to take on a day, by area and facility (missed = an earlier day's test not yet taken)" })
+  @ApiOperation({ summary: "Testing staff's worklist: tests still to take on a day, by area and facility (missed = an earlier day's test not yet taken); paginated with the total" })
   async worklist(@Query() q: TestWorklistQuery) {
     const due = q.due ?? this.workflow.today();
-    const rows = await this.ds.query(
+    const page = q.page ?? 1;
+    const limit = q.limit ?? WORKLIST_PAGE_MAX;
+    const params = [due, q.area ?? null, q.facility ?? null];
+    const [{ total }] = await this.ds.query(`SELECT count(*)::int AS total ${DUE_TESTS}`, params);
+    const items = await this.ds.query(
       `SELECT t.id AS "testId", t.person_id AS "personId", t.quarantine_id AS "quarantineId", t.purpose, to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn",
               t.day, qq.kind, qq.facility_id AS "facilityId", COALESCE(qq.area_code, pp.area_code) AS "areaCode", t.missed
-         FROM quarantine.tests t
-         LEFT JOIN quarantine.quarantines qq ON qq.id = t.quarantine_id
-         LEFT JOIN quarantine.person_profiles pp ON pp.person_id = t.person_id
-        WHERE t.status = 'SCHEDULED' AND t.due_on = $1
-          AND ($2::text IS NULL OR COALESCE(qq.area_code, pp.area_code) = $2)
-          AND ($3::text IS NULL OR qq.facility_id = $3)
-        ORDER BY qq.facility_id NULLS LAST, t.person_id`,
-      [due, q.area ?? null, q.facility ?? null],
+         ${DUE_TESTS}
+        ORDER BY qq.facility_id NULLS LAST, t.person_id, t.id LIMIT $4 OFFSET $5`,
+      [...params, limit, (page - 1) * limit],
     );
-    return { due, total: rows.length, items: rows };
+    return { due, total, page, limit, truncated: (page - 1) * limit + items.length < total, items };
   }
 }

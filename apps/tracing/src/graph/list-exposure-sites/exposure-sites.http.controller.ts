@@ -1,18 +1,27 @@
-import { Roles } from '@ct/platform';
+import { DomainError, Roles } from '@ct/platform';
 import { IsTimestamp } from '@ct/contracts';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
-import { ExposureSiteQueries } from './exposure-sites.queries';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { EXPOSURE_SITES_MAX, ExposureSiteQueries } from './exposure-sites.queries';
+
+const DAY = 86_400_000;
+/** Longest period one request may cover. */
+export const EXPOSURE_SITES_MAX_DAYS = 62;
 
 export class ExposureSitesQuery {
   @ApiPropertyOptional({ description: 'ISO-8601; default 14 days before `to`' })
   @IsOptional() @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO-8601; default now' })
+  @ApiPropertyOptional({ description: `ISO-8601; default now; at most ${EXPOSURE_SITES_MAX_DAYS} days after \`from\`` })
   @IsOptional() @IsTimestamp()
   to?: string;
+
+  @ApiPropertyOptional({ description: 'Most sites in the answer (earliest first)', default: EXPOSURE_SITES_MAX, maximum: EXPOSURE_SITES_MAX })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(EXPOSURE_SITES_MAX)
+  limit?: number;
 }
 
 @ApiTags('exposure sites')
@@ -23,10 +32,18 @@ export class ExposureSitesHttpController {
   @Get()
   // Venues and times only (no case or person ids): meant to be republished to venue owners and the public.
   @Roles('tracer', 'quarantine', 'ops')
-  @ApiOperation({ summary: 'Venues where a case stayed inside their infectious window (venue, from, to), merged per venue' })
+  @ApiOperation({
+    summary: 'Venues where a case stayed inside their infectious window (venue, from, to), merged per venue',
+    description: `The period is at most ${EXPOSURE_SITES_MAX_DAYS} days; at most \`limit\` sites, earliest first, \`truncated\` true when more were left out.`,
+  })
   list(@Query() q: ExposureSitesQuery) {
     const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 14 * 86_400_000);
-    return this.sites.list(from, to);
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 14 * DAY);
+    const invalid = (code: string, field: string, problem: string) => new DomainError(code, problem, 'invalid', { details: [{ field, problems: [problem] }] });
+    if (to.getTime() <= from.getTime()) throw invalid('EXPOSURE_SITES.INVALID_PERIOD', 'to', 'to must be after from');
+    if (to.getTime() - from.getTime() > EXPOSURE_SITES_MAX_DAYS * DAY) {
+      throw invalid('EXPOSURE_SITES.PERIOD_TOO_LONG', 'from', `from..to must span at most ${EXPOSURE_SITES_MAX_DAYS} days`);
+    }
+    return this.sites.list(from, to, q.limit ?? EXPOSURE_SITES_MAX);
   }
 }

@@ -2,23 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { mergeSites } from '../../contacts/domain/tracing-policy';
 
+/** Most sites in one answer of GET /exposure-sites (and the default). */
+export const EXPOSURE_SITES_MAX = 5000;
+
 /** Venues where a case stayed inside their infectious window; no case or person ids leave here. */
 @Injectable()
 export class ExposureSiteQueries {
   constructor(private readonly ds: DataSource) {}
 
-  async list(from: Date, to: Date) {
+  async list(from: Date, to: Date, limit = EXPOSURE_SITES_MAX) {
     const rows: { venue_id: string; started_at: Date; ended_at: Date }[] = await this.ds.query(
       'SELECT venue_id, started_at, ended_at FROM tracing.exposure_sites WHERE ended_at > $1 AND started_at < $2',
       [from, to],
     );
     const merged = mergeSites(rows.map((r) => ({ venueId: r.venue_id, start: new Date(r.started_at).getTime(), end: new Date(r.ended_at).getTime() })));
+    const sorted = merged.sort((a, b) => a.start - b.start || (a.venueId < b.venueId ? -1 : 1));
     return {
       from: from.toISOString(),
       to: to.toISOString(),
-      sites: merged
-        .sort((a, b) => a.start - b.start || (a.venueId < b.venueId ? -1 : 1))
-        .map((s) => ({ venueId: s.venueId, from: new Date(s.start).toISOString(), to: new Date(s.end).toISOString() })),
+      sites: sorted.slice(0, limit).map((s) => ({ venueId: s.venueId, from: new Date(s.start).toISOString(), to: new Date(s.end).toISOString() })),
+      total: sorted.length,
+      truncated: sorted.length > limit,
     };
   }
 }

@@ -5,6 +5,33 @@ import { clusters } from '../../contacts/domain/tracing-policy';
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
+/** Most edges in one answer of GET /cases/:id/contacts (and the default). */
+export const CONTACTS_PAGE_MAX = 5000;
+/** The last edge of a page: (degree, source person, contact person), the graph's order. */
+export type ContactsCursor = [number, string, string];
+export interface ContactsPage {
+  limit: number;
+  after?: ContactsCursor;
+}
+
+export function encodeContactsCursor(c: ContactsCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** The cursor, or null when `raw` is not one this service wrote. */
+export function decodeContactsCursor(raw: string): ContactsCursor | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 3) return null;
+    const [d, s, p] = v;
+    if (!Number.isInteger(d) || d < 0 || d > 9 || typeof s !== 'string' || typeof p !== 'string' || s.length > 128 || p.length > 128) return null;
+    if (/[\u0000-\u001F\u007F]/.test(s + p)) return null;
+    return [d, s, p];
+  } catch {
+    return null;
+  }
+}
+
 /** Read side of the contact graph (tracing.contacts, traced_cases, exposure_sites). */
 @Injectable()
 export class ContactGraphQueries {
@@ -16,14 +43,25 @@ export class ContactGraphQueries {
     return c;
   }
 
-  /** F0 → F1 → F2 of one case: nodes with their current class, edges with the exposure. */
-  async caseContacts(caseId: string) {
+  /**
+   * F0 → F1 → F2 of one case: nodes with their current class, edges with the exposure. At most
+   * `page.limit` edges, in (degree, source, person) order after `page.after` (keyset paging: a
+   * super-spreader has tens of thousands); `next` is the cursor of the following page, or null.
+   */
+  async caseContacts(caseId: string, page: ContactsPage = { limit: CONTACTS_PAGE_MAX }) {
     const c = await this.tracedCase(caseId);
-    const edges = await this.ds.query(
+    const after = page.after ?? [null, null, null];
+    const rows = await this.ds.query(
       `SELECT source_person_id, person_id, degree, kind, venue_id, started_at, ended_at, last_exposure_at, identified_at, found_late
-       FROM tracing.contacts WHERE source_case_id = $1 ORDER BY degree, source_person_id, person_id`,
-      [caseId],
+       FROM tracing.contacts WHERE source_case_id = $1
+         AND ($2::int IS NULL OR (degree, source_person_id, person_id) > ($2::int, $3::text, $4::text))
+       ORDER BY degree, source_person_id, person_id LIMIT $5`,
+      [caseId, ...after, page.limit + 1],
     );
+    const truncated = rows.length > page.limit;
+    const edges = truncated ? rows.slice(0, page.limit) : rows;
+    const last = edges[edges.length - 1];
+    const paging = { truncated, next: truncated ? encodeContactsCursor([last.degree, last.source_person_id, last.person_id]) : null };
     const people = [...new Set<string>(edges.map((e: any) => e.person_id))];
     const cls = await this.classes(people);
     const degree = new Map<string, number>();
@@ -32,6 +70,7 @@ export class ContactGraphQueries {
       caseId,
       // false while a super-spreader's F2 are still being stored (staged tracing): more edges follow.
       complete: c.f2_expanded_at !== null,
+      ...paging,
       nodes: [{ personId: c.person_id, degree: 0, class: 'F0' }, ...people.map((p) => ({ personId: p, degree: degree.get(p)!, class: cls.get(p) ?? `F${degree.get(p)}` }))],
       edges: edges.map((e: any) => ({
         source: e.source_person_id,
