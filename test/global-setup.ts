@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import './support/register-paths';
 import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { startBroker } from '../tools/kafka/broker';
+import { startLocalIssuer } from '../tools/oidc/local-issuer';
 import { ALL_SERVICES } from '../tools/start/services';
-import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR } from './support/env';
+import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR, TEST_OIDC_DIR } from './support/env';
 
 function log(line: string): void {
   process.stderr.write(`[test setup] ${line}\n`);
@@ -78,7 +78,14 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(TEST_LOG_DIR, { recursive: true });
   process.env.DATABASE_URL = url.toString();
   process.env.NODE_ENV = 'test';
-  process.env.JWT_SECRET = randomBytes(32).toString('hex');
+  // The services trust the local development issuer, with a key made for this run; tests mint
+  // tokens with that key (test/support/services.ts tokenFor).
+  rmSync(TEST_OIDC_DIR, { recursive: true, force: true });
+  const issuer = await startLocalIssuer({ dir: TEST_OIDC_DIR });
+  (globalThis as { __OIDC_ISSUER__?: unknown }).__OIDC_ISSUER__ = issuer;
+  process.env.OIDC_ISSUER_URL = issuer.url;
+  process.env.TEST_OIDC_DIR = TEST_OIDC_DIR;
+  log(`local OIDC issuer at ${issuer.url}`);
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

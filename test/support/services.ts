@@ -1,9 +1,10 @@
 import { createKafka, parseBrokers, TopicTap } from '@ct/messaging';
-import { JsonLogger, loadConfig, Role, signToken } from '@ct/platform';
+import { JsonLogger, loadConfig, Role } from '@ct/platform';
 import { createServiceApp, CreatedService, ServiceDefinition, ServiceEnv } from '@ct/runtime';
 import { INestApplication } from '@nestjs/common';
 import pino from 'pino';
 import { Client } from 'pg';
+import { loadOrCreateSigningKey, LocalSigningKey, mintToken, MintOptions } from '../../tools/oidc/local-issuer';
 import { TEST_LOG_DIR } from './env';
 
 export interface TestService extends CreatedService {
@@ -29,8 +30,19 @@ export async function startService<E extends ServiceEnv>(
   return { ...created, url, logFile, close: () => created.app.close() };
 }
 
-export function tokenFor(role: Role, subject = `test-${role}`): string {
-  return signToken({ subject, roles: [role] }, process.env.JWT_SECRET!);
+let signingKey: { dir: string; key: LocalSigningKey } | undefined;
+
+/** A token from the run's local OIDC issuer (the key the global setup made), as the services expect it. */
+export function mint(o: MintOptions): string {
+  const dir = process.env.TEST_OIDC_DIR;
+  const issuer = process.env.OIDC_ISSUER_URL;
+  if (!dir || !issuer) throw new Error('TEST_OIDC_DIR and OIDC_ISSUER_URL are set by test/global-setup.ts; run the tests through jest');
+  if (signingKey?.dir !== dir) signingKey = { dir, key: loadOrCreateSigningKey(dir) };
+  return mintToken(signingKey.key, issuer, o);
+}
+
+export function tokenFor(role: Role, subject = `test-${role}`, areas: string[] = []): string {
+  return mint({ subject, roles: [role], areas });
 }
 
 export interface JsonResponse<T = any> {

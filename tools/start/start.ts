@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { BaseEnv, ConfigError, ensureDatabase, loadConfig, resolveJwtSecret, runMigrations, serviceDataSourceOptions } from '@ct/platform';
+import { BaseEnv, ConfigError, ensureDatabase, loadConfig, runMigrations, serviceDataSourceOptions } from '@ct/platform';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
 import { RunningBroker, startBroker } from '../kafka/broker';
+import { startLocalIdentity } from '../oidc/local-issuer';
 import { Edge } from './edge';
 import { LOCAL_LAYOUT } from './services';
 
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
       if (applied.length > 0) out(`${def.name}: applied ${applied.length} migration(s)`);
     }
 
-    const secret = resolveJwtSecret(env);
+    await startLocalIdentity(out); // sets OIDC_ISSUER_URL for the services unless it names an IdP
     mkdirSync(env.LOCAL_LOG_DIR, { recursive: true });
     for (const s of LOCAL_LAYOUT) {
       const logFile = `${env.LOCAL_LOG_DIR}/${s.def.name}.log`;
@@ -131,7 +132,6 @@ async function main(): Promise<void> {
           PORT: String(s.port),
           KAFKA_BROKERS: brokers,
           DATABASE_URL: env.DATABASE_URL,
-          JWT_SECRET: secret,
           DB_MIGRATE_ON_BOOT: 'false',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     out(`               watch a topic: kcat -b ${brokers} -C -t cases.v1 -f '%k %h %s\\n'`);
     out(`  services     ${LOCAL_LAYOUT.map((s) => `${s.def.name}:${s.port}`).join('  ')}`);
     out(`  logs         ${env.LOCAL_LOG_DIR}/<service>.log`);
-    out(`  token        npm run token -- --role tracer`);
+    out(`  token        npm run token -- --role tracer --area 49`);
     out('Ctrl-C stops everything.');
   } catch (err) {
     out(`start failed: ${(err as Error).message}`);

@@ -1,5 +1,5 @@
 import { EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
-import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, TransactionHost } from '@ct/platform';
+import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, OidcVerifier, oidcSettings, runMigrations, TransactionHost } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -86,6 +86,12 @@ export async function createServiceApp<E extends ServiceEnv>(
 
   await app.init();
   await app.startAllMicroservices();
+  // Read the issuer's discovery document now, so a wrong OIDC_ISSUER_URL shows in the log at boot;
+  // not fatal: the first request reads it again.
+  void app
+    .get(OidcVerifier)
+    .warmUp()
+    .catch((err: Error) => logger.warn(`identity provider not reachable yet: ${err.message}`, 'Auth'));
   return { app, logger, server, openapi };
 }
 
@@ -94,6 +100,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   let env: E;
   try {
     env = loadConfig(def.envSchema);
+    oidcSettings(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${err.message}\n`);

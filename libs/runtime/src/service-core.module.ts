@@ -1,5 +1,5 @@
 import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
-import { AuthGuard, BaseEnv, resolveJwtSecret, serviceDataSourceOptions, TransactionHost, AUTH_SECRET } from '@ct/platform';
+import { AuthGuard, BaseEnv, OidcVerifier, oidcSettings, serviceDataSourceOptions, TransactionHost } from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -8,9 +8,6 @@ import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { HealthController } from './health.controller';
 import { MetricsController, RequestContextMiddleware, RuntimeGauges, ServiceMetrics } from './metrics';
 import { SERVICE_ENV, SERVICE_NAME } from './tokens';
-
-
-
 
 export interface ServiceCoreOptions {
   service: string;
@@ -31,7 +28,8 @@ export interface ServiceCoreOptions {
 @Module({})
 export class ServiceCoreModule implements NestModule {
   static forRoot(o: ServiceCoreOptions): DynamicModule {
-    const secret = resolveJwtSecret(o.env);
+    // Services hold no signing key: tokens are checked against the issuer's published keys.
+    const verifier = new OidcVerifier(oidcSettings(o.env));
     const metrics = new ServiceMetrics(o.service);
     return {
       module: ServiceCoreModule,
@@ -66,11 +64,11 @@ export class ServiceCoreModule implements NestModule {
         RuntimeGauges,
         RequestContextMiddleware,
         { provide: SERVICE_NAME, useValue: o.service },
-        { provide: AUTH_SECRET, useValue: secret },
+        { provide: OidcVerifier, useValue: verifier },
         { provide: TransactionHost, useFactory: (ds: DataSource) => new TransactionHost(ds), inject: [DataSource] },
-        { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, secret), inject: [Reflector] },
+        { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, verifier), inject: [Reflector] },
       ],
-      exports: [SERVICE_ENV, SERVICE_NAME, ServiceMetrics, AUTH_SECRET, TransactionHost, MessagingModule, CqrsModule],
+      exports: [SERVICE_ENV, SERVICE_NAME, ServiceMetrics, OidcVerifier, TransactionHost, MessagingModule, CqrsModule],
     };
   }
 
