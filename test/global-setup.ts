@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import './support/register-paths';
 import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
-import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
+import { dropServiceRoles, ensureDatabase, provisionServiceRoles, roleDatabaseUrl, runMigrations, serviceDataSourceOptions, serviceRoleName } from '@ct/platform';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -51,13 +52,22 @@ export default async function globalSetup(): Promise<void> {
   const url = new URL(base.toString());
   url.pathname = `/${name}`;
   await ensureDatabase(url.toString());
+  // One role per service, as in production: it owns its schema and nothing else. Roles belong to the
+  // whole server, so their names start with the test database's (no clash with another run's).
+  const roles = ALL_SERVICES.map((def) => ({ schema: def.schema, role: serviceRoleName(`${name}_`, def.schema), password: randomBytes(18).toString('base64url') }));
+  await dropServiceRoles(base.toString(), roles.map((r) => r.role)); // left over by a run that was killed
+  await provisionServiceRoles(url.toString(), roles);
+  const serviceUrls: Record<string, string> = {};
   for (const def of ALL_SERVICES) {
-    const ds = new DataSource(serviceDataSourceOptions({ url: url.toString(), schema: def.schema, entities: [], migrations: def.migrations }));
+    const role = roles.find((r) => r.schema === def.schema)!;
+    serviceUrls[def.schema] = roleDatabaseUrl(url.toString(), role);
+    const ds = new DataSource(serviceDataSourceOptions({ url: serviceUrls[def.schema], schema: def.schema, entities: [], migrations: def.migrations }));
     await ds.initialize();
     await runMigrations(ds, def.schema);
     await ds.destroy();
   }
-  log(`database ${name} migrated for ${ALL_SERVICES.length} services`);
+  (globalThis as { __DB_ROLES__?: unknown }).__DB_ROLES__ = { url: url.toString(), roles: roles.map((r) => r.role) };
+  log(`database ${name} migrated for ${ALL_SERVICES.length} services, each as its own role (${roles.map((r) => r.role).join(', ')})`);
 
   if (!process.env.KAFKA_BROKERS) {
     const broker = await startBroker({ log });
@@ -76,7 +86,9 @@ export default async function globalSetup(): Promise<void> {
 
   rmSync(TEST_LOG_DIR, { recursive: true, force: true });
   mkdirSync(TEST_LOG_DIR, { recursive: true });
+  // DATABASE_URL is the administrator's (tests' own assertions across schemas); services get theirs.
   process.env.DATABASE_URL = url.toString();
+  process.env.TEST_SERVICE_DATABASE_URLS = JSON.stringify(serviceUrls);
   process.env.NODE_ENV = 'test';
   // The services trust the local development issuer, with a key made for this run; tests mint
   // tokens with that key (test/support/services.ts tokenFor).

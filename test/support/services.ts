@@ -13,15 +13,23 @@ export interface TestService extends CreatedService {
   close(): Promise<void>;
 }
 
+/** The connection URL of a service's own database role (made by test/global-setup.ts). */
+export function serviceDatabaseUrl(schema: string): string {
+  const urls = JSON.parse(process.env.TEST_SERVICE_DATABASE_URLS ?? '{}') as Record<string, string>;
+  if (!urls[schema]) throw new Error(`no database role for schema ${schema}: TEST_SERVICE_DATABASE_URLS is set by test/global-setup.ts`);
+  return urls[schema];
+}
+
 /**
  * Runs a service in-process the way main.ts does (real database, real broker, real consumers and
- * outbox relay), listening on a free port, with its JSON logs in test-artifacts/logs.
+ * outbox relay), connected as the service's own database role, listening on a free port, with its
+ * JSON logs in test-artifacts/logs.
  */
 export async function startService<E extends ServiceEnv>(
   def: ServiceDefinition<E>,
   overrides: Record<string, string> = {},
 ): Promise<TestService> {
-  const env = loadConfig(def.envSchema, { ...process.env, PORT: '1', ...overrides });
+  const env = loadConfig(def.envSchema, { ...process.env, PORT: '1', DATABASE_URL: serviceDatabaseUrl(def.schema), ...overrides });
   const logFile = `${TEST_LOG_DIR}/${def.name}.log`;
   const logger = new JsonLogger(def.name, env.LOG_LEVEL, pino.destination({ dest: logFile, sync: true, append: true, mkdir: true }));
   const created = await createServiceApp(def, env, { logger, migrate: false });

@@ -7,3 +7,4 @@ export * from './logger';
 export * from './transaction-host';
 export * from './domain-error';
 export * from './periodic-task';
+export * from './db-roles';
