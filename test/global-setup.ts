@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import './support/register-paths';
 import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
-import { dropServiceRoles, ensureDatabase, provisionServiceRoles, roleDatabaseUrl, runMigrations, serviceDataSourceOptions, serviceRoleName } from '@ct/platform';
-import { randomBytes } from 'node:crypto';
+import { dropServiceRoles, serviceRoleName } from '@ct/platform';
 import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { prepareDatabase } from '../tools/db/roles';
 import { startBroker } from '../tools/kafka/broker';
 import { startLocalIssuer } from '../tools/oidc/local-issuer';
 import { ALL_SERVICES } from '../tools/start/services';
@@ -51,23 +50,18 @@ export default async function globalSetup(): Promise<void> {
   await admin.end();
   const url = new URL(base.toString());
   url.pathname = `/${name}`;
-  await ensureDatabase(url.toString());
-  // One role per service, as in production: it owns its schema and nothing else. Roles belong to the
-  // whole server, so their names start with the test database's (no clash with another run's).
-  const roles = ALL_SERVICES.map((def) => ({ schema: def.schema, role: serviceRoleName(`${name}_`, def.schema), password: randomBytes(18).toString('base64url') }));
-  await dropServiceRoles(base.toString(), roles.map((r) => r.role)); // left over by a run that was killed
-  await provisionServiceRoles(url.toString(), roles);
-  const serviceUrls: Record<string, string> = {};
-  for (const def of ALL_SERVICES) {
-    const role = roles.find((r) => r.schema === def.schema)!;
-    serviceUrls[def.schema] = roleDatabaseUrl(url.toString(), role);
-    const ds = new DataSource(serviceDataSourceOptions({ url: serviceUrls[def.schema], schema: def.schema, entities: [], migrations: def.migrations }));
-    await ds.initialize();
-    await runMigrations(ds, def.schema);
-    await ds.destroy();
-  }
-  (globalThis as { __DB_ROLES__?: unknown }).__DB_ROLES__ = { url: url.toString(), roles: roles.map((r) => r.role) };
-  log(`database ${name} migrated for ${ALL_SERVICES.length} services, each as its own role (${roles.map((r) => r.role).join(', ')})`);
+  // One role per service, made and migrated as `npm start` does: each owns its schema and nothing
+  // else. Roles belong to the whole server, so their names start with the test database's.
+  const prefix = `${name}_`;
+  const roleNames = ALL_SERVICES.map((def) => serviceRoleName(prefix, def.schema));
+  await dropServiceRoles(base.toString(), roleNames); // left over by a run that was killed
+  const passwordFile = `test-artifacts/db-roles/${name}.json`;
+  rmSync(passwordFile, { force: true });
+  const serviceUrls = await prepareDatabase(ALL_SERVICES, () => undefined, {
+    vars: { NODE_ENV: 'test', DATABASE_URL: url.toString(), DB_ROLE_PREFIX: prefix, DB_ROLE_PASSWORDS_FILE: passwordFile },
+  });
+  (globalThis as { __DB_ROLES__?: unknown }).__DB_ROLES__ = { url: url.toString(), roles: roleNames };
+  log(`database ${name} migrated for ${ALL_SERVICES.length} services, each as its own role (${roleNames.join(', ')})`);
 
   if (!process.env.KAFKA_BROKERS) {
     const broker = await startBroker({ log });

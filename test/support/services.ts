@@ -13,11 +13,14 @@ export interface TestService extends CreatedService {
   close(): Promise<void>;
 }
 
-/** The connection URL of a service's own database role (made by test/global-setup.ts). */
+/**
+ * The connection URL of a service's own database role (made by test/global-setup.ts); a schema that
+ * is no service's (a library's test fixture) gets the administrator's.
+ */
 export function serviceDatabaseUrl(schema: string): string {
-  const urls = JSON.parse(process.env.TEST_SERVICE_DATABASE_URLS ?? '{}') as Record<string, string>;
-  if (!urls[schema]) throw new Error(`no database role for schema ${schema}: TEST_SERVICE_DATABASE_URLS is set by test/global-setup.ts`);
-  return urls[schema];
+  if (!process.env.TEST_SERVICE_DATABASE_URLS) throw new Error('TEST_SERVICE_DATABASE_URLS is set by test/global-setup.ts; run the tests through jest');
+  const urls = JSON.parse(process.env.TEST_SERVICE_DATABASE_URLS) as Record<string, string>;
+  return urls[schema] ?? process.env.DATABASE_URL!;
 }
 
 /**

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { BaseEnv, ConfigError, ensureDatabase, loadConfig, runMigrations, serviceDataSourceOptions } from '@ct/platform';
+import { BaseEnv, ConfigError, loadConfig } from '@ct/platform';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DataSource } from 'typeorm';
+import { prepareDatabase } from '../db/roles';
 import { RunningBroker, startBroker } from '../kafka/broker';
 import { startLocalIdentity } from '../oidc/local-issuer';
 import { Edge } from './edge';
@@ -111,15 +111,8 @@ async function main(): Promise<void> {
       brokers = broker.brokers;
     }
 
-    const created = await ensureDatabase(env.DATABASE_URL);
-    if (created) out(`database created: ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
-    for (const { def } of LOCAL_LAYOUT) {
-      const ds = new DataSource(serviceDataSourceOptions({ url: env.DATABASE_URL, schema: def.schema, entities: [], migrations: def.migrations }));
-      await ds.initialize();
-      const applied = await runMigrations(ds, def.schema);
-      await ds.destroy();
-      if (applied.length > 0) out(`${def.name}: applied ${applied.length} migration(s)`);
-    }
+    // One role per service, owning its schema only; migrations run as that role.
+    const databaseUrls = await prepareDatabase(LOCAL_LAYOUT.map((s) => s.def), out);
 
     await startLocalIdentity(out); // sets OIDC_ISSUER_URL for the services unless it names an IdP
     mkdirSync(env.LOCAL_LOG_DIR, { recursive: true });
@@ -131,7 +124,7 @@ async function main(): Promise<void> {
           ...process.env,
           PORT: String(s.port),
           KAFKA_BROKERS: brokers,
-          DATABASE_URL: env.DATABASE_URL,
+          DATABASE_URL: databaseUrls[s.def.schema],
           DB_MIGRATE_ON_BOOT: 'false',
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,6 +17,19 @@ export class BaseEnv {
   @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * TLS to PostgreSQL, with libpq's meaning: disable, require (encrypted, server not checked),
+   * verify-ca (needs DATABASE_SSL_ROOT_CERT), verify-full (production: encrypted, the server's
+   * certificate and name checked). Unset: whatever DATABASE_URL says (no TLS when it says nothing).
+   * (`prefer` is not offered: the driver cannot fall back to plain text.)
+   */
+  @IsOptional() @IsIn(['disable', 'require', 'verify-ca', 'verify-full'])
+  DATABASE_SSLMODE?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+
+  /** CA certificate file (PEM) that signed the PostgreSQL server's certificate, for verify-ca/verify-full. */
+  @IsOptional() @IsString()
+  DATABASE_SSL_ROOT_CERT?: string;
+
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
@@ -84,4 +97,17 @@ export function oidcSettings(
     clockSkewSeconds: env.OIDC_CLOCK_SKEW_SECONDS,
     jwksCooldownSeconds: env.OIDC_JWKS_COOLDOWN_SECONDS,
   };
+}
+
+/**
+ * The connection URL a service uses: DATABASE_URL with DATABASE_SSLMODE / DATABASE_SSL_ROOT_CERT
+ * applied (libpq semantics, so `require` encrypts without checking the certificate, as psql does).
+ */
+export function databaseConnectionUrl(env: Pick<BaseEnv, 'DATABASE_URL' | 'DATABASE_SSLMODE' | 'DATABASE_SSL_ROOT_CERT'>): string {
+  if (!env.DATABASE_SSLMODE && !env.DATABASE_SSL_ROOT_CERT) return env.DATABASE_URL;
+  const url = new URL(env.DATABASE_URL);
+  if (env.DATABASE_SSLMODE) url.searchParams.set('sslmode', env.DATABASE_SSLMODE);
+  if (env.DATABASE_SSL_ROOT_CERT) url.searchParams.set('sslrootcert', env.DATABASE_SSL_ROOT_CERT);
+  url.searchParams.set('uselibpqcompat', 'true');
+  return url.toString();
 }

@@ -1,5 +1,5 @@
 import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
-import { AuthGuard, BaseEnv, OidcVerifier, oidcSettings, serviceDataSourceOptions, TransactionHost } from '@ct/platform';
+import { AuthGuard, BaseEnv, databaseConnectionUrl, OidcVerifier, oidcSettings, serviceDataSourceOptions, TransactionHost } from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -31,12 +31,13 @@ export class ServiceCoreModule implements NestModule {
     // Services hold no signing key: tokens are checked against the issuer's published keys.
     const verifier = new OidcVerifier(oidcSettings(o.env));
     const metrics = new ServiceMetrics(o.service);
+    const databaseUrl = databaseConnectionUrl(o.env);
     return {
       module: ServiceCoreModule,
       imports: [
         TypeOrmModule.forRoot(
           serviceDataSourceOptions({
-            url: o.env.DATABASE_URL,
+            url: databaseUrl,
             schema: o.schema,
             entities: o.entities,
             migrations: o.migrations,
@@ -49,7 +50,7 @@ export class ServiceCoreModule implements NestModule {
           {
             service: o.service,
             schema: o.schema,
-            databaseUrl: o.env.DATABASE_URL,
+            databaseUrl,
             brokers: parseBrokers(o.env.KAFKA_BROKERS),
             partitions: { checkins: o.env.KAFKA_PARTITIONS_CHECKINS, default: o.env.KAFKA_PARTITIONS_DEFAULT },
             relay: o.relay,
