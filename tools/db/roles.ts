@@ -54,8 +54,8 @@ export async function prepareDatabase(
 ): Promise<Record<string, string>> {
   const vars = opts.vars ?? process.env;
   const env = loadConfig(DbRolesEnv, vars);
-  if (await ensureDatabase(env.DATABASE_URL)) out(`database created: ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
   const roles = serviceRolesOf(services, env, vars);
+  if (await ensureDatabase(env.DATABASE_URL)) out(`database created: ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
   await provisionServiceRoles(env.DATABASE_URL, roles);
   out(`database roles: ${roles.map((r) => r.role).join(', ')} (each owns its schema only)`);
   const urls: Record<string, string> = {};
