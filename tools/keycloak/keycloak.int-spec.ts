@@ -1,7 +1,9 @@
 import { decodeJwt } from 'jose';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { Client } from 'pg';
 import { CasesService } from '../../apps/cases/src/service';
 import { OpsService } from '../../apps/ops/src/service';
@@ -17,6 +19,7 @@ import { RunningKeycloak, startKeycloak } from './keycloak';
  */
 const REALM_FILE = join(__dirname, '..', '..', 'docker', 'keycloak', 'contact-tracing-realm.json');
 const START_TIMEOUT_MS = 420_000;
+const CHROMIUM = '/usr/bin/chromium';
 
 describe('identity from a real Keycloak through the edge', () => {
   let keycloak: RunningKeycloak;
@@ -25,7 +28,7 @@ describe('identity from a real Keycloak through the edge', () => {
   let edge: Edge;
   let base: string;
   let pg: Client;
-  const realm = JSON.parse(readFileSync(REALM_FILE, 'utf8')) as { realm: string; clients: { clientId: string; protocolMappers?: unknown[] }[] };
+  const realm = JSON.parse(readFileSync(REALM_FILE, 'utf8')) as { realm: string; clients: { clientId: string; redirectUris?: string[]; protocolMappers?: unknown[] }[] };
   const password = randomBytes(12).toString('base64url');
   const users = {
     quangNamTracer: { username: 'tracer-49', roles: ['tracer'], areas: ['49'] },
@@ -36,10 +39,14 @@ describe('identity from a real Keycloak through the edge', () => {
     keycloak = await startKeycloak({ heapMb: 512, timeoutMs: START_TIMEOUT_MS, log: (l) => process.stderr.write(`[keycloak test] ${l}\n`) });
     process.stderr.write(`[keycloak test] keycloak answered ${(keycloak.startMs / 1000).toFixed(1)} s after spawn\n`);
     const dashboard = realm.clients.find((c) => c.clientId === 'contact-tracing-dashboard')!;
+    // The edge's address is the dashboard's redirect URI, as a department sets its base URL.
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
     await keycloak.importRealm({
       ...realm,
       clients: [
-        ...realm.clients,
+        ...realm.clients.filter((c) => c !== dashboard),
+        { ...dashboard, redirectUris: [`${base}/*`] },
         // Test-only client: the resource-owner password grant, with the dashboard's mappers (audience, areas).
         { clientId: 'contact-tracing-test', enabled: true, publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false, protocolMappers: dashboard.protocolMappers },
         // Another application of the same realm, whose tokens are not meant for the API (no audience mapper).
@@ -58,16 +65,17 @@ describe('identity from a real Keycloak through the edge', () => {
       })),
     });
     const overrides = { OIDC_ISSUER_URL: keycloak.issuer(realm.realm) };
-    [cases, ops] = await Promise.all([startService(CasesService, overrides), startService(OpsService, overrides)]);
+    [cases, ops] = await Promise.all([
+      startService(CasesService, overrides),
+      startService(OpsService, { ...overrides, OIDC_DASHBOARD_CLIENT_ID: dashboard.clientId }),
+    ]);
     const upstreams = [
       { name: 'cases', url: cases.url },
       { name: 'ops', url: ops.url },
     ];
     edge = new Edge(upstreams, upstreams[1]);
     await edge.load();
-    const port = await freePort();
     await edge.listen(port, '127.0.0.1');
-    base = `http://127.0.0.1:${port}`;
     pg = await db();
   }, START_TIMEOUT_MS + 60_000);
 
@@ -135,4 +143,41 @@ describe('identity from a real Keycloak through the edge', () => {
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/"aud" claim/);
   });
+
+  it('the dashboard signs in at Keycloak with the authorization-code flow and PKCE, then shows the figures', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run tools/browser/ensure-chromium.sh (CI does)`);
+    const profile = mkdtempSync(join(tmpdir(), 'ct-chromium-kc-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const authorizeRequests: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/protocol/openid-connect/auth')) authorizeRequests.push(r.url());
+      });
+      await page.goto(base);
+      await page.locator('#sso-button').click();
+      // Keycloak's own login page.
+      await page.locator('#username').fill(users.daNangOps.username);
+      await page.locator('#password').fill(password);
+      await page.locator('#kc-login').click();
+      await page.waitForURL((u) => u.origin === base && !u.search.includes('code='));
+      await page.getByTestId('who').getByText(`${users.daNangOps.username} (`).waitFor();
+      expect(await page.getByTestId('who').textContent()).toMatch(/ops/);
+      const authorize = new URL(authorizeRequests[0]);
+      expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+      expect(authorize.searchParams.get('client_id')).toBe('contact-tracing-dashboard');
+      // The token it got is accepted by the API (ops role: the topic panel fills in).
+      const token = (await page.evaluate("sessionStorage.getItem('ct.token')")) as string | null;
+      expect((await http(base, 'GET', '/me', { token: token! })).body).toMatchObject({ roles: expect.arrayContaining(['ops']), areas: expect.arrayContaining(['48']) });
+      await page.getByTestId('topics').getByText('cases.v1', { exact: true }).first().waitFor();
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
