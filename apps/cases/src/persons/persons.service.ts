@@ -81,6 +81,7 @@ export class PersonsService {
     return this.auditingRevealed(who, () => this.tx.run(async () => {
       const current = await this.store.find(personId, true);
       if (!current) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+      if (current.erasedAt) throw new DomainError('PERSON.ERASED', `person ${personId} was erased; register the person again`, 'conflict');
       const next = applyPersonFields(personId, current, patch, this.ctx());
       await this.assertNoDuplicate(next);
       const now = this.clock.now();
