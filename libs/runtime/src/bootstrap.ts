@@ -67,6 +67,8 @@ export async function createServiceApp<E extends ServiceEnv>(
     const applied = await runMigrations(app.get(DataSource), def.schema);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
   }
+  const [{ rolsuper }] = await app.get(DataSource).query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+  if (rolsuper) logger.warn(`connected to PostgreSQL as a superuser: give ${def.name} its own role, which owns its schema only (README, Security: npm run db:roles)`, 'Database');
   await provisionTopics(app.get(Kafka), { checkins: env.KAFKA_PARTITIONS_CHECKINS, default: env.KAFKA_PARTITIONS_DEFAULT });
 
   const server = new KafkaEventServer({
