@@ -9,6 +9,9 @@ import { HealthController } from './health.controller';
 import { MetricsController, RequestContextMiddleware, RuntimeGauges, ServiceMetrics } from './metrics';
 import { SERVICE_ENV, SERVICE_NAME } from './tokens';
 
+
+
+
 export interface ServiceCoreOptions {
   service: string;
   schema: string;
