@@ -184,3 +184,19 @@ describe('the guard of a service (cases) with tokens of the run\'s issuer', () =
     for (const token of [expired, wrongRole]) expect(log).not.toContain(token.split('.')[2]);
   });
 });
+
+describe('a service whose identity provider cannot be reached', () => {
+  let cases: TestService;
+  beforeAll(async () => {
+    cases = await startService(CasesService, { OIDC_ISSUER_URL: `http://127.0.0.1:${await freePort()}` });
+  });
+  afterAll(() => cases?.close());
+
+  it('answers 503 (not 401, not 500) to a token it cannot check, and stays healthy', async () => {
+    const res = await http(cases.url, 'GET', '/areas', { token: mint({ subject: 'acct-503', roles: ['tracer'] }) });
+    expect(res.status).toBe(503);
+    expect(res.body.message).toMatch(/identity provider cannot be reached/);
+    expect((await http(cases.url, 'GET', '/areas')).status).toBe(401);
+    expect((await http(cases.url, 'GET', '/health')).status).toBe(200);
+  });
+});
