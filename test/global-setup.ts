@@ -6,9 +6,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { prepareDatabase } from '../tools/db/roles';
 import { startBroker } from '../tools/kafka/broker';
-import { startLocalIssuer } from '../tools/oidc/local-issuer';
 import { ALL_SERVICES } from '../tools/start/services';
 import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR, TEST_OIDC_DIR } from './support/env';
+import { startTestIssuer } from './support/identity';
 
 function log(line: string): void {
   process.stderr.write(`[test setup] ${line}\n`);
@@ -86,11 +86,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   // The services trust the local development issuer, with a key made for this run; tests mint
   // tokens with that key (test/support/services.ts tokenFor).
-  rmSync(TEST_OIDC_DIR, { recursive: true, force: true });
-  const issuer = await startLocalIssuer({ dir: TEST_OIDC_DIR });
+  const issuer = await startTestIssuer(TEST_OIDC_DIR);
   (globalThis as { __OIDC_ISSUER__?: unknown }).__OIDC_ISSUER__ = issuer;
-  process.env.OIDC_ISSUER_URL = issuer.url;
-  process.env.TEST_OIDC_DIR = TEST_OIDC_DIR;
   log(`local OIDC issuer at ${issuer.url}`);
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
