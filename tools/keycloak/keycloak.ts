@@ -124,6 +124,17 @@ export async function startKeycloak(
   const url = `http://127.0.0.1:${port}`;
   log(`keycloak: starting on ${url} (pid ${child.pid}, log ${logFile})`);
 
+  // Whatever way this process ends (a failed test run, Ctrl-C in jest), Keycloak ends with it.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
+
   const stop = async () => {
     if (exitCode !== undefined) return;
     try {
