@@ -1,5 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalIssuer, startLocalIssuer } from '../tools/oidc/local-issuer';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
 import type { ServiceDefinition, ServiceEnv } from '@ct/runtime';
 import { Client } from 'pg';
@@ -40,6 +43,8 @@ export interface ServiceProcess {
   /** Why the process is gone (exit code and the end of its output), or null while it runs. */
   exited(): Error | null;
   stop(): Promise<void>;
+  /** The local OIDC issuer the service trusts (mint a token with issuer.mint). */
+  issuer: LocalIssuer;
 }
 
 /**
@@ -77,12 +82,15 @@ export async function freshBenchDatabase(url: string, service?: Pick<ServiceDefi
 export async function startServiceProcess(app: string, port: number, env: Record<string, string>, log: (s: string) => void): Promise<ServiceProcess> {
   // BENCH_SERVICE_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  // The service checks bearer tokens against an OIDC issuer: the local one, with a throw-away key.
+  const issuer = await startLocalIssuer({ dir: mkdtempSync(join(tmpdir(), 'ct-bench-oidc-')) });
   const spawned = Date.now();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'apps', app, 'src', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', OIDC_ISSUER_URL: issuer.url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stop = async () => {
+    await issuer.close();
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGTERM');
@@ -110,5 +118,5 @@ export async function startServiceProcess(app: string, port: number, env: Record
   }
   const bootMs = Date.now() - spawned;
   log(`${app} service up in ${(bootMs / 1000).toFixed(1)} s (pid ${child.pid}, port ${port})`);
-  return { pid: child.pid!, base, bootMs, exited, stop };
+  return { pid: child.pid!, base, bootMs, exited, stop, issuer };
 }

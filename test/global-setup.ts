@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import './support/register-paths';
 import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
-import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
-import { randomBytes } from 'node:crypto';
+import { dropServiceRoles, serviceRoleName } from '@ct/platform';
 import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { prepareDatabase } from '../tools/db/roles';
 import { startBroker } from '../tools/kafka/broker';
 import { ALL_SERVICES } from '../tools/start/services';
-import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR } from './support/env';
+import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR, TEST_OIDC_DIR } from './support/env';
+import { startTestIssuer } from './support/identity';
 
 function log(line: string): void {
   process.stderr.write(`[test setup] ${line}\n`);
@@ -50,14 +50,18 @@ export default async function globalSetup(): Promise<void> {
   await admin.end();
   const url = new URL(base.toString());
   url.pathname = `/${name}`;
-  await ensureDatabase(url.toString());
-  for (const def of ALL_SERVICES) {
-    const ds = new DataSource(serviceDataSourceOptions({ url: url.toString(), schema: def.schema, entities: [], migrations: def.migrations }));
-    await ds.initialize();
-    await runMigrations(ds, def.schema);
-    await ds.destroy();
-  }
-  log(`database ${name} migrated for ${ALL_SERVICES.length} services`);
+  // One role per service, made and migrated as `npm start` does: each owns its schema and nothing
+  // else. Roles belong to the whole server, so their names start with the test database's.
+  const prefix = `${name}_`;
+  const roleNames = ALL_SERVICES.map((def) => serviceRoleName(prefix, def.schema));
+  await dropServiceRoles(base.toString(), roleNames); // left over by a run that was killed
+  const passwordFile = `test-artifacts/db-roles/${name}.json`;
+  rmSync(passwordFile, { force: true });
+  const serviceUrls = await prepareDatabase(ALL_SERVICES, () => undefined, {
+    vars: { NODE_ENV: 'test', DATABASE_URL: url.toString(), DB_ROLE_PREFIX: prefix, DB_ROLE_PASSWORDS_FILE: passwordFile },
+  });
+  (globalThis as { __DB_ROLES__?: unknown }).__DB_ROLES__ = { url: url.toString(), roles: roleNames };
+  log(`database ${name} migrated for ${ALL_SERVICES.length} services, each as its own role (${roleNames.join(', ')})`);
 
   if (!process.env.KAFKA_BROKERS) {
     const broker = await startBroker({ log });
@@ -76,9 +80,15 @@ export default async function globalSetup(): Promise<void> {
 
   rmSync(TEST_LOG_DIR, { recursive: true, force: true });
   mkdirSync(TEST_LOG_DIR, { recursive: true });
+  // DATABASE_URL is the administrator's (tests' own assertions across schemas); services get theirs.
   process.env.DATABASE_URL = url.toString();
+  process.env.TEST_SERVICE_DATABASE_URLS = JSON.stringify(serviceUrls);
   process.env.NODE_ENV = 'test';
-  process.env.JWT_SECRET = randomBytes(32).toString('hex');
+  // The services trust the local development issuer, with a key made for this run; tests mint
+  // tokens with that key (test/support/services.ts tokenFor).
+  const issuer = await startTestIssuer(TEST_OIDC_DIR);
+  (globalThis as { __OIDC_ISSUER__?: unknown }).__OIDC_ISSUER__ = issuer;
+  log(`local OIDC issuer at ${issuer.url}`);
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'info';
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -185,7 +185,7 @@ async function tracingService(brokers: string): Promise<{ secs: number; rate: nu
   const svc = await startServiceProcess(
     'tracing',
     await freePort(),
-    { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers, KAFKA_PARTITIONS_CHECKINS: String(PARTITIONS), JWT_SECRET: randomBytes(32).toString('hex'), RETENTION_INTERVAL_MINUTES: '0' },
+    { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers, KAFKA_PARTITIONS_CHECKINS: String(PARTITIONS), RETENTION_INTERVAL_MINUTES: '0' },
     log,
   );
   try {

@@ -19,8 +19,7 @@
 import 'reflect-metadata';
 import { createEvent, Topics } from '@ct/contracts';
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers, provisionTopics, TappedMessage, TopicTap } from '@ct/messaging';
-import { signToken } from '@ct/platform';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';
 import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
@@ -84,7 +83,6 @@ async function main(): Promise<void> {
     await freshBenchDatabase(DB_URL);
     const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-quarantine' });
     await provisionTopics(kafka, { checkins: 6, default: 3 });
-    const secret = randomBytes(32).toString('hex');
     const port = await freePort();
     const svc = await startServiceProcess(
       'quarantine',
@@ -92,7 +90,6 @@ async function main(): Promise<void> {
       {
         DATABASE_URL: DB_URL,
         KAFKA_BROKERS: brokers,
-        JWT_SECRET: secret,
         QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
         QUARANTINE_FACILITIES: JSON.stringify(FACILITIES),
       },
@@ -100,7 +97,7 @@ async function main(): Promise<void> {
     );
     stopChild = svc.stop;
     const base = svc.base;
-    const admin = signToken({ subject: 'bench', roles: ['admin'] }, secret);
+    const admin = svc.issuer.mint({ subject: 'bench', roles: ['admin'] });
     const releasePass = async (): Promise<ReleasePassResult> => {
       const res = await fetch(`${base}/quarantines/release-pass`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
       if (!res.ok) throw new Error(`release pass answered ${res.status}: ${await res.text()}`);

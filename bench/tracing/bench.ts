@@ -23,7 +23,7 @@ import { createEvent, Topics } from '@ct/contracts';
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers } from '@ct/messaging';
 import type { Admin } from 'kafkajs';
 import { ensureDatabase } from '@ct/platform';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -216,7 +216,7 @@ async function endToEnd(typical: BenchCase[]) {
     svc = await startServiceProcess(
       'tracing',
       await freePort(),
-      { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers, JWT_SECRET: randomBytes(32).toString('hex'), RETENTION_INTERVAL_MINUTES: '0' },
+      { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers, RETENTION_INTERVAL_MINUTES: '0' },
       log,
     );
     await admin.connect();

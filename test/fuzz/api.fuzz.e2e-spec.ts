@@ -1,7 +1,8 @@
-import { ROLES, signToken } from '@ct/platform';
+import { ROLES } from '@ct/platform';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateSigningKey, mintToken } from '../../tools/oidc/local-issuer';
 import { Edge, RouteTable } from '../../tools/start/edge';
 import { ALL_SERVICES } from '../../tools/start/services';
 import { startService, TestService, tokenFor } from '../support/services';
@@ -51,7 +52,8 @@ interface CorpusCase {
 const TOKENS: Record<string, () => string | undefined> = {
   ...Object.fromEntries(ROLES.map((r) => [r, () => tokenFor(r)])),
   none: () => undefined,
-  forged: () => signToken({ subject: 'mallory', roles: ['admin'] }, 'not-the-secret'),
+  // Signed by a key the issuer never published: well-formed, and refused.
+  forged: () => mintToken(generateSigningKey(), process.env.OIDC_ISSUER_URL!, { subject: 'mallory', roles: ['admin'] }),
   garbage: () => 'a.b.c',
 };
 

@@ -1,9 +1,10 @@
 import { createKafka, parseBrokers, TopicTap } from '@ct/messaging';
-import { JsonLogger, loadConfig, Role, signToken } from '@ct/platform';
+import { JsonLogger, loadConfig, Role } from '@ct/platform';
 import { createServiceApp, CreatedService, ServiceDefinition, ServiceEnv } from '@ct/runtime';
 import { INestApplication } from '@nestjs/common';
 import pino from 'pino';
 import { Client } from 'pg';
+import { loadOrCreateSigningKey, LocalSigningKey, mintToken, MintOptions } from '../../tools/oidc/local-issuer';
 import { TEST_LOG_DIR } from './env';
 import { recordIdentities } from './identities';
 
@@ -14,14 +15,25 @@ export interface TestService extends CreatedService {
 }
 
 /**
+ * The connection URL of a service's own database role (made by test/global-setup.ts); a schema that
+ * is no service's (a library's test fixture) gets the administrator's.
+ */
+export function serviceDatabaseUrl(schema: string): string {
+  if (!process.env.TEST_SERVICE_DATABASE_URLS) throw new Error('TEST_SERVICE_DATABASE_URLS is set by test/global-setup.ts; run the tests through jest');
+  const urls = JSON.parse(process.env.TEST_SERVICE_DATABASE_URLS) as Record<string, string>;
+  return urls[schema] ?? process.env.DATABASE_URL!;
+}
+
+/**
  * Runs a service in-process the way main.ts does (real database, real broker, real consumers and
- * outbox relay), listening on a free port, with its JSON logs in test-artifacts/logs.
+ * outbox relay), connected as the service's own database role, listening on a free port, with its
+ * JSON logs in test-artifacts/logs.
  */
 export async function startService<E extends ServiceEnv>(
   def: ServiceDefinition<E>,
   overrides: Record<string, string> = {},
 ): Promise<TestService> {
-  const env = loadConfig(def.envSchema, { ...process.env, PORT: '1', ...overrides });
+  const env = loadConfig(def.envSchema, { ...process.env, PORT: '1', DATABASE_URL: serviceDatabaseUrl(def.schema), ...overrides });
   const logFile = `${TEST_LOG_DIR}/${def.name}.log`;
   const logger = new JsonLogger(def.name, env.LOG_LEVEL, pino.destination({ dest: logFile, sync: true, append: true, mkdir: true }));
   const created = await createServiceApp(def, env, { logger, migrate: false });
@@ -30,8 +42,19 @@ export async function startService<E extends ServiceEnv>(
   return { ...created, url, logFile, close: () => created.app.close() };
 }
 
-export function tokenFor(role: Role, subject = `test-${role}`): string {
-  return signToken({ subject, roles: [role] }, process.env.JWT_SECRET!);
+let signingKey: { dir: string; key: LocalSigningKey } | undefined;
+
+/** A token from the run's local OIDC issuer (the key the global setup made), as the services expect it. */
+export function mint(o: MintOptions): string {
+  const dir = process.env.TEST_OIDC_DIR;
+  const issuer = process.env.OIDC_ISSUER_URL;
+  if (!dir || !issuer) throw new Error('TEST_OIDC_DIR and OIDC_ISSUER_URL are set by test/global-setup.ts; run the tests through jest');
+  if (signingKey?.dir !== dir) signingKey = { dir, key: loadOrCreateSigningKey(dir) };
+  return mintToken(signingKey.key, issuer, o);
+}
+
+export function tokenFor(role: Role, subject = `test-${role}`, areas: string[] = []): string {
+  return mint({ subject, roles: [role], areas });
 }
 
 export interface JsonResponse<T = any> {

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { BaseEnv, ConfigError, ensureDatabase, loadConfig, resolveJwtSecret, runMigrations, serviceDataSourceOptions } from '@ct/platform';
+import { BaseEnv, ConfigError, loadConfig } from '@ct/platform';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DataSource } from 'typeorm';
+import { prepareDatabase } from '../db/roles';
 import { startBroker } from '../kafka/broker';
+import { startLocalIdentity } from '../oidc/local-issuer';
 import { LOCAL_LAYOUT } from './services';
 import { ChildHandle, processHandle, Supervisor } from './supervisor';
 
@@ -167,17 +168,10 @@ async function main(): Promise<void> {
       brokerPid = handle.pid;
     }
 
-    const created = await ensureDatabase(env.DATABASE_URL);
-    if (created) out(`database created: ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
-    for (const { def } of LOCAL_LAYOUT) {
-      const ds = new DataSource(serviceDataSourceOptions({ url: env.DATABASE_URL, schema: def.schema, entities: [], migrations: def.migrations }));
-      await ds.initialize();
-      const applied = await runMigrations(ds, def.schema);
-      await ds.destroy();
-      if (applied.length > 0) out(`${def.name}: applied ${applied.length} migration(s)`);
-    }
+    // One role per service, owning its schema only; migrations run as that role.
+    const databaseUrls = await prepareDatabase(LOCAL_LAYOUT.map((s) => s.def), out);
 
-    const secret = resolveJwtSecret(env);
+    await startLocalIdentity(out); // sets OIDC_ISSUER_URL for the services unless it names an IdP
     mkdirSync(env.LOCAL_LOG_DIR, { recursive: true });
     const layout = LOCAL_LAYOUT.map((s, i) => ({ ...s, port: env.PORT + 1 + i }));
     const logs = new Map<string, WriteStream>();
@@ -197,8 +191,7 @@ async function main(): Promise<void> {
             const handle = spawnNode(s.def.name, s.main, {
               PORT: String(s.port),
               KAFKA_BROKERS: brokers,
-              DATABASE_URL: env.DATABASE_URL,
-              JWT_SECRET: secret,
+              DATABASE_URL: databaseUrls[s.def.schema],
               DB_MIGRATE_ON_BOOT: 'false',
             }, logOf(s.def.name));
             void handle.exited.then((e) => {
@@ -241,7 +234,7 @@ async function main(): Promise<void> {
     out(`               watch a topic: kcat -b ${brokers} -C -t cases.v1 -f '%k %h %s\\n'`);
     out(`  services     ${layout.map((s) => `${s.def.name}:${s.port}`).join('  ')}`);
     out(`  logs         ${env.LOCAL_LOG_DIR}/<service>.log, edge.log`);
-    out(`  token        npm run token -- --role tracer`);
+    out(`  token        npm run token -- --role tracer --area 49`);
     out('A child that dies is restarted with backoff; Ctrl-C stops everything.');
   } catch (err) {
     out(`start failed: ${(err as Error).message}`);

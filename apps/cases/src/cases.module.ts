@@ -4,6 +4,8 @@ import { AreaCatalog } from './areas/domain/area-catalog';
 import { loadAreaFile } from './areas/infrastructure/area-file';
 import { ListAreasHttpController } from './areas/list-areas/list-areas.http.controller';
 import { AuditTrail } from './audit/infrastructure/audit-trail';
+import { ErasePersonHttpController } from './persons/erase-person/erase-person.http.controller';
+import { PersonErasure } from './persons/erase-person/person-erasure';
 import { ListAuditHttpController } from './audit/list-audit/list-audit.http.controller';
 import { CasesHttpController } from './cases/cases.http.controller';
 import { CloseCaseHandler } from './cases/close-case/close-case.handler';
@@ -41,6 +43,7 @@ export class CasesModule {
       imports: [ServiceCoreModule.forRoot({ service: 'cases', schema: 'cases', env, entities: [CaseEntity], migrations })],
       controllers: [
         ListAreasHttpController,
+        ErasePersonHttpController,
         PersonsHttpController,
         PersonStatusHttpController,
         CasesHttpController,
@@ -55,6 +58,7 @@ export class CasesModule {
         AuditTrail,
         PersonStore,
         PersonsService,
+        PersonErasure,
         ConfirmCaseHandler,
         ListCases,
         CloseCaseHandler,

@@ -16,4 +16,16 @@ export class CasesEnv extends BaseEnv {
   /** Clock difference tolerated before a timestamp in a request counts as "in the future". */
   @IsInt() @Min(0) @Max(86400)
   CASES_CLOCK_SKEW_SECONDS = 300;
+
+  /**
+   * A person's identity fields are erased once nothing about them has been open for this many days:
+   * no open case, no quarantine that has not ended, and their last case closing, quarantine end and
+   * record change older than that.
+   */
+  @IsInt() @Min(1) @Max(36500)
+  PERSON_ERASURE_AFTER_DAYS = 180;
+
+  /** Minutes between erasure passes (0 = never; POST /persons/erasure-pass runs one). */
+  @IsInt() @Min(0) @Max(10080)
+  PERSON_ERASURE_INTERVAL_MINUTES = 60;
 }

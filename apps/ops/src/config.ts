@@ -1,5 +1,5 @@
 import { BaseEnv } from '@ct/platform';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export class OpsEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(65535)
@@ -20,6 +20,25 @@ export class OpsEnv extends BaseEnv {
   /** Optional JSON file overriding the epidemic-level thresholds (see apps/ops/src/surveillance/domain/level.ts). */
   @IsOptional() @IsString()
   LEVEL_THRESHOLDS_FILE?: string;
+
+  /**
+   * The identity provider's client id of the dashboard (a public client with the authorization-code
+   * flow and PKCE, e.g. contact-tracing-dashboard of docker/keycloak). Set: the dashboard signs in
+   * at OIDC_ISSUER_URL; unset (the local development issuer): it asks for a pasted token.
+   */
+  @IsOptional() @Matches(/^[\w.:-]{1,128}$/, { message: 'OIDC_DASHBOARD_CLIENT_ID must be a client id (letters, digits, . _ : -)' })
+  OIDC_DASHBOARD_CLIENT_ID?: string;
+
+  /**
+   * Dead letters keep their payload (and key) this many days, like check-ins (CHECKIN_RETENTION_DAYS):
+   * after that the value and key are removed and only the record (topic, offset, reason, replays) stays.
+   */
+  @IsInt() @Min(1) @Max(3650)
+  OPS_DLQ_PAYLOAD_RETENTION_DAYS = 21;
+
+  /** Minutes between dead-letter payload purges (0 = never; POST /ops/dlq/retention-pass runs one). */
+  @IsInt() @Min(0) @Max(10080)
+  OPS_DLQ_RETENTION_INTERVAL_MINUTES = 60;
 
   /** Where the dashboard's static files are; empty: next to the compiled code, else apps/ops/src/dashboard/public. */
   @IsOptional() @IsString()

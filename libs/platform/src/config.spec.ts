@@ -1,8 +1,5 @@
 import { ConfigError, loadConfig } from './config';
-import { BaseEnv, resolveJwtSecret } from './env';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { BaseEnv, databaseConnectionUrl, oidcSettings } from './env';
 
 describe(loadConfig.name, () => {
   it('applies defaults and converts numbers', () => {
@@ -25,17 +22,24 @@ describe(loadConfig.name, () => {
   });
 });
 
-describe(resolveJwtSecret.name, () => {
-  it('generates a local secret once and reuses it', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'ct-')), 'sub', 'secret');
-    const first = resolveJwtSecret({ JWT_SECRET_FILE: file, NODE_ENV: 'development' });
-    expect(first.length).toBeGreaterThanOrEqual(48);
-    expect(resolveJwtSecret({ JWT_SECRET_FILE: file, NODE_ENV: 'development' })).toBe(first);
-    expect(readFileSync(file, 'utf8')).toBe(first);
-    expect(statSync(file).mode & 0o077).toBe(0);
+describe(oidcSettings.name, () => {
+  it('requires an issuer, naming the variable', () => {
+    expect(() => oidcSettings(loadConfig(BaseEnv, {}))).toThrow(/OIDC_ISSUER_URL: required/);
   });
 
-  it('refuses to generate one in production', () => {
-    expect(() => resolveJwtSecret({ JWT_SECRET_FILE: '/nonexistent/x', NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  it('requires https in production and reads the claim paths and bounds the clock skew', () => {
+    expect(() => oidcSettings(loadConfig(BaseEnv, { NODE_ENV: 'production', OIDC_ISSUER_URL: 'http://id.example/realms/x' }))).toThrow(/https/);
+    const s = oidcSettings(loadConfig(BaseEnv, { NODE_ENV: 'production', OIDC_ISSUER_URL: 'https://id.example/realms/x', OIDC_ROLES_CLAIM: 'resource_access.api.roles' }));
+    expect(s).toMatchObject({ issuer: 'https://id.example/realms/x', audience: 'contact-tracing-api', rolesClaim: 'resource_access.api.roles', areasClaim: 'areas', clockSkewSeconds: 30 });
+    expect(() => loadConfig(BaseEnv, { OIDC_CLOCK_SKEW_SECONDS: '3600' })).toThrow(/OIDC_CLOCK_SKEW_SECONDS/);
+  });
+});
+
+describe(databaseConnectionUrl.name, () => {
+  it('leaves DATABASE_URL alone unless TLS is configured, and applies sslmode with libpq meaning', () => {
+    expect(databaseConnectionUrl(loadConfig(BaseEnv, { DATABASE_URL: 'postgres://u:p@db:5432/ct' }))).toBe('postgres://u:p@db:5432/ct');
+    const url = new URL(databaseConnectionUrl(loadConfig(BaseEnv, { DATABASE_URL: 'postgres://u:p@db:5432/ct?sslmode=disable', DATABASE_SSLMODE: 'verify-full', DATABASE_SSL_ROOT_CERT: '/etc/ct/pg-ca.pem' })));
+    expect(Object.fromEntries(url.searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: '/etc/ct/pg-ca.pem', uselibpqcompat: 'true' });
+    expect(() => loadConfig(BaseEnv, { DATABASE_SSLMODE: 'yes' })).toThrow(/DATABASE_SSLMODE/);
   });
 });

@@ -61,7 +61,10 @@ export async function runMigrations(ds: DataSource, schema: string): Promise<str
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
-    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // A service's own role may not create schemas (no CREATE on the database): its schema is made for
+    // it by provisionServiceRoles, so only a missing one is created here (by an administrator's URL).
+    const [{ n }] = await runner.query('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (n === 0) await runner.query(`CREATE SCHEMA "${schema}"`);
     const applied = await ds.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {

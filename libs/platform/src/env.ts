@@ -1,8 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import type { OidcSettings } from './auth';
+import { ConfigError } from './config';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,6 +17,19 @@ export class BaseEnv {
   @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * TLS to PostgreSQL, with libpq's meaning: disable, require (encrypted, server not checked),
+   * verify-ca (needs DATABASE_SSL_ROOT_CERT), verify-full (production: encrypted, the server's
+   * certificate and name checked). Unset: whatever DATABASE_URL says (no TLS when it says nothing).
+   * (`prefer` is not offered: the driver cannot fall back to plain text.)
+   */
+  @IsOptional() @IsIn(['disable', 'require', 'verify-ca', 'verify-full'])
+  DATABASE_SSLMODE?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+
+  /** CA certificate file (PEM) that signed the PostgreSQL server's certificate, for verify-ca/verify-full. */
+  @IsOptional() @IsString()
+  DATABASE_SSL_ROOT_CERT?: string;
+
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
@@ -27,12 +39,33 @@ export class BaseEnv {
   @IsInt() @Min(1) @Max(1000)
   KAFKA_PARTITIONS_DEFAULT = 3;
 
-  /** HS256 signing secret for bearer tokens. Unset in development: read or generated in JWT_SECRET_FILE. */
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
-  JWT_SECRET?: string;
+  /**
+   * The OpenID Connect issuer whose tokens the API accepts (discovery at
+   * <issuer>/.well-known/openid-configuration, keys from its JWKS). Required by every service;
+   * `npm start` and the tests set it to the local development issuer (tools/oidc).
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  OIDC_ISSUER_URL?: string;
 
-  @IsString()
-  JWT_SECRET_FILE = '.local/jwt-secret';
+  /** The audience (`aud`) a token must name: the API's client id at the identity provider. */
+  @IsString() @MinLength(1)
+  OIDC_AUDIENCE = 'contact-tracing-api';
+
+  /** Dotted path of the claim with the roles (Keycloak realm roles: realm_access.roles). */
+  @Matches(/^[\w-]+(\.[\w-]+)*$/, { message: 'OIDC_ROLES_CLAIM must be a dotted claim path such as realm_access.roles' })
+  OIDC_ROLES_CLAIM = 'realm_access.roles';
+
+  /** Dotted path of the claim with the area codes the holder serves. */
+  @Matches(/^[\w-]+(\.[\w-]+)*$/, { message: 'OIDC_AREAS_CLAIM must be a dotted claim path such as areas' })
+  OIDC_AREAS_CLAIM = 'areas';
+
+  /** Clock difference with the issuer that exp/nbf/iat tolerate, seconds (at most 300). */
+  @IsInt() @Min(0) @Max(300)
+  OIDC_CLOCK_SKEW_SECONDS = 30;
+
+  /** Shortest interval between two JWKS downloads triggered by an unknown key id, seconds. */
+  @IsInt() @Min(0) @Max(3600)
+  OIDC_JWKS_COOLDOWN_SECONDS = 30;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -43,18 +76,38 @@ export class BaseEnv {
 }
 
 /**
- * The signing secret: JWT_SECRET when set; otherwise (never in production) the local secret file,
- * created with 48 random bytes on first use and kept out of git (.local/ is ignored).
+ * The token checks a service applies. Fails with a ConfigError naming the variable when no issuer is
+ * configured, or (in production) when the issuer is not reached over https (loopback excepted).
  */
-export function resolveJwtSecret(env: Pick<BaseEnv, 'JWT_SECRET' | 'JWT_SECRET_FILE' | 'NODE_ENV'>): string {
-  if (env.JWT_SECRET) return env.JWT_SECRET;
-  if (env.NODE_ENV === 'production') {
-    throw new Error('JWT_SECRET is required when NODE_ENV=production');
+export function oidcSettings(
+  env: Pick<BaseEnv, 'NODE_ENV' | 'OIDC_ISSUER_URL' | 'OIDC_AUDIENCE' | 'OIDC_ROLES_CLAIM' | 'OIDC_AREAS_CLAIM' | 'OIDC_CLOCK_SKEW_SECONDS' | 'OIDC_JWKS_COOLDOWN_SECONDS'>,
+): OidcSettings {
+  if (!env.OIDC_ISSUER_URL) {
+    throw new ConfigError(['OIDC_ISSUER_URL: required: the OpenID Connect issuer whose tokens the API accepts (npm start sets it to the local development issuer)']);
   }
-  const file = resolve(env.JWT_SECRET_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(env.OIDC_ISSUER_URL);
+  if (env.NODE_ENV === 'production' && !env.OIDC_ISSUER_URL.startsWith('https://') && !loopback) {
+    throw new ConfigError([`OIDC_ISSUER_URL: must be an https URL when NODE_ENV=production (got ${JSON.stringify(env.OIDC_ISSUER_URL)})`]);
   }
-  return readFileSync(file, 'utf8').trim();
+  return {
+    issuer: env.OIDC_ISSUER_URL,
+    audience: env.OIDC_AUDIENCE,
+    rolesClaim: env.OIDC_ROLES_CLAIM,
+    areasClaim: env.OIDC_AREAS_CLAIM,
+    clockSkewSeconds: env.OIDC_CLOCK_SKEW_SECONDS,
+    jwksCooldownSeconds: env.OIDC_JWKS_COOLDOWN_SECONDS,
+  };
+}
+
+/**
+ * The connection URL a service uses: DATABASE_URL with DATABASE_SSLMODE / DATABASE_SSL_ROOT_CERT
+ * applied (libpq semantics, so `require` encrypts without checking the certificate, as psql does).
+ */
+export function databaseConnectionUrl(env: Pick<BaseEnv, 'DATABASE_URL' | 'DATABASE_SSLMODE' | 'DATABASE_SSL_ROOT_CERT'>): string {
+  if (!env.DATABASE_SSLMODE && !env.DATABASE_SSL_ROOT_CERT) return env.DATABASE_URL;
+  const url = new URL(env.DATABASE_URL);
+  if (env.DATABASE_SSLMODE) url.searchParams.set('sslmode', env.DATABASE_SSLMODE);
+  if (env.DATABASE_SSL_ROOT_CERT) url.searchParams.set('sslrootcert', env.DATABASE_SSL_ROOT_CERT);
+  url.searchParams.set('uselibpqcompat', 'true');
+  return url.toString();
 }

@@ -10,3 +10,4 @@ export * from './periodic-task';
 export * from './strict-input';
 export * from './redaction';
 export * from './typeorm-logger';
+export * from './db-roles';

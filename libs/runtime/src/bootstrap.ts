@@ -1,5 +1,5 @@
 import { EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
-import { AUTH_SECRET, BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, runMigrations, StrictInputPipe, TransactionHost, verifyToken } from '@ct/platform';
+import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, OidcVerifier, oidcSettings, runMigrations, StrictInputPipe, TransactionHost } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -60,8 +60,8 @@ export async function createServiceApp<E extends ServiceEnv>(
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
   // Before any body parser (Nest's, and a service's own in configure): no token, no body read.
-  const secret = app.get<string>(AUTH_SECRET);
-  app.use(authBeforeBody((token) => verifyToken(token, secret)));
+  const verifier = app.get(OidcVerifier);
+  app.use(authBeforeBody((token) => verifier.verify(token)));
   def.configure?.(app, env);
   app.useGlobalPipes(new StrictInputPipe(), createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
@@ -71,6 +71,8 @@ export async function createServiceApp<E extends ServiceEnv>(
     const applied = await runMigrations(app.get(DataSource), def.schema);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
   }
+  const [{ rolsuper }] = await app.get(DataSource).query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+  if (rolsuper) logger.warn(`connected to PostgreSQL as a superuser: give ${def.name} its own role, which owns its schema only (README, Security: npm run db:roles)`, 'Database');
   await provisionTopics(app.get(Kafka), { checkins: env.KAFKA_PARTITIONS_CHECKINS, default: env.KAFKA_PARTITIONS_DEFAULT });
 
   const server = new KafkaEventServer({
@@ -90,6 +92,12 @@ export async function createServiceApp<E extends ServiceEnv>(
 
   await app.init();
   await app.startAllMicroservices();
+  // Read the issuer's discovery document now, so a wrong OIDC_ISSUER_URL shows in the log at boot;
+  // not fatal: the first request reads it again.
+  void app
+    .get(OidcVerifier)
+    .warmUp()
+    .catch((err: Error) => logger.warn(`identity provider not reachable yet: ${err.message}`, 'Auth'));
   return { app, logger, server, openapi };
 }
 
@@ -98,6 +106,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   let env: E;
   try {
     env = loadConfig(def.envSchema);
+    oidcSettings(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${err.message}\n`);

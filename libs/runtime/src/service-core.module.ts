@@ -1,5 +1,5 @@
 import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
-import { AuthGuard, BaseEnv, resolveJwtSecret, serviceDataSourceOptions, TransactionHost, AUTH_SECRET } from '@ct/platform';
+import { AuthGuard, BaseEnv, databaseConnectionUrl, OidcVerifier, oidcSettings, serviceDataSourceOptions, TransactionHost } from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -31,14 +31,16 @@ export interface ServiceCoreOptions {
 @Module({})
 export class ServiceCoreModule implements NestModule {
   static forRoot(o: ServiceCoreOptions): DynamicModule {
-    const secret = resolveJwtSecret(o.env);
+    // Services hold no signing key: tokens are checked against the issuer's published keys.
+    const verifier = new OidcVerifier(oidcSettings(o.env));
     const metrics = new ServiceMetrics(o.service);
+    const databaseUrl = databaseConnectionUrl(o.env);
     return {
       module: ServiceCoreModule,
       imports: [
         TypeOrmModule.forRoot(
           serviceDataSourceOptions({
-            url: o.env.DATABASE_URL,
+            url: databaseUrl,
             schema: o.schema,
             entities: o.entities,
             migrations: o.migrations,
@@ -51,7 +53,7 @@ export class ServiceCoreModule implements NestModule {
           {
             service: o.service,
             schema: o.schema,
-            databaseUrl: o.env.DATABASE_URL,
+            databaseUrl,
             brokers: parseBrokers(o.env.KAFKA_BROKERS),
             partitions: { checkins: o.env.KAFKA_PARTITIONS_CHECKINS, default: o.env.KAFKA_PARTITIONS_DEFAULT },
             relay: o.relay,
@@ -66,11 +68,11 @@ export class ServiceCoreModule implements NestModule {
         RuntimeGauges,
         RequestContextMiddleware,
         { provide: SERVICE_NAME, useValue: o.service },
-        { provide: AUTH_SECRET, useValue: secret },
+        { provide: OidcVerifier, useValue: verifier },
         { provide: TransactionHost, useFactory: (ds: DataSource) => new TransactionHost(ds), inject: [DataSource] },
-        { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, secret), inject: [Reflector] },
+        { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, verifier), inject: [Reflector] },
       ],
-      exports: [SERVICE_ENV, SERVICE_NAME, ServiceMetrics, AUTH_SECRET, TransactionHost, MessagingModule, CqrsModule],
+      exports: [SERVICE_ENV, SERVICE_NAME, ServiceMetrics, OidcVerifier, TransactionHost, MessagingModule, CqrsModule],
     };
   }
 

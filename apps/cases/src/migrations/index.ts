@@ -2,6 +2,7 @@ import { Init1763900000000 } from './1763900000000-init';
 import { Cases1763900000001 } from './1763900000001-cases';
 import { PersonsInvestigations1763900000100 } from './1763900000100-persons-investigations';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
+import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 
 /** In order of application; a new migration is appended, never edited once released. */
-export const migrations = [Init1763900000000, Cases1763900000001, PersonsInvestigations1763900000100, OutboxWithoutEventIdIndex1763900001000];
+export const migrations = [Init1763900000000, Cases1763900000001, PersonsInvestigations1763900000100, OutboxWithoutEventIdIndex1763900001000, PersonErasure1763900001400];

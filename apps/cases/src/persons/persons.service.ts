@@ -37,10 +37,32 @@ export class PersonsService {
     return { now: this.clock.now(), skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000, areas: this.areas };
   }
 
+  /**
+   * A 409 that names an existing person (same personId, phone or national ID) tells the caller who
+   * is registered: audited as a LOOKUP of that person by the matching fields, in its own
+   * transaction (the failed one rolls back).
+   */
+  private async auditingRevealed<T>(who: Principal, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof DomainError && (err.code === 'PERSON.DUPLICATE' || err.code === 'PERSON.EXISTS') && typeof err.details.existingPersonId === 'string') {
+        const fields = Array.isArray(err.details.fields) ? (err.details.fields as string[]) : ['personId'];
+        await this.tx.run(() => this.audit.record(who, 'LOOKUP', err.details.existingPersonId as string, fields));
+      }
+      throw err;
+    }
+  }
+
   async register(who: Principal, input: PersonFields & { personId?: string }): Promise<ReturnType<typeof personView>> {
     const personId = input.personId ?? randomUUID();
     const { personId: _omit, ...fields } = input;
     const person = applyPersonFields(personId, null, fields, this.ctx());
+    return this.auditingRevealed(who, () => this.insertNew(who, person, fields));
+  }
+
+  private insertNew(who: Principal, person: PersonRecord, fields: PersonFields): Promise<ReturnType<typeof personView>> {
+    const personId = person.personId;
     return this.withUniqueness(person, () =>
       this.tx.run(async () => {
         const existing = await this.store.find(personId);
@@ -56,9 +78,10 @@ export class PersonsService {
   }
 
   async update(who: Principal, personId: string, patch: PersonFields): Promise<ReturnType<typeof personView>> {
-    return this.tx.run(async () => {
+    return this.auditingRevealed(who, () => this.tx.run(async () => {
       const current = await this.store.find(personId, true);
       if (!current) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+      if (current.erasedAt) throw new DomainError('PERSON.ERASED', `person ${personId} was erased; register the person again`, 'conflict');
       const next = applyPersonFields(personId, current, patch, this.ctx());
       await this.assertNoDuplicate(next);
       const now = this.clock.now();
@@ -66,7 +89,7 @@ export class PersonsService {
       if (profileChanged(profileOf(current), profileOf(next))) await this.publishProfile(next, now);
       await this.audit.record(who, 'UPDATE', personId, Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined));
       return personView((await this.store.find(personId))!);
-    });
+    }));
   }
 
   async get(who: Principal, personId: string) {

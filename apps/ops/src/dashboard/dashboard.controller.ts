@@ -28,9 +28,15 @@ export function dashboardDir(env: Pick<OpsEnv, 'DASHBOARD_DIR'>): string {
 export class DashboardController {
   private readonly dir: string;
   private readonly files = new Map<string, { type: string; body: Buffer }>();
+  private readonly signIn: { issuer: string; clientId: string } | Record<string, never>;
+  private readonly csp: string;
 
   constructor(@Inject(SERVICE_ENV) env: OpsEnv) {
     this.dir = dashboardDir(env);
+    this.signIn = env.OIDC_DASHBOARD_CLIENT_ID && env.OIDC_ISSUER_URL ? { issuer: env.OIDC_ISSUER_URL.replace(/\/+$/, ''), clientId: env.OIDC_DASHBOARD_CLIENT_ID } : {};
+    // The page may talk to the identity provider (discovery, token endpoint) and nothing else outside.
+    const idp = 'issuer' in this.signIn ? ` ${new URL(this.signIn.issuer).origin}` : '';
+    this.csp = `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'${idp}`;
   }
 
   private file(name: string): { type: string; body: Buffer } {
@@ -49,7 +55,7 @@ export class DashboardController {
     const f = this.file(name);
     res.setHeader('content-type', f.type);
     res.setHeader('cache-control', 'no-cache');
-    res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
+    res.setHeader('content-security-policy', this.csp);
     res.send(f.body);
   }
 
@@ -57,6 +63,16 @@ export class DashboardController {
   @Get()
   index(@Res() res: Response): void {
     this.send(res, 'index.html');
+  }
+
+  /**
+   * How the page signs in: `{ issuer, clientId }` (authorization-code flow with PKCE at the
+   * department's identity provider) or `{}` (paste a token). Public information, no secret.
+   */
+  @Public()
+  @Get('dashboard/sign-in.json')
+  signInConfig(): { issuer: string; clientId: string } | Record<string, never> {
+    return this.signIn;
   }
 
   @Public()

@@ -19,11 +19,13 @@ export interface DlqEntry {
   deadLetteredAt: string;
   replayCount: number;
   lastReplayedAt: string | null;
+  /** When the payload (value, key) was removed by the retention pass; null while it is kept. */
+  payloadPurgedAt: string | null;
   replays?: { replayedBy: string; replayedAt: string }[];
 }
 
 const COLUMNS = `id::text, dlq_topic, original_topic, original_partition, original_offset::text, event_type, event_id, message_key,
-  reason, fields, failed_group, headers, value, dead_lettered_at, replay_count, last_replayed_at`;
+  reason, fields, failed_group, headers, value, dead_lettered_at, replay_count, last_replayed_at, payload_purged_at`;
 
 function toEntry(r: any): DlqEntry {
   return {
@@ -43,7 +45,21 @@ function toEntry(r: any): DlqEntry {
     deadLetteredAt: new Date(r.dead_lettered_at).toISOString(),
     replayCount: r.replay_count,
     lastReplayedAt: r.last_replayed_at ? new Date(r.last_replayed_at).toISOString() : null,
+    payloadPurgedAt: r.payload_purged_at ? new Date(r.payload_purged_at).toISOString() : null,
   };
+}
+
+/**
+ * Removes the payload (value, key) of dead letters older than the retention: a dead-lettered
+ * check-in is personal data under the same 21-day rule as the visit store. Returns how many.
+ */
+export async function purgeDeadLetterPayloads(tx: TransactionHost, cutoff: Date): Promise<number> {
+  const rows = await tx.dataSource.query(
+    `UPDATE ops.dlq_entries SET value = NULL, message_key = NULL, payload_purged_at = now()
+      WHERE payload_purged_at IS NULL AND dead_lettered_at < $1 RETURNING id`,
+    [cutoff],
+  );
+  return (Array.isArray(rows[0]) ? rows[0] : rows).length;
 }
 
 /** The dead letters ops has seen, and their replay (audited in ops.dlq_replays). */
@@ -83,6 +99,9 @@ export class DlqService {
    */
   async replay(id: string, by: string): Promise<DlqEntry> {
     const entry = await this.get(id);
+    if (entry.payloadPurgedAt) {
+      throw new DomainError('dlq_payload_purged', `dead letter ${id} can no longer be replayed: its payload was removed on ${entry.payloadPurgedAt} (OPS_DLQ_PAYLOAD_RETENTION_DAYS)`, 'conflict');
+    }
     const headers = Object.fromEntries(Object.entries(entry.headers).filter(([k]) => !k.startsWith('dlq_')));
     await this.publisher.send([{ topic: entry.originalTopic, key: entry.key, value: entry.value, headers }]);
     await this.tx.run(async () => {

@@ -1,6 +1,7 @@
 import { CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DlqRetentionJob } from './dlq-retention.job';
 import { DlqService } from './dlq.service';
 import { MONITORED_TOPICS, TopicMonitor } from './topic-monitor.service';
 
@@ -14,7 +15,7 @@ function limitOf(raw: string | undefined, def: number, max: number): number {
 @ApiTags('ops')
 @Controller('ops')
 export class OpsHttpController {
-  constructor(private readonly monitor: TopicMonitor, private readonly dlq: DlqService) {}
+  constructor(private readonly monitor: TopicMonitor, private readonly dlq: DlqService, private readonly retention: DlqRetentionJob) {}
 
   @Get('topics')
   @Roles('ops')
@@ -40,6 +41,14 @@ export class OpsHttpController {
   @ApiOperation({ summary: 'Dead-lettered events with their reason, newest first' })
   async list(@Query('topic') topic?: string, @Query('limit') limit?: string) {
     return { entries: await this.dlq.list({ topic, limit: limitOf(limit, 100, 1000) }) };
+  }
+
+  @Post('dlq/retention-pass')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Remove now the payload of dead letters older than OPS_DLQ_PAYLOAD_RETENTION_DAYS (what the periodic pass does)' })
+  retentionPass() {
+    return this.retention.pass();
   }
 
   @Get('dlq/:id')

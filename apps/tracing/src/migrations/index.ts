@@ -8,6 +8,7 @@ import { StagedExpansion1763900000203 } from './1763900000203-staged-expansion';
 import { DropSourcePersonIndex1763900000204 } from './1763900000204-drop-source-person-index';
 import { LateData1763900002000 } from './1763900002000-late-data';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
+import { PartitionsOwnedByTracing1763900002400 } from './1763900002400-partitions-owned-by-tracing';
 
 /** In order of application; a new migration is appended, never edited once released. */
-export const migrations = [Init1763900000000, TracedCases1763900000001, Visits1763900000002, VisitRetentionRuns1763900000101, ContactGraph1763900000201, OneContactPerCase1763900000202, StagedExpansion1763900000203, DropSourcePersonIndex1763900000204, OutboxWithoutEventIdIndex1763900001000, LateData1763900002000];
+export const migrations = [Init1763900000000, TracedCases1763900000001, Visits1763900000002, VisitRetentionRuns1763900000101, ContactGraph1763900000201, OneContactPerCase1763900000202, StagedExpansion1763900000203, DropSourcePersonIndex1763900000204, OutboxWithoutEventIdIndex1763900001000, LateData1763900002000, PartitionsOwnedByTracing1763900002400];

@@ -2,7 +2,7 @@ import { Principal, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 
-export type AuditAction = 'REGISTER' | 'UPDATE' | 'READ' | 'LOOKUP';
+export type AuditAction = 'REGISTER' | 'UPDATE' | 'READ' | 'LOOKUP' | 'ERASE';
 
 /**
  * Every read or change of identity data, written in the transaction of the read or change:

@@ -1,7 +1,8 @@
-import { DomainError, Roles, TransactionHost, UuidParam } from '@ct/platform';
+import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost, UuidParam } from '@ct/platform';
 import { Body, Controller, Get, Inject, Param, Patch } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { AuditTrail } from '../../audit/infrastructure/audit-trail';
 import { INVESTIGATION_STATUSES, InvestigationStatus } from '../../cases/domain/case-rules';
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 
@@ -18,11 +19,19 @@ export class UpdateInvestigationRequest {
 
 const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
 
-/** Every case has one investigation, opened with the case and closed with it. */
+/**
+ * Every case has one investigation, opened with the case and closed with it. Its notes are
+ * interview material about a named person, so every read and write is in the audit trail (the
+ * case's person, field names `investigation.<field>`), in the same transaction.
+ */
 @ApiTags('investigations')
 @Controller('cases/:id/investigation')
 export class InvestigationHttpController {
-  constructor(private readonly tx: TransactionHost, @Inject(CASES_CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly audit: AuditTrail,
+    @Inject(CASES_CLOCK) private readonly clock: Clock,
+  ) {}
 
   private async load(caseId: string, lock = false) {
     const rows = await this.tx.manager.query(
@@ -48,16 +57,22 @@ export class InvestigationHttpController {
   @Get()
   @Roles('tracer')
   @ApiOperation({ summary: "The case's investigation: status, assigned team, notes, timestamps" })
-  get(@Param('id', new UuidParam()) id: string) {
-    return this.load(id);
+  get(@Param('id', new UuidParam()) id: string, @CurrentPrincipal() who: Principal) {
+    return this.tx.run(async () => {
+      const investigation = await this.load(id);
+      await this.audit.record(who, 'READ', investigation.personId, ['investigation.status', 'investigation.assignedTeam', 'investigation.notes']);
+      return investigation;
+    });
   }
 
   @Patch()
   @Roles('tracer')
   @ApiOperation({ summary: 'Assign a team, write notes, close or reopen the investigation' })
-  update(@Param('id', new UuidParam()) id: string, @Body() body: UpdateInvestigationRequest) {
+  update(@Param('id', new UuidParam()) id: string, @Body() body: UpdateInvestigationRequest, @CurrentPrincipal() who: Principal) {
     return this.tx.run(async (m) => {
       const current = await this.load(id, true);
+      const changed = (['status', 'assignedTeam', 'notes'] as const).filter((k) => body[k] !== undefined).map((k) => `investigation.${k}`);
+      await this.audit.record(who, 'UPDATE', current.personId, changed);
       const now = this.clock.now();
       const status = body.status ?? current.status;
       const closedAt = status === 'closed' ? (current.closedAt ? new Date(current.closedAt) : now) : null;

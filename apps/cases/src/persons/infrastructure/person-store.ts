@@ -3,11 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { PersonRecord } from '../domain/person';
 
 const COLUMNS = `person_id, full_name, phone, national_id, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, address, area_code,
-  vaccine_doses, last_dose_at, recovered_at, created_at, updated_at`;
+  vaccine_doses, last_dose_at, recovered_at, created_at, updated_at, erased_at`;
 
 export interface StoredPerson extends PersonRecord {
   createdAt: string;
   updatedAt: string;
+  /** Set when the identity fields were erased (fullName, phone, nationalId, dateOfBirth, address are then null). */
+  erasedAt: string | null;
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : (v as Date).toISOString());
@@ -26,6 +28,7 @@ function fromRow(r: Record<string, unknown>): StoredPerson {
     recoveredAt: iso(r.recovered_at),
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
+    erasedAt: iso(r.erased_at),
   };
 }
 
@@ -93,5 +96,6 @@ export function personView(p: StoredPerson) {
     recoveredAt: p.recoveredAt,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
+    erasedAt: p.erasedAt,
   };
 }

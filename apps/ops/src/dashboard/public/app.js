@@ -1,6 +1,8 @@
 'use strict';
 // The ops dashboard: plain JS, no build step, no external URLs. Everything goes through the base
-// URL (the edge), with the bearer token the user pasted (kept in sessionStorage only).
+// URL (the edge), with a bearer token kept in sessionStorage only: pasted (local development
+// issuer), or obtained from the department's identity provider with the authorization-code flow
+// and PKCE (S256) when /dashboard/sign-in.json names an issuer and a client.
 (function () {
   const TOKEN_KEY = 'ct.token';
   const SVG = 'http://www.w3.org/2000/svg';
@@ -52,12 +54,17 @@
     b.textContent = text || '';
   }
 
+  const KNOWN_ROLES = ['tracer', 'quarantine', 'feed', 'ops', 'admin'];
+  let sso = null; // { issuer, clientId } when the identity provider signs users in
+
   function showWho() {
     const p = token ? decode(token) : null;
-    $('who').textContent = p ? `${p.sub || p.subject || 'signed in'} (${(p.roles || []).join(', ')})` : 'not signed in';
+    const roles = ((p && p.realm_access && p.realm_access.roles) || (p && p.roles) || []).filter((r) => KNOWN_ROLES.includes(r));
+    $('who').textContent = p ? `${p.preferred_username || p.sub || 'signed in'} (${roles.join(', ')})` : 'not signed in';
     $('signout-button').hidden = !token;
-    $('token').hidden = !!token;
-    $('signin-button').hidden = !!token;
+    $('token').hidden = !!token || !!sso;
+    $('signin-button').hidden = !!token || !!sso;
+    $('sso-button').hidden = !!token || !sso;
   }
 
   const fmtTime = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '—');
@@ -334,10 +341,70 @@
     $('events').hidden = true;
   });
 
-  showWho();
-  if (!token) banner('Paste a bearer token (role ops) and sign in.');
-  refreshFast();
-  void refreshSlow();
-  setInterval(refreshFast, 2000);
-  setInterval(refreshSlow, 10000);
+  // --- Sign-in at the identity provider: authorization code + PKCE (RFC 7636), public client ---
+  const PKCE_KEY = 'ct.pkce';
+  const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const randomString = () => b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const redirectUri = () => `${location.origin}/`;
+
+  async function discovery() {
+    const res = await fetch(`${sso.issuer}/.well-known/openid-configuration`);
+    if (!res.ok) throw new Error(`identity provider answered ${res.status}`);
+    return res.json();
+  }
+
+  async function startSignIn() {
+    try {
+      const d = await discovery();
+      const verifier = randomString();
+      const state = randomString();
+      const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+      sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+      const q = new URLSearchParams({ response_type: 'code', client_id: sso.clientId, redirect_uri: redirectUri(), scope: 'openid', state, code_challenge: challenge, code_challenge_method: 'S256' });
+      location.assign(`${d.authorization_endpoint}?${q}`);
+    } catch (err) {
+      banner(`Could not reach the identity provider: ${err.message}`);
+    }
+  }
+
+  /** Back from the identity provider with ?code=&state=: trade the code (and the verifier) for a token. */
+  async function finishSignIn() {
+    const params = new URLSearchParams(location.search);
+    if (!params.has('code') && !params.has('error')) return;
+    history.replaceState(null, '', location.pathname);
+    const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || 'null');
+    sessionStorage.removeItem(PKCE_KEY);
+    if (params.has('error')) return banner(`Sign-in refused: ${params.get('error')}`);
+    if (!saved || saved.state !== params.get('state')) return banner('Sign-in failed: the answer does not match this tab’s request. Try again.');
+    try {
+      const d = await discovery();
+      const res = await fetch(d.token_endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code'), redirect_uri: redirectUri(), client_id: sso.clientId, code_verifier: saved.verifier }),
+      });
+      const body = await res.json();
+      if (!res.ok || !body.access_token) throw new Error(body.error_description || body.error || `HTTP ${res.status}`);
+      token = body.access_token;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      banner('');
+    } catch (err) {
+      banner(`Sign-in failed: ${err.message}`);
+    }
+  }
+  $('sso-button').addEventListener('click', () => void startSignIn());
+
+  (async () => {
+    try {
+      const cfg = await (await fetch('/dashboard/sign-in.json')).json();
+      if (cfg && cfg.issuer && cfg.clientId) sso = cfg;
+    } catch (e) { /* no configuration: paste a token */ }
+    if (sso) await finishSignIn();
+    showWho();
+    if (!token) banner(sso ? 'Sign in (role ops) to see the figures.' : 'Paste a bearer token (role ops) and sign in.');
+    refreshFast();
+    void refreshSlow();
+    setInterval(refreshFast, 2000);
+    setInterval(refreshSlow, 10000);
+  })();
 })();
