@@ -86,11 +86,20 @@ export class LateDataStore {
    */
   async matchStays(stays: StayInterval[]): Promise<string[]> {
     if (stays.length === 0) return [];
+    // Every rule needs the stay to begin before an instant some traced case or F1 reaches (the end of
+    // an exposure site, of an infectious window, of an F1's F2 window), or a tracing in progress:
+    // stays beginning after the latest such instant cannot match, and a batch of current check-ins
+    // usually has none before it. One index lookup per table instead of the whole statement.
+    const [{ horizon }] = await this.tx.dataSource.query(HORIZON_SQL);
+    if (horizon === null) return [];
+    const until = new Date(horizon).getTime();
+    const early = Number.isNaN(until) ? stays : stays.filter((s) => s.start < until);
+    if (early.length === 0) return [];
     const rows: { case_id: string }[] = await this.tx.dataSource.query(MATCH_SQL, [
-      stays.map((s) => s.personId),
-      stays.map((s) => s.venueId),
-      stays.map((s) => new Date(s.start)),
-      stays.map((s) => new Date(s.end)),
+      early.map((s) => s.personId),
+      early.map((s) => s.venueId),
+      early.map((s) => new Date(s.start)),
+      early.map((s) => new Date(s.end)),
       `${this.policy.maxStayMs} milliseconds`,
     ]);
     return rows.map((r) => r.case_id);
@@ -171,6 +180,17 @@ function detailParams(d: IntentDetail): unknown[] {
 
 /** The reasons a request was made, merged (at most a few distinct words). */
 const MERGE_REASON = `(SELECT string_agg(DISTINCT x, ',' ORDER BY x) FROM unnest(string_to_array(r.reason || ',' || EXCLUDED.reason, ',')) AS x)`;
+
+/**
+ * The latest instant a stay may begin before and still change a case (see matchStays): 'infinity'
+ * while a tracing is in progress, null when nothing is traced at all. Each max is read from an index.
+ */
+const HORIZON_SQL = `
+SELECT CASE WHEN EXISTS (SELECT 1 FROM tracing.trace_intents WHERE since > now() - interval '${INTENT_TTL}') THEN 'infinity'::timestamptz
+  ELSE greatest(
+    (SELECT max(identified_at) FROM tracing.contacts WHERE degree = 1),
+    (SELECT max(ended_at) FROM tracing.exposure_sites),
+    (SELECT max(window_end) FROM tracing.traced_cases)) END AS horizon`;
 
 /**
  * One statement per batch (see matchStays). `f1` holds the F1 of stored cases and of tracings in
