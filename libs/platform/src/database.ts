@@ -21,7 +21,9 @@ export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourc
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Off: TypeORM's error log prints the failed query's parameters (names, phone numbers) to the
+    // console. Failures are logged by the consumer (server.ts) and the HTTP filters, without values.
+    logging: false,
     extra: { max: o.poolSize ?? 10, application_name: o.applicationName ?? o.schema },
   };
 }
