@@ -107,11 +107,13 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   }
   const logger = new JsonLogger(def.name, env.LOG_LEVEL);
   try {
+    const createdAt = performance.now();
     const { app } = await createServiceApp(def, env, { logger, startConsumers: false });
+    const built = performance.now() - createdAt;
     // HTTP first: /health/live answers at once, /health/ready says 503 until the consumer has joined
     // its group (after a SIGKILL the group waits up to KAFKA_SESSION_TIMEOUT_MS for the dead member).
     await app.listen(env.PORT, '0.0.0.0');
-    logger.log(`${def.name} listening on http://localhost:${env.PORT} (docs at /docs)`, 'Bootstrap');
+    logger.log(`${def.name} listening on http://localhost:${env.PORT} (docs at /docs); process up ${Math.round(process.uptime() * 1000)} ms, app built in ${Math.round(built)} ms`, 'Bootstrap');
     const started = Date.now();
     await app.startAllMicroservices();
     logger.log(`${def.name} consuming (group joined in ${Date.now() - started} ms)`, 'Bootstrap');
