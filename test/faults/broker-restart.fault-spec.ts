@@ -52,6 +52,7 @@ describe('faults: the broker killed and restarted during a replay', () => {
     });
     await waitFor('5,000 lines sent', async () => sent >= 5000, 60_000, 20);
     const killedAt = Date.now();
+    const sentAtKill = sent;
     process.kill(-broker.pid, 'SIGKILL');
     await broker.exited;
     await broker.stop();
@@ -68,10 +69,11 @@ describe('faults: the broker killed and restarted during a replay', () => {
     await waitFor(`${lines} stays`, async () => (await stored()).rows >= lines, 120_000, 250);
     await sleep(1000);
     expect(await stored()).toEqual({ rows: lines, distinct: lines });
-    figure('broker SIGKILL during replay', 'lines sent at the kill', sent);
+    figure('broker SIGKILL during replay', 'lines sent at the kill', sentAtKill);
     figure('broker SIGKILL during replay', 'broker away (s)', seconds(restartAt - killedAt));
     figure('broker SIGKILL during replay', 'broker restart until ready (s)', seconds(brokerUp));
     figure('broker SIGKILL during replay', 'tracing storing again after the restart began (s)', seconds(consumingAgain));
+    figure('broker SIGKILL during replay', 'tracing storing again after the broker was ready (s)', seconds(Math.max(0, consumingAgain - brokerUp)));
     figure('broker SIGKILL during replay', 'feed retries (budget 120 s)', retries);
     figure('broker SIGKILL during replay', 'stays / distinct (of 20000)', '20000 / 20000');
     expect((await fetch(`${tracing.base}/health/ready`)).status).toBe(200);

@@ -31,8 +31,11 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
     const admin = createKafka({ brokers: parseBrokers(cluster.brokers), clientId: 'faults-cluster-admin' }).admin();
     await admin.connect();
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: [Topics.CHECKINS] });
-      expect(meta.topics[0].partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3)).toBe(true);
+      // Every partition on three brokers, all in sync (metadata reaches every broker a moment after creation).
+      await waitFor('checkins.v1 replicated 3 times', async () => {
+        const meta = await admin.fetchTopicMetadata({ topics: [Topics.CHECKINS] });
+        return meta.topics[0].partitions.length === 6 && meta.topics[0].partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3);
+      }, 30_000, 250);
       const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: Topics.CHECKINS, configNames: ['min.insync.replicas'] }] });
       expect(cfg.resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue).toBe('2');
     } finally {
