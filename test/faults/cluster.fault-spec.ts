@@ -36,8 +36,11 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
         const meta = await admin.fetchTopicMetadata({ topics: [Topics.CHECKINS] });
         return meta.topics[0].partitions.length === 6 && meta.topics[0].partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3);
       }, 30_000, 250);
-      const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: Topics.CHECKINS, configNames: ['min.insync.replicas'] }] });
-      expect(cfg.resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue).toBe('2');
+      const minIsr = await waitFor('the topic config', async () => {
+        const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: Topics.CHECKINS, configNames: ['min.insync.replicas'] }] });
+        return cfg.resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue;
+      }, 30_000, 250);
+      expect(minIsr).toBe('2');
     } finally {
       await admin.disconnect();
     }
@@ -48,6 +51,7 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
     const events = checkIns(run, 30_000);
     const latencies: number[] = [];
     let killedAt = 0;
+    let resends = 0;
     for (let i = 0; i < 30; i++) {
       if (i === 10) {
         await waitFor('some stays stored', async () => (await stays(pg, run)).rows > 0);
@@ -55,7 +59,18 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
         await cluster.kill(1); // the first bootstrap broker, leader of about a third of the partitions
       }
       const t = Date.now();
-      await publisher.publish(events.slice(i * 1000, (i + 1) * 1000));
+      // A producer sees the dead leader's partitions fail until the election: it sends the same
+      // events again (same ids and check-in ids, so a partial first send stores nothing twice).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await publisher.publish(events.slice(i * 1000, (i + 1) * 1000));
+          break;
+        } catch (err) {
+          resends++;
+          if (Date.now() - t > 60_000) throw err;
+          await sleep(500);
+        }
+      }
       latencies.push(Date.now() - t);
     }
     const storedAfterKill = async () => (await stays(pg, run)).rows;
@@ -69,6 +84,7 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
     figure('3-broker cluster, broker 1 killed', 'publish of 1000 check-ins right after the kill (s)', seconds(after[0]));
     figure('3-broker cluster, broker 1 killed', 'publish of 1000 check-ins after the election, max (ms)', Math.max(...after.slice(3)));
     figure('3-broker cluster, broker 1 killed', 'all 30000 stored after the kill (s)', seconds(allStored));
+    figure('3-broker cluster, broker 1 killed', 'batches the producer sent again during the election', resends);
     figure('3-broker cluster, broker 1 killed', 'stays / distinct (of 30000)', '30000 / 30000');
     // The tracing service is still consuming with the broker gone (readiness says so).
     expect((await fetch(`${tracing.base}/health/ready`)).status).toBe(200);
