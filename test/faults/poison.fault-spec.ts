@@ -67,7 +67,7 @@ describe('faults: poison messages on every consumer', () => {
       ];
       for (const p of poisons) {
         const id = randomUUID();
-        const headers = toKafkaHeaders({ id, type, source: '/faults/poison', time: new Date().toISOString(), correlationId: id } as never);
+        const headers = toKafkaHeaders({ id, type, source: '/faults/poison', time: new Date().toISOString(), correlationId: id, causationId: null } as never);
         const [meta] = await producer.send({ topic, acks: -1, messages: [{ key: p.key, value: p.value, headers }] });
         for (const [group, handled] of Object.entries(CONSUMERS)) {
           if (handled.includes(type)) sent.push({ group, type, kind: p.kind, topic, partition: meta.partition, offset: BigInt(meta.baseOffset!), id });
