@@ -44,7 +44,9 @@ describe('poison check-ins on the real broker: dead-lettered, the partition move
   };
 
   it.each([
-    ['a UTC offset of +16:30 (PostgreSQL: time zone displacement out of range)', (v: string) => checkIn(v, { checkedInAt: '2026-11-30T08:00:00.000+16:30' })],
+    // Yesterday (UTC) at 08:00 with the offset: inside retention whenever the test runs.
+    ['a UTC offset of +16:30 (PostgreSQL: time zone displacement out of range)', (v: string) =>
+      checkIn(v, { checkedInAt: `${new Date(Date.now() - 24 * HOUR).toISOString().slice(0, 10)}T08:00:00.000+16:30` })],
     ['a NUL character in the check-in id (PostgreSQL: invalid byte sequence)', (v: string) => checkIn(v, { checkInId: `ci-\u0000-${randomUUID()}` })],
   ])('%s', async (_what, poisonOf) => {
     const venue = `v-poison-${randomUUID()}`;
