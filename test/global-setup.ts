@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import './support/register-paths';
 import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
-import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { startBroker } from '../tools/kafka/broker';
 import { ALL_SERVICES } from '../tools/start/services';
+import { recreateTestDatabase } from './support/database';
 import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR } from './support/env';
 
 function log(line: string): void {
@@ -38,25 +36,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const started = Date.now();
   const name = process.env.TEST_DATABASE_NAME ?? DEFAULT_TEST_DATABASE;
-  if (!/_test$/.test(name)) throw new Error(`refusing to use database ${name}: test databases must end in _test`);
-  const base = new URL(process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const admin = new Client({ connectionString: base.toString() });
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${base.host} (${(err as Error).message}); start it first (see README)`);
-  }
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
-  await ensureDatabase(url.toString());
-  for (const def of ALL_SERVICES) {
-    const ds = new DataSource(serviceDataSourceOptions({ url: url.toString(), schema: def.schema, entities: [], migrations: def.migrations }));
-    await ds.initialize();
-    await runMigrations(ds, def.schema);
-    await ds.destroy();
-  }
+  const url = new URL(await recreateTestDatabase(name));
   log(`database ${name} migrated for ${ALL_SERVICES.length} services`);
 
   if (!process.env.KAFKA_BROKERS) {

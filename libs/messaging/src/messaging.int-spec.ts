@@ -1,4 +1,4 @@
-import { createEvent, dlqTopic, EventEnvelope, toKafkaHeaders, Topics } from '@ct/contracts';
+import { createEvent, dlqTopic, EventEnvelope, Topics } from '@ct/contracts';
 import { BaseEnv, loadConfig, TransactionHost } from '@ct/platform';
 import { createServiceApp, ServiceCoreModule, ServiceDefinition, ServiceEnv } from '@ct/runtime';
 import { Controller, DynamicModule, Module } from '@nestjs/common';
@@ -248,18 +248,19 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
   const deadLetter = async (topic: string, eventId: string) =>
     (await topics.waitFor((m) => m.topic === dlqTopic(topic) && String(m.headers?.ce_id) === eventId))[0];
 
-  it('dead-letters at once an event PostgreSQL refuses as data (class 22), and handles the next one of the partition', async () => {
+  /** A failing CaseClosed and the next one of the same person (same partition): the next one's effect, then the dead letter. */
+  const poisonThenNext = async (behaviour: 'pgdata' | 'broken') => {
     const key = `p-${randomUUID()}`;
     const poison = closed(key);
-    behaviours.set(poison.payload.caseId, 'pgdata');
-    // Same partition: the same key (person) as the poison.
+    behaviours.set(poison.payload.caseId, behaviour);
     const after = closed(key);
-    await svc.app.get(EventPublisher).send([
-      { topic: Topics.CASES, key, value: JSON.stringify(poison.payload), headers: toKafkaHeaders(poison.meta) },
-      { topic: Topics.CASES, key, value: JSON.stringify(after.payload), headers: toKafkaHeaders(after.meta) },
-    ]);
+    await svc.app.get(EventPublisher).publish([poison, after]);
     await effect(after.payload.caseId);
-    const dead = await deadLetter(Topics.CASES, poison.meta.id);
+    return { poison, dead: await deadLetter(Topics.CASES, poison.meta.id) };
+  };
+
+  it('dead-letters at once an event PostgreSQL refuses as data (class 22), and handles the next one of the partition', async () => {
+    const { poison, dead } = await poisonThenNext('pgdata');
     expect(String(dead.headers?.dlq_category)).toBe('pg_22009');
     expect(String(dead.headers?.dlq_attempts)).toBe('1');
     expect(String(dead.headers?.dlq_reason)).toMatch(/^PostgreSQL 22009: time zone displacement out of range/);
@@ -271,16 +272,7 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
   });
 
   it('retries an unclassified failure 5 times with backoff, then dead-letters it with the count, and moves on', async () => {
-    const key = `p-${randomUUID()}`;
-    const poison = closed(key);
-    behaviours.set(poison.payload.caseId, 'broken');
-    const after = closed(key);
-    await svc.app.get(EventPublisher).send([
-      { topic: Topics.CASES, key, value: JSON.stringify(poison.payload), headers: toKafkaHeaders(poison.meta) },
-      { topic: Topics.CASES, key, value: JSON.stringify(after.payload), headers: toKafkaHeaders(after.meta) },
-    ]);
-    await effect(after.payload.caseId);
-    const dead = await deadLetter(Topics.CASES, poison.meta.id);
+    const { poison, dead } = await poisonThenNext('broken');
     expect(String(dead.headers?.dlq_category)).toBe('exhausted');
     expect(String(dead.headers?.dlq_attempts)).toBe('5');
     expect(String(dead.headers?.dlq_reason)).toBe('failed 5 times: TypeError: cannot read properties of undefined');
