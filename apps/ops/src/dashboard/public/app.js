@@ -79,8 +79,15 @@
       const res = await fetch('/health');
       const h = await res.json();
       const services = h.services || { [h.service || 'service']: h };
+      // Each service's /health is its readiness: a service that answers but is not ready is live
+      // (its checks say which part is down: database, kafka or consumer); one that does not answer is down.
+      const label = (s) => {
+        if (s.status === 'ok') return 'up';
+        const down = Object.entries(s.checks || {}).filter(([, c]) => c && c.status === 'down').map(([k]) => k);
+        return down.length ? `live, not ready (${down.join(', ')} down)` : s.status || 'down';
+      };
       box.replaceChildren(...Object.entries(services).map(([name, s]) =>
-        el('span', { class: `chip ${s.status === 'ok' ? 'up' : 'down'}`, 'data-service': name, text: `${name}: ${s.status === 'ok' ? 'up' : s.status || 'down'}` })));
+        el('span', { class: `chip ${s.status === 'ok' ? 'up' : s.checks ? 'live' : 'down'}`, 'data-service': name, text: `${name}: ${label(s)}` })));
     } catch (err) {
       box.replaceChildren(el('span', { class: 'chip down', text: `health unavailable: ${err.message}` }));
     }
