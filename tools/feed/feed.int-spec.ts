@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { db, eventually, startService, testKafka, TestService } from '../../test/support/services';
 import { TracingService } from '../../apps/tracing/src/service';
-import { formatSummary } from './feed';
-import { replayCsv } from './replay';
+import { formatStopped, formatSummary } from './feed';
+import { freePort } from '../kafka/broker';
+import { FeedStopped, replayCsv } from './replay';
 import { CSV_HEADER, formatCsvRow } from './csv';
 import { simulate } from './simulate';
 
@@ -113,5 +114,35 @@ describe('feed CLI: replay a CSV into the visit store', () => {
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'person,venue,in,out\np,v,2021-11-20T08:00:00Z,\n');
     await expect(replayCsv(file, { publish: async () => undefined, batchSize: 10 })).rejects.toThrow(/header must be/);
+  });
+
+  it('keeps retrying while the broker is away, stops with what it sent once the budget is spent, and resumes from the line after', async () => {
+    const v = `resume-${randomUUID().slice(0, 8)}`;
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 2 * 3_600_000).toISOString();
+    const dir = mkdtempSync(join(tmpdir(), 'feed-'));
+    const file = join(dir, 'resume.csv');
+    const people = Array.from({ length: 10 }, (_, i) => `p-${i}`);
+    writeFileSync(file, `${CSV_HEADER.join(',')}\n${people.map((p) => `${p},${v},${at},`).join('\n')}\n`);
+    // A real client on a port where no broker listens: kafkajs's own connection errors.
+    const away = new EventPublisher(createKafka({ brokers: [`127.0.0.1:${await freePort()}`], clientId: 'feed-test-away' }), new MessagingObserver());
+    let batches = 0;
+    const retries: number[] = [];
+    const flaky = (events: Parameters<EventPublisher['publish']>[0]) => (++batches <= 2 ? publisher.publish(events) : away.publish(events));
+    const stopped = await replayCsv(file, { publish: flaky, batchSize: 3, retry: { budgetMs: 1500, backoffMs: 100, onRetry: (a) => retries.push(a) } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    void away.onApplicationShutdown().catch(() => undefined);
+    expect(stopped).toBeInstanceOf(FeedStopped);
+    const { summary } = stopped as FeedStopped;
+    expect(summary).toMatchObject({ sent: 6, lastLineSent: 7, rejected: [] });
+    expect(retries.length).toBeGreaterThanOrEqual(1);
+    expect(formatStopped(stopped as FeedStopped, 'again')).toMatch(/sent: +6 check-ins[\s\S]*last line sent: 7[\s\S]*stopped: +the broker did not take the check-ins for 2 s/);
+
+    const resumed = await replayCsv(file, { publish: (e) => publisher.publish(e), batchSize: 3, resumeFromLine: summary.lastLineSent + 1 });
+    expect(resumed).toMatchObject({ sent: 4, skipped: 6, lastLineSent: 11, rejected: [] });
+    const count = async () => (await pg.query('SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS people FROM tracing.visits WHERE venue_id = $1', [v])).rows[0];
+    await eventually('10 stays', async () => (await count()).n === 10);
+    expect(await count()).toEqual({ n: 10, people: 10 });
   });
 });

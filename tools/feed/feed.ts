@@ -5,16 +5,18 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CSV_HEADER, formatCsvRow } from './csv';
 import { FeedEnv } from './config';
-import { CsvHeaderError, Progress, publishRows, Publish, replayCsv, ReplaySummary } from './replay';
+import { CsvHeaderError, FeedStopped, Progress, publishRows, Publish, replayCsv, ReplaySummary, RetryBudget } from './replay';
 import { simulate, SimulationOptions } from './simulate';
 
 const USAGE = `usage:
-  npm run feed -- replay <file.csv>
-      publishes each line (header person_id,venue_id,checked_in_at,checked_out_at) to checkins.v1
+  npm run feed -- replay <file.csv> [--resume-from-line N]
+      publishes each line (header person_id,venue_id,checked_in_at,checked_out_at) to checkins.v1;
+      when the broker stays away longer than FEED_RETRY_BUDGET_MS the feed stops (exit 75) with
+      what it sent and the line to resume from (a line sent twice is stored once)
   npm run feed -- simulate --people N --venues M --days D --seed S [--start YYYY-MM-DD] (--out file.csv | --publish)
       a synthetic population's check-ins; the same options give the same data
       (--start defaults to D days before today, UTC, so that the data is inside retention)
-environment: KAFKA_BROKERS (default 127.0.0.1:9092), FEED_BATCH_SIZE (default 1000)`;
+environment: KAFKA_BROKERS (default 127.0.0.1:9092), FEED_BATCH_SIZE (default 1000), FEED_RETRY_BUDGET_MS (default 60000)`;
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -65,7 +67,9 @@ export function progressReporter(label: string, tty = Boolean(process.stderr.isT
 
 export function formatSummary(s: ReplaySummary, maxListed = 50): string {
   const lines = [
+    ...(s.skipped > 0 ? [`skipped:  ${s.skipped} lines before the resume line`] : []),
     `sent:     ${s.sent} check-ins to checkins.v1`,
+    `last line sent: ${s.lastLineSent}`,
     `rejected: ${s.rejected.length} lines`,
     ...s.rejected.slice(0, maxListed).map((r) => `  line ${r.line}: ${r.reason}`),
     ...(s.rejected.length > maxListed ? [`  ... and ${s.rejected.length - maxListed} more`] : []),
@@ -75,24 +79,51 @@ export function formatSummary(s: ReplaySummary, maxListed = 50): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function withPublisher<T>(fn: (publish: Publish, batchSize: number) => Promise<T>): Promise<T> {
+/** Retries one line each, on stderr: the broker is away, the feed waits for it within its budget. */
+function retryReporter(budgetMs: number): RetryBudget {
+  return {
+    budgetMs,
+    onRetry: (attempt, e, waitMs) => err(`feed: the broker did not take the batch (${e.message}); retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s\n`),
+  };
+}
+
+async function withPublisher<T>(fn: (publish: Publish, batchSize: number, retry: RetryBudget) => Promise<T>): Promise<T> {
   const env = loadConfig(FeedEnv);
   const publisher = new EventPublisher(createKafka({ brokers: parseBrokers(env.KAFKA_BROKERS), clientId: 'feed-cli' }), new MessagingObserver());
   try {
-    return await fn((events) => publisher.publish(events), env.FEED_BATCH_SIZE);
+    return await fn((events) => publisher.publish(events), env.FEED_BATCH_SIZE, retryReporter(env.FEED_RETRY_BUDGET_MS));
   } finally {
-    await publisher.onApplicationShutdown();
+    // A broker that is still away would hold the disconnect: do not wait for it more than 5 s.
+    await Promise.race([publisher.onApplicationShutdown().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
 }
+
+/** The summary of a run the broker cut short, and how to continue it. */
+export function formatStopped(e: FeedStopped, resume: string): string {
+  return `${formatSummary(e.summary)}stopped:  ${e.message}\nresume:   ${resume}\n`;
+}
+
+const EXIT_STOPPED = 75; // EX_TEMPFAIL: try again later
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'replay') {
     const [file, ...more] = rest;
-    if (!file || more.length > 0) throw new UsageError('replay takes one file');
-    const summary = await withPublisher((publish, batchSize) => replayCsv(file, { publish, batchSize, onProgress: progressReporter('replay') }));
-    out(formatSummary(summary));
-    return summary.rejected.length > 0 ? 1 : 0;
+    if (!file || file.startsWith('--')) throw new UsageError('replay takes one file');
+    const f = flags(more);
+    for (const k of Object.keys(f)) if (k !== 'resume-from-line') throw new UsageError(`unknown option --${k}`);
+    const resumeFromLine = f['resume-from-line'] === undefined ? undefined : positiveInt(f, 'resume-from-line');
+    try {
+      const summary = await withPublisher((publish, batchSize, retry) =>
+        replayCsv(file, { publish, batchSize, retry, resumeFromLine, onProgress: progressReporter('replay') }),
+      );
+      out(formatSummary(summary));
+      return summary.rejected.length > 0 ? 1 : 0;
+    } catch (e) {
+      if (!(e instanceof FeedStopped)) throw e;
+      out(formatStopped(e, `npm run feed -- replay ${file} --resume-from-line ${e.summary.lastLineSent + 1}`));
+      return EXIT_STOPPED;
+    }
   }
   if (command === 'simulate') {
     const f = flags(rest);
@@ -116,11 +147,17 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (f.publish === true && f.out === undefined) {
-      const summary = await withPublisher((publish, batchSize) =>
-        publishRows(simulate(o), `simulator:${o.seed}`.slice(0, 128), { publish, batchSize, onProgress: progressReporter('simulate') }),
-      );
-      out(formatSummary(summary));
-      return summary.rejected.length > 0 ? 1 : 0;
+      try {
+        const summary = await withPublisher((publish, batchSize, retry) =>
+          publishRows(simulate(o), `simulator:${o.seed}`.slice(0, 128), { publish, batchSize, retry, onProgress: progressReporter('simulate') }),
+        );
+        out(formatSummary(summary));
+        return summary.rejected.length > 0 ? 1 : 0;
+      } catch (e) {
+        if (!(e instanceof FeedStopped)) throw e;
+        out(formatStopped(e, 'run the same simulate command again (the same options give the same check-ins; those already stored are not stored twice)'));
+        return EXIT_STOPPED;
+      }
     }
     throw new UsageError('simulate needs exactly one of --out <file.csv> or --publish');
   }

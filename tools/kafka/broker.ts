@@ -28,6 +28,20 @@ export interface BrokerOptions {
   log?: (line: string) => void;
   /** Default 90 s. */
   readyTimeoutMs?: number;
+  /** Cluster membership (startCluster); a single node by default. */
+  cluster?: ClusterMembership;
+}
+
+/** One node of a KRaft cluster whose nodes are all combined broker and controller. */
+export interface ClusterMembership {
+  nodeId: number;
+  /** controller.quorum.voters, e.g. "1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097". */
+  voters: string;
+  /** Shared by every node's storage format. */
+  clusterId: string;
+  /** Replicas of every topic (default.replication.factor, offsets and transaction logs). */
+  replicationFactor: number;
+  minInsyncReplicas: number;
 }
 
 export interface ProcessExit {
@@ -257,11 +271,14 @@ function newClusterId(): string {
   }
 }
 
-function serverProperties(o: { port: number; controllerPort: number; logDirs: string }): string {
+function serverProperties(o: { port: number; controllerPort: number; logDirs: string; cluster?: ClusterMembership }): string {
+  const c = o.cluster;
+  const rf = c?.replicationFactor ?? 1;
+  const isr = c?.minInsyncReplicas ?? 1;
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${o.controllerPort}`,
+    `node.id=${c?.nodeId ?? 1}`,
+    `controller.quorum.voters=${c?.voters ?? `1@127.0.0.1:${o.controllerPort}`}`,
     `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
     `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -269,11 +286,15 @@ function serverProperties(o: { port: number; controllerPort: number; logDirs: st
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${o.logDirs}`,
     'num.partitions=3',
-    'default.replication.factor=1',
-    'min.insync.replicas=1',
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${isr}`,
+    `offsets.topic.replication.factor=${rf}`,
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${isr}`,
+    // A node that comes back takes its partitions' leadership back soon (cluster only).
+    // Cluster only: a dead broker is fenced (and its partitions' leadership moved) after 3 s rather
+    // than 9 s; a node that comes back takes its leaderships back soon.
+    ...(c ? ['broker.session.timeout.ms=3000', 'broker.heartbeat.interval.ms=1000', 'leader.imbalance.check.interval.seconds=5', 'unclean.leader.election.enable=false'] : []),
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=false',
     '',
@@ -313,9 +334,9 @@ function jvmArgs(libDir: string, log4jFile: string, heapMb: number): string[] {
   ];
 }
 
-async function formatStorage(libDir: string, dataDir: string, configFile: string, log4jFile: string, logFile: string): Promise<void> {
+async function formatStorage(libDir: string, dataDir: string, configFile: string, log4jFile: string, logFile: string, clusterId = newClusterId()): Promise<void> {
   // With static controller.quorum.voters, 3.9 formats without --standalone/--initial-controllers.
-  const args = [...jvmArgs(libDir, log4jFile, 256), 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', configFile];
+  const args = [...jvmArgs(libDir, log4jFile, 256), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile];
   const out: string[] = [];
   const { code, signal } = await new Promise<ProcessExit>((res, rej) => {
     const p = spawn('java', args, { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -417,11 +438,11 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   try {
     await fsp.mkdir(dataDir, { recursive: true });
     if (!keepData) await fsp.rm(logDirs, { recursive: true, force: true });
-    await fsp.writeFile(configFile, serverProperties({ port, controllerPort, logDirs }));
+    await fsp.writeFile(configFile, serverProperties({ port, controllerPort, logDirs, cluster: opts.cluster }));
     await fsp.writeFile(log4jFile, log4jProperties(logFile));
     if (!existsSync(join(logDirs, 'meta.properties'))) {
       log(`kafka: formatting storage in ${logDirs}`);
-      await formatStorage(libDir, dataDir, configFile, log4jFile, logFile);
+      await formatStorage(libDir, dataDir, configFile, log4jFile, logFile, opts.cluster?.clusterId);
     }
     log(`kafka: starting broker on 127.0.0.1:${port} (controller ${controllerPort}), log ${logFile}`);
   } catch (err) {
@@ -555,4 +576,101 @@ async function waitForReady(o: {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+export interface ClusterNode {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+  dataDir: string;
+  /** The running broker, or null while the node is down. */
+  broker: RunningBroker | null;
+}
+
+export interface RunningCluster {
+  /** "127.0.0.1:p1,127.0.0.1:p2,...", for KAFKA_BROKERS. */
+  brokers: string;
+  nodes: ClusterNode[];
+  /** SIGKILL of one node's JVM (its data stays): a crashed broker. */
+  kill(nodeId: number): Promise<void>;
+  /** Starts a killed node again on its ports and data. */
+  restart(nodeId: number): Promise<void>;
+  /** Stops every node and removes the data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A KRaft cluster of `nodes` combined broker+controller nodes on free loopback ports (the
+ * scale-out proof of ARCHITECTURE.md: replication factor = nodes, min.insync.replicas = nodes - 1,
+ * producers with acks=all), each a plain `java` process with its own data dir. Nodes can be killed
+ * and restarted one by one; the quorum and the partitions survive one lost node of three.
+ */
+export async function startCluster(opts: { nodes?: number; heapMb?: number; log?: (line: string) => void; readyTimeoutMs?: number } = {}): Promise<RunningCluster> {
+  const count = opts.nodes ?? 3;
+  const log = opts.log ?? defaultLog;
+  const root = await fsp.mkdtemp(join(tmpdir(), 'kafka-cluster-'));
+  const used = new Set<number>();
+  const port = async () => {
+    for (;;) {
+      const p = await freePort();
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
+    }
+  };
+  const nodes: ClusterNode[] = [];
+  for (let i = 1; i <= count; i++) nodes.push({ nodeId: i, port: await port(), controllerPort: await port(), dataDir: join(root, `node-${i}`), broker: null });
+  const voters = nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',');
+  const clusterId = newClusterId();
+  const membership = (nodeId: number): ClusterMembership => ({ nodeId, voters, clusterId, replicationFactor: count, minInsyncReplicas: Math.max(1, count - 1) });
+  const start = async (n: ClusterNode) => {
+    n.broker = await startBroker({
+      port: n.port, controllerPort: n.controllerPort, dataDir: n.dataDir, keepData: true, heapMb: opts.heapMb ?? 256,
+      log, readyTimeoutMs: opts.readyTimeoutMs, cluster: membership(n.nodeId),
+    });
+  };
+  const node = (id: number) => {
+    const n = nodes.find((x) => x.nodeId === id);
+    if (!n) throw new Error(`kafka: no node ${id} in the cluster`);
+    return n;
+  };
+  const stop = async () => {
+    await Promise.all(nodes.map(async (n) => {
+      await n.broker?.stop();
+      n.broker = null;
+    }));
+    await fsp.rm(root, { recursive: true, force: true, maxRetries: 3 });
+  };
+  try {
+    // Together: a node waits for a quorum of controllers before it reports itself started.
+    await Promise.all(nodes.map(start));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  log(`kafka: cluster of ${count} nodes ready (${nodes.map((n) => n.port).join(', ')}), data in ${root}`);
+  return {
+    brokers: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
+    nodes,
+    async kill(id) {
+      const n = node(id);
+      const b = n.broker;
+      if (!b) return;
+      try {
+        process.kill(-b.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await b.exited;
+      await b.stop(); // untracks it; keepData leaves the data for the restart
+      n.broker = null;
+    },
+    async restart(id) {
+      const n = node(id);
+      if (n.broker) return;
+      await start(n);
+    },
+    stop,
+  };
 }

@@ -40,7 +40,7 @@ export class RouteTable {
 
   add(upstream: Upstream, doc: OpenApiDoc): void {
     for (const [template, item] of Object.entries(doc.paths ?? {})) {
-      if (template === '/health') continue;
+      if (template === '/health' || template.startsWith('/health/')) continue; // the edge's own
       for (const method of Object.keys(item).filter((m) => METHODS.includes(m))) {
         this.routes.push({ method: method.toUpperCase(), template, upstream, ...compile(template) });
       }
@@ -67,7 +67,7 @@ export function mergeDocs(docs: { upstream: Upstream; doc: OpenApiDoc }[]): Reco
   const schemas: Record<string, unknown> = {};
   for (const { doc } of docs) {
     for (const [p, item] of Object.entries(doc.paths ?? {})) {
-      if (p === '/health') continue;
+      if (p === '/health' || p.startsWith('/health/')) continue;
       paths[p] = { ...(paths[p] ?? {}), ...item };
     }
     Object.assign(schemas, doc.components?.schemas ?? {});
@@ -256,7 +256,9 @@ export class Edge {
     }
     const { path } = target;
     const method = req.method ?? 'GET';
-    if (method === 'GET' && path === '/health') return await this.health(res);
+    if (method === 'GET' && (path === '/health' || path === '/health/ready')) return await this.health(res);
+    // The edge itself is up; each service's own /health/live is on its port.
+    if (method === 'GET' && path === '/health/live') return json(res, 200, { status: 'up' });
     if (method === 'GET' && path === '/docs-json') return json(res, 200, this.openapi);
     if (method === 'GET' && (path === '/docs' || path === '/docs/')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

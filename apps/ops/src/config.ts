@@ -9,6 +9,10 @@ export class OpsEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(10000)
   OPS_RECENT_EVENTS = 50;
 
+  /** A partition with lag whose committed offset has not moved for this long is flagged stalled (GET /ops/lag, dashboard). */
+  @IsInt() @Min(1000) @Max(3_600_000)
+  OPS_STALL_AFTER_MS = 30_000;
+
   /** Consumer group of the raw topic monitor (every topic and every .dlq). */
   @IsString()
   OPS_MONITOR_GROUP = 'ops-monitor';

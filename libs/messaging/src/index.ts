@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './failures';
 export * from './inbox';
 export * from './kafka';
 export * from './messaging.module';

@@ -1,19 +1,28 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
-import type { Logger } from 'pino';
+/** Where kafkajs's warnings and errors go: the service's JSON logger (pino, or an adapter of Nest's Logger). */
+export interface KafkaLogSink {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
-  logger?: Logger;
+  logger?: KafkaLogSink;
 }
 
 export function parseBrokers(list: string): string[] {
   return list.split(',').map((b) => b.trim()).filter(Boolean);
 }
 
-/** kafkajs logs through the service's JSON logger; its INFO chatter (joins, rebalances) stays out. */
+/**
+ * kafkajs logs through the service's JSON logger; its INFO chatter stays out (joins and rebalances
+ * are logged by the consumer itself, server.ts). During an outage kafkajs repeats the same error
+ * for every retry: a line repeated within 10 s is counted, not written again.
+ */
 export function createKafka(s: KafkaSettings): Kafka {
   const log = s.logger;
+  const recent = new Map<string, { at: number; suppressed: number }>();
   return new Kafka({
     clientId: s.clientId,
     brokers: s.brokers,
@@ -23,7 +32,16 @@ export function createKafka(s: KafkaSettings): Kafka {
     logCreator: () => (entry: LogEntry) => {
       if (!log) return;
       const { message, ...extra } = entry.log;
-      const fields = { kafka: { namespace: entry.namespace, ...extra } };
+      const key = `${entry.namespace}|${message}|${String((extra as { broker?: unknown }).broker ?? '')}`;
+      const seen = recent.get(key);
+      const now = Date.now();
+      if (seen && now - seen.at < 10_000) {
+        seen.suppressed += 1;
+        return;
+      }
+      recent.set(key, { at: now, suppressed: 0 });
+      if (recent.size > 200) recent.delete(recent.keys().next().value!);
+      const fields = { kafka: { namespace: entry.namespace, ...extra, repeatedBefore: seen?.suppressed ?? 0 } };
       if (entry.level <= logLevel.ERROR) log.error(fields, message);
       else log.warn(fields, message);
     },

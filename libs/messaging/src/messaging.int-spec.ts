@@ -6,11 +6,11 @@ import { IsInt } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { db, eventually, startService, tap, TestService } from '../../../test/support/services';
+import { db, eventually, http, startService, tap, TestService } from '../../../test/support/services';
 import { UnprocessableEvent } from './errors';
 import { Outbox, OutboxCache } from './outbox';
 import { EventPublisher } from './publisher';
-import { HandleEvent } from './server';
+import { BatchOutcome, HandleEvent } from './server';
 import { messagingTablesSql } from './outbox';
 import { TopicTap } from './tap';
 
@@ -21,11 +21,19 @@ class MsgTestInit1763900000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     for (const sql of messagingTablesSql(SCHEMA)) await q.query(sql);
     await q.query(`CREATE TABLE ${SCHEMA}.effects (case_id text PRIMARY KEY, n int NOT NULL, seq bigserial)`);
+    // A permanent data error the contracts cannot see: a check-in id the table refuses (class 23, check violation).
+    await q.query(
+      `CREATE TABLE ${SCHEMA}.stays (check_in_id text PRIMARY KEY, venue_id text NOT NULL, CHECK (check_in_id NOT LIKE 'refused-%'), checked_in_at timestamptz NOT NULL)`,
+    );
   }
   async down(): Promise<void> {}
 }
 
 const failures = new Map<string, number>();
+const attempts = new Map<string, number>();
+/** How the handler fails for a case id: set by a test before it publishes the event. */
+const behaviours = new Map<string, 'pgdata' | 'broken' | 'outage'>();
+const batchSizes: number[] = [];
 
 /** Counts each CaseClosed it handles: a non-idempotent effect, so a second delivery would show. */
 @Controller()
@@ -37,6 +45,13 @@ class CountingController {
     const id = e.payload.caseId;
     const behaviour = e.payload.personId;
     if (e.payload.closedAt.startsWith('1999')) throw new UnprocessableEvent(`case ${id} cannot be closed`, [{ field: 'caseId', problems: ['unknown case'] }]);
+    attempts.set(id, (attempts.get(id) ?? 0) + 1);
+    // PostgreSQL refuses the value (class 22, time zone displacement out of range): permanent.
+    if (behaviours.get(id) === 'pgdata') await this.tx.manager.query(`SELECT $1::timestamptz`, ['2021-11-20T08:00:00+16:30']);
+    // A bug: fails every time, with no classification.
+    if (behaviours.get(id) === 'broken') throw new TypeError('cannot read properties of undefined');
+    // The database away for a while (more attempts than the bounded retries allow).
+    if (behaviours.get(id) === 'outage' && attempts.get(id)! <= 7) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     if (behaviour.startsWith('flaky-') && (failures.get(id) ?? 0) < 2) {
       failures.set(id, (failures.get(id) ?? 0) + 1);
       throw new Error('database hiccup');
@@ -45,6 +60,24 @@ class CountingController {
       `INSERT INTO ${SCHEMA}.effects (case_id, n) VALUES ($1, 1) ON CONFLICT (case_id) DO UPDATE SET n = effects.n + 1`,
       [id],
     );
+  }
+}
+
+/** A batch handler that stores check-ins with one statement, as tracing does. */
+@Controller()
+class BatchController {
+  constructor(private readonly tx: TransactionHost) {}
+
+  @HandleEvent('CheckInRecorded', { batch: true })
+  async onCheckIns(events: EventEnvelope<'CheckInRecorded'>[]): Promise<BatchOutcome> {
+    batchSizes.push(events.length);
+    const p = events.map((e) => e.payload);
+    await this.tx.manager.query(
+      `INSERT INTO ${SCHEMA}.stays (check_in_id, venue_id, checked_in_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::timestamptz[]) ON CONFLICT DO NOTHING`,
+      [p.map((x) => x.checkInId), p.map((x) => x.venueId), p.map((x) => x.checkedInAt)],
+    );
+    return {};
   }
 }
 
@@ -58,7 +91,7 @@ class MsgTestModule {
     return {
       module: MsgTestModule,
       imports: [ServiceCoreModule.forRoot({ service: 'msgtest', schema: SCHEMA, env, entities: [], migrations: [MsgTestInit1763900000000] })],
-      controllers: [CountingController],
+      controllers: [CountingController, BatchController],
     };
   }
 }
@@ -86,9 +119,9 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     const env = loadConfig(MsgTestEnv, { ...process.env, PORT: '1' });
     const migrate = await createServiceApp(MsgTest as unknown as ServiceDefinition<ServiceEnv>, env, { migrate: true });
     await migrate.app.close();
-    svc = await startService(MsgTest);
+    svc = await startService(MsgTest, { MESSAGING_RETRY_BACKOFF_MS: '20' });
     pg = await db();
-    topics = await tap([Topics.CASES, dlqTopic(Topics.CASES)]);
+    topics = await tap([Topics.CASES, dlqTopic(Topics.CASES), dlqTopic(Topics.CHECKINS)]);
   });
 
   afterAll(async () => {
@@ -210,5 +243,85 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     expect(JSON.parse(dead.value!.toString())).toEqual(rejected.payload);
     const { rows } = await pg.query(`SELECT 1 FROM ${SCHEMA}.effects WHERE case_id = $1`, [rejected.payload.caseId]);
     expect(rows).toHaveLength(0);
+  });
+
+  const deadLetter = async (topic: string, eventId: string) =>
+    (await topics.waitFor((m) => m.topic === dlqTopic(topic) && String(m.headers?.ce_id) === eventId))[0];
+
+  /** A failing CaseClosed and the next one of the same person (same partition): the next one's effect, then the dead letter. */
+  const poisonThenNext = async (behaviour: 'pgdata' | 'broken') => {
+    const key = `p-${randomUUID()}`;
+    const poison = closed(key);
+    behaviours.set(poison.payload.caseId, behaviour);
+    const after = closed(key);
+    await svc.app.get(EventPublisher).publish([poison, after]);
+    await effect(after.payload.caseId);
+    return { poison, dead: await deadLetter(Topics.CASES, poison.meta.id) };
+  };
+
+  it('dead-letters at once an event PostgreSQL refuses as data (class 22), and handles the next one of the partition', async () => {
+    const { poison, dead } = await poisonThenNext('pgdata');
+    expect(String(dead.headers?.dlq_category)).toBe('pg_22009');
+    expect(String(dead.headers?.dlq_attempts)).toBe('1');
+    expect(String(dead.headers?.dlq_reason)).toMatch(/^PostgreSQL 22009: time zone displacement out of range/);
+    // The offending value is not repeated in the reason (it may be personal data).
+    expect(String(dead.headers?.dlq_reason)).not.toContain('16:30');
+    expect(attempts.get(poison.payload.caseId)).toBe(1);
+    const { rows } = await pg.query(`SELECT 1 FROM ${SCHEMA}.effects WHERE case_id = $1`, [poison.payload.caseId]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('retries an unclassified failure 5 times with backoff, then dead-letters it with the count, and moves on', async () => {
+    const { poison, dead } = await poisonThenNext('broken');
+    expect(String(dead.headers?.dlq_category)).toBe('exhausted');
+    expect(String(dead.headers?.dlq_attempts)).toBe('5');
+    expect(String(dead.headers?.dlq_reason)).toBe('failed 5 times: TypeError: cannot read properties of undefined');
+    expect(attempts.get(poison.payload.caseId)).toBe(5);
+    const metrics = await http(svc.url, 'GET', '/metrics', { role: 'ops' });
+    expect(metrics.body).toMatch(/messaging_dead_letters_total\{topic="cases\.v1",category="exhausted",service="msgtest"\} [1-9]/);
+    expect(metrics.body).toMatch(/messaging_retries_total\{topic="cases\.v1",kind="unknown",service="msgtest"\} ([4-9]|\d\d)/);
+  });
+
+  it('retries an infrastructure failure beyond the bounded attempts and never dead-letters it', async () => {
+    const e = closed();
+    behaviours.set(e.payload.caseId, 'outage');
+    await svc.app.get(EventPublisher).publish([e]);
+    expect((await effect(e.payload.caseId)).n).toBe(1);
+    expect(attempts.get(e.payload.caseId)).toBe(8);
+    const marker = closed(`p-${randomUUID()}`);
+    await svc.app.get(EventPublisher).publish([marker]);
+    await effect(marker.payload.caseId);
+    expect(topics.messages.some((m) => m.topic === dlqTopic(Topics.CASES) && String(m.headers?.ce_id) === e.meta.id)).toBe(false);
+    const metrics = await http(svc.url, 'GET', '/metrics', { role: 'ops' });
+    expect(metrics.body).toMatch(/messaging_retries_total\{topic="cases\.v1",kind="infrastructure",service="msgtest"\} ([7-9]|\d\d)/);
+  });
+
+  it('splits a failing batch: the good rows are stored, the bad ones dead-lettered with the reason, the partition moves on', async () => {
+    const venue = `v-${randomUUID()}`;
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const checkIns = Array.from({ length: 60 }, (_, i) => ({
+      checkInId: `ci-${randomUUID()}`, personId: `p-${i}`, venueId: venue, checkedInAt: at, checkedOutAt: null, source: 'test-feed',
+    }));
+    const poisonIndex = [7, 41];
+    // One venue, so one partition; two check-in ids the table refuses (class 23), which the contract accepts.
+    for (const i of poisonIndex) checkIns[i].checkInId = `refused-${randomUUID()}`;
+    const events = checkIns.map((c) => createEvent('CheckInRecorded', c, { source: '/test' }));
+    await svc.app.get(EventPublisher).publish(events);
+    const good = checkIns.filter((_, i) => !poisonIndex.includes(i)).map((c) => c.checkInId);
+    await eventually('58 stays', async () => Number((await pg.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.stays WHERE check_in_id = ANY($1)`, [good])).rows[0].n) === 58);
+    for (const i of poisonIndex) {
+      const dead = await deadLetter(Topics.CHECKINS, events[i].meta.id);
+      expect(String(dead.headers?.dlq_category)).toBe('pg_23514');
+      expect(String(dead.headers?.dlq_reason)).toMatch(/^PostgreSQL 23514: new row for relation "…" violates check constraint "…"$/);
+      expect(JSON.parse(dead.value!.toString()).checkInId).toBe(checkIns[i].checkInId);
+    }
+    const stored = await pg.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.stays WHERE check_in_id = ANY($1)`, [checkIns.map((c) => c.checkInId)]);
+    expect(stored.rows[0].n).toBe(58);
+    // The partition moves on: a later check-in at the same venue is stored.
+    const next = createEvent('CheckInRecorded', { ...checkIns[0], checkInId: `ci-${randomUUID()}` }, { source: '/test' });
+    // The batch was split (the handler saw smaller slices than the batch) rather than refused whole.
+    expect(batchSizes.some((n) => n === 1)).toBe(true);
+    await svc.app.get(EventPublisher).publish([next]);
+    await eventually('the next check-in stored', async () => (await pg.query(`SELECT 1 FROM ${SCHEMA}.stays WHERE check_in_id = $1`, [next.payload.checkInId])).rows[0]);
   });
 });

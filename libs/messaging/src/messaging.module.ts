@@ -1,12 +1,30 @@
 import { TransactionHost } from '@ct/platform';
-import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 import { Inbox } from './inbox';
-import { createKafka } from './kafka';
+import { createKafka, KafkaLogSink } from './kafka';
 import { MessagingObserver } from './observer';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 import { Outbox, OutboxCache, OutboxRelay } from './outbox';
 import { EventPublisher } from './publisher';
+
+/**
+ * Whether this instance's consumer is in its group and consuming, for /health/ready. The transport
+ * (server.ts) sets it; a service without consumers is `consuming` from the start.
+ */
+export class ConsumerStatus {
+  /** null: no consumer started yet. */
+  private state: { up: boolean; since: number; topics: number } | null = null;
+  set(up: boolean, topics = this.state?.topics ?? 0): void {
+    if (this.state?.up !== up || this.state.topics !== topics) this.state = { up, since: Date.now(), topics };
+  }
+  get up(): boolean {
+    return this.state?.up === true;
+  }
+  describe(): { up: boolean; sinceMs: number | null; topics: number } {
+    return { up: this.up, sinceMs: this.state ? Date.now() - this.state.since : null, topics: this.state?.topics ?? 0 };
+  }
+}
 
 /** Answers whether the broker is reachable, for /health. */
 @Injectable()
@@ -46,6 +64,15 @@ export class KafkaHealth implements OnApplicationShutdown {
   }
 }
 
+/** kafkajs log lines through Nest's Logger, which the services bind to their JSON logger. */
+export function nestLogSink(context: string): KafkaLogSink {
+  const logger = new Logger(context);
+  return {
+    warn: (fields, msg) => logger.warn({ msg, ...fields }),
+    error: (fields, msg) => logger.error({ msg, ...fields }),
+  };
+}
+
 @Global()
 @Module({})
 export class MessagingModule {
@@ -55,7 +82,8 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: MessagingObserver, useValue: observer },
-        { provide: Kafka, useFactory: () => createKafka({ brokers: options.brokers, clientId: options.service }) },
+        // kafkajs's warnings and errors (lost brokers, request timeouts, crashes) reach the service's log.
+        { provide: Kafka, useFactory: () => createKafka({ brokers: options.brokers, clientId: options.service, logger: nestLogSink('Kafka') }) },
         {
           provide: EventPublisher,
           // The producer runs in its own thread: record encoding stays off the service's event loop.
@@ -71,8 +99,9 @@ export class MessagingModule {
           inject: [TransactionHost, EventPublisher, OutboxCache],
         },
         { provide: KafkaHealth, useFactory: (k: Kafka) => new KafkaHealth(k), inject: [Kafka] },
+        { provide: ConsumerStatus, useValue: new ConsumerStatus() },
       ],
-      exports: [MESSAGING_OPTIONS, MessagingObserver, Kafka, EventPublisher, Outbox, Inbox, OutboxRelay, KafkaHealth],
+      exports: [ConsumerStatus, MESSAGING_OPTIONS, MessagingObserver, Kafka, EventPublisher, Outbox, Inbox, OutboxRelay, KafkaHealth],
     };
   }
 }

@@ -22,6 +22,22 @@ export function plannedTopics(p: TopicPartitions): ITopicConfig[] {
  * when configured with more partitions; Kafka cannot shrink them).
  */
 export async function provisionTopics(kafka: Kafka, p: TopicPartitions): Promise<string[]> {
+  // On a cluster, a topic just created is not yet known to every broker: the metadata request
+  // answers UNKNOWN_TOPIC_OR_PARTITION (retriable) for a moment. The whole pass is idempotent.
+  const created = new Set<string>();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const t of await provisionOnce(kafka, p)) created.add(t);
+      return [...created];
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true || (err as Error).name === 'KafkaJSNumberOfRetriesExceeded';
+      if (!retriable || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+}
+
+async function provisionOnce(kafka: Kafka, p: TopicPartitions): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -70,6 +70,18 @@ export class BaseEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
+  /** Consumer group session: a member that stops heartbeating loses its partitions after this long. */
+  @IsInt() @Min(3000) @Max(300000)
+  KAFKA_SESSION_TIMEOUT_MS = 6000;
+
+  /** Attempts of an event that fails for an unclassified reason before it is dead-lettered. */
+  @IsInt() @Min(1) @Max(100)
+  MESSAGING_MAX_ATTEMPTS = 5;
+
+  /** First wait between attempts; doubled each attempt (infrastructure outages: up to 5 s). */
+  @IsInt() @Min(10) @Max(60000)
+  MESSAGING_RETRY_BACKOFF_MS = 200;
+
   @IsIn(['true', 'false'])
   @Transform(({ value }) => String(value))
   DB_MIGRATE_ON_BOOT: 'true' | 'false' = 'true';

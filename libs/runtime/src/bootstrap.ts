@@ -1,4 +1,4 @@
-import { EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
+import { ConsumerStatus, EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
 import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, OidcVerifier, oidcSettings, runMigrations, StrictInputPipe, TransactionHost } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -54,7 +54,7 @@ export function buildOpenApi(app: INestApplication, def: { title: string; descri
 export async function createServiceApp<E extends ServiceEnv>(
   def: ServiceDefinition<E>,
   env: E,
-  opts: { logger?: JsonLogger; migrate?: boolean } = {},
+  opts: { logger?: JsonLogger; migrate?: boolean; startConsumers?: boolean } = {},
 ): Promise<CreatedService> {
   const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
@@ -83,6 +83,9 @@ export async function createServiceApp<E extends ServiceEnv>(
     publisher: app.get(EventPublisher),
     observer: app.get(MessagingObserver),
     log: logger.pino,
+    status: app.get(ConsumerStatus),
+    retry: { maxAttempts: env.MESSAGING_MAX_ATTEMPTS, backoffMs: env.MESSAGING_RETRY_BACKOFF_MS },
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     ...def.consumer?.(env),
   });
   app.connectMicroservice({ strategy: server });
@@ -91,7 +94,8 @@ export async function createServiceApp<E extends ServiceEnv>(
   SwaggerModule.setup('docs', app, openapi, { jsonDocumentUrl: 'docs-json' });
 
   await app.init();
-  await app.startAllMicroservices();
+  // false: the caller listens on HTTP first and starts the consumers after (runService).
+  if (opts.startConsumers ?? true) await app.startAllMicroservices();
   // Read the issuer's discovery document now, so a wrong OIDC_ISSUER_URL shows in the log at boot;
   // not fatal: the first request reads it again.
   void app
@@ -125,9 +129,16 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
     });
   }
   try {
-    const { app } = await createServiceApp(def, env, { logger });
+    const createdAt = performance.now();
+    const { app } = await createServiceApp(def, env, { logger, startConsumers: false });
+    const built = performance.now() - createdAt;
+    // HTTP first: /health/live answers at once, /health/ready says 503 until the consumer has joined
+    // its group (after a SIGKILL the group waits up to KAFKA_SESSION_TIMEOUT_MS for the dead member).
     await app.listen(env.PORT, '0.0.0.0');
-    logger.log(`${def.name} listening on http://localhost:${env.PORT} (docs at /docs)`, 'Bootstrap');
+    logger.log(`${def.name} listening on http://localhost:${env.PORT} (docs at /docs); process up ${Math.round(process.uptime() * 1000)} ms, app built in ${Math.round(built)} ms`, 'Bootstrap');
+    const started = Date.now();
+    await app.startAllMicroservices();
+    logger.log(`${def.name} consuming (group joined in ${Date.now() - started} ms)`, 'Bootstrap');
   } catch (err) {
     logger.error(err as Error, 'Bootstrap');
     logger.pino.flush();

@@ -21,8 +21,22 @@ export class PrometheusObserver extends MessagingObserver {
   override produced(topic: string, count: number): void {
     this.m.produced.inc({ topic }, count);
   }
-  override deadLettered(topic: string, _reason: string): void {
+  override deadLettered(topic: string, _reason: string, category = 'unspecified'): void {
     this.m.deadLettered.inc({ topic });
+    this.m.deadLetteredByReason.inc({ topic, category });
+  }
+  override retried(topic: string, kind: string): void {
+    this.m.retries.inc({ topic, kind });
+  }
+  override rebalanced(group: string): void {
+    this.m.rebalances.inc({ group });
+  }
+  override consumerState(group: string, up: boolean): void {
+    this.m.consumerUp.set({ group }, up ? 1 : 0);
+  }
+  override outage(group: string, down: boolean): void {
+    this.m.outage.set({ group }, down ? 1 : 0);
+    if (down) this.m.outages.inc({ group });
   }
 }
 
@@ -38,6 +52,12 @@ export class ServiceMetrics {
   readonly consumed: Counter<'topic' | 'type'>;
   readonly produced: Counter<'topic'>;
   readonly deadLettered: Counter<'topic'>;
+  readonly deadLetteredByReason: Counter<'topic' | 'category'>;
+  readonly retries: Counter<'topic' | 'kind'>;
+  readonly rebalances: Counter<'group'>;
+  readonly consumerUp: Gauge<'group'>;
+  readonly outage: Gauge<'group'>;
+  readonly outages: Counter<'group'>;
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -53,6 +73,17 @@ export class ServiceMetrics {
     this.consumed = new Counter({ name: 'messaging_events_consumed_total', help: 'Events handled, per topic and type', labelNames: ['topic', 'type'], registers });
     this.produced = new Counter({ name: 'messaging_events_produced_total', help: 'Messages sent to Kafka, per topic', labelNames: ['topic'], registers });
     this.deadLettered = new Counter({ name: 'messaging_events_dead_lettered_total', help: 'Events sent to <topic>.dlq, per original topic', labelNames: ['topic'], registers });
+    this.deadLetteredByReason = new Counter({
+      name: 'messaging_dead_letters_total',
+      help: 'Events sent to <topic>.dlq, per original topic and reason category (contract, rejected, pg_<SQLSTATE>, exhausted, handler_error)',
+      labelNames: ['topic', 'category'],
+      registers,
+    });
+    this.retries = new Counter({ name: 'messaging_retries_total', help: 'Failed attempts that were retried, per topic and kind (infrastructure, unknown)', labelNames: ['topic', 'kind'], registers });
+    this.rebalances = new Counter({ name: 'messaging_rebalances_total', help: 'Consumer group rebalances seen by this instance', labelNames: ['group'], registers });
+    this.consumerUp = new Gauge({ name: 'messaging_consumer_up', help: '1 while the consumer is in its group and consuming, 0 otherwise', labelNames: ['group'], registers });
+    this.outage = new Gauge({ name: 'messaging_outage', help: '1 while handlers see the broker or the database away', labelNames: ['group'], registers });
+    this.outages = new Counter({ name: 'messaging_outages_total', help: 'Outages of the broker or the database seen by handlers', labelNames: ['group'], registers });
     this.observer = new PrometheusObserver(this);
   }
 }

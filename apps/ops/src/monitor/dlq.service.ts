@@ -62,6 +62,24 @@ export async function purgeDeadLetterPayloads(tx: TransactionHost, cutoff: Date)
   return (Array.isArray(rows[0]) ? rows[0] : rows).length;
 }
 
+/** Dead letters of one original topic, failing group and reason. */
+export interface DlqGroup {
+  /** Stable id of the group (md5 of topic, group and reason), for its replay. */
+  key: string;
+  originalTopic: string;
+  failedGroup: string | null;
+  reason: string;
+  /** contract, rejected, pg_<SQLSTATE>, exhausted… (the dlq_category header), when the consumer gave one. */
+  category: string | null;
+  count: number;
+  notReplayed: number;
+  newestId: string;
+  newestAt: string;
+  oldestAt: string;
+}
+
+const GROUP_KEY = `md5(concat_ws(chr(31), original_topic, coalesce(failed_group, ''), reason))`;
+
 /** The dead letters ops has seen, and their replay (audited in ops.dlq_replays). */
 @Injectable()
 export class DlqService {
@@ -69,13 +87,66 @@ export class DlqService {
 
   constructor(private readonly tx: TransactionHost, private readonly publisher: EventPublisher) {}
 
-  async list(opts: { topic?: string; limit: number }): Promise<DlqEntry[]> {
+  /**
+   * Newest first by the numeric id (ORDER BY the column, not the id::text output: that sorted
+   * 99, 9, 89), `before` an id for the next page, `group` one reason group's key.
+   */
+  async list(opts: { topic?: string; limit: number; before?: string; group?: string }): Promise<DlqEntry[]> {
+    if (opts.before !== undefined && !/^\d{1,18}$/.test(opts.before)) throw new DomainError('invalid_cursor', 'before must be a dead letter id', 'invalid');
+    if (opts.group !== undefined && !/^[0-9a-f]{32}$/.test(opts.group)) throw new DomainError('invalid_group', 'group must be a group key from GET /ops/dlq/groups', 'invalid');
     const rows = await this.tx.dataSource.query(
-      `SELECT ${COLUMNS} FROM ops.dlq_entries WHERE ($1::text IS NULL OR original_topic = $1 OR dlq_topic = $1)
-       ORDER BY id DESC LIMIT $2`,
-      [opts.topic ?? null, opts.limit],
+      `SELECT ${COLUMNS} FROM ops.dlq_entries e WHERE ($1::text IS NULL OR original_topic = $1 OR dlq_topic = $1)
+         AND ($3::bigint IS NULL OR e.id < $3) AND ($4::text IS NULL OR ${GROUP_KEY} = $4)
+       ORDER BY e.id DESC LIMIT $2`,
+      [opts.topic ?? null, opts.limit, opts.before ?? null, opts.group ?? null],
     );
     return rows.map(toEntry);
+  }
+
+  /** Dead letters grouped by original topic, failing group and reason, with counts; the newest group first. */
+  async groups(opts: { limit: number; offset: number }): Promise<{ total: number; groups: DlqGroup[] }> {
+    const rows = await this.tx.dataSource.query(
+      `SELECT ${GROUP_KEY} AS key, original_topic, failed_group, reason, max(headers->>'dlq_category') AS category,
+              count(*)::int AS count, count(*) FILTER (WHERE replay_count = 0)::int AS not_replayed,
+              max(id)::text AS newest_id, max(dead_lettered_at) AS newest_at, min(dead_lettered_at) AS oldest_at,
+              count(*) OVER ()::int AS total
+         FROM ops.dlq_entries
+        GROUP BY original_topic, failed_group, reason
+        ORDER BY max(id) DESC
+        LIMIT $1 OFFSET $2`,
+      [opts.limit, opts.offset],
+    );
+    const total = rows[0]?.total ?? (await this.tx.dataSource.query(
+      'SELECT count(*)::int AS n FROM (SELECT 1 FROM ops.dlq_entries GROUP BY original_topic, failed_group, reason) g',
+    ))[0].n;
+    return {
+      total,
+      groups: rows.map((r: any) => ({
+        key: r.key, originalTopic: r.original_topic, failedGroup: r.failed_group, reason: r.reason, category: r.category,
+        count: r.count, notReplayed: r.not_replayed, newestId: r.newest_id,
+        newestAt: new Date(r.newest_at).toISOString(), oldestAt: new Date(r.oldest_at).toISOString(),
+      })),
+    };
+  }
+
+  /**
+   * Replays every dead letter of a group not replayed yet, oldest first (their original order), once
+   * its cause is fixed. Each is audited like a single replay; the consumers' inbox and idempotent
+   * stores make a repeat harmless.
+   */
+  async replayGroup(key: string, by: string): Promise<{ key: string; replayed: number }> {
+    if (!/^[0-9a-f]{32}$/.test(key)) throw new DomainError('dlq_group_not_found', `no dead-letter group ${key}`, 'not_found');
+    const ids: { id: string }[] = await this.tx.dataSource.query(
+      `SELECT id::text AS id FROM ops.dlq_entries WHERE ${GROUP_KEY} = $1 AND replay_count = 0 ORDER BY dlq_entries.id`,
+      [key],
+    );
+    if (ids.length === 0) {
+      const [any] = await this.tx.dataSource.query(`SELECT 1 FROM ops.dlq_entries WHERE ${GROUP_KEY} = $1 LIMIT 1`, [key]);
+      if (!any) throw new DomainError('dlq_group_not_found', `no dead-letter group ${key}`, 'not_found');
+    }
+    for (const { id } of ids) await this.replay(id, by);
+    this.logger.log({ msg: 'dead-letter group replayed', group: key, replayed: ids.length, replayedBy: by });
+    return { key, replayed: ids.length };
   }
 
   async get(id: string): Promise<DlqEntry> {

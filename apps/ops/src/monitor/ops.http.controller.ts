@@ -38,9 +38,32 @@ export class OpsHttpController {
   @Roles('ops')
   @ApiQuery({ name: 'topic', required: false })
   @ApiQuery({ name: 'limit', required: false })
-  @ApiOperation({ summary: 'Dead-lettered events with their reason, newest first' })
-  async list(@Query('topic') topic?: string, @Query('limit') limit?: string) {
-    return { entries: await this.dlq.list({ topic, limit: limitOf(limit, 100, 1000) }) };
+  @ApiQuery({ name: 'before', required: false, description: 'an id: the page of dead letters older than it (`next` of the previous page)' })
+  @ApiQuery({ name: 'group', required: false, description: 'a group key from GET /ops/dlq/groups' })
+  @ApiOperation({ summary: 'Dead-lettered events with their reason, newest first (numeric id order), paginated' })
+  async list(@Query('topic') topic?: string, @Query('limit') limit?: string, @Query('before') before?: string, @Query('group') group?: string) {
+    const n = limitOf(limit, 100, 1000);
+    const entries = await this.dlq.list({ topic, limit: n, before, group });
+    return { entries, next: entries.length === n ? entries[entries.length - 1].id : null };
+  }
+
+  @Get('dlq/groups')
+  @Roles('ops')
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  @ApiOperation({ summary: 'Dead letters grouped by original topic, failing group and reason, with counts; newest group first' })
+  groups(@Query('limit') limit?: string, @Query('offset') offset?: string) {
+    const o = offset === undefined ? 0 : Number(offset);
+    if (!Number.isInteger(o) || o < 0) throw new DomainError('invalid_offset', 'offset must be an integer >= 0', 'invalid');
+    return this.dlq.groups({ limit: limitOf(limit, 20, 500), offset: o });
+  }
+
+  @Post('dlq/groups/:key/replay')
+  @HttpCode(200)
+  @Roles('ops')
+  @ApiOperation({ summary: 'Re-publish every not yet replayed dead letter of a group, oldest first; each audited' })
+  replayGroup(@Param('key') key: string, @CurrentPrincipal() who: Principal) {
+    return this.dlq.replayGroup(key, who.subject);
   }
 
   @Post('dlq/retention-pass')

@@ -1,8 +1,9 @@
 import { ALL_TOPICS, dlqTopic } from '@ct/contracts';
-import { consumerGroupLag, RawConsumer, TappedMessage, TopicLag } from '@ct/messaging';
+import { classifyFailure, consumerGroupLag, RawConsumer, TappedMessage, TopicLag } from '@ct/messaging';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
+import { StallFlag, StallTracker } from './stall';
 import { DataSource } from 'typeorm';
 import { OpsEnv } from '../config';
 import { toObserved, TopicStats } from './topic-stats';
@@ -16,6 +17,8 @@ export interface GroupLag {
   group: string;
   lag: number;
   topics: TopicLag[];
+  /** Partitions with lag whose committed offset has not moved for OPS_STALL_AFTER_MS. */
+  stalled: StallFlag[];
 }
 
 /**
@@ -29,10 +32,12 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly stats = new Map<string, TopicStats>();
   private consumer?: RawConsumer;
   private admin?: Admin;
+  private readonly stalls: StallTracker;
   readonly startedAt = new Date().toISOString();
 
   constructor(private readonly kafka: Kafka, private readonly ds: DataSource, @Inject(SERVICE_ENV) private readonly env: OpsEnv) {
     for (const t of MONITORED_TOPICS) this.stats.set(t, new TopicStats(t, env.OPS_RECENT_EVENTS));
+    this.stalls = new StallTracker(env.OPS_STALL_AFTER_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,7 +51,18 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async observe(m: TappedMessage): Promise<void> {
     const e = toObserved(m);
-    if (m.topic.endsWith('.dlq')) await this.recordDeadLetter(m.topic, e);
+    if (m.topic.endsWith('.dlq')) {
+      try {
+        await this.recordDeadLetter(m.topic, e);
+      } catch (err) {
+        // A dead letter is a poison by nature: one PostgreSQL refuses as data (a NUL byte in its
+        // value or headers) is stored with the offending characters replaced, never retried forever.
+        const f = classifyFailure(err);
+        if (f.kind !== 'permanent') throw err;
+        this.logger.warn({ msg: 'dead letter refused by the database; stored with unsafe characters replaced', topic: m.topic, partition: m.partition, offset: m.offset, reason: f.reason });
+        await this.recordDeadLetter(m.topic, scrub(e));
+      }
+    }
     this.stats.get(m.topic)?.add(e);
   }
 
@@ -102,7 +118,11 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
           const committed = await admin.fetchOffsets({ groupId: group, topics: MONITORED_TOPICS });
           const used = committed.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic);
           const topics = used.length ? await consumerGroupLag(admin, group, used) : [];
-          return { group, lag: topics.reduce((s, t) => s + t.lag, 0), topics };
+          const now = Date.now();
+          const stalled = topics.flatMap((t) =>
+            t.partitions.map((p) => this.stalls.observe(group, t.topic, p.partition, p.committed, p.lag, now)).filter((f): f is StallFlag => f !== null),
+          );
+          return { group, lag: topics.reduce((s, t) => s + t.lag, 0), topics, stalled };
         }),
       );
     } catch (err) {
@@ -111,4 +131,12 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
       throw err;
     }
   }
+}
+
+/** NUL characters (text and jsonb refuse them) replaced by U+FFFD, everywhere in a dead letter. */
+function scrub<T>(v: T): T {
+  if (typeof v === 'string') return v.replace(/\u0000/g, '\ufffd') as T;
+  if (Array.isArray(v)) return v.map(scrub) as T;
+  if (v && typeof v === 'object' && !Buffer.isBuffer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), scrub(x)])) as T;
+  return v;
 }

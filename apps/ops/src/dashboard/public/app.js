@@ -86,8 +86,15 @@
       const res = await fetch('/health');
       const h = await res.json();
       const services = h.services || { [h.service || 'service']: h };
+      // Each service's /health is its readiness: a service that answers but is not ready is live
+      // (its checks say which part is down: database, kafka or consumer); one that does not answer is down.
+      const label = (s) => {
+        if (s.status === 'ok') return 'up';
+        const down = Object.entries(s.checks || {}).filter(([, c]) => c && c.status === 'down').map(([k]) => k);
+        return down.length ? `live, not ready (${down.join(', ')} down)` : s.status || 'down';
+      };
       box.replaceChildren(...Object.entries(services).map(([name, s]) =>
-        el('span', { class: `chip ${s.status === 'ok' ? 'up' : 'down'}`, 'data-service': name, text: `${name}: ${s.status === 'ok' ? 'up' : s.status || 'down'}` })));
+        el('span', { class: `chip ${s.status === 'ok' ? 'up' : s.checks ? 'live' : 'down'}`, 'data-service': name, text: `${name}: ${label(s)}` })));
     } catch (err) {
       box.replaceChildren(el('span', { class: 'chip down', text: `health unavailable: ${err.message}` }));
     }
@@ -139,12 +146,16 @@
     const tbody = $('lag').tBodies[0];
     try {
       const { groups } = await api('GET', '/ops/lag');
-      tbody.replaceChildren(...groups.map((g) => el('tr', { 'data-group': g.group },
+      tbody.replaceChildren(...groups.map((g) => el('tr', { 'data-group': g.group, class: (g.stalled || []).length ? 'stalled' : '' },
         el('td', { text: g.group }),
         el('td', { class: 'num lag', text: g.lag }),
-        el('td', { class: 'muted', text: g.topics.length ? g.topics.map((t) => `${t.topic}: ${t.lag}`).join(', ') : 'no offsets committed' }))));
+        el('td', { class: 'muted', text: g.topics.length ? g.topics.map((t) => `${t.topic}: ${t.lag}`).join(', ') : 'no offsets committed' }),
+        // Lag while the committed offset stands still: a partition that does not move.
+        el('td', { class: (g.stalled || []).length ? 'stall error' : 'stall muted', text: (g.stalled || []).length
+          ? g.stalled.map((f) => `STALLED ${f.topic}[${f.partition}] at ${f.committed} (lag ${f.lag}, ${Math.round(f.stalledForMs / 1000)} s)`).join(', ')
+          : 'moving' }))));
     } catch (err) {
-      failIn(tbody, 3, err);
+      failIn(tbody, 4, err);
     }
   }
 
@@ -163,10 +174,62 @@
     }
   }
 
+  async function replayGroup(key, button) {
+    replaying.add(key);
+    button.disabled = true;
+    button.textContent = 'Replaying…';
+    try {
+      const r = await api('POST', `/ops/dlq/groups/${key}/replay`);
+      banner(`Replayed ${r.replayed} dead letters of the group.`);
+    } catch (err) {
+      banner(`Replay of the group failed: ${err.message}`);
+    } finally {
+      replaying.delete(key);
+      await loadDlq();
+    }
+  }
+
+  async function loadDlqGroups() {
+    const tbody = $('dlq-groups').tBodies[0];
+    try {
+      const { groups, total } = await api('GET', '/ops/dlq/groups?limit=20');
+      $('dlq-groups-total').textContent = total > groups.length ? `(${groups.length} of ${total} groups)` : '';
+      if (groups.length === 0) {
+        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted', text: 'No dead letters.' })));
+        return;
+      }
+      tbody.replaceChildren(...groups.map((g) => {
+        const button = el('button', { type: 'button', class: 'replay-group', text: replaying.has(g.key) ? 'Replaying…' : `Replay ${g.notReplayed}`, disabled: replaying.has(g.key) || g.notReplayed === 0 });
+        button.addEventListener('click', () => replayGroup(g.key, button));
+        return el('tr', { 'data-dlq-group': g.key },
+          el('td', { class: 'reason', text: g.reason }),
+          el('td', { text: g.originalTopic }),
+          el('td', { text: g.failedGroup || '—' }),
+          el('td', { class: 'muted', text: g.category || '—' }),
+          el('td', { class: 'num count', text: g.count }),
+          el('td', { class: 'muted', text: new Date(g.newestAt).toLocaleString() }),
+          el('td', {}, button));
+      }));
+    } catch (err) {
+      failIn(tbody, 7, err);
+    }
+  }
+
+  // Pages of dead letters, newest first: the ids that start each page seen so far (null: the newest).
+  const dlqPages = [null];
+  let dlqNext = null;
+
   async function loadDlq() {
+    void loadDlqGroups();
     const tbody = $('dlq').tBodies[0];
     try {
-      const { entries } = await api('GET', '/ops/dlq?limit=50');
+      const before = dlqPages[dlqPages.length - 1];
+      const page = await api('GET', `/ops/dlq?limit=50${before ? `&before=${before}` : ''}`);
+      const { entries } = page;
+      dlqNext = page.next;
+      $('dlq-older').disabled = !dlqNext;
+      $('dlq-newer').disabled = dlqPages.length === 1;
+      $('dlq-page').textContent = `page ${dlqPages.length}`;
       if (entries.length === 0) {
         tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'No dead letters.' })));
         return;
@@ -336,6 +399,15 @@
     banner('Signed out.');
   });
   $('graph-form').addEventListener('submit', loadGraph);
+  $('dlq-older').addEventListener('click', () => {
+    if (!dlqNext) return;
+    dlqPages.push(dlqNext);
+    void loadDlq();
+  });
+  $('dlq-newer').addEventListener('click', () => {
+    if (dlqPages.length > 1) dlqPages.pop();
+    void loadDlq();
+  });
   $('events-close').addEventListener('click', () => {
     eventsTopic = null;
     $('events').hidden = true;

@@ -1,0 +1,147 @@
+import { CheckInRecorded, createEvent, EventEnvelope } from '@ct/contracts';
+import { createKafka, EventPublisher, MessagingObserver, parseBrokers, provisionTopics } from '@ct/messaging';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort } from '../../tools/kafka/broker';
+
+export const FAULTS_LOG_DIR = join(__dirname, '..', '..', 'test-artifacts', 'faults');
+const ROOT = join(__dirname, '..', '..');
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
+
+/** One line per measured figure, on stderr and in test-artifacts/faults/figures.txt (docs/RELIABILITY.md). */
+export function figure(scenario: string, what: string, value: string | number): void {
+  const line = `[faults] ${scenario}: ${what} = ${value}`;
+  process.stderr.write(`${line}\n`);
+  appendFileSync(join(FAULTS_LOG_DIR, 'figures.txt'), `${line}\n`);
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface ServiceProc {
+  app: string;
+  port: number;
+  pid: number;
+  base: string;
+  spawnedAt: number;
+  logFile: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+let instances = 0;
+
+/** A service as its own process from the build, the way production runs it, logging to test-artifacts/faults. */
+export async function spawnService(app: string, env: Record<string, string>, port?: number): Promise<ServiceProc> {
+  const p = port ?? (await freePort());
+  const logFile = join(FAULTS_LOG_DIR, `${app}-${++instances}.log`);
+  const fd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+      cwd: ROOT,
+      env: {
+        ...process.env, NODE_ENV: 'production', PORT: String(p), LOG_LEVEL: 'info', DB_MIGRATE_ON_BOOT: 'false',
+        KAFKA_PARTITIONS_CHECKINS: '6', KAFKA_PARTITIONS_DEFAULT: '3', ...env,
+      },
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const proc: ServiceProc = {
+    app, port: p, pid: child.pid!, base: `http://127.0.0.1:${p}`, spawnedAt: Date.now(), logFile, exited,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+  running.add(proc);
+  void exited.then(() => running.delete(proc));
+  return proc;
+}
+
+const running = new Set<ServiceProc>();
+/** Every service process still running (afterAll stops them). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((p) => p.kill('SIGTERM')));
+}
+
+/** ms from `since` until GET path answers 200 (the process must stay up meanwhile). */
+export async function timeUntil(proc: ServiceProc, path: '/health/live' | '/health/ready', since: number, timeoutMs = 60_000): Promise<number> {
+  let gone = false;
+  void proc.exited.then(() => (gone = true));
+  await waitFor(`${proc.app} ${path}`, async () => {
+    if (gone) throw new Error(`${proc.app} exited; see ${proc.logFile}`);
+    const r = await fetch(`${proc.base}${path}`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+    return r?.status === 200;
+  }, timeoutMs, 50);
+  return Date.now() - since;
+}
+
+/** An idempotent acks=all producer in its own thread, so the test's clock and probes stay responsive while it sends. */
+/**
+ * How long the process took from its start to listening on HTTP, as it logged it ("process up N ms"):
+ * node loading the modules and Nest building the app, which CPU contention stretches (on the shared
+ * 2-core machine, 4-19 s); what the design controls (the group join, the catch-up) comes after.
+ */
+export function bootMs(proc: ServiceProc): number {
+  const m = /"tracing listening on [^"]*process up (\d+) ms|listening on [^"]*process up (\d+) ms/.exec(readFileSync(proc.logFile, 'utf8'));
+  if (!m) throw new Error(`${proc.app} did not log its boot time in ${proc.logFile}`);
+  return Number(m[1] ?? m[2]);
+}
+
+export function publisherFor(brokers: string, clientId = 'faults'): EventPublisher {
+  return new EventPublisher(createKafka({ brokers: parseBrokers(brokers), clientId }), new MessagingObserver(), { brokers: parseBrokers(brokers), clientId });
+}
+
+export async function provision(brokers: string): Promise<void> {
+  await provisionTopics(createKafka({ brokers: parseBrokers(brokers), clientId: 'faults-setup' }), { checkins: 6, default: 3 });
+}
+
+export async function db(): Promise<Client> {
+  const c = new Client({ connectionString: process.env.DATABASE_URL });
+  await c.connect();
+  return c;
+}
+
+/** `n` check-ins of one run (source tags them), spread over `venues` venues, two hours ago. */
+export function checkIns(run: string, n: number, venues = 200): EventEnvelope<'CheckInRecorded'>[] {
+  const at = Date.now() - 2 * 3_600_000;
+  return Array.from({ length: n }, (_, i) => {
+    const p: CheckInRecorded = {
+      checkInId: `ci-${run}-${i}`, personId: `p-${run}-${i % 5000}`, venueId: `v-${run}-${i % venues}`,
+      checkedInAt: new Date(at + (i % 3600) * 1000).toISOString(), checkedOutAt: null, source: `faults:${run}`,
+    };
+    return createEvent('CheckInRecorded', p, { source: '/faults' });
+  });
+}
+
+/** Stays of a run: rows, and distinct check-in ids (equal when nothing is stored twice). */
+export async function stays(pg: Client, run: string): Promise<{ rows: number; distinct: number }> {
+  const { rows } = await pg.query('SELECT count(*)::int AS rows, count(DISTINCT check_in_id)::int AS distinct FROM tracing.visits WHERE source = $1', [`faults:${run}`]);
+  return rows[0];
+}
+
+export const newRun = () => randomUUID().slice(0, 8);
