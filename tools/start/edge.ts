@@ -132,7 +132,7 @@ const DOCS_ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 /** What no OpenAPI route declares but ops serves: the dashboard page and its assets (GET only). */
-const FALLBACK_PATHS = /^\/(dashboard\/[\w-]+\.(html|js|css|svg))?$/;
+const FALLBACK_PATHS = /^\/(dashboard\/[\w-]+\.(html|js|css|svg|json))?$/;
 
 export interface EdgeOptions {
   /** A connection to an upstream must be open within this (504 otherwise). */
