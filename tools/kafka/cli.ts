@@ -5,6 +5,7 @@
  *
  * Without --data-dir the broker uses a temp dir that is removed on stop; with it, data is kept.
  */
+import 'reflect-metadata';
 import { createKafka, parseBrokers } from '@ct/messaging';
 import { ensureKafkaJars, startBroker } from './broker';
 
