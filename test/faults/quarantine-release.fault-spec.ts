@@ -2,7 +2,7 @@ import { Topics } from '@ct/contracts';
 import { createKafka, parseBrokers, TappedMessage, TopicTap } from '@ct/messaging';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { bootMs, db, figure, newRun, provision, seconds, sleep, spawnService, stopAll, timeUntil, waitFor } from './support';
+import { bootMs, db, figure, newRun, provision, seconds, sleep, spawnService, stopAll, timeUntil, waitFor, warmProducerIds } from './support';
 
 const SCENARIO = 'quarantine SIGKILL mid-release-pass';
 
@@ -26,6 +26,7 @@ describe('faults: quarantine killed mid-release-pass', () => {
   beforeAll(async () => {
     broker = await startBroker({ heapMb: 384, log: (l) => process.stderr.write(`${l}\n`) });
     await provision(broker.brokers);
+    await warmProducerIds(broker.brokers);
     pg = await db();
     locker = await db();
     ended = await TopicTap.open(createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'faults-ended' }), [Topics.QUARANTINE]);
