@@ -148,10 +148,10 @@ export async function stays(pg: Client, run: string): Promise<{ rows: number; di
 export const newRun = () => randomUUID().slice(0, 8);
 
 /**
- * A fresh KRaft broker answers the first InitProducerId with a retriable error until it has a block of
- * producer ids from its controller, and kafkajs backs off for up to ~18 s (measured) before a service's
- * idempotent producer can send. Brokers in production are long-lived; a scenario that times a
- * service's first publish calls this once after starting its broker, so the figure is the service's.
+ * A fresh KRaft broker may answer the first InitProducerId with a retriable error until it has a block
+ * of producer ids from its controller (a service logged "Response InitProducerId" and kafkajs retried
+ * with backoff). Brokers in production are long-lived; a scenario that times a service's first
+ * publish calls this once after starting its broker, so that publish is not the broker's first.
  */
 export async function warmProducerIds(brokers: string): Promise<void> {
   const producer = createKafka({ brokers: parseBrokers(brokers), clientId: 'faults-warmup' }).producer({ idempotent: true });
