@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
 import { recreateTestDatabase } from '../support/database';
 import {
-  checkIns, figure, newRun, PrivatePostgres, provision, publisherFor, seconds, sleep, spawnService, startPrivatePostgres, stopAll, timeUntil, waitFor, warmProducerIds,
+  checkIns, figure, newRun, PrivatePostgres, provision, publisherFor, seconds, sleep, spawnService, startPrivatePostgres, stopAll, timeUntil, payloadOf, tapped, waitFor, warmProducerIds,
 } from './support';
 
 const SCENARIO = 'PostgreSQL stopped 15 s';
@@ -145,10 +145,13 @@ describe('faults: PostgreSQL stopped and started again under load', () => {
     await waitFor(`${sentCheckIns} stays`, async () => (await stays(pg!)).rows >= sentCheckIns, 120_000, 250);
     const drained = Date.now() - upAt;
     await waitFor(`${sentContacts} orders`, async () => (await orders(pg!)).rows >= sentContacts, 120_000, 250);
-    const ofCase = (m: TappedMessage) => String(m.headers?.ce_type) === 'ContactIdentified' && JSON.parse(String(m.value)).sourceCaseId === confirmed.payload.caseId;
-    await ordered.waitFor(ofCase, f1.length, 60_000);
-    const mine = (m: TappedMessage) => String(m.headers?.ce_type) === 'QuarantineOrdered' && String(JSON.parse(String(m.value)).personId).startsWith(`p-${run}-c`);
-    await ordered.waitFor(mine, sentContacts, 120_000);
+    // Topics keyed by personId: the key narrows first, the payload (parsed once) decides.
+    const ofCase = (m: TappedMessage) =>
+      String(m.headers?.ce_type) === 'ContactIdentified' && String(m.key).startsWith(`k-${run}-`) && payloadOf(m).sourceCaseId === confirmed.payload.caseId;
+    await tapped(ordered, 'the case\'s ContactIdentified', ofCase, f1.length, 60_000);
+    const mine = (m: TappedMessage) =>
+      String(m.headers?.ce_type) === 'QuarantineOrdered' && String(m.key).startsWith(`p-${run}-c`) && String(payloadOf(m).personId).startsWith(`p-${run}-c`);
+    await tapped(ordered, `${sentContacts} QuarantineOrdered`, mine, sentContacts, 120_000);
 
     // No partition behind: each group's committed offsets reach the end of its topic.
     const caughtUp = async (groupId: string, topic: string) => {
@@ -164,7 +167,7 @@ describe('faults: PostgreSQL stopped and started again under load', () => {
     expect(await orders(pg)).toEqual({ rows: sentContacts, people: sentContacts });
     const orderEvents = ordered.messages.filter(mine);
     const orderIds = new Set(orderEvents.map((m) => String(m.headers?.ce_id)));
-    const orderPeople = new Set(orderEvents.map((m) => JSON.parse(String(m.value)).personId));
+    const orderPeople = new Set(orderEvents.map((m) => payloadOf(m).personId));
     expect([orderIds.size, orderPeople.size]).toEqual([sentContacts, sentContacts]);
     // The case confirmed during the outage: traced once, its 5 F1 stored and announced once each.
     const traced = (await pg.query(
@@ -174,7 +177,7 @@ describe('faults: PostgreSQL stopped and started again under load', () => {
     )).rows[0];
     expect(traced).toEqual({ cases: 1, rows: f1.length, people: f1.length });
     const caseEvents = ordered.messages.filter(ofCase);
-    expect(new Set(caseEvents.map((m) => JSON.parse(String(m.value)).personId))).toEqual(new Set(f1));
+    expect(new Set(caseEvents.map((m) => payloadOf(m).personId))).toEqual(new Set(f1));
     expect(new Set(caseEvents.map((m) => String(m.headers?.ce_id))).size).toBe(f1.length);
     // The outage is infrastructure: retried without limit, never dead-lettered.
     expect(dlq.messages.map((m) => `${m.topic} ${m.headers?.dlq_group} ${m.headers?.dlq_category}`)).toEqual([]);

@@ -219,3 +219,28 @@ export async function startPrivatePostgres(opts: { sharedBuffers?: string; log?:
   log(`postgres: private cluster on 127.0.0.1:${port} (${Date.now() - t0} ms)`);
   return pg;
 }
+
+const parsed = new WeakMap<object, Record<string, unknown>>();
+/**
+ * A tapped message's payload, parsed once: TopicTap.waitFor runs its predicate over every message
+ * at every new one, so a predicate that parses JSON costs n² parses (seconds at 3,000 messages).
+ */
+export function payloadOf(m: { value: Buffer | string | null }): Record<string, unknown> {
+  const known = parsed.get(m);
+  if (known) return known;
+  const p = JSON.parse(String(m.value)) as Record<string, unknown>;
+  parsed.set(m, p);
+  return p;
+}
+
+/**
+ * The messages of `tap` matching `predicate`, once there are at least `count`: polled every 100 ms
+ * (TopicTap.waitFor runs its predicate over every message at every new one: n² for n messages,
+ * seconds of the test's own CPU at a few thousand, which a recovery figure must not include).
+ */
+export function tapped<M>(tap: { messages: M[] }, what: string, predicate: (m: M) => boolean, count: number, timeoutMs = 90_000): Promise<M[]> {
+  return waitFor(what, async () => {
+    const found = tap.messages.filter(predicate);
+    return found.length >= count ? found : undefined;
+  }, timeoutMs, 100);
+}
