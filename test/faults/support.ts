@@ -1,8 +1,9 @@
 import { CheckInRecorded, createEvent, EventEnvelope } from '@ct/contracts';
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers, provisionTopics } from '@ct/messaging';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../../tools/kafka/broker';
@@ -145,3 +146,101 @@ export async function stays(pg: Client, run: string): Promise<{ rows: number; di
 }
 
 export const newRun = () => randomUUID().slice(0, 8);
+
+/**
+ * A fresh KRaft broker may answer the first InitProducerId with a retriable error until it has a block
+ * of producer ids from its controller (a service logged "Response InitProducerId" and kafkajs retried
+ * with backoff). Brokers in production are long-lived; a scenario that times a service's first
+ * publish calls this once after starting its broker, so that publish is not the broker's first.
+ */
+export async function warmProducerIds(brokers: string): Promise<void> {
+  const producer = createKafka({ brokers: parseBrokers(brokers), clientId: 'faults-warmup' }).producer({ idempotent: true });
+  await producer.connect();
+  await producer.disconnect();
+}
+
+export interface PrivatePostgres {
+  port: number;
+  /** Maintenance URL (database postgres). */
+  server: string;
+  dir: string;
+  /** pg_ctl start, waiting until it accepts connections. */
+  start(): Promise<void>;
+  /** pg_ctl stop -m fast (sessions disconnected, a clean shutdown). */
+  stop(): Promise<void>;
+  /** Stops it if running and removes its directory. */
+  remove(): Promise<void>;
+}
+
+const PG_BIN = process.env.FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/**
+ * A PostgreSQL cluster of the scenario's own (initdb in a temp dir, on a free port, trust auth on
+ * 127.0.0.1 only), so a scenario can stop it without touching the machine's shared server. As root
+ * (initdb and postgres refuse root) it runs as the `postgres` OS user, owning the directory.
+ */
+export async function startPrivatePostgres(opts: { sharedBuffers?: string; log?: (l: string) => void } = {}): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'faults-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+  }
+  const run = (bin: string, args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]] : [join(PG_BIN, bin), args];
+      execFile(cmd, argv, { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${bin} ${args.join(' ')}: ${err.message} ${stderr}`)) : resolve(stdout)));
+    });
+  const port = await freePort();
+  const data = join(dir, 'data');
+  const log = opts.log ?? (() => undefined);
+  const t0 = Date.now();
+  await run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  log(`postgres: initdb in ${dir} (${Date.now() - t0} ms)`);
+  const settings = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c shared_buffers=${opts.sharedBuffers ?? '32MB'} -c max_connections=100`;
+  let running = false;
+  const pg: PrivatePostgres = {
+    port, dir, server: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async start() {
+      await run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', settings, 'start']);
+      running = true;
+    },
+    async stop() {
+      await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+      running = false;
+    },
+    async remove() {
+      if (running) await pg.stop().catch((err) => log(`postgres: stop failed: ${(err as Error).message}`));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await pg.start();
+  log(`postgres: private cluster on 127.0.0.1:${port} (${Date.now() - t0} ms)`);
+  return pg;
+}
+
+const parsed = new WeakMap<object, Record<string, unknown>>();
+/**
+ * A tapped message's payload, parsed once: TopicTap.waitFor runs its predicate over every message
+ * at every new one, so a predicate that parses JSON costs n² parses (seconds at 3,000 messages).
+ */
+export function payloadOf(m: { value: Buffer | string | null }): Record<string, unknown> {
+  const known = parsed.get(m);
+  if (known) return known;
+  const p = JSON.parse(String(m.value)) as Record<string, unknown>;
+  parsed.set(m, p);
+  return p;
+}
+
+/**
+ * The messages of `tap` matching `predicate`, once there are at least `count`: polled every 100 ms
+ * (TopicTap.waitFor runs its predicate over every message at every new one: n² for n messages,
+ * seconds of the test's own CPU at a few thousand, which a recovery figure must not include).
+ */
+export function tapped<M>(tap: { messages: M[] }, what: string, predicate: (m: M) => boolean, count: number, timeoutMs = 90_000): Promise<M[]> {
+  return waitFor(what, async () => {
+    const found = tap.messages.filter(predicate);
+    return found.length >= count ? found : undefined;
+  }, timeoutMs, 100);
+}

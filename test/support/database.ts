@@ -5,11 +5,12 @@ import { ALL_SERVICES } from '../../tools/start/services';
 
 /**
  * Drops and re-creates a test database (its name must end in _test) on TEST_DATABASE_SERVER and
- * applies every service's migrations; returns its URL. Used by the jest global setups.
+ * applies every service's migrations; returns its URL. `server`: another server's maintenance URL
+ * (the fault suite's private PostgreSQL). Used by the jest global setups.
  */
-export async function recreateTestDatabase(name: string): Promise<string> {
+export async function recreateTestDatabase(name: string, server = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres'): Promise<string> {
   if (!/_test$/.test(name)) throw new Error(`refusing to use database ${name}: test databases must end in _test`);
-  const base = new URL(process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const base = new URL(server);
   const admin = new Client({ connectionString: base.toString() });
   try {
     await admin.connect();
