@@ -3,8 +3,8 @@ import './support/register-paths';
 import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
 import { dropServiceRoles, serviceRoleName } from '@ct/platform';
 import { mkdirSync, rmSync } from 'node:fs';
-import { Client } from 'pg';
 import { prepareDatabase } from '../tools/db/roles';
+import { dropTestDatabase } from './support/database';
 import { startBroker } from '../tools/kafka/broker';
 import { ALL_SERVICES } from '../tools/start/services';
 import { DEFAULT_TEST_DATABASE, TEST_LOG_DIR, TEST_OIDC_DIR } from './support/env';
@@ -38,18 +38,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const started = Date.now();
   const name = process.env.TEST_DATABASE_NAME ?? DEFAULT_TEST_DATABASE;
-  if (!/_test$/.test(name)) throw new Error(`refusing to use database ${name}: test databases must end in _test`);
-  const base = new URL(process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const admin = new Client({ connectionString: base.toString() });
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${base.host} (${(err as Error).message}); start it first (see README)`);
-  }
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-  const url = new URL(base.toString());
-  url.pathname = `/${name}`;
+  const { base, url } = await dropTestDatabase(name);
   // One role per service, made and migrated as `npm start` does: each owns its schema and nothing
   // else. Roles belong to the whole server, so their names start with the test database's.
   const prefix = `${name}_`;
@@ -58,9 +47,9 @@ export default async function globalSetup(): Promise<void> {
   const passwordFile = `test-artifacts/db-roles/${name}.json`;
   rmSync(passwordFile, { force: true });
   const serviceUrls = await prepareDatabase(ALL_SERVICES, () => undefined, {
-    vars: { NODE_ENV: 'test', DATABASE_URL: url.toString(), DB_ROLE_PREFIX: prefix, DB_ROLE_PASSWORDS_FILE: passwordFile },
+    vars: { NODE_ENV: 'test', DATABASE_URL: url, DB_ROLE_PREFIX: prefix, DB_ROLE_PASSWORDS_FILE: passwordFile },
   });
-  (globalThis as { __DB_ROLES__?: unknown }).__DB_ROLES__ = { url: url.toString(), roles: roleNames };
+  (globalThis as { __DB_ROLES__?: unknown }).__DB_ROLES__ = { url, roles: roleNames };
   log(`database ${name} migrated for ${ALL_SERVICES.length} services, each as its own role (${roleNames.join(', ')})`);
 
   if (!process.env.KAFKA_BROKERS) {
@@ -81,7 +70,7 @@ export default async function globalSetup(): Promise<void> {
   rmSync(TEST_LOG_DIR, { recursive: true, force: true });
   mkdirSync(TEST_LOG_DIR, { recursive: true });
   // DATABASE_URL is the administrator's (tests' own assertions across schemas); services get theirs.
-  process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_URL = url;
   process.env.TEST_SERVICE_DATABASE_URLS = JSON.stringify(serviceUrls);
   process.env.NODE_ENV = 'test';
   // The services trust the local development issuer, with a key made for this run; tests mint

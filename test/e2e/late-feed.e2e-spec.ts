@@ -7,17 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { CasesService } from '../../apps/cases/src/service';
-import { derivedCheckInId } from '../../apps/checkin-gateway/src/checkins/domain/intake';
 import { referenceTrace } from '../../apps/tracing/src/contacts/domain/reference';
-import { DEFAULT_POLICY, Stay } from '../../apps/tracing/src/contacts/domain/tracing-policy';
+import { DEFAULT_POLICY } from '../../apps/tracing/src/contacts/domain/tracing-policy';
 import { LateDataStore } from '../../apps/tracing/src/contacts/late-data/late-data.store';
 import { TracingService } from '../../apps/tracing/src/service';
-import { CSV_HEADER, CsvRow, formatCsvRow } from '../../tools/feed/csv';
+import { CSV_HEADER, formatCsvRow } from '../../tools/feed/csv';
 import { replayCsv } from '../../tools/feed/replay';
-import { simulate } from '../../tools/feed/simulate';
+import { staysOfFeed, taggedFeed } from '../support/feed';
 import { db, eventually, http, startService, testKafka, TestService } from '../support/services';
 
-const MIN = 60_000;
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -50,17 +48,8 @@ describe('cases first, feed replayed afterwards: the same F1/F2 as feed first', 
   });
 
   it('confirms three cases, then replays the CSV: contacts found late equal the reference', async () => {
-    const rows: CsvRow[] = [...simulate({ people: 120, venues: 25, days: 3, seed: tag, start: iso(start).slice(0, 10) })].map((r) => ({
-      ...r,
-      personId: `${tag}-${r.personId}`,
-      venueId: `${tag}-${r.venueId}`,
-    }));
-    const byId = new Map<string, Stay>();
-    for (const r of rows) {
-      const s = Date.parse(r.checkedInAt);
-      byId.set(derivedCheckInId(r.personId, r.venueId, r.checkedInAt), { personId: r.personId, venueId: r.venueId, start: s, end: r.checkedOutAt ? Date.parse(r.checkedOutAt) : s + 60 * MIN });
-    }
-    const stays = [...byId.values()];
+    const rows = taggedFeed(tag, start);
+    const stays = staysOfFeed(rows);
     const people = [...new Set(stays.map((s) => s.personId))].sort();
 
     // 1. The cases first: nothing of theirs is in the visit store, so nobody is found yet.
@@ -89,7 +78,7 @@ describe('cases first, feed replayed afterwards: the same F1/F2 as feed first', 
       'the replay handled and every retrace done',
       async () => {
         const n = (await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE person_id LIKE $1', [`${tag}-%`])).rows[0].n;
-        if (n !== byId.size) return false;
+        if (n !== stays.length) return false;
         if ((await consumerGroupLag(admin, 'tracing', [Topics.CHECKINS])).some((t) => t.lag > 0)) return false;
         const p = await late.pending();
         return p.requests === 0 && p.intents === 0;

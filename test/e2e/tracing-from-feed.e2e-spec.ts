@@ -3,16 +3,14 @@ import { EventPublisher, TopicTap } from '@ct/messaging';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { CasesService } from '../../apps/cases/src/service';
-import { derivedCheckInId } from '../../apps/checkin-gateway/src/checkins/domain/intake';
 import { referenceTrace } from '../../apps/tracing/src/contacts/domain/reference';
-import { DEFAULT_POLICY, Stay } from '../../apps/tracing/src/contacts/domain/tracing-policy';
+import { DEFAULT_POLICY } from '../../apps/tracing/src/contacts/domain/tracing-policy';
 import { TracingService } from '../../apps/tracing/src/service';
 import { CsvRow } from '../../tools/feed/csv';
 import { publishRows } from '../../tools/feed/replay';
-import { simulate } from '../../tools/feed/simulate';
+import { staysOfFeed, taggedFeed } from '../support/feed';
 import { db, eventually, http, startService, tap, TestService } from '../support/services';
 
-const MIN = 60_000;
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -35,14 +33,10 @@ describe('feed → visit store, cases API → tracing: F1/F2 equal the brute-for
     [tracing, cases] = await Promise.all([startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0' }), startService(CasesService)]);
     pg = await db();
     // Ids prefixed so that other test files' simulated venues (same names) never co-locate with these.
-    rows = [...simulate({ people: 120, venues: 25, days: 3, seed: tag, start: iso(start).slice(0, 10) })].map((r) => ({
-      ...r,
-      personId: `${tag}-${r.personId}`,
-      venueId: `${tag}-${r.venueId}`,
-    }));
+    rows = taggedFeed(tag, start);
     const publisher = tracing.app.get(EventPublisher);
     await publishRows(rows, 'e2e-feed', { publish: (events) => publisher.publish(events), batchSize: 500 });
-    const expected = new Set(rows.map((r) => derivedCheckInId(r.personId, r.venueId, r.checkedInAt))).size;
+    const expected = staysOfFeed(rows).length;
     await eventually(
       `${expected} stays in the visit store`,
       async () => Number((await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE person_id LIKE $1', [`${tag}-%`])).rows[0].n) === expected,
@@ -55,13 +49,7 @@ describe('feed → visit store, cases API → tracing: F1/F2 equal the brute-for
   });
 
   it('confirms three cases through the API and finds exactly the reference F1 and F2, published on contacts.v1', async () => {
-    // One stay per check-in (the last line of a stay wins, as the visit store keeps the check-out).
-    const byId = new Map<string, Stay>();
-    for (const r of rows) {
-      const s = Date.parse(r.checkedInAt);
-      byId.set(derivedCheckInId(r.personId, r.venueId, r.checkedInAt), { personId: r.personId, venueId: r.venueId, start: s, end: r.checkedOutAt ? Date.parse(r.checkedOutAt) : s + 60 * MIN });
-    }
-    const stays = [...byId.values()];
+    const stays = staysOfFeed(rows);
     const people = [...new Set(stays.map((s) => s.personId))].sort();
     const f0s = [people[3], people[40], people[77]];
     let total = 0;

@@ -10,6 +10,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { signalGroup } from '../support/process-group';
 
 export interface BrokerOptions {
   /** 0 or undefined = pick a free loopback port. */
@@ -361,11 +362,7 @@ const tracked = new Set<Tracked>();
 const FATAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function killNowSync(t: Tracked): void {
-  try {
-    process.kill(-t.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  signalGroup(t.pid, 'SIGKILL');
   if (t.removeDirSync) rmSync(t.removeDirSync, { recursive: true, force: true, maxRetries: 3 });
 }
 
@@ -657,11 +654,7 @@ export async function startCluster(opts: { nodes?: number; heapMb?: number; log?
       const n = node(id);
       const b = n.broker;
       if (!b) return;
-      try {
-        process.kill(-b.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      signalGroup(b.pid, 'SIGKILL');
       await b.exited;
       await b.stop(); // untracks it; keepData leaves the data for the restart
       n.broker = null;

@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from '../kafka/broker';
+import { signalGroup } from '../support/process-group';
 
 /**
  * A real Keycloak for the identity tests: the distribution zip from Maven Central
@@ -125,30 +126,14 @@ export async function startKeycloak(
   log(`keycloak: starting on ${url} (pid ${child.pid}, log ${logFile})`);
 
   // Whatever way this process ends (a failed test run, Ctrl-C in jest), Keycloak ends with it.
-  const killOnExit = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
+  const killOnExit = () => void signalGroup(child.pid!, 'SIGKILL');
   process.on('exit', killOnExit);
   void exited.then(() => process.removeListener('exit', killOnExit));
 
   const stop = async () => {
     if (exitCode !== undefined) return;
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 20000);
+    if (!signalGroup(child.pid!, 'SIGTERM')) return;
+    const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), 20000);
     await exited;
     clearTimeout(timer);
     out.end();

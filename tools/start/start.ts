@@ -51,7 +51,10 @@ process.on('disconnect', () => {
   const deadline = Date.now() + 20000;
   setInterval(() => {
     if (!alive()) process.exit(0);
-    if (Date.now() > deadline) { try { process.kill(-pid, 'SIGKILL'); } catch {} process.exit(0); }
+    if (Date.now() > deadline) {
+      try { process.kill(-pid, 'SIGKILL'); } catch (e) { if (e.code !== 'ESRCH') process.stderr.write('broker watchdog: ' + e.message + '\\n'); }
+      process.exit(0);
+    }
   }, 200);
 });`;
 

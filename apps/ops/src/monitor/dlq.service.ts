@@ -1,5 +1,5 @@
 import { EventPublisher } from '@ct/messaging';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { DomainError, returned, TransactionHost } from '@ct/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
 export interface DlqEntry {
@@ -59,7 +59,7 @@ export async function purgeDeadLetterPayloads(tx: TransactionHost, cutoff: Date)
       WHERE payload_purged_at IS NULL AND dead_lettered_at < $1 RETURNING id`,
     [cutoff],
   );
-  return (Array.isArray(rows[0]) ? rows[0] : rows).length;
+  return returned(rows).length;
 }
 
 /** Dead letters of one original topic, failing group and reason. */

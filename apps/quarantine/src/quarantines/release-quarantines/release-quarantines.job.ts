@@ -1,6 +1,6 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { PeriodicTask, schedulePeriodic, TransactionHost } from '@ct/platform';
+import { PeriodicTask, returned, schedulePeriodic, TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QuarantineEnv } from '../../config';
@@ -24,11 +24,6 @@ interface EndedRow {
   kind: string;
   ends_at: Date;
   facility_id: string | null;
-}
-
-/** TypeORM answers an UPDATE ... RETURNING with [rows, affected]; an INSERT or SELECT with the rows. */
-export function returned<T>(result: unknown): T[] {
-  return (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as T[];
 }
 
 // The exit test: the order's latest dated test not cancelled (a retest supersedes the test it repeats).

@@ -11,7 +11,7 @@
  */
 import { pgConnectionOf } from '@ct/platform';
 import { EntityManager } from 'typeorm';
-import { Finding, Interval, Overlap } from '../domain/tracing-policy';
+import { Finding, Interval, mergeFindings, Overlap } from '../domain/tracing-policy';
 
 /** Runs a statement; `name` = a prepared statement name the connection may cache. */
 export type QueryFn = (sql: string, params: unknown[], name?: string) => Promise<any[]>;
@@ -141,6 +141,18 @@ export async function f2Findings(
       }),
     )
     .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
+}
+
+/**
+ * F2 through sources whose windows end at different instants (each F1's own identification): one
+ * f2Findings per end, merged to one finding per person by the domain's rule.
+ */
+export async function f2ByWindowEnd(q: QueryFn, sources: { personId: string; from: number; to: number }[], exclude: string[], lim: EngineLimits): Promise<Finding[]> {
+  const byEnd = new Map<number, { personId: string; from: number }[]>();
+  for (const s of sources) byEnd.set(s.to, [...(byEnd.get(s.to) ?? []), { personId: s.personId, from: s.from }]);
+  const parts: Finding[][] = [];
+  for (const [end, group] of byEnd) parts.push(await f2Findings(q, group, end, exclude, lim));
+  return mergeFindings(parts);
 }
 
 /** The person's own stays clipped to `w` (the case's exposure sites). */

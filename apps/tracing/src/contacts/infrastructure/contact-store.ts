@@ -1,6 +1,6 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { copyValue, TransactionHost } from '@ct/platform';
+import { copyValue, returned, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { Cause, contactIdFor } from '../domain/contact-id';
 import { Finding } from '../domain/tracing-policy';
@@ -183,10 +183,11 @@ export class ContactStore {
    */
   async withdraw(caseId: string, gone: StoredContact[], at: number, cause: Cause): Promise<number> {
     if (gone.length === 0) return 0;
-    // TypeORM answers a DELETE … RETURNING with [rows, count].
-    const [rows]: [{ contact_id: string; person_id: string; degree: 1 | 2 }[], number] = await this.tx.manager.query(
-      'DELETE FROM tracing.contacts WHERE source_case_id = $1 AND person_id = ANY($2::text[]) RETURNING contact_id, person_id, degree',
-      [caseId, gone.map((g) => g.personId)],
+    const rows = returned<{ contact_id: string; person_id: string; degree: 1 | 2 }>(
+      await this.tx.manager.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND person_id = ANY($2::text[]) RETURNING contact_id, person_id, degree', [
+        caseId,
+        gone.map((g) => g.personId),
+      ]),
     );
     const withdrawnAt = new Date(at).toISOString();
     const events = rows.map((r) =>

@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
 import { Cause } from '../domain/contact-id';
-import { CaseFacts, collapse, declarationOverlap, Finding, infectiousWindow, mergeFindings } from '../domain/tracing-policy';
-import { f1Overlaps, f2Findings, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
+import { CaseFacts, collapse, declarationOverlap, Finding, infectiousWindow } from '../domain/tracing-policy';
+import { f1Overlaps, f2ByWindowEnd, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore, StoredContact } from '../infrastructure/contact-store';
 import { ContactTracer, EnginePolicy } from '../trace-case/contact-tracer';
 import { LateDataStore } from './late-data.store';
@@ -69,15 +69,9 @@ export class CaseRetracer {
           const k = known.get(f.personId);
           return k && k.degree === 1 ? k.identifiedAt : now;
         };
-        await this.late.detailIntent(intent, { sites, f1: f1.map((f) => ({ personId: f.personId, from: f.firstExposureAt, to: Math.max(until(f), f.firstExposureAt) })) });
-        const groups = new Map<number, Finding[]>();
-        for (const f of f1) groups.set(until(f), [...(groups.get(until(f)) ?? []), f]);
-        const exclude = [c.personId, ...f1.map((f) => f.personId)];
-        const parts: Finding[][] = [];
-        for (const [end, sources] of groups) {
-          parts.push(await f2Findings(q, sources.map((f) => ({ personId: f.personId, from: f.firstExposureAt })), end, exclude, this.policy));
-        }
-        const found = [...f1, ...mergeFindings(parts)];
+        const windows = f1.map((f) => ({ personId: f.personId, from: f.firstExposureAt, to: Math.max(until(f), f.firstExposureAt) }));
+        await this.late.detailIntent(intent, { sites, f1: windows });
+        const found = [...f1, ...(await f2ByWindowEnd(q, windows, [c.personId, ...f1.map((f) => f.personId)], this.policy))];
         const foundIds = new Set(found.map((f) => f.personId));
         await this.tx.manager.query('DELETE FROM tracing.exposure_sites WHERE case_id = $1', [caseId]);
         await this.tracer.storeSites(caseId, sites);

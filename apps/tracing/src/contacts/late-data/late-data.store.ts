@@ -1,4 +1,4 @@
-import { TransactionHost } from '@ct/platform';
+import { returned, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { TRACING_POLICY } from '../contacts.tokens';
 import { EngineLimits } from '../infrastructure/co-location.queries';
@@ -119,7 +119,7 @@ export class LateDataStore {
    * the whole case; a case still being traced, or never confirmed, waits), for `leaseMs`.
    */
   async lease(leaseMs: number): Promise<RetraceLease | null> {
-    const [row] = returned(await this.tx.dataSource.query(
+    const [row] = returned<{ case_id: string; requested_seq: string; reason: string }>(await this.tx.dataSource.query(
       `UPDATE tracing.retrace_requests r SET leased_until = now() + $1::interval
        WHERE r.case_id = (
          SELECT q.case_id FROM tracing.retrace_requests q JOIN tracing.traced_cases t USING (case_id)
@@ -152,7 +152,7 @@ export class LateDataStore {
     );
   }
 
-  /** Requests waiting (leased or not) and intents alive: what "settled" means for tests and /metrics. */
+  /** Requests waiting (leased or not, for cases traced) and intents alive: zero means everything late has been traced again (the tests wait on it). */
   async pending(): Promise<{ requests: number; intents: number }> {
     const [r] = await this.tx.dataSource.query(
       `SELECT (SELECT count(*) FROM tracing.retrace_requests r WHERE EXISTS (SELECT 1 FROM tracing.traced_cases t WHERE t.case_id = r.case_id))::int AS requests,
@@ -160,11 +160,6 @@ export class LateDataStore {
     );
     return r;
   }
-}
-
-/** TypeORM answers an UPDATE or DELETE … RETURNING with [rows, count], an INSERT with the rows. */
-function returned(result: any): any[] {
-  return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result;
 }
 
 function detailParams(d: IntentDetail): unknown[] {

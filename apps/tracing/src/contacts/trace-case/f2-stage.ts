@@ -1,11 +1,11 @@
-import { TransactionHost } from '@ct/platform';
+import { returned, TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { TracingEnv } from '../../config';
 import { TRACING_POLICY } from '../contacts.tokens';
-import { Finding, mergeFindings } from '../domain/tracing-policy';
-import { f2Findings, queryOn, tuneSession } from '../infrastructure/co-location.queries';
+import { Finding } from '../domain/tracing-policy';
+import { f2ByWindowEnd, queryOn, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore } from '../infrastructure/contact-store';
 import type { EnginePolicy, Expansion } from './contact-tracer';
 
@@ -81,15 +81,8 @@ export class F2Stage {
         [job.caseId],
       );
       // Each F1's F2 window is [their first exposure, their identification] (f2Window).
-      const byEnd = new Map<number, { personId: string; from: number }[]>();
-      for (const r of rows) {
-        const end = new Date(r.identified_at).getTime();
-        byEnd.set(end, [...(byEnd.get(end) ?? []), { personId: r.person_id, from: new Date(r.first_exposure_at).getTime() }]);
-      }
-      const exclude = [job.personId, ...rows.map((r) => r.person_id)];
-      const parts: Finding[][] = [];
-      for (const [end, sources] of byEnd) parts.push(await f2Findings(queryOn(this.tx.manager), sources, end, exclude, this.policy));
-      return mergeFindings(parts);
+      const windows = rows.map((r) => ({ personId: r.person_id, from: new Date(r.first_exposure_at).getTime(), to: new Date(r.identified_at).getTime() }));
+      return f2ByWindowEnd(queryOn(this.tx.manager), windows, [job.personId, ...rows.map((r) => r.person_id)], this.policy);
     });
   }
 
@@ -103,7 +96,7 @@ export class F2Stage {
     let n = 0;
     for (; n < limit; n++) {
       const running = [...this.running];
-      const [rows] = await this.tx.dataSource.query(
+      const [r] = returned<{ case_id: string; person_id: string; traced_at: Date; cause_event_id: string | null; correlation_id: string | null }>(await this.tx.dataSource.query(
         `UPDATE tracing.traced_cases t SET f2_lease_owner = $1, f2_lease_until = now() + $2::interval
          WHERE t.case_id = (
            SELECT case_id FROM tracing.traced_cases
@@ -112,8 +105,7 @@ export class F2Stage {
            ORDER BY traced_at LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING case_id, person_id, traced_at, cause_event_id, correlation_id`,
         [this.owner, this.leaseInterval, `${graceMs} milliseconds`, running],
-      );
-      const r = rows[0];
+      ));
       if (!r) break;
       this.log.log(`resuming the F2 stage of case ${r.case_id}`);
       await this.expand({
