@@ -9,7 +9,13 @@ const moduleNameMapper = {
   '^@ct/(contracts|messaging|platform|runtime)$': '<rootDir>/libs/$1/src',
   '^@ct/(contracts|messaging|platform|runtime)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
-const common = { rootDir: __dirname, setupFiles: ['reflect-metadata'], transform: { '^.+\\.ts$': tsJest }, moduleNameMapper, testEnvironment: 'node' };
+const common = {
+  rootDir: __dirname,
+  setupFiles: ['reflect-metadata'],
+  transform: { '^.+\\.ts$': tsJest },
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 module.exports = {
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/global-setup.ts',

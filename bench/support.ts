@@ -51,7 +51,10 @@ export interface ServiceProcess {
  * Drops and re-creates a benchmark's database (its name must contain "bench"), then applies the
  * given service's migrations, if any (a service started later applies its own).
  */
-export async function freshBenchDatabase(url: string, service?: Pick<ServiceDefinition<ServiceEnv>, 'schema' | 'migrations'>): Promise<void> {
+export async function freshBenchDatabase(
+  url: string,
+  service?: Pick<ServiceDefinition<ServiceEnv>, 'schema' | 'migrations'>,
+): Promise<void> {
   const admin = new URL(url);
   const name = admin.pathname.slice(1);
   if (!name.includes('bench')) throw new Error(`refusing to drop ${name}: a bench database name must contain "bench"`);
@@ -65,7 +68,9 @@ export async function freshBenchDatabase(url: string, service?: Pick<ServiceDefi
   }
   await ensureDatabase(url);
   if (!service) return;
-  const ds = new DataSource(serviceDataSourceOptions({ url, schema: service.schema, entities: [], migrations: service.migrations }));
+  const ds = new DataSource(
+    serviceDataSourceOptions({ url, schema: service.schema, entities: [], migrations: service.migrations }),
+  );
   await ds.initialize();
   try {
     await runMigrations(ds, service.schema);
@@ -79,16 +84,32 @@ export async function freshBenchDatabase(url: string, service?: Pick<ServiceDefi
  * production, and resolves once its /health answers 200; the bench's own producer and readers then
  * do not share the service's event loop. `stop()` sends SIGTERM (SIGKILL after 10 s).
  */
-export async function startServiceProcess(app: string, port: number, env: Record<string, string>, log: (s: string) => void): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  app: string,
+  port: number,
+  env: Record<string, string>,
+  log: (s: string) => void,
+): Promise<ServiceProcess> {
   // BENCH_SERVICE_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   // The service checks bearer tokens against an OIDC issuer: the local one, with a throw-away key.
   const issuer = await startLocalIssuer({ dir: mkdtempSync(join(tmpdir(), 'ct-bench-oidc-')) });
   const spawned = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'apps', app, 'src', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'warn', OIDC_ISSUER_URL: issuer.url, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, join(__dirname, '..', 'apps', app, 'src', 'main.js')],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        OIDC_ISSUER_URL: issuer.url,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stop = async () => {
     await issuer.close();
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -103,12 +124,19 @@ export async function startServiceProcess(app: string, port: number, env: Record
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const base = `http://127.0.0.1:${port}`;
-  const exited = () => (child.exitCode !== null ? new Error(`the ${app} service exited with ${child.exitCode}:\n${logTail}`) : null);
+  const exited = () =>
+    child.exitCode !== null ? new Error(`the ${app} service exited with ${child.exitCode}:\n${logTail}`) : null;
   try {
-    for (const deadline = Date.now() + 120_000; ; ) {
+    for (const deadline = Date.now() + 120_000; ;) {
       const gone = exited();
       if (gone) throw gone;
-      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`the ${app} service did not become healthy in 120 s:\n${logTail}`);
       await new Promise((r) => setTimeout(r, 100));
     }

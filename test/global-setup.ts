@@ -61,10 +61,13 @@ export default async function globalSetup(): Promise<void> {
     log(`using kafka at ${process.env.KAFKA_BROKERS}`);
   }
 
-  const created = await provisionTopics(createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS), clientId: 'test-setup' }), {
-    checkins: 6,
-    default: 3,
-  });
+  const created = await provisionTopics(
+    createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS), clientId: 'test-setup' }),
+    {
+      checkins: 6,
+      default: 3,
+    },
+  );
   log(`topics provisioned (${created.length} created)`);
 
   rmSync(TEST_LOG_DIR, { recursive: true, force: true });

@@ -31,7 +31,6 @@ import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess 
 
 const { log, out } = benchOutput('bench');
 
-
 const COUNT = intArg('count', 1_000_000);
 const PARTITIONS = intArg('partitions', 6);
 const DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench';
@@ -56,7 +55,14 @@ function* rows(o: SimulationOptions) {
 async function publishAll(brokers: string, o: SimulationOptions): Promise<number> {
   // Several producers in parallel: one idempotent producer keeps one request in flight. Each stay
   // appears once in the simulation, so the order between producers does not matter here.
-  const publishers = Array.from({ length: 4 }, (_, i) => new EventPublisher(createKafka({ brokers: parseBrokers(brokers), clientId: `bench-producer-${i}` }), new MessagingObserver()));
+  const publishers = Array.from(
+    { length: 4 },
+    (_, i) =>
+      new EventPublisher(
+        createKafka({ brokers: parseBrokers(brokers), clientId: `bench-producer-${i}` }),
+        new MessagingObserver(),
+      ),
+  );
   const started = Date.now();
   let batch: Parameters<EventPublisher['publish']>[0] = [];
   let sent = 0;
@@ -66,7 +72,12 @@ async function publishAll(brokers: string, o: SimulationOptions): Promise<number
   const send = async (events: typeof batch) => {
     const slot = next++ % publishers.length;
     await inFlight.get(slot);
-    inFlight.set(slot, publishers[slot].publish(events).then(() => { sent += events.length; }));
+    inFlight.set(
+      slot,
+      publishers[slot].publish(events).then(() => {
+        sent += events.length;
+      }),
+    );
   };
   for (const r of rows(o)) {
     const e = lineToEvent(formatCsvRow(r), 'bench');
@@ -92,7 +103,11 @@ async function publishAll(brokers: string, o: SimulationOptions): Promise<number
 /** Baseline A: kafkajs alone, same fetch settings as the service, nothing done with the messages. */
 async function rawConsume(brokers: string): Promise<{ secs: number; rate: number }> {
   const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-raw' });
-  const consumer = kafka.consumer({ groupId: `bench-raw-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 1048576 });
+  const consumer = kafka.consumer({
+    groupId: `bench-raw-${randomBytes(4).toString('hex')}`,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 1048576,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [Topics.CHECKINS], fromBeginning: true });
   let seen = 0;
@@ -130,7 +145,9 @@ async function rawCopy(o: SimulationOptions): Promise<{ secs: number; rate: numb
   for (let d = 0; d <= DAYS + 1; d++) {
     const from = new Date(first.getTime() + d * 86_400_000).toISOString().slice(0, 10);
     const to = new Date(first.getTime() + (d + 1) * 86_400_000).toISOString().slice(0, 10);
-    await c.query(`CREATE TABLE bench_copy.visits_${from.replace(/-/g, '')} PARTITION OF bench_copy.visits FOR VALUES FROM ('${from}T00:00:00Z') TO ('${to}T00:00:00Z')`);
+    await c.query(
+      `CREATE TABLE bench_copy.visits_${from.replace(/-/g, '')} PARTITION OF bench_copy.visits FOR VALUES FROM ('${from}T00:00:00Z') TO ('${to}T00:00:00Z')`,
+    );
   }
   // Rows prepared the way the service prepares them (derived id, ends_at), then streamed as COPY text.
   const lines = (function* () {
@@ -152,7 +169,14 @@ async function rawCopy(o: SimulationOptions): Promise<{ secs: number; rate: numb
   // Validation and preparation are measured apart from COPY: materialize first.
   const prepared = [...lines];
   const started = Date.now();
-  await pipeline(Readable.from(prepared), c.query(copyFrom('COPY bench_copy.visits (check_in_id, person_id, venue_id, checked_in_at, checked_out_at, ends_at, source) FROM STDIN')));
+  await pipeline(
+    Readable.from(prepared),
+    c.query(
+      copyFrom(
+        'COPY bench_copy.visits (check_in_id, person_id, venue_id, checked_in_at, checked_out_at, ends_at, source) FROM STDIN',
+      ),
+    ),
+  );
   const secs = (Date.now() - started) / 1000;
   const [{ n }] = (await c.query('SELECT count(*)::int AS n FROM bench_copy.visits')).rows;
   if (n !== COUNT) throw new Error(`COPY stored ${n} rows, expected ${COUNT}`);
@@ -181,11 +205,18 @@ function vm(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function tracingService(brokers: string): Promise<{ secs: number; rate: number; peakRssBytes: number; bootSecs: number }> {
+async function tracingService(
+  brokers: string,
+): Promise<{ secs: number; rate: number; peakRssBytes: number; bootSecs: number }> {
   const svc = await startServiceProcess(
     'tracing',
     await freePort(),
-    { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers, KAFKA_PARTITIONS_CHECKINS: String(PARTITIONS), RETENTION_INTERVAL_MINUTES: '0' },
+    {
+      DATABASE_URL: DB_URL,
+      KAFKA_BROKERS: brokers,
+      KAFKA_PARTITIONS_CHECKINS: String(PARTITIONS),
+      RETENTION_INTERVAL_MINUTES: '0',
+    },
     log,
   );
   try {
@@ -227,11 +258,19 @@ async function main(): Promise<void> {
       log('starting a fresh Kafka broker (tools/kafka)');
       broker = await startBroker({ log, heapMb: 768 });
       brokers = broker.brokers;
-    } else log(`using the broker at ${brokers}: it should be one nobody else uses (the tracing group and checkins.v1 are shared)`);
+    } else
+      log(
+        `using the broker at ${brokers}: it should be one nobody else uses (the tracing group and checkins.v1 are shared)`,
+      );
     await freshBenchDatabase(DB_URL, TracingService);
-    await provisionTopics(createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-setup' }), { checkins: PARTITIONS, default: 3 });
+    await provisionTopics(createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-setup' }), {
+      checkins: PARTITIONS,
+      default: 3,
+    });
     const o = simulation();
-    log(`${COUNT} check-ins: ${o.people} simulated people, ${o.venues} venues, ${DAYS} days from ${o.start}; database ${new URL(DB_URL).pathname.slice(1)}`);
+    log(
+      `${COUNT} check-ins: ${o.people} simulated people, ${o.venues} venues, ${DAYS} days from ${o.start}; database ${new URL(DB_URL).pathname.slice(1)}`,
+    );
 
     const produced = await publishAll(brokers, o);
     // --service-only: skip the baselines (for tuning runs; their figures print as NaN).
@@ -248,10 +287,14 @@ async function main(): Promise<void> {
     const mb = (b: number) => Math.round(b / 1048576);
     out('');
     out(`check-ins                      ${COUNT} (published ${produced})`);
-    out(`machine                        ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker and PostgreSQL on the same machine`);
+    out(
+      `machine                        ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker and PostgreSQL on the same machine`,
+    );
     out(`raw kafkajs consume            ${Math.round(raw.rate)} msg/s  (${raw.secs.toFixed(1)} s)`);
     out(`raw PostgreSQL COPY            ${Math.round(copy.rate)} rows/s (${copy.secs.toFixed(1)} s)`);
-    out(`tracing service end to end     ${Math.round(svc.rate)} check-ins/s (${svc.secs.toFixed(1)} s from ready to all committed; boot ${svc.bootSecs.toFixed(1)} s not counted)`);
+    out(
+      `tracing service end to end     ${Math.round(svc.rate)} check-ins/s (${svc.secs.toFixed(1)} s from ready to all committed; boot ${svc.bootSecs.toFixed(1)} s not counted)`,
+    );
     out(`  / raw consume                ${(svc.rate / raw.rate).toFixed(2)}  (target >= 0.5)`);
     out(`  / raw COPY                   ${(svc.rate / copy.rate).toFixed(2)}`);
     out(`tracing peak RSS               ${mb(svc.peakRssBytes)} MB (VmHWM of the child process; target <= 400 MB)`);

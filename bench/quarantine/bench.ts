@@ -18,7 +18,15 @@
  */
 import 'reflect-metadata';
 import { createEvent, Topics } from '@ct/contracts';
-import { createKafka, EventPublisher, MessagingObserver, parseBrokers, provisionTopics, TappedMessage, TopicTap } from '@ct/messaging';
+import {
+  createKafka,
+  EventPublisher,
+  MessagingObserver,
+  parseBrokers,
+  provisionTopics,
+  TappedMessage,
+  TopicTap,
+} from '@ct/messaging';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';
@@ -29,12 +37,17 @@ import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess 
 
 const { log, out } = benchOutput('bench');
 
-
 const ACTIVE = intArg('active', 100_000);
 const CONTACTS = intArg('contacts', 5_000);
-const DB_URL = process.env.BENCH_QUARANTINE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_quarantine';
+const DB_URL =
+  process.env.BENCH_QUARANTINE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_quarantine';
 const OFFSET = 420;
-const FACILITIES = Array.from({ length: 20 }, (_, i) => ({ id: `bench-f${i}`, name: `Facility ${i}`, areaCode: '49', capacity: 10_000 }));
+const FACILITIES = Array.from({ length: 20 }, (_, i) => ({
+  id: `bench-f${i}`,
+  name: `Facility ${i}`,
+  areaCode: '49',
+  capacity: 10_000,
+}));
 
 /** N active orders and their tests, set-based. k = i % 16 days since day 0. */
 async function seed(pg: Client, today: string): Promise<void> {
@@ -99,7 +112,10 @@ async function main(): Promise<void> {
     const base = svc.base;
     const admin = svc.issuer.mint({ subject: 'bench', roles: ['admin'] });
     const releasePass = async (): Promise<ReleasePassResult> => {
-      const res = await fetch(`${base}/quarantines/release-pass`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+      const res = await fetch(`${base}/quarantines/release-pass`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+      });
       if (!res.ok) throw new Error(`release pass answered ${res.status}: ${await res.text()}`);
       return (await res.json()) as ReleasePassResult;
     };
@@ -110,7 +126,11 @@ async function main(): Promise<void> {
     log(`seeding ${ACTIVE} active quarantines and their tests`);
     let t = Date.now();
     await seed(pg, today);
-    const [{ q, tests }] = (await pg.query(`SELECT (SELECT count(*)::int FROM quarantine.quarantines) AS q, (SELECT count(*)::int FROM quarantine.tests) AS tests`)).rows;
+    const [{ q, tests }] = (
+      await pg.query(
+        `SELECT (SELECT count(*)::int FROM quarantine.quarantines) AS q, (SELECT count(*)::int FROM quarantine.tests) AS tests`,
+      )
+    ).rows;
     log(`  ${q} quarantines, ${tests} tests in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     log('daily pass');
@@ -118,7 +138,9 @@ async function main(): Promise<void> {
     log(`  ${JSON.stringify(pass)}`);
     const again = await releasePass();
     log(`  again: ${JSON.stringify(again)}`);
-    const [{ active }] = (await pg.query(`SELECT count(*)::int AS active FROM quarantine.quarantines WHERE status = 'ACTIVE'`)).rows;
+    const [{ active }] = (
+      await pg.query(`SELECT count(*)::int AS active FROM quarantine.quarantines WHERE status = 'ACTIVE'`)
+    ).rows;
 
     // The pass's QuarantineEnded events leave through the outbox before the next measurement.
     for (let i = 0; ; i++) {
@@ -137,8 +159,17 @@ async function main(): Promise<void> {
       createEvent(
         'ContactIdentified',
         {
-          contactId: randomUUID(), personId, sourcePersonId: f0, sourceCaseId: caseId, degree: 1,
-          exposure: { kind: 'CO_LOCATION', venueId: 'bench-market', startedAt: new Date(now - 3 * 3600_000).toISOString(), endedAt: new Date(now - 2 * 3600_000).toISOString() },
+          contactId: randomUUID(),
+          personId,
+          sourcePersonId: f0,
+          sourceCaseId: caseId,
+          degree: 1,
+          exposure: {
+            kind: 'CO_LOCATION',
+            venueId: 'bench-market',
+            startedAt: new Date(now - 3 * 3600_000).toISOString(),
+            endedAt: new Date(now - 2 * 3600_000).toISOString(),
+          },
           lastExposureAt: new Date(now - 2 * 3600_000).toISOString(),
           identifiedAt: new Date(now).toISOString(),
         },
@@ -162,19 +193,25 @@ async function main(): Promise<void> {
     const orderedKeys = new Set<string>();
     let seen = 0;
     let spreaderMs = 0;
-    for (const deadline = Date.now() + 120_000; ; ) {
+    for (const deadline = Date.now() + 120_000; ;) {
       const msgs = tap.messages;
       for (; seen < msgs.length; seen++) if (isOrdered(prefix)(msgs[seen])) orderedKeys.add(String(msgs[seen].key));
       if (orderedKeys.size >= CONTACTS) {
         spreaderMs = Date.now() - t;
         break;
       }
-      if (Date.now() > deadline) throw new Error(`only ${orderedKeys.size} of ${CONTACTS} QuarantineOrdered after 120 s`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${orderedKeys.size} of ${CONTACTS} QuarantineOrdered after 120 s`);
       await new Promise((r) => setTimeout(r, 5));
     }
-    const [{ n: stored }] = (await pg.query(`SELECT count(*)::int AS n FROM quarantine.quarantines WHERE person_id LIKE $1`, [`${prefix}%`])).rows;
-    const [{ n: scheduled }] = (await pg.query(`SELECT count(*)::int AS n FROM quarantine.tests WHERE person_id LIKE $1`, [`${prefix}%`])).rows;
-    if (stored !== CONTACTS || orderedKeys.size !== CONTACTS) throw new Error(`expected ${CONTACTS} orders, stored ${stored}`);
+    const [{ n: stored }] = (
+      await pg.query(`SELECT count(*)::int AS n FROM quarantine.quarantines WHERE person_id LIKE $1`, [`${prefix}%`])
+    ).rows;
+    const [{ n: scheduled }] = (
+      await pg.query(`SELECT count(*)::int AS n FROM quarantine.tests WHERE person_id LIKE $1`, [`${prefix}%`])
+    ).rows;
+    if (stored !== CONTACTS || orderedKeys.size !== CONTACTS)
+      throw new Error(`expected ${CONTACTS} orders, stored ${stored}`);
 
     await tap.close();
     await publisher.onApplicationShutdown();
@@ -182,11 +219,19 @@ async function main(): Promise<void> {
     await stopChild();
 
     out('');
-    out(`machine                   ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker, PostgreSQL, the service (own process) and the bench on the same machine; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`);
+    out(
+      `machine                   ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker, PostgreSQL, the service (own process) and the bench on the same machine; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
+    );
     out(`active quarantines        ${q} seeded (${tests} tests)`);
-    out(`daily pass                ${(pass.ms / 1000).toFixed(2)} s: released ${pass.released}, newly overdue ${pass.flaggedOverdue}, missed tests marked ${pass.markedMissed}, tests due today ${pass.dueToday} (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'})`);
-    out(`second pass               ${(again.ms / 1000).toFixed(2)} s: released ${again.released} (idempotent); ${active} still active`);
-    out(`super-spreader            ${CONTACTS} contacts → ${CONTACTS} QuarantineOrdered on quarantine.v1 in ${(spreaderMs / 1000).toFixed(2)} s from the first publish (publishing took ${(publishedMs / 1000).toFixed(2)} s; ${scheduled} tests scheduled) (target <= 5 s: ${spreaderMs <= 5000 ? 'met' : 'NOT met'})`);
+    out(
+      `daily pass                ${(pass.ms / 1000).toFixed(2)} s: released ${pass.released}, newly overdue ${pass.flaggedOverdue}, missed tests marked ${pass.markedMissed}, tests due today ${pass.dueToday} (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'})`,
+    );
+    out(
+      `second pass               ${(again.ms / 1000).toFixed(2)} s: released ${again.released} (idempotent); ${active} still active`,
+    );
+    out(
+      `super-spreader            ${CONTACTS} contacts → ${CONTACTS} QuarantineOrdered on quarantine.v1 in ${(spreaderMs / 1000).toFixed(2)} s from the first publish (publishing took ${(publishedMs / 1000).toFixed(2)} s; ${scheduled} tests scheduled) (target <= 5 s: ${spreaderMs <= 5000 ? 'met' : 'NOT met'})`,
+    );
     out(
       JSON.stringify({
         bench: 'quarantine',

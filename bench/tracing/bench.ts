@@ -27,14 +27,24 @@ import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { collapse, DAY_MS, DEFAULT_POLICY, infectiousWindow, f2Window } from '../../apps/tracing/src/contacts/domain/tracing-policy';
-import { EngineLimits, f1Overlaps, f2Findings, QueryFn } from '../../apps/tracing/src/contacts/infrastructure/co-location.queries';
+import {
+  collapse,
+  DAY_MS,
+  DEFAULT_POLICY,
+  infectiousWindow,
+  f2Window,
+} from '../../apps/tracing/src/contacts/domain/tracing-policy';
+import {
+  EngineLimits,
+  f1Overlaps,
+  f2Findings,
+  QueryFn,
+} from '../../apps/tracing/src/contacts/infrastructure/co-location.queries';
 import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
 import { TracingService } from '../../apps/tracing/src/service';
 import { benchOutput, freshBenchDatabase, intArg, runBench, ServiceProcess, startServiceProcess } from '../support';
 
 const { log, out } = benchOutput('bench:tracing');
-
 
 const CHECKINS = intArg('checkins', 10_000_000);
 const PEOPLE = intArg('people', Math.max(100, Math.round(CHECKINS / 10)));
@@ -44,7 +54,8 @@ const CASES = intArg('cases', 1000);
 const E2E_RUNS = intArg('e2e-runs', 20);
 const SUPER_RUNS = intArg('super-runs', 3);
 const MARKET = intArg('market-visitors', Math.min(5000, Math.max(50, Math.round(PEOPLE / 200))));
-const DB_URL = process.env.BENCH_TRACING_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_tracing';
+const DB_URL =
+  process.env.BENCH_TRACING_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_tracing';
 const LIMITS: EngineLimits = { minOverlapMs: 0, maxStayMs: 24 * 3_600_000 };
 const POLICY = { ...DEFAULT_POLICY, ...LIMITS };
 
@@ -58,7 +69,13 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 const r2 = (x: number) => Math.round(x * 100) / 100;
-const stats = (xs: number[]) => ({ n: xs.length, p50: r2(pct(xs, 50)), p95: r2(pct(xs, 95)), p99: r2(pct(xs, 99)), max: r2(Math.max(...xs)) });
+const stats = (xs: number[]) => ({
+  n: xs.length,
+  p50: r2(pct(xs, 50)),
+  p95: r2(pct(xs, 95)),
+  p99: r2(pct(xs, 99)),
+  max: r2(Math.max(...xs)),
+});
 
 /** A deterministic PRNG (mulberry32) for the choice of cases. */
 function prng(seed: number) {
@@ -74,11 +91,21 @@ function prng(seed: number) {
 
 async function prepareStore(): Promise<{ reused: boolean; generateSeconds: number }> {
   await ensureDatabase(DB_URL);
-  const params = { checkins: CHECKINS, people: PEOPLE, venues: VENUES, days: DAYS, market: MARKET, start: new Date(START).toISOString(), v: 1 };
+  const params = {
+    checkins: CHECKINS,
+    people: PEOPLE,
+    venues: VENUES,
+    days: DAYS,
+    market: MARKET,
+    start: new Date(START).toISOString(),
+    v: 1,
+  };
   const c = new Client({ connectionString: DB_URL });
   await c.connect();
   try {
-    await c.query('CREATE TABLE IF NOT EXISTS public.bench_tracing_meta (id int PRIMARY KEY, params jsonb NOT NULL, generated_at timestamptz NOT NULL)');
+    await c.query(
+      'CREATE TABLE IF NOT EXISTS public.bench_tracing_meta (id int PRIMARY KEY, params jsonb NOT NULL, generated_at timestamptz NOT NULL)',
+    );
     const [meta] = (await c.query('SELECT params FROM public.bench_tracing_meta WHERE id = 1')).rows;
     const hasVisits = (await c.query("SELECT to_regclass('tracing.visits') IS NOT NULL AS ok")).rows[0].ok;
     // jsonb reorders keys: compare field by field.
@@ -97,7 +124,10 @@ async function prepareStore(): Promise<{ reused: boolean; generateSeconds: numbe
   await g.connect();
   try {
     await g.query("SET maintenance_work_mem = '1GB'");
-    await g.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [new Date(START - DAY_MS).toISOString().slice(0, 10), new Date(today + DAY_MS).toISOString().slice(0, 10)]);
+    await g.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [
+      new Date(START - DAY_MS).toISOString().slice(0, 10),
+      new Date(today + DAY_MS).toISOString().slice(0, 10),
+    ]);
     // Load without indexes, build them once at the end (much faster than maintaining them row by row).
     await g.query('ALTER TABLE tracing.visits DROP CONSTRAINT visits_pkey');
     await g.query('DROP INDEX tracing.visits_venue_time');
@@ -115,7 +145,9 @@ async function prepareStore(): Promise<{ reused: boolean; generateSeconds: numbe
                      FROM generate_series($1::bigint, $2::bigint) AS g) x) y`,
         [from, to, new Date(START), PEOPLE, VENUES, DAYS],
       );
-      log(`generated ${to.toLocaleString('en')} / ${CHECKINS.toLocaleString('en')} check-ins (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      log(
+        `generated ${to.toLocaleString('en')} / ${CHECKINS.toLocaleString('en')} check-ins (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
     }
     // The market: the super-spreader stays 08:00–12:00; MARKET visitors (random people) overlap them.
     const day = new Date(MARKET_DAY);
@@ -135,8 +167,13 @@ async function prepareStore(): Promise<{ reused: boolean; generateSeconds: numbe
     await g.query('CREATE INDEX visits_venue_time ON tracing.visits (venue_id, checked_in_at, ends_at)');
     await g.query('CREATE INDEX visits_person_time ON tracing.visits (person_id, checked_in_at)');
     await g.query('ANALYZE tracing.visits');
-    await g.query('CREATE TABLE IF NOT EXISTS public.bench_tracing_meta (id int PRIMARY KEY, params jsonb NOT NULL, generated_at timestamptz NOT NULL)');
-    await g.query('INSERT INTO public.bench_tracing_meta (id, params, generated_at) VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET params = $1, generated_at = now()', [JSON.stringify(params)]);
+    await g.query(
+      'CREATE TABLE IF NOT EXISTS public.bench_tracing_meta (id int PRIMARY KEY, params jsonb NOT NULL, generated_at timestamptz NOT NULL)',
+    );
+    await g.query(
+      'INSERT INTO public.bench_tracing_meta (id, params, generated_at) VALUES (1, $1, now()) ON CONFLICT (id) DO UPDATE SET params = $1, generated_at = now()',
+      [JSON.stringify(params)],
+    );
   } finally {
     await g.end();
   }
@@ -161,7 +198,8 @@ async function measureQueries(cases: BenchCase[]) {
   await c.connect();
   // As the service does: named statements, generic plans (partitions pruned at execution).
   await c.query("SET plan_cache_mode = 'force_generic_plan'");
-  const q: QueryFn = async (sql, params, name) => (await c.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows;
+  const q: QueryFn = async (sql, params, name) =>
+    (await c.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows;
   const f1Ms: number[] = [];
   const f2Ms: number[] = [];
   const naiveMs: number[] = [];
@@ -171,7 +209,13 @@ async function measureQueries(cases: BenchCase[]) {
   const now = Date.now();
   try {
     // Warm-up: the first queries pay for catalog and buffer loads.
-    for (const k of cases.slice(0, 20)) await f1Overlaps(q, k.personId, infectiousWindow({ caseId: 'x', ...k, symptomOnsetAt: null, sampleTakenAt: null }, POLICY), LIMITS);
+    for (const k of cases.slice(0, 20))
+      await f1Overlaps(
+        q,
+        k.personId,
+        infectiousWindow({ caseId: 'x', ...k, symptomOnsetAt: null, sampleTakenAt: null }, POLICY),
+        LIMITS,
+      );
     for (const k of cases) {
       const w = infectiousWindow({ caseId: 'x', ...k, symptomOnsetAt: null, sampleTakenAt: null }, POLICY);
       let t = performance.now();
@@ -181,7 +225,13 @@ async function measureQueries(cases: BenchCase[]) {
 
       t = performance.now();
       const f1Ids = f1.map((f) => f.personId);
-      const f2 = await f2Findings(q, f1.map((f) => ({ personId: f.personId, from: f2Window(f, now).start })), now, [k.personId, ...f1Ids], LIMITS);
+      const f2 = await f2Findings(
+        q,
+        f1.map((f) => ({ personId: f.personId, from: f2Window(f, now).start })),
+        now,
+        [k.personId, ...f1Ids],
+        LIMITS,
+      );
       f2Ms.push(performance.now() - t);
       f2Counts.push(f2.length);
 
@@ -242,12 +292,22 @@ interface Run {
 
 async function measureEndToEnd(typical: BenchCase[], publisher: EventPublisher, admin: Admin, pg: Client) {
   /** Messages the broker holds on contacts.v1 (sum of the partitions' high watermarks). */
-  const written = async () => (await admin.fetchTopicOffsets(Topics.CONTACTS)).reduce((sum, p) => sum + Number(p.high), 0);
+  const written = async () =>
+    (await admin.fetchTopicOffsets(Topics.CONTACTS)).reduce((sum, p) => sum + Number(p.high), 0);
 
   const run = async (k: BenchCase): Promise<Run> => {
     const e = createEvent(
       'CaseConfirmed',
-      { caseId: randomUUID(), personId: k.personId, confirmedAt: new Date(k.confirmedAt).toISOString(), symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'INVESTIGATION', areaCode: '49' },
+      {
+        caseId: randomUUID(),
+        personId: k.personId,
+        confirmedAt: new Date(k.confirmedAt).toISOString(),
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+        testType: 'PCR',
+        origin: 'INVESTIGATION',
+        areaCode: '49',
+      },
       { source: '/bench' },
     );
     const before = await written();
@@ -261,21 +321,34 @@ async function measureEndToEnd(typical: BenchCase[], publisher: EventPublisher, 
     let n = -1;
     let last = 0;
     let nextDbCheck = 0;
-    for (const deadline = Date.now() + 180_000; ; ) {
+    for (const deadline = Date.now() + 180_000; ;) {
       // The database every 50 ms (diagnostics), the broker every 20 ms (the figure measured, to 20 ms).
       if (n < 0 && Date.now() >= nextDbCheck) {
         nextDbCheck = Date.now() + 50;
-        const row = (await pg.query('SELECT f2_expanded_at IS NOT NULL AS expanded FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId])).rows[0];
+        const row = (
+          await pg.query('SELECT f2_expanded_at IS NOT NULL AS expanded FROM tracing.traced_cases WHERE case_id = $1', [
+            e.payload.caseId,
+          ])
+        ).rows[0];
         if (row && !committedMs) committedMs = Date.now() - t0;
         if (row?.expanded) {
           expandedMs = Date.now() - t0;
-          n = Number((await pg.query('SELECT count(*)::int AS n FROM tracing.contacts WHERE source_case_id = $1', [e.payload.caseId])).rows[0].n);
+          n = Number(
+            (
+              await pg.query('SELECT count(*)::int AS n FROM tracing.contacts WHERE source_case_id = $1', [
+                e.payload.caseId,
+              ])
+            ).rows[0].n,
+          );
         }
       }
       const onKafka = (await written()) - before;
       if (n >= 0 && onKafka >= n) {
         last = Date.now();
-        if (onKafka !== n) throw new Error(`contacts.v1 grew by ${onKafka} messages for ${n} contacts: something else is producing to it`);
+        if (onKafka !== n)
+          throw new Error(
+            `contacts.v1 grew by ${onKafka} messages for ${n} contacts: something else is producing to it`,
+          );
         break;
       }
       if (Date.now() > deadline) throw new Error(`${onKafka} of ${n} ContactIdentified on Kafka after 180 s`);
@@ -292,7 +365,9 @@ async function measureEndToEnd(typical: BenchCase[], publisher: EventPublisher, 
   const superRuns: Run[] = [];
   for (let i = 0; i < SUPER_RUNS; i++) {
     superRuns.push(await run({ personId: 'p-super', confirmedAt: MARKET_DAY + DAY_MS }));
-    log(`super-spreader e2e run ${i + 1}: ${superRuns[i].ms.toFixed(0)} ms (F1 stage committed after ${superRuns[i].committedMs} ms, F2 stage after ${superRuns[i].expandedMs} ms), ${superRuns[i].contacts} ContactIdentified`);
+    log(
+      `super-spreader e2e run ${i + 1}: ${superRuns[i].ms.toFixed(0)} ms (F1 stage committed after ${superRuns[i].committedMs} ms, F2 stage after ${superRuns[i].expandedMs} ms), ${superRuns[i].contacts} ContactIdentified`,
+    );
   }
   return { typicalRuns, superRuns };
 }
@@ -302,7 +377,9 @@ async function main(): Promise<void> {
   const store = await prepareStore();
   const c = new Client({ connectionString: DB_URL });
   await c.connect();
-  await c.query('TRUNCATE tracing.contacts, tracing.traced_cases, tracing.exposure_sites, tracing.declared_contacts, tracing.outbox');
+  await c.query(
+    'TRUNCATE tracing.contacts, tracing.traced_cases, tracing.exposure_sites, tracing.declared_contacts, tracing.outbox',
+  );
   const rows = Number((await c.query('SELECT count(*)::bigint AS n FROM tracing.visits')).rows[0].n);
   await c.end();
 
@@ -317,18 +394,30 @@ async function main(): Promise<void> {
   const f1 = stats(m.f1Ms);
   const f2 = stats(m.f2Ms);
   const naive = stats(m.naiveMs);
-  out(`visits: ${rows.toLocaleString('en')} (${store.reused ? 'reused' : `generated in ${store.generateSeconds.toFixed(0)} s`})`);
-  out(`F1 query per case (ms):       p50 ${f1.p50}  p95 ${f1.p95}  p99 ${f1.p99}  (mean F1 ${r2(m.f1Counts.reduce((a, b) => a + b, 0) / CASES)})`);
-  out(`F2 expansion per case (ms):   p50 ${f2.p50}  p95 ${f2.p95}  p99 ${f2.p99}  (mean F2 ${r2(m.f2Counts.reduce((a, b) => a + b, 0) / CASES)})`);
-  out(`naive self-join F1 (ms):      p50 ${naive.p50}  p95 ${naive.p95}  p99 ${naive.p99}  → ratio naive/engine p95 ${r2(naive.p95 / f1.p95)}x, p50 ${r2(naive.p50 / f1.p50)}x`);
+  out(
+    `visits: ${rows.toLocaleString('en')} (${store.reused ? 'reused' : `generated in ${store.generateSeconds.toFixed(0)} s`})`,
+  );
+  out(
+    `F1 query per case (ms):       p50 ${f1.p50}  p95 ${f1.p95}  p99 ${f1.p99}  (mean F1 ${r2(m.f1Counts.reduce((a, b) => a + b, 0) / CASES)})`,
+  );
+  out(
+    `F2 expansion per case (ms):   p50 ${f2.p50}  p95 ${f2.p95}  p99 ${f2.p99}  (mean F2 ${r2(m.f2Counts.reduce((a, b) => a + b, 0) / CASES)})`,
+  );
+  out(
+    `naive self-join F1 (ms):      p50 ${naive.p50}  p95 ${naive.p95}  p99 ${naive.p99}  → ratio naive/engine p95 ${r2(naive.p95 / f1.p95)}x, p50 ${r2(naive.p50 / f1.p50)}x`,
+  );
 
   // Typical: at least one contact, and not one of the market's crowd (F1 ≤ 100).
   const typical = cases.filter((_, i) => m.f1Counts[i] > 0 && m.f1Counts[i] <= 100);
   const e2e = await endToEnd(typical);
   const t = stats(e2e.typicalRuns.map((r) => r.ms));
   const s = stats(e2e.superRuns.map((r) => r.ms));
-  out(`e2e typical CaseConfirmed → last ContactIdentified (ms): p50 ${t.p50}  p95 ${t.p95}  max ${t.max}  (${t.n} runs, mean ${r2(e2e.typicalRuns.reduce((a, r) => a + r.contacts, 0) / t.n)} contacts)`);
-  out(`e2e super-spreader (${MARKET} market visitors) (ms): p50 ${s.p50}  max ${s.max}  (${s.n} runs, ${e2e.superRuns[0]?.contacts} ContactIdentified each)`);
+  out(
+    `e2e typical CaseConfirmed → last ContactIdentified (ms): p50 ${t.p50}  p95 ${t.p95}  max ${t.max}  (${t.n} runs, mean ${r2(e2e.typicalRuns.reduce((a, r) => a + r.contacts, 0) / t.n)} contacts)`,
+  );
+  out(
+    `e2e super-spreader (${MARKET} market visitors) (ms): p50 ${s.p50}  max ${s.max}  (${s.n} runs, ${e2e.superRuns[0]?.contacts} ContactIdentified each)`,
+  );
   const result = {
     bench: 'tracing',
     checkins: rows,
@@ -346,7 +435,13 @@ async function main(): Promise<void> {
     meanF2: r2(m.f2Counts.reduce((a, b) => a + b, 0) / CASES),
     naiveCoversEngineF1: `${m.agree}/${CASES}`,
     e2eTypicalMs: { ...t, meanContacts: r2(e2e.typicalRuns.reduce((a, r) => a + r.contacts, 0) / t.n) },
-    e2eSuperSpreaderMs: { ...s, contacts: e2e.superRuns[0]?.contacts ?? 0, marketVisitors: MARKET, committedMs: e2e.superRuns.map((r) => r.committedMs), expandedMs: e2e.superRuns.map((r) => r.expandedMs) },
+    e2eSuperSpreaderMs: {
+      ...s,
+      contacts: e2e.superRuns[0]?.contacts ?? 0,
+      marketVisitors: MARKET,
+      committedMs: e2e.superRuns.map((r) => r.committedMs),
+      expandedMs: e2e.superRuns.map((r) => r.expandedMs),
+    },
     targets: { f1P95: f1.p95 <= 5, f2P95: f2.p95 <= 200, e2eTypicalP95: t.p95 <= 500, e2eSuperMax: s.max <= 5000 },
   };
   out(JSON.stringify(result));

@@ -41,9 +41,16 @@ describe('ops dashboard in chromium', () => {
   let publisher: EventPublisher;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run tools/browser/ensure-chromium.sh (CI does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run tools/browser/ensure-chromium.sh (CI does)`);
     [ops, tracing] = await Promise.all([startService(OpsService), startService(TracingService)]);
-    edge = new Edge([{ name: 'ops', url: ops.url }, { name: 'tracing', url: tracing.url }], { name: 'ops', url: ops.url });
+    edge = new Edge(
+      [
+        { name: 'ops', url: ops.url },
+        { name: 'tracing', url: tracing.url },
+      ],
+      { name: 'ops', url: ops.url },
+    );
     await edge.load();
     const port = await freePort();
     await edge.listen(port, '127.0.0.1');
@@ -53,7 +60,16 @@ describe('ops dashboard in chromium', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1400, height: 1800 },
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -88,21 +104,63 @@ describe('ops dashboard in chromium', () => {
     const f1 = `p-f1-${randomUUID()}`;
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60000).toISOString();
     const burst = Array.from({ length: 40 }, (_, i) =>
-      createEvent('CheckInRecorded', { checkInId: `ci-${randomUUID()}`, personId: i === 0 ? f0 : i === 1 ? f1 : `p-${randomUUID()}`, venueId: i < 2 ? venueId : `v-${i}`, checkedInAt: at(180), checkedOutAt: at(120), source: 'browser-test' }, { source: '/test' }),
+      createEvent(
+        'CheckInRecorded',
+        {
+          checkInId: `ci-${randomUUID()}`,
+          personId: i === 0 ? f0 : i === 1 ? f1 : `p-${randomUUID()}`,
+          venueId: i < 2 ? venueId : `v-${i}`,
+          checkedInAt: at(180),
+          checkedOutAt: at(120),
+          source: 'browser-test',
+        },
+        { source: '/test' },
+      ),
     );
     await publisher.publish(burst);
     const caseId = randomUUID();
     await publisher.publish([
-      createEvent('CaseConfirmed', { caseId, personId: f0, confirmedAt: at(1), symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'SCREENING', areaCode: '20290' }, { source: '/test' }),
+      createEvent(
+        'CaseConfirmed',
+        {
+          caseId,
+          personId: f0,
+          confirmedAt: at(1),
+          symptomOnsetAt: null,
+          sampleTakenAt: null,
+          testType: 'PCR',
+          origin: 'SCREENING',
+          areaCode: '20290',
+        },
+        { source: '/test' },
+      ),
     ]);
     // A poisoned event: ops (and tracing) dead-letter it.
     const poisonKey = `p-poison-${randomUUID()}`;
     const poisonId = randomUUID();
-    await publisher.send([{ topic: Topics.CASES, key: poisonKey, value: '{"caseId":"nope"}', headers: { ce_specversion: '1.0', ce_id: poisonId, ce_type: 'CaseConfirmed', ce_source: '/test', ce_time: at(0), 'content-type': 'application/json', ce_correlationid: poisonId } }]);
+    await publisher.send([
+      {
+        topic: Topics.CASES,
+        key: poisonKey,
+        value: '{"caseId":"nope"}',
+        headers: {
+          ce_specversion: '1.0',
+          ce_id: poisonId,
+          ce_type: 'CaseConfirmed',
+          ce_source: '/test',
+          ce_time: at(0),
+          'content-type': 'application/json',
+          ce_correlationid: poisonId,
+        },
+      },
+    ]);
 
     // Rates move without a reload.
     await page.waitForFunction(
-      (topic) => Number((globalThis as any).document.querySelector(`#topics tr[data-topic="${topic}"] .rate`)?.textContent ?? 0) >= 40,
+      (topic) =>
+        Number(
+          (globalThis as any).document.querySelector(`#topics tr[data-topic="${topic}"] .rate`)?.textContent ?? 0,
+        ) >= 40,
       Topics.CHECKINS,
       { timeout: 30000 },
     );
@@ -133,18 +191,28 @@ describe('ops dashboard in chromium', () => {
     // 1 community case / 17,219 people = 5.81 per 100,000, shown once the table refreshes (every 10 s).
     await page.locator('#levels tr[data-area="20290"] td.num').getByText('5.81').waitFor({ timeout: 25000 });
     expect(await page.locator('#levels tbody tr').count()).toBe(13);
-    await page.getByTestId('weekly-text').getByText(/cases? this week/).waitFor();
+    await page
+      .getByTestId('weekly-text')
+      .getByText(/cases? this week/)
+      .waitFor();
     expect(await page.locator('#weekly-chart svg rect.bar:not(.community)').count()).toBe(8);
     await page.selectOption('#area', '20290');
-    await page.getByTestId('weekly-text').getByText(/Phường Tân Thạnh: [1-9]\d* cases? this week/).waitFor({ timeout: 20000 });
+    await page
+      .getByTestId('weekly-text')
+      .getByText(/Phường Tân Thạnh: [1-9]\d* cases? this week/)
+      .waitFor({ timeout: 20000 });
 
     // The contact graph through the base URL (tracing's GET /cases/:id/contacts).
     const served = (await http(base, 'GET', '/docs-json')).body.paths['/cases/{id}/contacts']?.get;
     if (served) {
-      await eventually('tracing to find the F1', async () => {
-        const r = await http(base, 'GET', `/cases/${caseId}/contacts`, { role: 'tracer' });
-        return r.status === 200 && r.body.nodes.length >= 2;
-      }, 30000);
+      await eventually(
+        'tracing to find the F1',
+        async () => {
+          const r = await http(base, 'GET', `/cases/${caseId}/contacts`, { role: 'tracer' });
+          return r.status === 200 && r.body.nodes.length >= 2;
+        },
+        30000,
+      );
     }
     await page.fill('#case-id', caseId);
     await page.click('#graph-form button');

@@ -35,7 +35,10 @@ describe('cases first, feed replayed afterwards: the same F1/F2 as feed first', 
   const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
 
   beforeAll(async () => {
-    [tracing, cases] = await Promise.all([startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0', TRACING_RETRACE_INTERVAL_SECONDS: '1' }), startService(CasesService)]);
+    [tracing, cases] = await Promise.all([
+      startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0', TRACING_RETRACE_INTERVAL_SECONDS: '1' }),
+      startService(CasesService),
+    ]);
     pg = await db();
     admin = testKafka('late-feed-admin').admin();
     await admin.connect();
@@ -58,14 +61,32 @@ describe('cases first, feed replayed afterwards: the same F1/F2 as feed first', 
     for (const personId of [people[3], people[40], people[77]]) {
       const res = await http(cases.url, 'POST', '/cases', {
         role: 'tracer',
-        body: { personId, confirmedAt: iso(confirmedAt), symptomOnsetAt: iso(confirmedAt - DAY), testType: 'PCR', areaCode: '49' },
+        body: {
+          personId,
+          confirmedAt: iso(confirmedAt),
+          symptomOnsetAt: iso(confirmedAt - DAY),
+          testType: 'PCR',
+          areaCode: '49',
+        },
       });
       expect(res.status).toBe(201);
       confirmed.push({ caseId: res.body.caseId, personId });
     }
     const ids = confirmed.map((c) => c.caseId);
-    await eventually('the cases traced', async () => (await pg.query('SELECT count(*)::int AS n FROM tracing.traced_cases WHERE case_id = ANY($1) AND f2_expanded_at IS NOT NULL', [ids])).rows[0].n === 3);
-    expect((await pg.query('SELECT count(*)::int AS n FROM tracing.contacts WHERE source_case_id = ANY($1)', [ids])).rows[0].n).toBe(0);
+    await eventually(
+      'the cases traced',
+      async () =>
+        (
+          await pg.query(
+            'SELECT count(*)::int AS n FROM tracing.traced_cases WHERE case_id = ANY($1) AND f2_expanded_at IS NOT NULL',
+            [ids],
+          )
+        ).rows[0].n === 3,
+    );
+    expect(
+      (await pg.query('SELECT count(*)::int AS n FROM tracing.contacts WHERE source_case_id = ANY($1)', [ids])).rows[0]
+        .n,
+    ).toBe(0);
 
     // 2. The feed afterwards, from a CSV file, as the feed CLI replays it.
     const file = join(dir, 'checkins.csv');
@@ -77,7 +98,9 @@ describe('cases first, feed replayed afterwards: the same F1/F2 as feed first', 
     await eventually(
       'the replay handled and every retrace done',
       async () => {
-        const n = (await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE person_id LIKE $1', [`${tag}-%`])).rows[0].n;
+        const n = (
+          await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE person_id LIKE $1', [`${tag}-%`])
+        ).rows[0].n;
         if (n !== stays.length) return false;
         if ((await consumerGroupLag(admin, 'tracing', [Topics.CHECKINS])).some((t) => t.lag > 0)) return false;
         const p = await late.pending();
@@ -91,9 +114,18 @@ describe('cases first, feed replayed afterwards: the same F1/F2 as feed first', 
     for (const { caseId, personId } of confirmed) {
       const stored = (await pg.query('SELECT * FROM tracing.contacts WHERE source_case_id = $1', [caseId])).rows;
       // The data ends before either identification time, so F2 windows cover it all either way.
-      const ref = referenceTrace(stays, { caseId, personId, confirmedAt, symptomOnsetAt: confirmedAt - DAY, sampleTakenAt: null }, [], Date.now(), DEFAULT_POLICY);
-      const key = (degree: number, source: string, person: string, last: number) => `${degree} ${source} ${person} ${iso(last)}`;
-      expect(stored.map((r) => key(r.degree, r.source_person_id, r.person_id, +new Date(r.last_exposure_at))).sort()).toEqual(
+      const ref = referenceTrace(
+        stays,
+        { caseId, personId, confirmedAt, symptomOnsetAt: confirmedAt - DAY, sampleTakenAt: null },
+        [],
+        Date.now(),
+        DEFAULT_POLICY,
+      );
+      const key = (degree: number, source: string, person: string, last: number) =>
+        `${degree} ${source} ${person} ${iso(last)}`;
+      expect(
+        stored.map((r) => key(r.degree, r.source_person_id, r.person_id, +new Date(r.last_exposure_at))).sort(),
+      ).toEqual(
         [...ref.f1, ...ref.f2].map((f) => key(f.degree, f.sourcePersonId, f.personId, f.lastExposureAt)).sort(),
       );
       expect(stored.every((r) => r.found_late)).toBe(true);

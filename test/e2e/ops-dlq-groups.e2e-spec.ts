@@ -29,14 +29,34 @@ describe('ops: dead letters by reason, pages, group replay', () => {
   const deadLetter = (reason: string) => {
     const e = createEvent(
       'CaseConfirmed',
-      { caseId: randomUUID(), personId: `p-${randomUUID()}`, confirmedAt: new Date().toISOString(), symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'SCREENING', areaCode: '20290' },
+      {
+        caseId: randomUUID(),
+        personId: `p-${randomUUID()}`,
+        confirmedAt: new Date().toISOString(),
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+        testType: 'PCR',
+        origin: 'SCREENING',
+        areaCode: '20290',
+      },
       { source: '/test' },
     );
     const headers = {
-      ...toKafkaHeaders(e.meta), dlq_reason: reason, dlq_category: 'exhausted', dlq_attempts: '5', dlq_fields: '[]',
-      dlq_topic: Topics.CASES, dlq_partition: '0', dlq_offset: '0', dlq_group: 'test-group', dlq_time: new Date().toISOString(),
+      ...toKafkaHeaders(e.meta),
+      dlq_reason: reason,
+      dlq_category: 'exhausted',
+      dlq_attempts: '5',
+      dlq_fields: '[]',
+      dlq_topic: Topics.CASES,
+      dlq_partition: '0',
+      dlq_offset: '0',
+      dlq_group: 'test-group',
+      dlq_time: new Date().toISOString(),
     };
-    return { id: e.meta.id, message: { topic: dlqTopic(Topics.CASES), key: e.key, value: JSON.stringify(e.payload), headers } };
+    return {
+      id: e.meta.id,
+      message: { topic: dlqTopic(Topics.CASES), key: e.key, value: JSON.stringify(e.payload), headers },
+    };
   };
 
   it('groups dead letters by reason with counts, pages them newest first by numeric id, and replays a whole group once', async () => {
@@ -54,7 +74,13 @@ describe('ops: dead letters by reason, pages, group replay', () => {
     };
     const gA = await eventually('group A with 12 dead letters', groupOf(reasonA));
     const gB = await eventually('group B with 3 dead letters', groupOf(reasonB));
-    expect(gA).toMatchObject({ originalTopic: Topics.CASES, failedGroup: 'test-group', category: 'exhausted', count: 12, notReplayed: 12 });
+    expect(gA).toMatchObject({
+      originalTopic: Topics.CASES,
+      failedGroup: 'test-group',
+      category: 'exhausted',
+      count: 12,
+      notReplayed: 12,
+    });
     expect(gB).toMatchObject({ count: 3, notReplayed: 3 });
     expect(gA.key).toMatch(/^[0-9a-f]{32}$/);
     const all = await http(ops.url, 'GET', '/ops/dlq/groups?limit=500', { role: 'ops' });
@@ -66,7 +92,12 @@ describe('ops: dead letters by reason, pages, group replay', () => {
     const seen: string[] = [];
     let before: string | null = null;
     for (const size of [5, 5, 2]) {
-      const page: { status: number; body: any } = await http(ops.url, 'GET', `/ops/dlq?group=${gA.key}&limit=5${before ? `&before=${before}` : ''}`, { role: 'ops' });
+      const page: { status: number; body: any } = await http(
+        ops.url,
+        'GET',
+        `/ops/dlq?group=${gA.key}&limit=5${before ? `&before=${before}` : ''}`,
+        { role: 'ops' },
+      );
       expect(page.status).toBe(200);
       expect(page.body.entries).toHaveLength(size);
       seen.push(...page.body.entries.map((e: any) => e.id));

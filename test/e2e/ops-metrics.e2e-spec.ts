@@ -13,7 +13,9 @@ async function scrape(url: string, role: 'ops' | 'tracer' | null = 'ops') {
 }
 
 const value = (text: string, metric: string, labels: Record<string, string>) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${metric}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${metric}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return line === undefined ? undefined : Number(line.split(' ').pop());
 };
 
@@ -34,12 +36,16 @@ describe('metrics and correlation ids', () => {
     await Promise.all([cases?.close(), ops?.close(), topics?.close(), publisher?.onApplicationShutdown()]);
   });
 
-  it('carries the caller\'s x-correlation-id into the response, the log lines and the published event', async () => {
+  it("carries the caller's x-correlation-id into the response, the log lines and the published event", async () => {
     const correlationId = `corr-${randomUUID()}`;
     const personId = `pm-${randomUUID()}`;
     const res = await fetch(`${cases.url}/cases`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokenFor('tracer')}`, 'content-type': 'application/json', 'x-correlation-id': correlationId },
+      headers: {
+        authorization: `Bearer ${tokenFor('tracer')}`,
+        'content-type': 'application/json',
+        'x-correlation-id': correlationId,
+      },
       body: JSON.stringify({ personId, confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR', areaCode: '49' }),
     });
     expect(res.status).toBe(201);
@@ -65,7 +71,14 @@ describe('metrics and correlation ids', () => {
     });
     expect(m.status).toBe(200);
     expect(m.type).toMatch(/text\/plain/);
-    expect(value(m.text, 'http_request_duration_seconds_count', { method: 'POST', route: '/cases', status: '201', service: 'cases' })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(m.text, 'http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/cases',
+        status: '201',
+        service: 'cases',
+      }),
+    ).toBeGreaterThanOrEqual(1);
     expect(m.text).toMatch(/^outbox_backlog\{service="cases"\} \d+$/m);
     expect(value(m.text, 'db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
     expect(m.text).toContain('# TYPE kafka_consumer_group_lag gauge');
@@ -73,14 +86,25 @@ describe('metrics and correlation ids', () => {
 
   it('counts consumed and dead-lettered events per topic in the consuming service', async () => {
     const key = `pm-${randomUUID()}`;
-    await publisher.send([{ topic: Topics.CASES, key, value: '{"not":"a case"}', headers: { ce_type: 'CaseConfirmed', ce_id: randomUUID(), ce_specversion: '1.0' } }]);
+    await publisher.send([
+      {
+        topic: Topics.CASES,
+        key,
+        value: '{"not":"a case"}',
+        headers: { ce_type: 'CaseConfirmed', ce_id: randomUUID(), ce_specversion: '1.0' },
+      },
+    ]);
     await topics.waitFor((m) => m.key?.toString() === key);
     const m = await eventually('ops to count the dead letter', async () => {
       const s = await scrape(ops.url);
-      return (value(s.text, 'messaging_events_dead_lettered_total', { topic: Topics.CASES }) ?? 0) >= 1 ? s.text : undefined;
+      return (value(s.text, 'messaging_events_dead_lettered_total', { topic: Topics.CASES }) ?? 0) >= 1
+        ? s.text
+        : undefined;
     });
     expect(value(m, 'messaging_events_produced_total', { topic: dlqTopic(Topics.CASES) })).toBeGreaterThanOrEqual(1);
-    expect(value(m, 'messaging_events_consumed_total', { topic: Topics.CASES, type: 'CaseConfirmed' })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(m, 'messaging_events_consumed_total', { topic: Topics.CASES, type: 'CaseConfirmed' }),
+    ).toBeGreaterThanOrEqual(1);
     const lag = await eventually('the lag gauge of the ops group', async () => {
       const s = await scrape(ops.url);
       return value(s.text, 'kafka_consumer_group_lag', { topic: Topics.CASES });
@@ -105,6 +129,10 @@ describe('metrics and correlation ids', () => {
       .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
       .filter((l) => l.includes(correlationId))
       .map((l) => JSON.parse(l));
-    expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ correlationId, msg: 'dead letter replayed', entryId: entry.id })]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ correlationId, msg: 'dead letter replayed', entryId: entry.id }),
+      ]),
+    );
   });
 });

@@ -31,7 +31,16 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
   const caseEvent = (areaCode: string, personId = `p-${randomUUID()}`, confirmedAt = new Date().toISOString()) =>
     createEvent(
       'CaseConfirmed',
-      { caseId: randomUUID(), personId, confirmedAt, symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'SCREENING', areaCode },
+      {
+        caseId: randomUUID(),
+        personId,
+        confirmedAt,
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+        testType: 'PCR',
+        origin: 'SCREENING',
+        areaCode,
+      },
       { source: '/test' },
     );
 
@@ -41,7 +50,14 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     const events = Array.from({ length: 30 }, (_, i) =>
       createEvent(
         'CheckInRecorded',
-        { ...SAMPLE_PAYLOADS.CheckInRecorded, checkInId: `ci-${randomUUID()}`, personId: `p-${i}`, venueId, checkedInAt: new Date(now - 60000).toISOString(), checkedOutAt: null },
+        {
+          ...SAMPLE_PAYLOADS.CheckInRecorded,
+          checkInId: `ci-${randomUUID()}`,
+          personId: `p-${i}`,
+          venueId,
+          checkedInAt: new Date(now - 60000).toISOString(),
+          checkedOutAt: null,
+        },
         { source: '/test' },
       ),
     );
@@ -62,7 +78,9 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     expect(checkins.lastMinute).toBeGreaterThanOrEqual(30);
     expect(checkins.perMinute.reduce((s: number, m: any) => s + m.count, 0)).toBeGreaterThanOrEqual(30);
     expect(checkins.byType.CheckInRecorded).toBeGreaterThanOrEqual(30);
-    expect(t.body.topics.map((x: any) => x.topic)).toEqual(expect.arrayContaining([Topics.SURVEILLANCE, dlqTopic(Topics.CASES)]));
+    expect(t.body.topics.map((x: any) => x.topic)).toEqual(
+      expect.arrayContaining([Topics.SURVEILLANCE, dlqTopic(Topics.CASES)]),
+    );
 
     expect((await http(ops.url, 'GET', '/ops/topics', { role: 'tracer' })).status).toBe(403);
     expect((await http(ops.url, 'GET', '/ops/topics/nope.v1/events', { role: 'ops' })).status).toBe(404);
@@ -83,7 +101,13 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
       const r = await http(ops.url, 'GET', `/ops/dlq?topic=${Topics.CASES}`, { role: 'ops' });
       return (r.body.entries as any[]).find((e) => e.key === key);
     });
-    expect(entry).toMatchObject({ originalTopic: Topics.CASES, dlqTopic: dlqTopic(Topics.CASES), eventType: 'CaseConfirmed', failedGroup: 'ops', replayCount: 0 });
+    expect(entry).toMatchObject({
+      originalTopic: Topics.CASES,
+      dlqTopic: dlqTopic(Topics.CASES),
+      eventType: 'CaseConfirmed',
+      failedGroup: 'ops',
+      replayCount: 0,
+    });
     expect(entry.reason).toMatch(/confirmedAt/);
     expect((entry.fields as any[]).map((f) => f.field)).toEqual(expect.arrayContaining(['confirmedAt', 'areaCode']));
 
@@ -99,7 +123,9 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     expect(Object.keys(h).filter((k) => k.startsWith('dlq_'))).toEqual([]);
     expect(copies[1].value?.toString()).toBe(copies[0].value?.toString());
 
-    const { rows } = await pg.query('SELECT replayed_by, target_topic FROM ops.dlq_replays WHERE entry_id = $1', [entry.id]);
+    const { rows } = await pg.query('SELECT replayed_by, target_topic FROM ops.dlq_replays WHERE entry_id = $1', [
+      entry.id,
+    ]);
     expect(rows).toEqual([{ replayed_by: 'test-ops', target_topic: Topics.CASES }]);
     // Still poisoned: the replayed copy is dead-lettered again, a second entry with the same event id.
     await eventually('the replayed copy to be dead-lettered again', async () => {
@@ -117,7 +143,12 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     const [l1] = await topics.waitFor((m) => m.topic === Topics.SURVEILLANCE && m.key?.toString() === area);
     expect(JSON.parse(l1.value!.toString())).toMatchObject({ areaCode: area, previousLevel: null, level: 1 });
     const h1 = Object.fromEntries(Object.entries(l1.headers ?? {}).map(([k, v]) => [k, String(v)]));
-    expect(h1).toMatchObject({ ce_type: 'EpidemicLevelChanged', ce_source: '/ops', ce_causationid: first.meta.id, ce_correlationid: first.meta.correlationId });
+    expect(h1).toMatchObject({
+      ce_type: 'EpidemicLevelChanged',
+      ce_source: '/ops',
+      ce_causationid: first.meta.id,
+      ce_correlationid: first.meta.correlationId,
+    });
 
     await publisher.publish([caseEvent(area)]);
     const changes = await topics.waitFor((m) => m.topic === Topics.SURVEILLANCE && m.key?.toString() === area, 2);
@@ -128,18 +159,34 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     const personId = `p-${randomUUID()}`;
     const ordered = createEvent(
       'QuarantineOrdered',
-      { ...SAMPLE_PAYLOADS.QuarantineOrdered, quarantineId: randomUUID(), personId, startsAt: new Date(Date.now() - 86400000).toISOString(), endsAt: new Date(Date.now() + 86400000 * 6).toISOString(), orderedAt: new Date(Date.now() - 86400000).toISOString() },
+      {
+        ...SAMPLE_PAYLOADS.QuarantineOrdered,
+        quarantineId: randomUUID(),
+        personId,
+        startsAt: new Date(Date.now() - 86400000).toISOString(),
+        endsAt: new Date(Date.now() + 86400000 * 6).toISOString(),
+        orderedAt: new Date(Date.now() - 86400000).toISOString(),
+      },
       { source: '/test' },
     );
     await publisher.publish([ordered]);
-    await eventually('the quarantine to be tracked', async () => (await pg.query('SELECT 1 FROM ops.quarantined_persons WHERE person_id = $1', [personId])).rowCount === 1);
+    await eventually(
+      'the quarantine to be tracked',
+      async () =>
+        (await pg.query('SELECT 1 FROM ops.quarantined_persons WHERE person_id = $1', [personId])).rowCount === 1,
+    );
     await publisher.publish([caseEvent(area, personId)]);
 
     const weekly = await eventually('three cases in the weekly figures', async () => {
       const r = await http(ops.url, 'GET', `/stats/weekly?area=${area}&weeks=2`, { role: 'tracer' });
       return r.body.weeks?.[1]?.count === 3 ? r.body : undefined;
     });
-    expect(weekly.weeks[1]).toMatchObject({ count: 3, community: 2, previous: 0, text: '3 cases this week, none the week before' });
+    expect(weekly.weeks[1]).toMatchObject({
+      count: 3,
+      community: 2,
+      previous: 0,
+      text: '3 cases this week, none the week before',
+    });
     // The district and the province include the commune.
     const district = await http(ops.url, 'GET', '/stats/weekly?area=503&weeks=1', { role: 'ops' });
     expect(district.body.weeks[0].count).toBeGreaterThanOrEqual(3);
@@ -148,9 +195,26 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     expect(level.body).toMatchObject({ areaCode: area, level: 2, colour: 'yellow', communityCases: 2, coverage: null });
 
     // Low coverage raises the level one step: published as a change 2 → 3.
-    expect((await http(ops.url, 'PUT', `/areas/${area}/coverage`, { role: 'tracer', body: { adultsOneDosePct: 50, over50FullyVaccinatedPct: 90 } })).status).toBe(403);
-    expect((await http(ops.url, 'PUT', `/areas/${area}/coverage`, { role: 'admin', body: { adultsOneDosePct: 150, over50FullyVaccinatedPct: 90 } })).status).toBe(400);
-    const put = await http(ops.url, 'PUT', `/areas/${area}/coverage`, { role: 'admin', body: { adultsOneDosePct: 50, over50FullyVaccinatedPct: 90 } });
+    expect(
+      (
+        await http(ops.url, 'PUT', `/areas/${area}/coverage`, {
+          role: 'tracer',
+          body: { adultsOneDosePct: 50, over50FullyVaccinatedPct: 90 },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await http(ops.url, 'PUT', `/areas/${area}/coverage`, {
+          role: 'admin',
+          body: { adultsOneDosePct: 150, over50FullyVaccinatedPct: 90 },
+        })
+      ).status,
+    ).toBe(400);
+    const put = await http(ops.url, 'PUT', `/areas/${area}/coverage`, {
+      role: 'admin',
+      body: { adultsOneDosePct: 50, over50FullyVaccinatedPct: 90 },
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ level: 3, baseLevel: 2, colour: 'orange' });
     const after = await topics.waitFor((m) => m.topic === Topics.SURVEILLANCE && m.key?.toString() === area, 3);
@@ -165,16 +229,23 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
       const g = (r.body.groups as any[]).find((x) => x.group === group);
       return g?.topics.find((t: any) => t.topic === topic)?.lag as number | undefined;
     };
-    await eventually('the ops group to have caught up on cases.v1', async () => (await lagOf('ops', Topics.CASES)) === 0);
+    await eventually(
+      'the ops group to have caught up on cases.v1',
+      async () => (await lagOf('ops', Topics.CASES)) === 0,
+    );
 
     await ops.server.close();
     await publisher.publish(Array.from({ length: 5 }, () => caseEvent('20290', undefined, '2020-06-10T03:00:00Z')));
-    expect(await eventually('lag 5 on cases.v1', async () => ((await lagOf('ops', Topics.CASES)) === 5 ? 5 : undefined))).toBe(5);
+    expect(
+      await eventually('lag 5 on cases.v1', async () => ((await lagOf('ops', Topics.CASES)) === 5 ? 5 : undefined)),
+    ).toBe(5);
 
     await new Promise<void>((resolve, reject) => ops.server.listen((err?: unknown) => (err ? reject(err) : resolve())));
     await eventually('the lag to fall back to 0', async () => (await lagOf('ops', Topics.CASES)) === 0, 40000);
     const r = await http(ops.url, 'GET', '/ops/lag', { role: 'ops' });
-    expect((r.body.groups as any[]).map((g) => g.group)).toEqual(expect.arrayContaining(['tracing', 'cases', 'quarantine', 'ops']));
+    expect((r.body.groups as any[]).map((g) => g.group)).toEqual(
+      expect.arrayContaining(['tracing', 'cases', 'quarantine', 'ops']),
+    );
   });
 
   it('keeps dead letters and their replay history across a restart', async () => {
@@ -185,7 +256,10 @@ describe('ops: topic monitor, DLQ replay, lag, surveillance', () => {
     expect(r.body).toMatchObject({ id: dlqEntryId, replayCount: 1, replays: [{ replayedBy: 'test-ops' }] });
     // The monitor's group resumes from its committed offsets: the entry is not recorded twice.
     await new Promise((res) => setTimeout(res, 1500));
-    const { rows } = await pg.query('SELECT count(*)::int AS n FROM ops.dlq_entries WHERE event_id = (SELECT event_id FROM ops.dlq_entries WHERE id = $1)', [dlqEntryId]);
+    const { rows } = await pg.query(
+      'SELECT count(*)::int AS n FROM ops.dlq_entries WHERE event_id = (SELECT event_id FROM ops.dlq_entries WHERE id = $1)',
+      [dlqEntryId],
+    );
     expect(rows[0].n).toBe(2);
   });
 });

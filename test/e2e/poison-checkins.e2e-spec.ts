@@ -40,14 +40,25 @@ describe('poison check-ins on the real broker: dead-lettered, the partition move
   /** The raw message, as a buggy or hostile producer would write it: no validation on the way. */
   const raw = (p: CheckInRecorded) => {
     const e = createEvent('CheckInRecorded', checkIn(p.venueId), { source: '/test' });
-    return { id: e.meta.id, message: { topic: Topics.CHECKINS, key: p.venueId, value: JSON.stringify(p), headers: toKafkaHeaders(e.meta) } };
+    return {
+      id: e.meta.id,
+      message: { topic: Topics.CHECKINS, key: p.venueId, value: JSON.stringify(p), headers: toKafkaHeaders(e.meta) },
+    };
   };
 
   it.each([
     // Yesterday (UTC) at 08:00 with the offset: inside retention whenever the test runs.
-    ['a UTC offset of +16:30 (PostgreSQL: time zone displacement out of range)', (v: string) =>
-      checkIn(v, { checkedInAt: `${new Date(Date.now() - 24 * HOUR).toISOString().slice(0, 10)}T08:00:00.000+16:30` })],
-    ['a NUL character in the check-in id (PostgreSQL: invalid byte sequence)', (v: string) => checkIn(v, { checkInId: `ci-\u0000-${randomUUID()}` })],
+    [
+      'a UTC offset of +16:30 (PostgreSQL: time zone displacement out of range)',
+      (v: string) =>
+        checkIn(v, {
+          checkedInAt: `${new Date(Date.now() - 24 * HOUR).toISOString().slice(0, 10)}T08:00:00.000+16:30`,
+        }),
+    ],
+    [
+      'a NUL character in the check-in id (PostgreSQL: invalid byte sequence)',
+      (v: string) => checkIn(v, { checkInId: `ci-\u0000-${randomUUID()}` }),
+    ],
   ])('%s', async (_what, poisonOf) => {
     const venue = `v-poison-${randomUUID()}`;
     const poison = raw(poisonOf(venue));
@@ -56,8 +67,13 @@ describe('poison check-ins on the real broker: dead-lettered, the partition move
     const started = Date.now();
     await tracing.app.get(EventPublisher).send([raw(before).message, poison.message, raw(after).message]);
 
-    const stored = await eventually('the check-in after the poison stored', async () =>
-      (await pg.query('SELECT check_in_id FROM tracing.visits WHERE venue_id = $1 ORDER BY check_in_id', [venue])).rows.length === 2, 15_000);
+    const stored = await eventually(
+      'the check-in after the poison stored',
+      async () =>
+        (await pg.query('SELECT check_in_id FROM tracing.visits WHERE venue_id = $1 ORDER BY check_in_id', [venue]))
+          .rows.length === 2,
+      15_000,
+    );
     expect(stored).toBe(true);
     const seconds = (Date.now() - started) / 1000;
     const [dead] = await topics.waitFor((m) => String(m.headers?.ce_id) === poison.id);
@@ -67,7 +83,9 @@ describe('poison check-ins on the real broker: dead-lettered, the partition move
     const { rows } = await pg.query('SELECT check_in_id FROM tracing.visits WHERE venue_id = $1', [venue]);
     expect(rows.map((r) => r.check_in_id).sort()).toEqual([before.checkInId, after.checkInId].sort());
     expect(seconds).toBeLessThan(15);
-    process.stderr.write(`poison (${String(dead.headers?.dlq_category)}): next check-in at the venue stored ${seconds.toFixed(1)} s after the send\n`);
+    process.stderr.write(
+      `poison (${String(dead.headers?.dlq_category)}): next check-in at the venue stored ${seconds.toFixed(1)} s after the send\n`,
+    );
   });
 
   it('serves liveness and readiness apart, status only in public, details for role ops', async () => {
@@ -75,7 +93,11 @@ describe('poison check-ins on the real broker: dead-lettered, the partition move
     expect(live).toMatchObject({ status: 200, body: { status: 'ok', service: 'tracing' } });
     const ready = await http(tracing.url, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toEqual({ database: { status: 'up' }, kafka: { status: 'up' }, consumer: { status: 'up' } });
+    expect(ready.body.checks).toEqual({
+      database: { status: 'up' },
+      kafka: { status: 'up' },
+      consumer: { status: 'up' },
+    });
     expect((await http(tracing.url, 'GET', '/health/details')).status).toBe(401);
     const details = await http(tracing.url, 'GET', '/health/details', { role: 'ops' });
     expect(details.status).toBe(200);
@@ -83,6 +105,8 @@ describe('poison check-ins on the real broker: dead-lettered, the partition move
     expect(details.body.checks.consumer.topics).toBeGreaterThan(0);
     const metrics = await http(tracing.url, 'GET', '/metrics', { role: 'ops' });
     expect(metrics.body).toMatch(/messaging_consumer_up\{group="tracing",service="tracing"\} 1/);
-    expect(metrics.body).toMatch(/messaging_dead_letters_total\{topic="checkins\.v1",category="[\w]+",service="tracing"\} [1-9]/);
+    expect(metrics.body).toMatch(
+      /messaging_dead_letters_total\{topic="checkins\.v1",category="[\w]+",service="tracing"\} [1-9]/,
+    );
   });
 });

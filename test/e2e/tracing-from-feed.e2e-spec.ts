@@ -30,7 +30,10 @@ describe('feed → visit store, cases API → tracing: F1/F2 equal the brute-for
 
   beforeAll(async () => {
     topics = await tap([Topics.CONTACTS]);
-    [tracing, cases] = await Promise.all([startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0' }), startService(CasesService)]);
+    [tracing, cases] = await Promise.all([
+      startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0' }),
+      startService(CasesService),
+    ]);
     pg = await db();
     // Ids prefixed so that other test files' simulated venues (same names) never co-locate with these.
     rows = taggedFeed(tag, start);
@@ -39,7 +42,11 @@ describe('feed → visit store, cases API → tracing: F1/F2 equal the brute-for
     const expected = staysOfFeed(rows).length;
     await eventually(
       `${expected} stays in the visit store`,
-      async () => Number((await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE person_id LIKE $1', [`${tag}-%`])).rows[0].n) === expected,
+      async () =>
+        Number(
+          (await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE person_id LIKE $1', [`${tag}-%`]))
+            .rows[0].n,
+        ) === expected,
       60_000,
     );
   });
@@ -57,11 +64,25 @@ describe('feed → visit store, cases API → tracing: F1/F2 equal the brute-for
       const confirmedAt = start + 2 * DAY + 12 * 3_600_000;
       const res = await http(cases.url, 'POST', '/cases', {
         role: 'tracer',
-        body: { personId, confirmedAt: iso(confirmedAt), symptomOnsetAt: iso(confirmedAt - DAY), testType: 'PCR', areaCode: '49' },
+        body: {
+          personId,
+          confirmedAt: iso(confirmedAt),
+          symptomOnsetAt: iso(confirmedAt - DAY),
+          testType: 'PCR',
+          areaCode: '49',
+        },
       });
       expect(res.status).toBe(201);
       const caseId: string = res.body.caseId;
-      await eventually(`case ${caseId} traced`, async () => (await pg.query('SELECT 1 FROM tracing.traced_cases WHERE case_id = $1 AND f2_expanded_at IS NOT NULL', [caseId])).rows[0]);
+      await eventually(
+        `case ${caseId} traced`,
+        async () =>
+          (
+            await pg.query('SELECT 1 FROM tracing.traced_cases WHERE case_id = $1 AND f2_expanded_at IS NOT NULL', [
+              caseId,
+            ])
+          ).rows[0],
+      );
       const stored = (await pg.query('SELECT * FROM tracing.contacts WHERE source_case_id = $1', [caseId])).rows;
       const identifiedAt = stored.length ? new Date(stored[0].identified_at).getTime() : Date.now();
       const ref = referenceTrace(
@@ -71,11 +92,17 @@ describe('feed → visit store, cases API → tracing: F1/F2 equal the brute-for
         identifiedAt,
         DEFAULT_POLICY,
       );
-      const key = (degree: number, source: string, person: string, last: number) => `${degree} ${source} ${person} ${iso(last)}`;
-      expect(stored.map((r) => key(r.degree, r.source_person_id, r.person_id, +new Date(r.last_exposure_at))).sort()).toEqual(
+      const key = (degree: number, source: string, person: string, last: number) =>
+        `${degree} ${source} ${person} ${iso(last)}`;
+      expect(
+        stored.map((r) => key(r.degree, r.source_person_id, r.person_id, +new Date(r.last_exposure_at))).sort(),
+      ).toEqual(
         [...ref.f1, ...ref.f2].map((f) => key(f.degree, f.sourcePersonId, f.personId, f.lastExposureAt)).sort(),
       );
-      const published = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === caseId, stored.length);
+      const published = await topics.waitFor(
+        (m) => JSON.parse(m.value!.toString()).sourceCaseId === caseId,
+        stored.length,
+      );
       expect(published).toHaveLength(stored.length);
       total += ref.f1.length;
     }

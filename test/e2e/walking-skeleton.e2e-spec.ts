@@ -37,16 +37,31 @@ describe('walking skeleton: cases → cases.v1 → tracing', () => {
     const personId = `pc-${randomUUID()}`;
     const res = await http(cases.url, 'POST', '/cases', {
       role: 'tracer',
-      body: { personId, confirmedAt: '2021-11-20T08:00:00Z', symptomOnsetAt: '2021-11-18T08:00:00Z', testType: 'PCR', areaCode: '49' },
+      body: {
+        personId,
+        confirmedAt: '2021-11-20T08:00:00Z',
+        symptomOnsetAt: '2021-11-18T08:00:00Z',
+        testType: 'PCR',
+        areaCode: '49',
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ personId, status: 'OPEN' });
 
     const [msg] = await topics.waitFor((m) => m.topic === Topics.CASES && m.key?.toString() === personId);
     const h = Object.fromEntries(Object.entries(msg.headers ?? {}).map(([k, v]) => [k, String(v)]));
-    expect(h).toMatchObject({ ce_specversion: '1.0', ce_type: 'CaseConfirmed', ce_source: '/cases', 'content-type': 'application/json' });
+    expect(h).toMatchObject({
+      ce_specversion: '1.0',
+      ce_type: 'CaseConfirmed',
+      ce_source: '/cases',
+      'content-type': 'application/json',
+    });
     expect(h.ce_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse(msg.value!.toString())).toMatchObject({ caseId: res.body.caseId, personId, origin: 'INVESTIGATION' });
+    expect(JSON.parse(msg.value!.toString())).toMatchObject({
+      caseId: res.body.caseId,
+      personId,
+      origin: 'INVESTIGATION',
+    });
 
     const row = await tracedRow(res.body.caseId);
     expect(row).toMatchObject({ person_id: personId, area_code: '49', origin: 'INVESTIGATION' });
@@ -87,7 +102,16 @@ describe('walking skeleton: cases → cases.v1 → tracing', () => {
     const personId = `pc-${randomUUID()}`;
     const event = createEvent(
       'CaseConfirmed',
-      { caseId: randomUUID(), personId, confirmedAt: '2021-11-20T08:00:00.000Z', symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'SCREENING', areaCode: '49' },
+      {
+        caseId: randomUUID(),
+        personId,
+        confirmedAt: '2021-11-20T08:00:00.000Z',
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+        testType: 'PCR',
+        origin: 'SCREENING',
+        areaCode: '49',
+      },
       { source: '/test' },
     );
     await publisher.publish([event, event]);
@@ -110,7 +134,9 @@ describe('walking skeleton: cases → cases.v1 → tracing', () => {
 
     await tracedRow(next.payload.caseId);
     await tracedRow(event.payload.caseId);
-    const { rows } = await pg.query('SELECT count(*)::int AS n FROM tracing.inbox WHERE event_id = $1', [event.meta.id]);
+    const { rows } = await pg.query('SELECT count(*)::int AS n FROM tracing.inbox WHERE event_id = $1', [
+      event.meta.id,
+    ]);
     expect(rows[0].n).toBe(1);
 
     const [dead] = await topics.waitFor((m) => m.topic === dlqTopic(Topics.CASES) && m.key?.toString() === poisonKey);

@@ -2,7 +2,21 @@ import { Topics } from '@ct/contracts';
 import { createKafka, EventPublisher, parseBrokers } from '@ct/messaging';
 import { Client } from 'pg';
 import { RunningCluster, startCluster } from '../../tools/kafka/broker';
-import { checkIns, db, figure, newRun, provision, publisherFor, seconds, sleep, spawnService, stays, stopAll, timeUntil, waitFor } from './support';
+import {
+  checkIns,
+  db,
+  figure,
+  newRun,
+  provision,
+  publisherFor,
+  seconds,
+  sleep,
+  spawnService,
+  stays,
+  stopAll,
+  timeUntil,
+  waitFor,
+} from './support';
 
 /**
  * The scale-out proof on one machine: a 3-node KRaft cluster (replication factor 3,
@@ -32,14 +46,30 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
     await admin.connect();
     try {
       // Every partition on three brokers, all in sync (metadata reaches every broker a moment after creation).
-      await waitFor('checkins.v1 replicated 3 times', async () => {
-        const meta = await admin.fetchTopicMetadata({ topics: [Topics.CHECKINS] });
-        return meta.topics[0].partitions.length === 6 && meta.topics[0].partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3);
-      }, 30_000, 250);
-      const minIsr = await waitFor('the topic config', async () => {
-        const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: Topics.CHECKINS, configNames: ['min.insync.replicas'] }] });
-        return cfg.resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue;
-      }, 30_000, 250);
+      await waitFor(
+        'checkins.v1 replicated 3 times',
+        async () => {
+          const meta = await admin.fetchTopicMetadata({ topics: [Topics.CHECKINS] });
+          return (
+            meta.topics[0].partitions.length === 6 &&
+            meta.topics[0].partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3)
+          );
+        },
+        30_000,
+        250,
+      );
+      const minIsr = await waitFor(
+        'the topic config',
+        async () => {
+          const cfg = await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: [{ type: 2, name: Topics.CHECKINS, configNames: ['min.insync.replicas'] }],
+          });
+          return cfg.resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue;
+        },
+        30_000,
+        250,
+      );
       expect(minIsr).toBe('2');
     } finally {
       await admin.disconnect();
@@ -80,9 +110,21 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
     expect(await stays(pg, run)).toEqual({ rows: 30_000, distinct: 30_000 });
     const before = latencies.slice(0, 10);
     const after = latencies.slice(10);
-    figure('3-broker cluster, broker 1 killed', 'publish of 1000 check-ins before the kill, max (ms)', Math.max(...before));
-    figure('3-broker cluster, broker 1 killed', 'publish of 1000 check-ins right after the kill (s)', seconds(after[0]));
-    figure('3-broker cluster, broker 1 killed', 'publish of 1000 check-ins after the election, max (ms)', Math.max(...after.slice(3)));
+    figure(
+      '3-broker cluster, broker 1 killed',
+      'publish of 1000 check-ins before the kill, max (ms)',
+      Math.max(...before),
+    );
+    figure(
+      '3-broker cluster, broker 1 killed',
+      'publish of 1000 check-ins right after the kill (s)',
+      seconds(after[0]),
+    );
+    figure(
+      '3-broker cluster, broker 1 killed',
+      'publish of 1000 check-ins after the election, max (ms)',
+      Math.max(...after.slice(3)),
+    );
     figure('3-broker cluster, broker 1 killed', 'all 30000 stored after the kill (s)', seconds(allStored));
     figure('3-broker cluster, broker 1 killed', 'batches the producer sent again during the election', resends);
     figure('3-broker cluster, broker 1 killed', 'stays / distinct (of 30000)', '30000 / 30000');

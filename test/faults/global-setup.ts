@@ -10,7 +10,9 @@ import { FAULTS_LOG_DIR } from './support';
 /** A fresh database for the fault suite (its name must end in _test); the brokers are each scenario's own. */
 export default async function globalSetup(): Promise<void> {
   if (!existsSync(join(__dirname, '..', '..', 'dist', 'apps', 'tracing', 'src', 'main.js'))) {
-    throw new Error('the fault suite runs the services from dist/: run it with `npm run test:faults` (it builds first)');
+    throw new Error(
+      'the fault suite runs the services from dist/: run it with `npm run test:faults` (it builds first)',
+    );
   }
   const name = process.env.TEST_DATABASE_NAME ?? 'ct_faults_test';
   const url = await recreateTestDatabase(name);

@@ -9,12 +9,28 @@ import { figure, provision, seconds, spawnService, stopAll, timeUntil, waitFor }
 /** Who consumes what (the services' @HandleEvent handlers). */
 const CONSUMERS: Record<string, EventType[]> = {
   tracing: ['CheckInRecorded', 'CaseConfirmed', 'ContactDeclared'],
-  cases: ['ContactIdentified', 'QuarantineOrdered', 'QuarantineExtended', 'QuarantineEnded', 'QuarantineTransferred', 'TestScheduled', 'TestResultRecorded'],
+  cases: [
+    'ContactIdentified',
+    'QuarantineOrdered',
+    'QuarantineExtended',
+    'QuarantineEnded',
+    'QuarantineTransferred',
+    'TestScheduled',
+    'TestResultRecorded',
+  ],
   quarantine: ['CaseConfirmed', 'CaseClosed', 'ContactIdentified', 'PersonProfileChanged'],
   ops: ['CaseConfirmed', 'QuarantineOrdered', 'QuarantineEnded'],
 };
 
-interface Sent { group: string; type: EventType; kind: string; topic: string; partition: number; offset: bigint; id: string }
+interface Sent {
+  group: string;
+  type: EventType;
+  kind: string;
+  topic: string;
+  partition: number;
+  offset: bigint;
+  id: string;
+}
 
 /**
  * Poison on every consumer (issue 12): for every event type each service consumes, a value that
@@ -36,8 +52,17 @@ describe('faults: poison messages on every consumer', () => {
     await producer.connect();
     admin = kafka.admin();
     await admin.connect();
-    const topics = [...new Set(Object.values(CONSUMERS).flat().map((t) => EVENT_TYPES[t].topic))];
-    dlq = await TopicTap.open(kafka, topics.map((t) => dlqTopic(t)));
+    const topics = [
+      ...new Set(
+        Object.values(CONSUMERS)
+          .flat()
+          .map((t) => EVENT_TYPES[t].topic),
+      ),
+    ];
+    dlq = await TopicTap.open(
+      kafka,
+      topics.map((t) => dlqTopic(t)),
+    );
   });
 
   afterAll(async () => {
@@ -47,7 +72,11 @@ describe('faults: poison messages on every consumer', () => {
   });
 
   it('every consuming group moves past every poison, dead-letters the unparsable ones, and no service stops', async () => {
-    const procs = await Promise.all(Object.keys(CONSUMERS).map((app) => spawnService(app, { KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '0' })));
+    const procs = await Promise.all(
+      Object.keys(CONSUMERS).map((app) =>
+        spawnService(app, { KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '0' }),
+      ),
+    );
     await Promise.all(procs.map((p) => timeUntil(p, '/health/ready', p.spawnedAt, 120_000)));
 
     const sent: Sent[] = [];
@@ -59,35 +88,72 @@ describe('faults: poison messages on every consumer', () => {
       const payload = samplePlain(type);
       const key = String(def.key(payload as never));
       const keyField = Object.keys(payload).find((k) => payload[k] === key)!;
-      const tsField = Object.keys(payload).find((k) => typeof payload[k] === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(payload[k] as string));
+      const tsField = Object.keys(payload).find(
+        (k) => typeof payload[k] === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(payload[k] as string),
+      );
       const poisons: { kind: string; key: string; value: string }[] = [
         { kind: 'not JSON', key, value: '{"truncated": ' },
-        { kind: 'NUL in the key field', key: `${key}\u0000x`, value: JSON.stringify({ ...payload, [keyField]: `${key}\u0000x` }) },
-        ...(tsField ? [{ kind: 'offset +16:30', key, value: JSON.stringify({ ...payload, [tsField]: '2021-11-20T08:00:00.000+16:30' }) }] : []),
+        {
+          kind: 'NUL in the key field',
+          key: `${key}\u0000x`,
+          value: JSON.stringify({ ...payload, [keyField]: `${key}\u0000x` }),
+        },
+        ...(tsField
+          ? [
+              {
+                kind: 'offset +16:30',
+                key,
+                value: JSON.stringify({ ...payload, [tsField]: '2021-11-20T08:00:00.000+16:30' }),
+              },
+            ]
+          : []),
       ];
       for (const p of poisons) {
         const id = randomUUID();
-        const headers = toKafkaHeaders({ id, type, source: '/faults/poison', time: new Date().toISOString(), correlationId: id, causationId: null } as never);
+        const headers = toKafkaHeaders({
+          id,
+          type,
+          source: '/faults/poison',
+          time: new Date().toISOString(),
+          correlationId: id,
+          causationId: null,
+        } as never);
         const [meta] = await producer.send({ topic, acks: -1, messages: [{ key: p.key, value: p.value, headers }] });
         for (const [group, handled] of Object.entries(CONSUMERS)) {
-          if (handled.includes(type)) sent.push({ group, type, kind: p.kind, topic, partition: meta.partition, offset: BigInt(meta.baseOffset!), id });
+          if (handled.includes(type))
+            sent.push({
+              group,
+              type,
+              kind: p.kind,
+              topic,
+              partition: meta.partition,
+              offset: BigInt(meta.baseOffset!),
+              id,
+            });
         }
       }
     }
 
     // Every group past every poison of its topics.
-    await waitFor('every group past every poison', async () => {
-      for (const group of Object.keys(CONSUMERS)) {
-        const mine = sent.filter((s) => s.group === group);
-        const topics = [...new Set(mine.map((s) => s.topic))];
-        const committed = await admin.fetchOffsets({ groupId: group, topics });
-        for (const s of mine) {
-          const c = committed.find((t) => t.topic === s.topic)?.partitions.find((p) => p.partition === s.partition)?.offset ?? '-1';
-          if (BigInt(c) <= s.offset) return false;
+    await waitFor(
+      'every group past every poison',
+      async () => {
+        for (const group of Object.keys(CONSUMERS)) {
+          const mine = sent.filter((s) => s.group === group);
+          const topics = [...new Set(mine.map((s) => s.topic))];
+          const committed = await admin.fetchOffsets({ groupId: group, topics });
+          for (const s of mine) {
+            const c =
+              committed.find((t) => t.topic === s.topic)?.partitions.find((p) => p.partition === s.partition)?.offset ??
+              '-1';
+            if (BigInt(c) <= s.offset) return false;
+          }
         }
-      }
-      return true;
-    }, 120_000, 250);
+        return true;
+      },
+      120_000,
+      250,
+    );
     const movedOn = Date.now() - started;
 
     // The unparsable ones dead-lettered by every group that consumes them, naming the group.
@@ -97,7 +163,8 @@ describe('faults: poison messages on every consumer', () => {
     }
     const dead = dlq.messages.filter((m) => sent.some((s) => s.id === String(m.headers?.ce_id)));
     const byCategory = new Map<string, number>();
-    for (const m of dead) byCategory.set(String(m.headers?.dlq_category), (byCategory.get(String(m.headers?.dlq_category)) ?? 0) + 1);
+    for (const m of dead)
+      byCategory.set(String(m.headers?.dlq_category), (byCategory.get(String(m.headers?.dlq_category)) ?? 0) + 1);
     // No dead letter repeats a poison for the same group (nothing retried into the DLQ twice).
     const pairs = dead.map((m) => `${m.headers?.ce_id}|${m.headers?.dlq_group}`);
     expect(new Set(pairs).size).toBe(pairs.length);
@@ -105,7 +172,11 @@ describe('faults: poison messages on every consumer', () => {
 
     figure('poison on every consumer', 'poison deliveries (group x message)', sent.length);
     figure('poison on every consumer', 'every group past every poison after (s)', seconds(movedOn));
-    figure('poison on every consumer', 'dead letters by category', [...byCategory].map(([k, v]) => `${k} ${v}`).join(', '));
+    figure(
+      'poison on every consumer',
+      'dead letters by category',
+      [...byCategory].map(([k, v]) => `${k} ${v}`).join(', '),
+    );
     // A group that subscribes to a topic dead-letters an unparsable message there even when it has no
     // handler for its type: those are counted apart from the (group, message) pairs sent above.
     const expected = new Set(sent.map((s) => `${s.id}|${s.group}`));

@@ -2,7 +2,22 @@ import { Topics } from '@ct/contracts';
 import { createKafka, parseBrokers, TappedMessage, TopicTap } from '@ct/messaging';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { bootMs, db, figure, newRun, provision, seconds, sleep, spawnService, stopAll, timeUntil, payloadOf, tapped, waitFor, warmProducerIds } from './support';
+import {
+  bootMs,
+  db,
+  figure,
+  newRun,
+  provision,
+  seconds,
+  sleep,
+  spawnService,
+  stopAll,
+  timeUntil,
+  payloadOf,
+  tapped,
+  waitFor,
+  warmProducerIds,
+} from './support';
 
 const SCENARIO = 'quarantine SIGKILL mid-release-pass';
 
@@ -29,7 +44,9 @@ describe('faults: quarantine killed mid-release-pass', () => {
     await warmProducerIds(broker.brokers);
     pg = await db();
     locker = await db();
-    ended = await TopicTap.open(createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'faults-ended' }), [Topics.QUARANTINE]);
+    ended = await TopicTap.open(createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'faults-ended' }), [
+      Topics.QUARANTINE,
+    ]);
   });
 
   afterAll(async () => {
@@ -63,27 +80,39 @@ describe('faults: quarantine killed mid-release-pass', () => {
       [`${prefix}%`],
     );
     const counts = async () =>
-      (await pg.query(
-        `SELECT count(*) FILTER (WHERE status = 'ACTIVE')::int AS active, count(*) FILTER (WHERE status = 'ENDED')::int AS ended,
+      (
+        await pg.query(
+          `SELECT count(*) FILTER (WHERE status = 'ACTIVE')::int AS active, count(*) FILTER (WHERE status = 'ENDED')::int AS ended,
                 count(DISTINCT person_id) FILTER (WHERE status = 'ENDED')::int AS people
            FROM quarantine.quarantines WHERE person_id LIKE $1`,
-        [`${prefix}%`],
-      )).rows[0] as { active: number; ended: number; people: number };
+          [`${prefix}%`],
+        )
+      ).rows[0] as { active: number; ended: number; people: number };
     expect(await counts()).toEqual({ active: n, ended: 0, people: 0 });
 
     // The lock the pass will wait on, mid-transaction.
     await locker.query('BEGIN');
-    await locker.query(`SELECT t.id FROM quarantine.tests t WHERE t.person_id = $1 AND t.day = 7 FOR UPDATE`, [`${prefix}1`]);
+    await locker.query(`SELECT t.id FROM quarantine.tests t WHERE t.person_id = $1 AND t.day = 7 FOR UPDATE`, [
+      `${prefix}1`,
+    ]);
     const lockerPid = (await locker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
 
     const env = { KAFKA_BROKERS: broker.brokers, QUARANTINE_RELEASE_INTERVAL_SECONDS: '1' };
     const first = await spawnService('quarantine', env);
     await timeUntil(first, '/health/live', first.spawnedAt);
     // The pass, blocked behind the test's lock: its query is the cancellation of the ended orders' tests.
-    const blocked = await waitFor('the release pass waiting mid-transaction', async () => {
-      const { rows } = await pg.query(`SELECT pid, query FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [lockerPid]);
-      return rows[0] as { pid: number; query: string } | undefined;
-    }, 60_000, 50);
+    const blocked = await waitFor(
+      'the release pass waiting mid-transaction',
+      async () => {
+        const { rows } = await pg.query(
+          `SELECT pid, query FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`,
+          [lockerPid],
+        );
+        return rows[0] as { pid: number; query: string } | undefined;
+      },
+      60_000,
+      50,
+    );
     expect(blocked.query).toMatch(/UPDATE quarantine\.tests SET status = 'CANCELLED'/);
     const killedAt = Date.now();
     process.kill(first.pid, 'SIGKILL');
@@ -97,22 +126,36 @@ describe('faults: quarantine killed mid-release-pass', () => {
     const allEnded = Date.now() - killedAt;
     // quarantine.v1 is keyed by personId: the key narrows first, the payload (parsed once) decides.
     const mine = (m: TappedMessage) =>
-      String(m.headers?.ce_type) === 'QuarantineEnded' && String(m.key).startsWith(prefix) && String(payloadOf(m).personId).startsWith(prefix);
+      String(m.headers?.ce_type) === 'QuarantineEnded' &&
+      String(m.key).startsWith(prefix) &&
+      String(payloadOf(m).personId).startsWith(prefix);
     await tapped(ended, `${n} QuarantineEnded`, mine, n);
     const allPublished = Date.now() - killedAt;
     // Two more passes (1 s apart) and the relay: a second end or a second event would show now.
     await sleep(3000);
 
     expect(await counts()).toEqual({ active: 0, ended: n, people: n });
-    const reasons = (await pg.query(`SELECT end_reason, count(*)::int AS n FROM quarantine.quarantines WHERE person_id LIKE $1 GROUP BY 1`, [`${prefix}%`])).rows;
+    const reasons = (
+      await pg.query(
+        `SELECT end_reason, count(*)::int AS n FROM quarantine.quarantines WHERE person_id LIKE $1 GROUP BY 1`,
+        [`${prefix}%`],
+      )
+    ).rows;
     expect(reasons).toEqual([{ end_reason: 'COMPLETED', n }]);
-    const history = (await pg.query(
-      `SELECT count(*)::int AS rows, count(DISTINCT h.quarantine_id)::int AS orders FROM quarantine.quarantine_history h
+    const history = (
+      await pg.query(
+        `SELECT count(*)::int AS rows, count(DISTINCT h.quarantine_id)::int AS orders FROM quarantine.quarantine_history h
          JOIN quarantine.quarantines q ON q.id = h.quarantine_id WHERE q.person_id LIKE $1 AND h.change = 'ENDED'`,
-      [`${prefix}%`],
-    )).rows[0];
+        [`${prefix}%`],
+      )
+    ).rows[0];
     expect(history).toEqual({ rows: n, orders: n });
-    const leftScheduled = (await pg.query(`SELECT count(*)::int AS n FROM quarantine.tests WHERE person_id LIKE $1 AND status = 'SCHEDULED'`, [`${prefix}%`])).rows[0].n;
+    const leftScheduled = (
+      await pg.query(
+        `SELECT count(*)::int AS n FROM quarantine.tests WHERE person_id LIKE $1 AND status = 'SCHEDULED'`,
+        [`${prefix}%`],
+      )
+    ).rows[0].n;
     expect(leftScheduled).toBe(0);
 
     const events = ended.messages.filter(mine);
@@ -129,12 +172,20 @@ describe('faults: quarantine killed mid-release-pass', () => {
     expect(distinctIds).toBe(n);
 
     figure(SCENARIO, `orders ended / distinct people / history rows (of ${n})`, `${n} / ${n} / ${history.rows}`);
-    figure(SCENARIO, 'QuarantineEnded messages / distinct event ids / orders', `${events.length} / ${distinctIds} / ${byOrder.size}`);
+    figure(
+      SCENARIO,
+      'QuarantineEnded messages / distinct event ids / orders',
+      `${events.length} / ${distinctIds} / ${byOrder.size}`,
+    );
     figure(SCENARIO, 'restart: every order ended after the kill (s)', seconds(allEnded));
     // When the relay sent them (the producer's message timestamps), and when the test's reader had them all.
     const stamps = events.map((m) => Number(m.timestamp)).sort((x, y) => x - y);
-    figure(SCENARIO, 'restart: QuarantineEnded sent from / to after the kill (s, message timestamps)', `${seconds(stamps[0] - killedAt)} / ${seconds(stamps[stamps.length - 1] - killedAt)}`);
-    figure(SCENARIO, 'restart: the test\'s reader had every QuarantineEnded after the kill (s)', seconds(allPublished));
+    figure(
+      SCENARIO,
+      'restart: QuarantineEnded sent from / to after the kill (s, message timestamps)',
+      `${seconds(stamps[0] - killedAt)} / ${seconds(stamps[stamps.length - 1] - killedAt)}`,
+    );
+    figure(SCENARIO, "restart: the test's reader had every QuarantineEnded after the kill (s)", seconds(allPublished));
     figure(SCENARIO, 'restart: of which the process boot, start to HTTP (s)', seconds(bootMs(second)));
     await second.kill('SIGTERM');
   });

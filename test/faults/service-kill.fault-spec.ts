@@ -4,7 +4,22 @@ import { createKafka, EventPublisher, parseBrokers, TappedMessage, TopicTap } fr
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { bootMs, checkIns, db, figure, newRun, provision, publisherFor, seconds, sleep, spawnService, stays, stopAll, timeUntil, waitFor } from './support';
+import {
+  bootMs,
+  checkIns,
+  db,
+  figure,
+  newRun,
+  provision,
+  publisherFor,
+  seconds,
+  sleep,
+  spawnService,
+  stays,
+  stopAll,
+  timeUntil,
+  waitFor,
+} from './support';
 
 /**
  * A service SIGKILLed mid-work comes back and consumes within seconds, and a surviving replica
@@ -100,7 +115,10 @@ describe('faults: SIGKILL of a service process', () => {
 
   it('two quarantine replicas, one killed while contacts arrive: one order per contact, each QuarantineOrdered once', async () => {
     const run = newRun();
-    const orders = await TopicTap.open(createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'faults-orders' }), [Topics.QUARANTINE]);
+    const orders = await TopicTap.open(
+      createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'faults-orders' }),
+      [Topics.QUARANTINE],
+    );
     try {
       const a = await spawnService('quarantine', env());
       const b = await spawnService('quarantine', env());
@@ -109,8 +127,15 @@ describe('faults: SIGKILL of a service process', () => {
       const n = 4000;
       const now = Date.now();
       const contacts = Array.from({ length: n }, (_, i) => {
-        const p = { ...samplePlain('ContactIdentified'), contactId: randomUUID(), personId: `p-${run}-${i}`, sourcePersonId: `p-${run}-f0`,
-          sourceCaseId: randomUUID(), lastExposureAt: new Date(now - 86_400_000).toISOString(), identifiedAt: new Date(now).toISOString() };
+        const p = {
+          ...samplePlain('ContactIdentified'),
+          contactId: randomUUID(),
+          personId: `p-${run}-${i}`,
+          sourcePersonId: `p-${run}-f0`,
+          sourceCaseId: randomUUID(),
+          lastExposureAt: new Date(now - 86_400_000).toISOString(),
+          identifiedAt: new Date(now).toISOString(),
+        };
         return createEvent('ContactIdentified', p as never, { source: '/faults' });
       });
       for (let i = 0; i < 4; i++) await publisher.publish(contacts.slice(i * 500, (i + 1) * 500));
@@ -119,11 +144,17 @@ describe('faults: SIGKILL of a service process', () => {
       await b.exited;
       for (let i = 4; i < 8; i++) await publisher.publish(contacts.slice(i * 500, (i + 1) * 500));
       const stored = async () =>
-        (await pg.query(`SELECT count(*)::int AS rows, count(DISTINCT person_id)::int AS people FROM quarantine.quarantines WHERE person_id LIKE $1`, [`p-${run}-%`])).rows[0];
+        (
+          await pg.query(
+            `SELECT count(*)::int AS rows, count(DISTINCT person_id)::int AS people FROM quarantine.quarantines WHERE person_id LIKE $1`,
+            [`p-${run}-%`],
+          )
+        ).rows[0];
       await waitFor(`${n} orders`, async () => (await stored()).rows >= n, 120_000, 250);
       const allOrdered = Date.now() - killedAt;
       const mine = (m: TappedMessage) =>
-        String(m.headers?.ce_type) === 'QuarantineOrdered' && String(JSON.parse(String(m.value)).personId).startsWith(`p-${run}-`);
+        String(m.headers?.ce_type) === 'QuarantineOrdered' &&
+        String(JSON.parse(String(m.value)).personId).startsWith(`p-${run}-`);
       await orders.waitFor(mine, n, 120_000);
       await sleep(2000); // a late duplicate would show now
       expect(await stored()).toEqual({ rows: n, people: n });
@@ -135,7 +166,11 @@ describe('faults: SIGKILL of a service process', () => {
       expect(ids.size).toBe(n);
       expect(people.size).toBe(n);
       figure('quarantine replica killed', 'orders / distinct people (of 4000)', `${n} / ${n}`);
-      figure('quarantine replica killed', 'QuarantineOrdered messages / distinct event ids', `${events.length} / ${ids.size}`);
+      figure(
+        'quarantine replica killed',
+        'QuarantineOrdered messages / distinct event ids',
+        `${events.length} / ${ids.size}`,
+      );
       figure('quarantine replica killed', 'every order stored after the kill (s)', seconds(allOrdered));
       await a.kill('SIGTERM');
     } finally {

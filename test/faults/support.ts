@@ -21,7 +21,12 @@ export function figure(scenario: string, what: string, value: string | number): 
   appendFileSync(join(FAULTS_LOG_DIR, 'figures.txt'), `${line}\n`);
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -31,7 +36,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`,
+      );
     await sleep(everyMs);
   }
 }
@@ -59,17 +67,31 @@ export async function spawnService(app: string, env: Record<string, string>, por
     child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
       cwd: ROOT,
       env: {
-        ...process.env, NODE_ENV: 'production', PORT: String(p), LOG_LEVEL: 'info', DB_MIGRATE_ON_BOOT: 'false',
-        KAFKA_PARTITIONS_CHECKINS: '6', KAFKA_PARTITIONS_DEFAULT: '3', ...env,
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(p),
+        LOG_LEVEL: 'info',
+        DB_MIGRATE_ON_BOOT: 'false',
+        KAFKA_PARTITIONS_CHECKINS: '6',
+        KAFKA_PARTITIONS_DEFAULT: '3',
+        ...env,
       },
       stdio: ['ignore', fd, fd],
     });
   } finally {
     closeSync(fd);
   }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   const proc: ServiceProc = {
-    app, port: p, pid: child.pid!, base: `http://127.0.0.1:${p}`, spawnedAt: Date.now(), logFile, exited,
+    app,
+    port: p,
+    pid: child.pid!,
+    base: `http://127.0.0.1:${p}`,
+    spawnedAt: Date.now(),
+    logFile,
+    exited,
     async kill(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
@@ -90,14 +112,24 @@ export async function stopAll(): Promise<void> {
 }
 
 /** ms from `since` until GET path answers 200 (the process must stay up meanwhile). */
-export async function timeUntil(proc: ServiceProc, path: '/health/live' | '/health/ready', since: number, timeoutMs = 60_000): Promise<number> {
+export async function timeUntil(
+  proc: ServiceProc,
+  path: '/health/live' | '/health/ready',
+  since: number,
+  timeoutMs = 60_000,
+): Promise<number> {
   let gone = false;
   void proc.exited.then(() => (gone = true));
-  await waitFor(`${proc.app} ${path}`, async () => {
-    if (gone) throw new Error(`${proc.app} exited; see ${proc.logFile}`);
-    const r = await fetch(`${proc.base}${path}`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-    return r?.status === 200;
-  }, timeoutMs, 50);
+  await waitFor(
+    `${proc.app} ${path}`,
+    async () => {
+      if (gone) throw new Error(`${proc.app} exited; see ${proc.logFile}`);
+      const r = await fetch(`${proc.base}${path}`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+      return r?.status === 200;
+    },
+    timeoutMs,
+    50,
+  );
   return Date.now() - since;
 }
 
@@ -108,17 +140,25 @@ export async function timeUntil(proc: ServiceProc, path: '/health/live' | '/heal
  * 2-core machine, 4-19 s); what the design controls (the group join, the catch-up) comes after.
  */
 export function bootMs(proc: ServiceProc): number {
-  const m = /"tracing listening on [^"]*process up (\d+) ms|listening on [^"]*process up (\d+) ms/.exec(readFileSync(proc.logFile, 'utf8'));
+  const m = /"tracing listening on [^"]*process up (\d+) ms|listening on [^"]*process up (\d+) ms/.exec(
+    readFileSync(proc.logFile, 'utf8'),
+  );
   if (!m) throw new Error(`${proc.app} did not log its boot time in ${proc.logFile}`);
   return Number(m[1] ?? m[2]);
 }
 
 export function publisherFor(brokers: string, clientId = 'faults'): EventPublisher {
-  return new EventPublisher(createKafka({ brokers: parseBrokers(brokers), clientId }), new MessagingObserver(), { brokers: parseBrokers(brokers), clientId });
+  return new EventPublisher(createKafka({ brokers: parseBrokers(brokers), clientId }), new MessagingObserver(), {
+    brokers: parseBrokers(brokers),
+    clientId,
+  });
 }
 
 export async function provision(brokers: string): Promise<void> {
-  await provisionTopics(createKafka({ brokers: parseBrokers(brokers), clientId: 'faults-setup' }), { checkins: 6, default: 3 });
+  await provisionTopics(createKafka({ brokers: parseBrokers(brokers), clientId: 'faults-setup' }), {
+    checkins: 6,
+    default: 3,
+  });
 }
 
 export async function db(): Promise<Client> {
@@ -132,8 +172,12 @@ export function checkIns(run: string, n: number, venues = 200): EventEnvelope<'C
   const at = Date.now() - 2 * 3_600_000;
   return Array.from({ length: n }, (_, i) => {
     const p: CheckInRecorded = {
-      checkInId: `ci-${run}-${i}`, personId: `p-${run}-${i % 5000}`, venueId: `v-${run}-${i % venues}`,
-      checkedInAt: new Date(at + (i % 3600) * 1000).toISOString(), checkedOutAt: null, source: `faults:${run}`,
+      checkInId: `ci-${run}-${i}`,
+      personId: `p-${run}-${i % 5000}`,
+      venueId: `v-${run}-${i % venues}`,
+      checkedInAt: new Date(at + (i % 3600) * 1000).toISOString(),
+      checkedOutAt: null,
+      source: `faults:${run}`,
     };
     return createEvent('CheckInRecorded', p, { source: '/faults' });
   });
@@ -141,7 +185,10 @@ export function checkIns(run: string, n: number, venues = 200): EventEnvelope<'C
 
 /** Stays of a run: rows, and distinct check-in ids (equal when nothing is stored twice). */
 export async function stays(pg: Client, run: string): Promise<{ rows: number; distinct: number }> {
-  const { rows } = await pg.query('SELECT count(*)::int AS rows, count(DISTINCT check_in_id)::int AS distinct FROM tracing.visits WHERE source = $1', [`faults:${run}`]);
+  const { rows } = await pg.query(
+    'SELECT count(*)::int AS rows, count(DISTINCT check_in_id)::int AS distinct FROM tracing.visits WHERE source = $1',
+    [`faults:${run}`],
+  );
   return rows[0];
 }
 
@@ -154,7 +201,9 @@ export const newRun = () => randomUUID().slice(0, 8);
  * publish calls this once after starting its broker, so that publish is not the broker's first.
  */
 export async function warmProducerIds(brokers: string): Promise<void> {
-  const producer = createKafka({ brokers: parseBrokers(brokers), clientId: 'faults-warmup' }).producer({ idempotent: true });
+  const producer = createKafka({ brokers: parseBrokers(brokers), clientId: 'faults-warmup' }).producer({
+    idempotent: true,
+  });
   await producer.connect();
   await producer.disconnect();
 }
@@ -179,7 +228,9 @@ const PG_BIN = process.env.FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
  * 127.0.0.1 only), so a scenario can stop it without touching the machine's shared server. As root
  * (initdb and postgres refuse root) it runs as the `postgres` OS user, owning the directory.
  */
-export async function startPrivatePostgres(opts: { sharedBuffers?: string; log?: (l: string) => void } = {}): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(
+  opts: { sharedBuffers?: string; log?: (l: string) => void } = {},
+): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'faults-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -189,8 +240,12 @@ export async function startPrivatePostgres(opts: { sharedBuffers?: string; log?:
   }
   const run = (bin: string, args: string[]) =>
     new Promise<string>((resolve, reject) => {
-      const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]] : [join(PG_BIN, bin), args];
-      execFile(cmd, argv, { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${bin} ${args.join(' ')}: ${err.message} ${stderr}`)) : resolve(stdout)));
+      const [cmd, argv] = asRoot
+        ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]]
+        : [join(PG_BIN, bin), args];
+      execFile(cmd, argv, { timeout: 120_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${bin} ${args.join(' ')}: ${err.message} ${stderr}`)) : resolve(stdout),
+      );
     });
   const port = await freePort();
   const data = join(dir, 'data');
@@ -201,7 +256,9 @@ export async function startPrivatePostgres(opts: { sharedBuffers?: string; log?:
   const settings = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c shared_buffers=${opts.sharedBuffers ?? '32MB'} -c max_connections=100`;
   let running = false;
   const pg: PrivatePostgres = {
-    port, dir, server: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    dir,
+    server: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async start() {
       await run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', settings, 'start']);
       running = true;
@@ -238,9 +295,20 @@ export function payloadOf(m: { value: Buffer | string | null }): Record<string, 
  * (TopicTap.waitFor runs its predicate over every message at every new one: n² for n messages,
  * seconds of the test's own CPU at a few thousand, which a recovery figure must not include).
  */
-export function tapped<M>(tap: { messages: M[] }, what: string, predicate: (m: M) => boolean, count: number, timeoutMs = 90_000): Promise<M[]> {
-  return waitFor(what, async () => {
-    const found = tap.messages.filter(predicate);
-    return found.length >= count ? found : undefined;
-  }, timeoutMs, 100);
+export function tapped<M>(
+  tap: { messages: M[] },
+  what: string,
+  predicate: (m: M) => boolean,
+  count: number,
+  timeoutMs = 90_000,
+): Promise<M[]> {
+  return waitFor(
+    what,
+    async () => {
+      const found = tap.messages.filter(predicate);
+      return found.length >= count ? found : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }

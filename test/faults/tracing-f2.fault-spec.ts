@@ -3,7 +3,24 @@ import { createKafka, EventPublisher, parseBrokers, TappedMessage, TopicTap } fr
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { bootMs, db, figure, newRun, provision, publisherFor, seconds, sleep, spawnService, ServiceProc, stopAll, timeUntil, payloadOf, tapped, waitFor, warmProducerIds } from './support';
+import {
+  bootMs,
+  db,
+  figure,
+  newRun,
+  provision,
+  publisherFor,
+  seconds,
+  sleep,
+  spawnService,
+  ServiceProc,
+  stopAll,
+  timeUntil,
+  payloadOf,
+  tapped,
+  waitFor,
+  warmProducerIds,
+} from './support';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -24,7 +41,7 @@ const CHUNK = 200;
  * the lease on that row) and the final "expanded" mark wait on it; the process is killed while it
  * waits (pg_blocking_pids names the test's session) and the lock is let go at once.
  */
-describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
+describe("faults: tracing killed during a super-spreader's F2 stage", () => {
   let broker: RunningBroker;
   let publisher: EventPublisher;
   let pg: Client;
@@ -38,7 +55,10 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
     publisher = publisherFor(broker.brokers);
     pg = await db();
     locker = await db();
-    contacts = await TopicTap.open(createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'faults-contacts' }), [Topics.CONTACTS]);
+    contacts = await TopicTap.open(
+      createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'faults-contacts' }),
+      [Topics.CONTACTS],
+    );
   });
 
   afterAll(async () => {
@@ -49,7 +69,10 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
   });
 
   const env = (instance: string) => ({
-    KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '0', TRACING_INSTANCE_ID: instance, TRACING_F2_CHUNK: String(CHUNK),
+    KAFKA_BROKERS: broker.brokers,
+    RETENTION_INTERVAL_MINUTES: '0',
+    TRACING_INSTANCE_ID: instance,
+    TRACING_F2_CHUNK: String(CHUNK),
   });
 
   /**
@@ -60,7 +83,10 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
   async function seed(run: string): Promise<{ run: string; f0: string; f1: Set<string>; f2: Set<string> }> {
     const t0 = Date.now() - 20 * HOUR;
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [day(t0 - 24 * HOUR), day(Date.now() + 24 * HOUR)]);
+    await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [
+      day(t0 - 24 * HOUR),
+      day(Date.now() + 24 * HOUR),
+    ]);
     const rows: { person: string; venue: string; in: number; out: number }[] = [];
     const f0 = `f0-${run}`;
     rows.push({ person: f0, venue: `mkt-${run}`, in: t0, out: t0 + 3 * HOUR });
@@ -83,28 +109,45 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
       `INSERT INTO tracing.visits (check_in_id, person_id, venue_id, checked_in_at, checked_out_at, ends_at, source)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::text[])`,
       [
-        rows.map(() => `ci-${randomUUID()}`), rows.map((r) => r.person), rows.map((r) => r.venue),
-        rows.map((r) => new Date(r.in)), rows.map((r) => new Date(r.out)), rows.map((r) => new Date(r.out)), rows.map(() => `faults:${run}`),
+        rows.map(() => `ci-${randomUUID()}`),
+        rows.map((r) => r.person),
+        rows.map((r) => r.venue),
+        rows.map((r) => new Date(r.in)),
+        rows.map((r) => new Date(r.out)),
+        rows.map((r) => new Date(r.out)),
+        rows.map(() => `faults:${run}`),
       ],
     );
     return { run, f0, f1, f2 };
   }
 
   const caseEvent = (personId: string) =>
-    createEvent('CaseConfirmed', {
-      caseId: randomUUID(), personId, confirmedAt: new Date().toISOString(), symptomOnsetAt: null, sampleTakenAt: null,
-      testType: 'PCR', origin: 'INVESTIGATION', areaCode: '49',
-    }, { source: '/faults' });
+    createEvent(
+      'CaseConfirmed',
+      {
+        caseId: randomUUID(),
+        personId,
+        confirmedAt: new Date().toISOString(),
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+        testType: 'PCR',
+        origin: 'INVESTIGATION',
+        areaCode: '49',
+      },
+      { source: '/faults' },
+    );
 
   const stage = async (caseId: string) =>
-    (await pg.query(
-      `SELECT (SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1) AS expanded,
+    (
+      await pg.query(
+        `SELECT (SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1) AS expanded,
               (SELECT f2_lease_owner FROM tracing.traced_cases WHERE case_id = $1) AS owner,
               count(*) FILTER (WHERE degree = 1)::int AS f1, count(*) FILTER (WHERE degree = 2)::int AS f2,
               count(*)::int AS rows, count(DISTINCT person_id)::int AS people
          FROM tracing.contacts WHERE source_case_id = $1`,
-      [caseId],
-    )).rows[0] as { expanded: Date | null; owner: string | null; f1: number; f2: number; rows: number; people: number };
+        [caseId],
+      )
+    ).rows[0] as { expanded: Date | null; owner: string | null; f1: number; f2: number; rows: number; people: number };
 
   /**
    * Publishes the case, waits until its F1 and at least two F2 chunks are committed, holds the lock
@@ -112,10 +155,15 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
    */
   async function killDuringF2(caseId: string, event: ReturnType<typeof caseEvent>, procs: Record<string, ServiceProc>) {
     await publisher.publish([event]);
-    await waitFor('F1 and two F2 chunks committed', async () => {
-      const s = await stage(caseId);
-      return s.f1 === F1 && s.f2 >= 2 * CHUNK;
-    }, 90_000, 20);
+    await waitFor(
+      'F1 and two F2 chunks committed',
+      async () => {
+        const s = await stage(caseId);
+        return s.f1 === F1 && s.f2 >= 2 * CHUNK;
+      },
+      90_000,
+      20,
+    );
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM tracing.traced_cases WHERE case_id = $1 FOR UPDATE', [caseId]);
     const lockerPid = (await locker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
@@ -125,10 +173,17 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
     expect(atLock.f2).toBeLessThan(F2);
     const owner = atLock.owner!;
     expect(Object.keys(procs)).toContain(owner);
-    const blocked = await waitFor('the next F2 chunk waiting on the lock', async () => {
-      const { rows } = await pg.query(`SELECT query FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [lockerPid]);
-      return rows[0] as { query: string } | undefined;
-    }, 30_000, 20);
+    const blocked = await waitFor(
+      'the next F2 chunk waiting on the lock',
+      async () => {
+        const { rows } = await pg.query(`SELECT query FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [
+          lockerPid,
+        ]);
+        return rows[0] as { query: string } | undefined;
+      },
+      30_000,
+      20,
+    );
     expect(blocked.query).toMatch(/UPDATE tracing\.traced_cases SET f2_/);
     const victim = procs[owner];
     const killedAt = Date.now();
@@ -141,7 +196,11 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
   }
 
   /** Every F1 and F2 stored once, the right people, and one ContactIdentified per contact on contacts.v1. */
-  async function assertExactlyOnce(scenario: string, caseId: string, seeded: { run: string; f1: Set<string>; f2: Set<string> }) {
+  async function assertExactlyOnce(
+    scenario: string,
+    caseId: string,
+    seeded: { run: string; f1: Set<string>; f2: Set<string> },
+  ) {
     // contacts.v1 is keyed by the contact's personId (a-<run>-…, b-<run>-…); the payload (parsed once) decides.
     const ofCase = (m: TappedMessage) =>
       String(m.headers?.ce_type) === 'ContactIdentified' &&
@@ -150,8 +209,15 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
     await tapped(contacts, `${F1 + F2} ContactIdentified`, ofCase, F1 + F2);
     await sleep(3000); // a late duplicate (another resume pass, the outbox relay) would show now
     const s = await stage(caseId);
-    expect({ f1: s.f1, f2: s.f2, rows: s.rows, people: s.people }).toEqual({ f1: F1, f2: F2, rows: F1 + F2, people: F1 + F2 });
-    const { rows } = await pg.query('SELECT person_id, degree FROM tracing.contacts WHERE source_case_id = $1', [caseId]);
+    expect({ f1: s.f1, f2: s.f2, rows: s.rows, people: s.people }).toEqual({
+      f1: F1,
+      f2: F2,
+      rows: F1 + F2,
+      people: F1 + F2,
+    });
+    const { rows } = await pg.query('SELECT person_id, degree FROM tracing.contacts WHERE source_case_id = $1', [
+      caseId,
+    ]);
     const got1 = new Set(rows.filter((r) => r.degree === 1).map((r) => r.person_id as string));
     const got2 = new Set(rows.filter((r) => r.degree === 2).map((r) => r.person_id as string));
     expect([...seeded.f1].filter((p) => !got1.has(p))).toEqual([]);
@@ -172,10 +238,17 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
     expect(byContact.size).toBe(F1 + F2);
     expect(distinctIds).toBe(F1 + F2);
     expect([...byContact.values()].filter((c) => c.ids.size !== 1)).toEqual([]);
-    const degrees = [...byContact.values()].reduce((a, c) => ((a[c.degree] = (a[c.degree] ?? 0) + 1), a), {} as Record<number, number>);
+    const degrees = [...byContact.values()].reduce(
+      (a, c) => ((a[c.degree] = (a[c.degree] ?? 0) + 1), a),
+      {} as Record<number, number>,
+    );
     expect(degrees).toEqual({ 1: F1, 2: F2 });
     figure(scenario, `contacts stored F1 / F2 (of ${F1} / ${F2}), distinct people`, `${s.f1} / ${s.f2}, ${s.people}`);
-    figure(scenario, 'ContactIdentified messages / distinct event ids / distinct contacts', `${events.length} / ${distinctIds} / ${byContact.size}`);
+    figure(
+      scenario,
+      'ContactIdentified messages / distinct event ids / distinct contacts',
+      `${events.length} / ${distinctIds} / ${byContact.size}`,
+    );
   }
 
   it('the same instance restarted resumes its own F2 stage at once: every F2 stored and announced once', async () => {
@@ -188,7 +261,12 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
     const caseId = event.payload.caseId;
     const { killedAt, atKill } = await killDuringF2(caseId, event, { [`tracing-${run}-a`]: first });
     const second = await spawnService('tracing', env(`tracing-${run}-a`));
-    const expanded = await waitFor('F2 stage resumed and finished', async () => (await stage(caseId)).expanded !== null, 90_000, 50);
+    const expanded = await waitFor(
+      'F2 stage resumed and finished',
+      async () => (await stage(caseId)).expanded !== null,
+      90_000,
+      50,
+    );
     expect(expanded).toBe(true);
     const resumed = Date.now() - killedAt;
     await assertExactlyOnce(scenario, caseId, seeded);
@@ -217,7 +295,12 @@ describe('faults: tracing killed during a super-spreader\'s F2 stage', () => {
     // Whichever replica consumed the case holds the lease: that one is killed.
     const { killedAt, owner } = await killDuringF2(caseId, event, { [ids[0]]: a, [ids[1]]: b });
     const survivor = owner === ids[0] ? ids[1] : ids[0];
-    const taken = await waitFor('the survivor leasing the stage', async () => (await stage(caseId)).owner === survivor || (await stage(caseId)).expanded !== null, 60_000, 50);
+    const taken = await waitFor(
+      'the survivor leasing the stage',
+      async () => (await stage(caseId)).owner === survivor || (await stage(caseId)).expanded !== null,
+      60_000,
+      50,
+    );
     expect(taken).toBe(true);
     const leased = Date.now() - killedAt;
     await waitFor('F2 stage finished by the survivor', async () => (await stage(caseId)).expanded !== null, 60_000, 50);

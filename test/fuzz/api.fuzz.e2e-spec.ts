@@ -23,7 +23,9 @@ const SLOW_MS = 5000;
 
 /** encodeURIComponent that also takes lone surrogates (as their UTF-8 replacement), so any string can be sent. */
 function enc(v: string): string {
-  return Buffer.from(v, 'utf8').toString('binary').replace(/[^A-Za-z0-9\-_.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return Buffer.from(v, 'utf8')
+    .toString('binary')
+    .replace(/[^A-Za-z0-9\-_.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 interface Sent {
@@ -69,7 +71,11 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
   beforeAll(async () => {
     services = await Promise.all(ALL_SERVICES.map((def) => startService(def)));
     const upstreams = services.map((s, i) => ({ name: ALL_SERVICES[i].name, url: s.url }));
-    edge = new Edge(upstreams, upstreams.find((u) => u.name === 'ops')!, { log: () => undefined });
+    edge = new Edge(
+      upstreams,
+      upstreams.find((u) => u.name === 'ops')!,
+      { log: () => undefined },
+    );
     await edge.load();
     await edge.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${edge.address()}`;
@@ -82,7 +88,10 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
     await edge?.close();
     await Promise.all((services ?? []).map((s) => s.close()));
     const byRoute = new Set(sent.map((s) => s.route));
-    const statuses = sent.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {});
+    const statuses = sent.reduce<Record<number, number>>(
+      (acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }),
+      {},
+    );
     // The figures the issue asks for, in the test output.
     process.stdout.write(
       `fuzz: seed ${SEED}, ${sent.length} requests sent, ${byRoute.size}/${routesOf(doc ?? { paths: {} }).length} routes covered, ` +
@@ -91,7 +100,13 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
     );
   });
 
-  async function send(route: string, method: string, url: string, headers: Record<string, string>, body?: string): Promise<Sent> {
+  async function send(
+    route: string,
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<Sent> {
     const started = Date.now();
     let status = 0;
     try {
@@ -100,7 +115,10 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
       status = res.status;
     } catch (err) {
       // A header value fetch itself refuses never left this process: not the server's fault.
-      if (err instanceof TypeError && /header|ByteString/i.test(String((err as Error & { cause?: Error }).cause ?? err.message))) {
+      if (
+        err instanceof TypeError &&
+        /header|ByteString/i.test(String((err as Error & { cause?: Error }).cause ?? err.message))
+      ) {
         return { route, method, url, status: -1, ms: 0 };
       }
     }
@@ -119,9 +137,19 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
       if (token) headers.authorization = `Bearer ${token}`;
       const url = `${base}${c.path}${c.query ? `?${c.query}` : ''}`;
       const started = Date.now();
-      const res = await fetch(url, { method: c.method, headers, body: c.raw ?? (c.body === undefined ? undefined : JSON.stringify(c.body)) });
+      const res = await fetch(url, {
+        method: c.method,
+        headers,
+        body: c.raw ?? (c.body === undefined ? undefined : JSON.stringify(c.body)),
+      });
       const text = await res.text();
-      sent.push({ route: `${c.method} ${c.path}`, method: c.method, url, status: res.status, ms: Date.now() - started });
+      sent.push({
+        route: `${c.method} ${c.path}`,
+        method: c.method,
+        url,
+        status: res.status,
+        ms: Date.now() - started,
+      });
       expect({ found: c.found, status: res.status }).toEqual({ found: c.found, status: c.expect });
       if (c.field) expect(text).toContain(c.field);
       for (const part of c.contains ?? []) expect(text).toContain(part);
@@ -140,13 +168,46 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
       const schema = r.op.requestBody?.content?.['application/json']?.schema;
       const request = fc.record({
         path: fc.tuple(...pathParams.map((p) => paramArb(doc, p))),
-        query: fc.array(fc.tuple(fc.constantFrom(...queryParams.map((p) => p.name), 'unknown'), queryParams.length ? fc.oneof(...queryParams.map((p) => paramArb(doc, p))) : fc.string()), { maxLength: 4 }),
+        query: fc.array(
+          fc.tuple(
+            fc.constantFrom(...queryParams.map((p) => p.name), 'unknown'),
+            queryParams.length ? fc.oneof(...queryParams.map((p) => paramArb(doc, p))) : fc.string(),
+          ),
+          { maxLength: 4 },
+        ),
         body: schema ? bodyArb(doc, schema) : fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }),
-        rawBody: fc.option(fc.constantFrom('{"a":', 'null', '[]', '"x"', '\u0000', '{"a":"\u0000"}', `${'['.repeat(3000)}${']'.repeat(3000)}`), { freq: 8, nil: undefined }),
-        contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'),
+        rawBody: fc.option(
+          fc.constantFrom(
+            '{"a":',
+            'null',
+            '[]',
+            '"x"',
+            '\u0000',
+            '{"a":"\u0000"}',
+            `${'['.repeat(3000)}${']'.repeat(3000)}`,
+          ),
+          { freq: 8, nil: undefined },
+        ),
+        contentType: fc.constantFrom(
+          'application/json',
+          'application/json',
+          'application/json',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'application/json; charset=latin1',
+        ),
         // admin passes every role check, so most requests reach validation and the handlers.
-        token: fc.oneof({ weight: 6, arbitrary: fc.constant('admin') }, { weight: 6, arbitrary: fc.constantFrom(...Object.keys(TOKENS)) }),
-        extraHeader: fc.option(fc.tuple(fc.constantFrom('x-correlation-id', 'accept', 'x-forwarded-for', 'content-encoding', 'x-request-id'), fc.constantFrom('gzip', '*/*', 'a'.repeat(2000), '127.0.0.1', 'x')), { nil: undefined }),
+        token: fc.oneof(
+          { weight: 6, arbitrary: fc.constant('admin') },
+          { weight: 6, arbitrary: fc.constantFrom(...Object.keys(TOKENS)) },
+        ),
+        extraHeader: fc.option(
+          fc.tuple(
+            fc.constantFrom('x-correlation-id', 'accept', 'x-forwarded-for', 'content-encoding', 'x-request-id'),
+            fc.constantFrom('gzip', '*/*', 'a'.repeat(2000), '127.0.0.1', 'x'),
+          ),
+          { nil: undefined },
+        ),
         direct: fc.boolean(),
       });
       // Every route is walked even when one fails, so one run reports every 5xx it can find.
@@ -155,7 +216,7 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
           let path = r.template;
           pathParams.forEach((p, i) => (path = path.replace(`{${p.name}}`, enc(q.path[i] as string))));
           const search = q.query.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
-          const target = q.direct ? table.match(r.method, r.template.replace(/\{[^}]+\}/g, 'x'))?.url ?? base : base;
+          const target = q.direct ? (table.match(r.method, r.template.replace(/\{[^}]+\}/g, 'x'))?.url ?? base) : base;
           const headers: Record<string, string> = {};
           const token = TOKENS[q.token]();
           if (token) headers.authorization = `Bearer ${token}`;
@@ -171,7 +232,10 @@ describe('API fuzz: no 5xx, no slow answer, no crash on any route', () => {
         { seed: SEED, numRuns: RUNS, endOnFailure: true },
       );
     }
-    const report = failures.map((f) => `${f.status || 'no answer'} in ${f.ms} ms: ${f.method} ${f.url}${f.body ? ` body ${f.body.slice(0, 200)}` : ''}`);
+    const report = failures.map(
+      (f) =>
+        `${f.status || 'no answer'} in ${f.ms} ms: ${f.method} ${f.url}${f.body ? ` body ${f.body.slice(0, 200)}` : ''}`,
+    );
     expect(report).toEqual([]);
   }, 600000);
 

@@ -52,24 +52,84 @@ export function routesOf(doc: OpenApi): Route[] {
 function resolve(doc: OpenApi, s: Schema | undefined, depth = 0): Schema {
   if (!s || depth > 8) return {};
   if (s.$ref) return resolve(doc, doc.components?.schemas?.[s.$ref.replace('#/components/schemas/', '')], depth + 1);
-  if (s.allOf) return s.allOf.reduce<Schema>((acc, part) => {
-    const r = resolve(doc, part, depth + 1);
-    return { ...acc, ...r, properties: { ...acc.properties, ...r.properties }, required: [...(acc.required ?? []), ...(r.required ?? [])] };
-  }, {});
+  if (s.allOf)
+    return s.allOf.reduce<Schema>((acc, part) => {
+      const r = resolve(doc, part, depth + 1);
+      return {
+        ...acc,
+        ...r,
+        properties: { ...acc.properties, ...r.properties },
+        required: [...(acc.required ?? []), ...(r.required ?? [])],
+      };
+    }, {});
   return s;
 }
 
 /** Values that broke services before, or that commonly do: NUL and controls, out-of-range zones, week dates, huge numbers. */
 export const HOSTILE_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\u0007\u001b[31m', 'line\nbreak', '\uFFFF', '\uD800', '😀'.repeat(40), 'x'.repeat(5000),
-  '2021-11-20T08:00:00+16:30', '2021-11-20T08:00:00-14:01', '2021-11-20T08:00:00+14:00', '2021-W46-6', '2021-324', '20211120T080000Z',
-  '2021-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '2021-11-20', '2021-11-20T08:00:00',
-  '1e308', '-1e308', 'NaN', 'Infinity', '-0', '0x10', '99999999999999999999999', '-1', '0', '1.5', 'true', 'null', '[]', '{}',
-  "' OR 1=1 --", '../../../etc/passwd', '%00', '%2e%2e%2f', '<script>', '$where', '__proto__', 'constructor',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\u0007\u001b[31m',
+  'line\nbreak',
+  '\uFFFF',
+  '\uD800',
+  '😀'.repeat(40),
+  'x'.repeat(5000),
+  '2021-11-20T08:00:00+16:30',
+  '2021-11-20T08:00:00-14:01',
+  '2021-11-20T08:00:00+14:00',
+  '2021-W46-6',
+  '2021-324',
+  '20211120T080000Z',
+  '2021-02-30T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '+275760-09-13T00:00:00Z',
+  '2021-11-20',
+  '2021-11-20T08:00:00',
+  '1e308',
+  '-1e308',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0x10',
+  '99999999999999999999999',
+  '-1',
+  '0',
+  '1.5',
+  'true',
+  'null',
+  '[]',
+  '{}',
+  "' OR 1=1 --",
+  '../../../etc/passwd',
+  '%00',
+  '%2e%2e%2f',
+  '<script>',
+  '$where',
+  '__proto__',
+  'constructor',
 ];
 
 export const HOSTILE_VALUES: unknown[] = [
-  ...HOSTILE_STRINGS, null, true, false, 0, -1, 1e308, -1e308, 2 ** 53 + 1, 1.5, [], [null], {}, { a: 1 }, { __proto__: { x: 1 } }, ['a', 'b'],
+  ...HOSTILE_STRINGS,
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  1.5,
+  [],
+  [null],
+  {},
+  { a: 1 },
+  { __proto__: { x: 1 } },
+  ['a', 'b'],
 ];
 
 const hostile = fc.constantFrom(...HOSTILE_VALUES);
@@ -88,7 +148,13 @@ function plausible(doc: OpenApi, raw: Schema | undefined, name: string, depth: n
     return fc.integer({ min: Math.ceil(min), max: Math.floor(Math.min(max, 2 ** 31)) });
   }
   const example = s.example !== undefined ? [fc.constant(s.example)] : [];
-  if (/At$|^(from|to|until|endsBefore|due)$/.test(name)) return fc.oneof(...example, fc.date({ min: new Date('2021-01-01'), max: new Date('2022-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
+  if (/At$|^(from|to|until|endsBefore|due)$/.test(name))
+    return fc.oneof(
+      ...example,
+      fc
+        .date({ min: new Date('2021-01-01'), max: new Date('2022-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+    );
   if (/date|Date|week/.test(name)) return fc.oneof(...example, fc.constantFrom('2021-11-20', '1980-05-01', '2021-W46'));
   if (/area|code/i.test(name)) return fc.oneof(...example, fc.constantFrom('49', '20290', '01'));
   if (/phone/i.test(name)) return fc.constantFrom('0905123456', '+84905123456');
@@ -119,9 +185,12 @@ export function bodyArb(doc: OpenApi, raw: Schema | undefined): fc.Arbitrary<unk
     };
     return Array.isArray(obj) ? obj.map(apply) : apply(obj);
   };
-  const oneField = names.length === 0
-    ? valid
-    : fc.tuple(valid, fc.constantFrom(...names, '__proto__', 'unknownField'), hostile, fc.boolean()).map(([o, f, v, drop]) => mutateOne(o, f, v, drop));
+  const oneField =
+    names.length === 0
+      ? valid
+      : fc
+          .tuple(valid, fc.constantFrom(...names, '__proto__', 'unknownField'), hostile, fc.boolean())
+          .map(([o, f, v, drop]) => mutateOne(o, f, v, drop));
   return fc.oneof(
     { weight: 3, arbitrary: valid },
     { weight: 6, arbitrary: oneField },
@@ -133,5 +202,9 @@ export function bodyArb(doc: OpenApi, raw: Schema | undefined): fc.Arbitrary<unk
 /** A value for a path or query parameter, as a string before encoding. */
 export function paramArb(doc: OpenApi, p: Parameter): fc.Arbitrary<string> {
   const good = plausible(doc, p.schema, p.name, 0).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-  return fc.oneof({ weight: 3, arbitrary: good }, { weight: 4, arbitrary: hostileString }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }) });
+  return fc.oneof(
+    { weight: 3, arbitrary: good },
+    { weight: 4, arbitrary: hostileString },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+  );
 }

@@ -16,7 +16,9 @@ export async function dropTestDatabase(name: string, server = DEFAULT_SERVER): P
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${base.host} (${(err as Error).message}); start it first (see README)`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${base.host} (${(err as Error).message}); start it first (see README)`,
+    );
   }
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.end();
@@ -34,7 +36,9 @@ export async function recreateTestDatabase(name: string, server = DEFAULT_SERVER
   const { url } = await dropTestDatabase(name, server);
   await ensureDatabase(url);
   for (const def of ALL_SERVICES) {
-    const ds = new DataSource(serviceDataSourceOptions({ url, schema: def.schema, entities: [], migrations: def.migrations }));
+    const ds = new DataSource(
+      serviceDataSourceOptions({ url, schema: def.schema, entities: [], migrations: def.migrations }),
+    );
     await ds.initialize();
     await runMigrations(ds, def.schema);
     await ds.destroy();

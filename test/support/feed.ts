@@ -8,7 +8,9 @@ import { simulate } from '../../tools/feed/simulate';
  * ids prefixed by `tag` so that other test files' simulated venues (same names) never co-locate.
  */
 export function taggedFeed(tag: string, start: number): CsvRow[] {
-  return [...simulate({ people: 120, venues: 25, days: 3, seed: tag, start: new Date(start).toISOString().slice(0, 10) })].map((r) => ({
+  return [
+    ...simulate({ people: 120, venues: 25, days: 3, seed: tag, start: new Date(start).toISOString().slice(0, 10) }),
+  ].map((r) => ({
     ...r,
     personId: `${tag}-${r.personId}`,
     venueId: `${tag}-${r.venueId}`,
@@ -20,7 +22,12 @@ export function staysOfFeed(rows: CsvRow[]): Stay[] {
   const byId = new Map<string, Stay>();
   for (const r of rows) {
     const s = Date.parse(r.checkedInAt);
-    byId.set(derivedCheckInId(r.personId, r.venueId, r.checkedInAt), { personId: r.personId, venueId: r.venueId, start: s, end: r.checkedOutAt ? Date.parse(r.checkedOutAt) : s + 3_600_000 });
+    byId.set(derivedCheckInId(r.personId, r.venueId, r.checkedInAt), {
+      personId: r.personId,
+      venueId: r.venueId,
+      start: s,
+      end: r.checkedOutAt ? Date.parse(r.checkedOutAt) : s + 3_600_000,
+    });
   }
   return [...byId.values()];
 }

@@ -51,7 +51,14 @@ export function recordIdentities(logDir: string, body: unknown): void {
 export function identityLeaks(logDir: string): { values: number; logs: number; leaks: string[] } {
   const file = identitiesFile(logDir);
   if (!existsSync(file)) return { values: 0, logs: 0, leaks: [] };
-  const values = [...new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string))];
+  const values = [
+    ...new Set(
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as string),
+    ),
+  ];
   const logs = readdirSync(logDir).filter((f) => f.endsWith('.log'));
   const leaks: string[] = [];
   for (const log of logs) {

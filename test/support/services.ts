@@ -19,7 +19,8 @@ export interface TestService extends CreatedService {
  * is no service's (a library's test fixture) gets the administrator's.
  */
 export function serviceDatabaseUrl(schema: string): string {
-  if (!process.env.TEST_SERVICE_DATABASE_URLS) throw new Error('TEST_SERVICE_DATABASE_URLS is set by test/global-setup.ts; run the tests through jest');
+  if (!process.env.TEST_SERVICE_DATABASE_URLS)
+    throw new Error('TEST_SERVICE_DATABASE_URLS is set by test/global-setup.ts; run the tests through jest');
   const urls = JSON.parse(process.env.TEST_SERVICE_DATABASE_URLS) as Record<string, string>;
   return urls[schema] ?? process.env.DATABASE_URL!;
 }
@@ -33,9 +34,18 @@ export async function startService<E extends ServiceEnv>(
   def: ServiceDefinition<E>,
   overrides: Record<string, string> = {},
 ): Promise<TestService> {
-  const env = loadConfig(def.envSchema, { ...process.env, PORT: '1', DATABASE_URL: serviceDatabaseUrl(def.schema), ...overrides });
+  const env = loadConfig(def.envSchema, {
+    ...process.env,
+    PORT: '1',
+    DATABASE_URL: serviceDatabaseUrl(def.schema),
+    ...overrides,
+  });
   const logFile = `${TEST_LOG_DIR}/${def.name}.log`;
-  const logger = new JsonLogger(def.name, env.LOG_LEVEL, pino.destination({ dest: logFile, sync: true, append: true, mkdir: true }));
+  const logger = new JsonLogger(
+    def.name,
+    env.LOG_LEVEL,
+    pino.destination({ dest: logFile, sync: true, append: true, mkdir: true }),
+  );
   const created = await createServiceApp(def, env, { logger, migrate: false });
   await created.app.listen(0, '127.0.0.1');
   const url = (await created.app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -48,7 +58,8 @@ let signingKey: { dir: string; key: LocalSigningKey } | undefined;
 export function mint(o: MintOptions): string {
   const dir = process.env.TEST_OIDC_DIR;
   const issuer = process.env.OIDC_ISSUER_URL;
-  if (!dir || !issuer) throw new Error('TEST_OIDC_DIR and OIDC_ISSUER_URL are set by test/global-setup.ts; run the tests through jest');
+  if (!dir || !issuer)
+    throw new Error('TEST_OIDC_DIR and OIDC_ISSUER_URL are set by test/global-setup.ts; run the tests through jest');
   if (signingKey?.dir !== dir) signingKey = { dir, key: loadOrCreateSigningKey(dir) };
   return mintToken(signingKey.key, issuer, o);
 }
@@ -103,7 +114,11 @@ export async function tap(topics: string[]): Promise<TopicTap> {
 }
 
 /** Polls until `probe` returns a value other than undefined/false, or fails with `what`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 20000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -115,7 +130,9 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+  );
 }
 
 /** A plain pg client on the test database, for assertions on what services stored. */

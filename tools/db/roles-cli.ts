@@ -10,7 +10,9 @@ import { prepareDatabase } from './roles';
  */
 async function main(): Promise<void> {
   try {
-    await prepareDatabase(ALL_SERVICES, (l) => process.stdout.write(`${l}\n`), { migrate: process.argv.includes('--migrate') });
+    await prepareDatabase(ALL_SERVICES, (l) => process.stdout.write(`${l}\n`), {
+      migrate: process.argv.includes('--migrate'),
+    });
   } catch (err) {
     process.stderr.write(`db:roles: ${(err as Error).message}\n`);
     process.exit(err instanceof ConfigError ? 78 : 1);

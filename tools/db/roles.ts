@@ -34,11 +34,20 @@ export class DbRolesEnv {
 }
 
 /** The roles of `services` with their passwords (DB_PASSWORD_<SCHEMA>, else the local file; production: variables only). */
-export function serviceRolesOf(services: { schema: string }[], env: DbRolesEnv, vars: Record<string, string | undefined> = process.env): ServiceRole[] {
+export function serviceRolesOf(
+  services: { schema: string }[],
+  env: DbRolesEnv,
+  vars: Record<string, string | undefined> = process.env,
+): ServiceRole[] {
   const names = services.map((s) => ({ schema: s.schema, role: serviceRoleName(env.DB_ROLE_PREFIX, s.schema) }));
   if (env.NODE_ENV === 'production') {
-    const missing = names.filter((r) => !vars[`DB_PASSWORD_${r.schema.toUpperCase()}`]).map((r) => `DB_PASSWORD_${r.schema.toUpperCase()}`);
-    if (missing.length > 0) throw new ConfigError(missing.map((m) => `${m}: required when NODE_ENV=production (no password is generated or defaulted)`));
+    const missing = names
+      .filter((r) => !vars[`DB_PASSWORD_${r.schema.toUpperCase()}`])
+      .map((r) => `DB_PASSWORD_${r.schema.toUpperCase()}`);
+    if (missing.length > 0)
+      throw new ConfigError(
+        missing.map((m) => `${m}: required when NODE_ENV=production (no password is generated or defaulted)`),
+      );
   }
   return serviceRolePasswords(names, env.DB_ROLE_PASSWORDS_FILE, vars);
 }
@@ -60,9 +69,14 @@ export async function prepareDatabase(
   out(`database roles: ${roles.map((r) => r.role).join(', ')} (each owns its schema only)`);
   const urls: Record<string, string> = {};
   for (const def of services) {
-    urls[def.schema] = roleDatabaseUrl(env.DATABASE_URL, roles.find((r) => r.schema === def.schema)!);
+    urls[def.schema] = roleDatabaseUrl(
+      env.DATABASE_URL,
+      roles.find((r) => r.schema === def.schema)!,
+    );
     if (opts.migrate === false) continue;
-    const ds = new DataSource(serviceDataSourceOptions({ url: urls[def.schema], schema: def.schema, entities: [], migrations: def.migrations }));
+    const ds = new DataSource(
+      serviceDataSourceOptions({ url: urls[def.schema], schema: def.schema, entities: [], migrations: def.migrations }),
+    );
     await ds.initialize();
     try {
       const applied = await runMigrations(ds, def.schema);

@@ -19,7 +19,12 @@ describe('feed CSV', () => {
     expect(r.ok).toBe(true);
     if (r.ok !== true) return;
     expect(r.event.key).toBe('v1');
-    expect(r.event.payload).toMatchObject({ personId: 'p1', venueId: 'v1', checkedOutAt: '2021-11-20T09:00:00+07:00', source: 'csv:a.csv' });
+    expect(r.event.payload).toMatchObject({
+      personId: 'p1',
+      venueId: 'v1',
+      checkedOutAt: '2021-11-20T09:00:00+07:00',
+      source: 'csv:a.csv',
+    });
     expect(r.event.payload.checkInId).toBe(derivedCheckInId('p1', 'v1', '2021-11-20T01:00:00Z'));
     const again = lineToEvent('p1,v1,2021-11-20T08:00:00+07:00,', 'csv:b.csv');
     expect(again.ok === true && again.event.payload.checkInId).toBe(r.event.payload.checkInId);
@@ -28,9 +33,18 @@ describe('feed CSV', () => {
 
   it('says why a line is refused', () => {
     expect(lineToEvent('p1,v1,2021-11-20T08:00:00Z', 's')).toEqual({ ok: false, reason: 'expected 4 fields, got 3' });
-    expect(lineToEvent('p1,v1,yesterday,', 's')).toMatchObject({ ok: false, reason: expect.stringMatching(/^checked_in_at: /) });
-    expect(lineToEvent(',v1,2021-11-20T08:00:00Z,', 's')).toMatchObject({ ok: false, reason: expect.stringMatching(/^person_id: /) });
-    expect(lineToEvent('p1,v1,2021-11-20T08:00:00Z,2021-11-20T07:00:00Z', 's')).toMatchObject({ ok: false, reason: expect.stringMatching(/checked_out_at: .*after/) });
+    expect(lineToEvent('p1,v1,yesterday,', 's')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^checked_in_at: /),
+    });
+    expect(lineToEvent(',v1,2021-11-20T08:00:00Z,', 's')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^person_id: /),
+    });
+    expect(lineToEvent('p1,v1,2021-11-20T08:00:00Z,2021-11-20T07:00:00Z', 's')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/checked_out_at: .*after/),
+    });
     expect(lineToEvent('  ', 's')).toEqual({ ok: 'blank' });
   });
 });

@@ -47,11 +47,13 @@ export function formatCsvRow(r: CsvRow): string {
 /** Problems with the header line, or null when it is the expected one. */
 export function checkHeader(line: string): string | null {
   const cols = splitCsvLine(line.replace(/^\uFEFF/, '').trim())?.map((c) => c.trim().toLowerCase());
-  if (!cols || cols.join(',') !== CSV_HEADER.join(',')) return `header must be "${CSV_HEADER.join(',')}", got "${line.trim()}"`;
+  if (!cols || cols.join(',') !== CSV_HEADER.join(','))
+    return `header must be "${CSV_HEADER.join(',')}", got "${line.trim()}"`;
   return null;
 }
 
-export type LineResult = { ok: true; event: EventEnvelope<'CheckInRecorded'> } | { ok: false; reason: string } | { ok: 'blank' };
+export type LineResult =
+  { ok: true; event: EventEnvelope<'CheckInRecorded'> } | { ok: false; reason: string } | { ok: 'blank' };
 
 /**
  * One data line → a CheckInRecorded event, or why not. The checkInId is derived from the stay
@@ -63,10 +65,14 @@ export function lineToEvent(line: string, source: string): LineResult {
   if (trimmed.trim() === '') return { ok: 'blank' };
   const cols = splitCsvLine(trimmed);
   if (!cols) return { ok: false, reason: 'unbalanced quote' };
-  if (cols.length !== CSV_HEADER.length) return { ok: false, reason: `expected ${CSV_HEADER.length} fields, got ${cols.length}` };
+  if (cols.length !== CSV_HEADER.length)
+    return { ok: false, reason: `expected ${CSV_HEADER.length} fields, got ${cols.length}` };
   const [personId, venueId, checkedInAt, out] = cols.map((c) => c.trim());
   const payload: CheckInRecorded = {
-    checkInId: personId && venueId && !Number.isNaN(Date.parse(checkedInAt)) ? derivedCheckInId(personId, venueId, checkedInAt) : '',
+    checkInId:
+      personId && venueId && !Number.isNaN(Date.parse(checkedInAt))
+        ? derivedCheckInId(personId, venueId, checkedInAt)
+        : '',
     personId,
     venueId,
     checkedInAt,
@@ -77,8 +83,16 @@ export function lineToEvent(line: string, source: string): LineResult {
     return { ok: true, event: createEvent('CheckInRecorded', payload, { source: '/feed-cli' }) };
   } catch (err) {
     if (!(err instanceof ContractViolation)) throw err;
-    const names: Record<string, string> = { personId: 'person_id', venueId: 'venue_id', checkedInAt: 'checked_in_at', checkedOutAt: 'checked_out_at' };
+    const names: Record<string, string> = {
+      personId: 'person_id',
+      venueId: 'venue_id',
+      checkedInAt: 'checked_in_at',
+      checkedOutAt: 'checked_out_at',
+    };
     const fields = err.fields.filter((f: FieldError) => f.field !== 'checkInId');
-    return { ok: false, reason: fields.map((f) => `${names[f.field] ?? f.field}: ${f.problems.join('; ')}`).join(' | ') || err.message };
+    return {
+      ok: false,
+      reason: fields.map((f) => `${names[f.field] ?? f.field}: ${f.problems.join('; ')}`).join(' | ') || err.message,
+    };
   }
 }

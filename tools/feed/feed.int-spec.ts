@@ -21,7 +21,10 @@ describe('feed CLI: replay a CSV into the visit store', () => {
 
   beforeAll(async () => {
     tracing = await startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0' });
-    publisher = new EventPublisher(createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS!), clientId: 'feed-test' }), new MessagingObserver());
+    publisher = new EventPublisher(
+      createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS!), clientId: 'feed-test' }),
+      new MessagingObserver(),
+    );
     pg = await db();
   });
 
@@ -60,7 +63,13 @@ describe('feed CLI: replay a CSV into the visit store', () => {
     expect(text).toMatch(/sent: +4 check-ins/);
     expect(text).toMatch(/line 5: expected 4 fields, got 3/);
 
-    const rows = async () => (await pg.query('SELECT person_id, checked_out_at FROM tracing.visits WHERE venue_id LIKE $1 ORDER BY person_id', [`${v}-%`])).rows;
+    const rows = async () =>
+      (
+        await pg.query(
+          'SELECT person_id, checked_out_at FROM tracing.visits WHERE venue_id LIKE $1 ORDER BY person_id',
+          [`${v}-%`],
+        )
+      ).rows;
     const settled = async () => {
       const r = await rows();
       return r.length === 3 && r.find((x) => x.person_id === 'p-2')?.checked_out_at ? r : undefined;
@@ -72,7 +81,10 @@ describe('feed CLI: replay a CSV into the visit store', () => {
     // Replaying the same file again: same derived ids, no new stays.
     await replayCsv(file, { publish, batchSize: 100 });
     const marker = join(dir, 'marker.csv');
-    writeFileSync(marker, `person_id,venue_id,checked_in_at,checked_out_at\np-9,${v}-a,${t(1)},\np-8,${v}-b,${t(1)},\n`);
+    writeFileSync(
+      marker,
+      `person_id,venue_id,checked_in_at,checked_out_at\np-9,${v}-a,${t(1)},\np-8,${v}-b,${t(1)},\n`,
+    );
     await replayCsv(marker, { publish, batchSize: 100 });
     await eventually('markers stored', async () => (await rows()).length === 5);
     expect((await rows()).map((r) => r.person_id)).toEqual(['p-1', 'p-2', 'p-5', 'p-8', 'p-9']);
@@ -90,22 +102,38 @@ describe('feed CLI: replay a CSV into the visit store', () => {
     await replayCsv(file, { publish, batchSize: 500 });
     const source = `csv:${basename(file)}`;
     const stored = async () =>
-      (await pg.query('SELECT count(*)::int AS n, count(DISTINCT (person_id, venue_id, checked_in_at))::int AS stays FROM tracing.visits WHERE source = $1', [source])).rows[0];
+      (
+        await pg.query(
+          'SELECT count(*)::int AS n, count(DISTINCT (person_id, venue_id, checked_in_at))::int AS stays FROM tracing.visits WHERE source = $1',
+          [source],
+        )
+      ).rows[0];
     await eventually(`${rows.length} stays`, async () => (await stored()).n === rows.length, 60000);
     // Both replays fully consumed (lag 0 for the tracing group), and still one row per stay.
-    await eventually('tracing caught up', async () => {
-      const admin = testKafka('feed-test-admin').admin();
-      await admin.connect();
-      try {
-        const ends = await admin.fetchTopicOffsets(Topics.CHECKINS);
-        const [committed] = await admin.fetchOffsets({ groupId: 'tracing', topics: [Topics.CHECKINS] });
-        return ends.every((e) => BigInt(committed.partitions.find((p) => p.partition === e.partition)?.offset ?? '-1') >= BigInt(e.high));
-      } finally {
-        await admin.disconnect();
-      }
-    }, 60000);
+    await eventually(
+      'tracing caught up',
+      async () => {
+        const admin = testKafka('feed-test-admin').admin();
+        await admin.connect();
+        try {
+          const ends = await admin.fetchTopicOffsets(Topics.CHECKINS);
+          const [committed] = await admin.fetchOffsets({ groupId: 'tracing', topics: [Topics.CHECKINS] });
+          return ends.every(
+            (e) =>
+              BigInt(committed.partitions.find((p) => p.partition === e.partition)?.offset ?? '-1') >= BigInt(e.high),
+          );
+        } finally {
+          await admin.disconnect();
+        }
+      },
+      60000,
+    );
     expect(await stored()).toEqual({ n: rows.length, stays: rows.length });
-    const withOut = (await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE source = $1 AND checked_out_at IS NOT NULL', [source])).rows[0].n;
+    const withOut = (
+      await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE source = $1 AND checked_out_at IS NOT NULL', [
+        source,
+      ])
+    ).rows[0].n;
     expect(withOut).toBe(rows.filter((r) => r.checkedOutAt !== null).length);
   });
 
@@ -124,11 +152,19 @@ describe('feed CLI: replay a CSV into the visit store', () => {
     const people = Array.from({ length: 10 }, (_, i) => `p-${i}`);
     writeFileSync(file, `${CSV_HEADER.join(',')}\n${people.map((p) => `${p},${v},${at},`).join('\n')}\n`);
     // A real client on a port where no broker listens: kafkajs's own connection errors.
-    const away = new EventPublisher(createKafka({ brokers: [`127.0.0.1:${await freePort()}`], clientId: 'feed-test-away' }), new MessagingObserver());
+    const away = new EventPublisher(
+      createKafka({ brokers: [`127.0.0.1:${await freePort()}`], clientId: 'feed-test-away' }),
+      new MessagingObserver(),
+    );
     let batches = 0;
     const retries: number[] = [];
-    const flaky = (events: Parameters<EventPublisher['publish']>[0]) => (++batches <= 2 ? publisher.publish(events) : away.publish(events));
-    const stopped = await replayCsv(file, { publish: flaky, batchSize: 3, retry: { budgetMs: 1500, backoffMs: 100, onRetry: (a) => retries.push(a) } }).then(
+    const flaky = (events: Parameters<EventPublisher['publish']>[0]) =>
+      ++batches <= 2 ? publisher.publish(events) : away.publish(events);
+    const stopped = await replayCsv(file, {
+      publish: flaky,
+      batchSize: 3,
+      retry: { budgetMs: 1500, backoffMs: 100, onRetry: (a) => retries.push(a) },
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -137,11 +173,23 @@ describe('feed CLI: replay a CSV into the visit store', () => {
     const { summary } = stopped as FeedStopped;
     expect(summary).toMatchObject({ sent: 6, lastLineSent: 7, rejected: [] });
     expect(retries.length).toBeGreaterThanOrEqual(1);
-    expect(formatStopped(stopped as FeedStopped, 'again')).toMatch(/sent: +6 check-ins[\s\S]*last line sent: 7[\s\S]*stopped: +the broker did not take the check-ins for 2 s/);
+    expect(formatStopped(stopped as FeedStopped, 'again')).toMatch(
+      /sent: +6 check-ins[\s\S]*last line sent: 7[\s\S]*stopped: +the broker did not take the check-ins for 2 s/,
+    );
 
-    const resumed = await replayCsv(file, { publish: (e) => publisher.publish(e), batchSize: 3, resumeFromLine: summary.lastLineSent + 1 });
+    const resumed = await replayCsv(file, {
+      publish: (e) => publisher.publish(e),
+      batchSize: 3,
+      resumeFromLine: summary.lastLineSent + 1,
+    });
     expect(resumed).toMatchObject({ sent: 4, skipped: 6, lastLineSent: 11, rejected: [] });
-    const count = async () => (await pg.query('SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS people FROM tracing.visits WHERE venue_id = $1', [v])).rows[0];
+    const count = async () =>
+      (
+        await pg.query(
+          'SELECT count(*)::int AS n, count(DISTINCT person_id)::int AS people FROM tracing.visits WHERE venue_id = $1',
+          [v],
+        )
+      ).rows[0];
     await eventually('10 stays', async () => (await count()).n === 10);
     expect(await count()).toEqual({ n: 10, people: 10 });
   });

@@ -5,7 +5,16 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CSV_HEADER, formatCsvRow } from './csv';
 import { FeedEnv } from './config';
-import { CsvHeaderError, FeedStopped, Progress, publishRows, Publish, replayCsv, ReplaySummary, RetryBudget } from './replay';
+import {
+  CsvHeaderError,
+  FeedStopped,
+  Progress,
+  publishRows,
+  Publish,
+  replayCsv,
+  ReplaySummary,
+  RetryBudget,
+} from './replay';
 import { simulate, SimulationOptions } from './simulate';
 
 const USAGE = `usage:
@@ -56,7 +65,9 @@ export function progressReporter(label: string, tty = Boolean(process.stderr.isT
     if (tty) {
       const width = 30;
       const filled = p.fraction === null ? 0 : Math.round(p.fraction * width);
-      err(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}sent ${p.sent} rejected ${p.rejected} ${rate}/s   `);
+      err(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}sent ${p.sent} rejected ${p.rejected} ${rate}/s   `,
+      );
       if (p.fraction === 1) err('\n');
     } else if (Date.now() - lastLine >= 5000 || p.fraction === 1) {
       lastLine = Date.now();
@@ -83,18 +94,33 @@ export function formatSummary(s: ReplaySummary, maxListed = 50): string {
 function retryReporter(budgetMs: number): RetryBudget {
   return {
     budgetMs,
-    onRetry: (attempt, e, waitMs) => err(`feed: the broker did not take the batch (${e.message}); retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s\n`),
+    onRetry: (attempt, e, waitMs) =>
+      err(
+        `feed: the broker did not take the batch (${e.message}); retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s\n`,
+      ),
   };
 }
 
-async function withPublisher<T>(fn: (publish: Publish, batchSize: number, retry: RetryBudget) => Promise<T>): Promise<T> {
+async function withPublisher<T>(
+  fn: (publish: Publish, batchSize: number, retry: RetryBudget) => Promise<T>,
+): Promise<T> {
   const env = loadConfig(FeedEnv);
-  const publisher = new EventPublisher(createKafka({ brokers: parseBrokers(env.KAFKA_BROKERS), clientId: 'feed-cli' }), new MessagingObserver());
+  const publisher = new EventPublisher(
+    createKafka({ brokers: parseBrokers(env.KAFKA_BROKERS), clientId: 'feed-cli' }),
+    new MessagingObserver(),
+  );
   try {
-    return await fn((events) => publisher.publish(events), env.FEED_BATCH_SIZE, retryReporter(env.FEED_RETRY_BUDGET_MS));
+    return await fn(
+      (events) => publisher.publish(events),
+      env.FEED_BATCH_SIZE,
+      retryReporter(env.FEED_RETRY_BUDGET_MS),
+    );
   } finally {
     // A broker that is still away would hold the disconnect: do not wait for it more than 5 s.
-    await Promise.race([publisher.onApplicationShutdown().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await Promise.race([
+      publisher.onApplicationShutdown().catch(() => undefined),
+      new Promise((r) => setTimeout(r, 5000).unref()),
+    ]);
   }
 }
 
@@ -128,10 +154,17 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'simulate') {
     const f = flags(rest);
     const days = positiveInt(f, 'days');
-    const start = typeof f.start === 'string' ? f.start : new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+    const start =
+      typeof f.start === 'string' ? f.start : new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new UsageError('--start must be YYYY-MM-DD');
     if (f.seed === undefined || f.seed === true) throw new UsageError('--seed is required');
-    const o: SimulationOptions = { people: positiveInt(f, 'people'), venues: positiveInt(f, 'venues'), days, seed: f.seed, start };
+    const o: SimulationOptions = {
+      people: positiveInt(f, 'people'),
+      venues: positiveInt(f, 'venues'),
+      days,
+      seed: f.seed,
+      start,
+    };
     if (typeof f.out === 'string' && f.publish === undefined) {
       const file = createWriteStream(f.out);
       file.write(`${CSV_HEADER.join(',')}\n`);
@@ -143,19 +176,31 @@ export async function main(argv: string[]): Promise<number> {
       }
       file.end();
       await once(file, 'finish');
-      out(`wrote ${n} check-ins of ${o.people} people at ${o.venues} venues over ${o.days} days from ${start} (seed ${o.seed}) to ${f.out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      out(
+        `wrote ${n} check-ins of ${o.people} people at ${o.venues} venues over ${o.days} days from ${start} (seed ${o.seed}) to ${f.out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
       return 0;
     }
     if (f.publish === true && f.out === undefined) {
       try {
         const summary = await withPublisher((publish, batchSize, retry) =>
-          publishRows(simulate(o), `simulator:${o.seed}`.slice(0, 128), { publish, batchSize, retry, onProgress: progressReporter('simulate') }),
+          publishRows(simulate(o), `simulator:${o.seed}`.slice(0, 128), {
+            publish,
+            batchSize,
+            retry,
+            onProgress: progressReporter('simulate'),
+          }),
         );
         out(formatSummary(summary));
         return summary.rejected.length > 0 ? 1 : 0;
       } catch (e) {
         if (!(e instanceof FeedStopped)) throw e;
-        out(formatStopped(e, 'run the same simulate command again (the same options give the same check-ins; those already stored are not stored twice)'));
+        out(
+          formatStopped(
+            e,
+            'run the same simulate command again (the same options give the same check-ins; those already stored are not stored twice)',
+          ),
+        );
         return EXIT_STOPPED;
       }
     }

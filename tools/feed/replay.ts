@@ -35,7 +35,11 @@ export class CsvHeaderError extends Error {}
  * check-in ids are derived from the line's content, so a line sent twice is stored once).
  */
 export class FeedStopped extends Error {
-  constructor(readonly summary: ReplaySummary, override readonly cause: Error, budgetMs: number) {
+  constructor(
+    readonly summary: ReplaySummary,
+    override readonly cause: Error,
+    budgetMs: number,
+  ) {
     super(`the broker did not take the check-ins for ${Math.round(budgetMs / 1000)} s (last error: ${cause.message})`);
     this.name = 'FeedStopped';
   }
@@ -127,8 +131,13 @@ class Pipeline {
   summary(): ReplaySummary {
     const elapsedMs = Date.now() - this.started;
     return {
-      lines: this.lines, sent: this.sent, rejected: this.rejected, elapsedMs, rate: this.sent / Math.max(elapsedMs / 1000, 0.001),
-      lastLineSent: this.lastLineSent, skipped: this.skipped,
+      lines: this.lines,
+      sent: this.sent,
+      rejected: this.rejected,
+      elapsedMs,
+      rate: this.sent / Math.max(elapsedMs / 1000, 0.001),
+      lastLineSent: this.lastLineSent,
+      skipped: this.skipped,
     };
   }
 
@@ -179,7 +188,12 @@ export async function replayCsv(file: string, sink: Sink): Promise<ReplaySummary
 }
 
 /** Publishes simulated rows the same way a replayed file would be. */
-export async function publishRows(rows: Iterable<CsvRow>, source: string, sink: Sink, total?: number): Promise<ReplaySummary> {
+export async function publishRows(
+  rows: Iterable<CsvRow>,
+  source: string,
+  sink: Sink,
+  total?: number,
+): Promise<ReplaySummary> {
   const pipeline = new Pipeline(sink);
   let n = 0;
   for (const row of rows) {

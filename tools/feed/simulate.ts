@@ -20,7 +20,12 @@ export interface SimulationOptions {
 }
 
 type Kind = 'crowded' | 'school' | 'work' | 'market' | 'shop';
-interface Person { id: string; home: string; kind: 'child' | 'worker' | 'other'; daytime: string | null }
+interface Person {
+  id: string;
+  home: string;
+  kind: 'child' | 'worker' | 'other';
+  daytime: string | null;
+}
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -36,7 +41,13 @@ export function venueLayout(total: number): Record<Kind, string[]> {
   const work = Math.max(1, Math.round(n * 0.4));
   const shop = Math.max(1, n - crowded - school - market - work);
   const ids = (kind: Kind, count: number) => Array.from({ length: count }, (_, i) => `${kind}-${i + 1}`);
-  return { crowded: ids('crowded', crowded), school: ids('school', school), market: ids('market', market), work: ids('work', work), shop: ids('shop', shop) };
+  return {
+    crowded: ids('crowded', crowded),
+    school: ids('school', school),
+    market: ids('market', market),
+    work: ids('work', work),
+    shop: ids('shop', shop),
+  };
 }
 
 export function population(o: SimulationOptions, rng: Prng, v: Record<Kind, string[]>): Person[] {
@@ -48,7 +59,12 @@ export function population(o: SimulationOptions, rng: Prng, v: Record<Kind, stri
     for (let k = 0; k < size && people.length < o.people; k++) {
       const r = rng.next();
       const kind = k >= 2 && r < 0.7 ? 'child' : r < 0.75 ? 'worker' : 'other';
-      const daytime = kind === 'child' ? v.school[rng.skewed(v.school.length, 1.5)] : kind === 'worker' ? v.work[rng.skewed(v.work.length, 1.5)] : null;
+      const daytime =
+        kind === 'child'
+          ? v.school[rng.skewed(v.school.length, 1.5)]
+          : kind === 'worker'
+            ? v.work[rng.skewed(v.work.length, 1.5)]
+            : null;
       people.push({ id: `p-${people.length + 1}`, home: `home-${household}`, kind, daytime });
     }
   }
@@ -75,19 +91,33 @@ export function* simulate(o: SimulationOptions): Generator<CsvRow> {
       const outAt = inAt + Math.max(5, Math.round(minutes)) * MIN;
       rows.push({
         at: inAt,
-        row: { personId: p.id, venueId: venue, checkedInAt: new Date(inAt).toISOString(), checkedOutAt: dayRng.chance(missing) ? null : new Date(outAt).toISOString() },
+        row: {
+          personId: p.id,
+          venueId: venue,
+          checkedInAt: new Date(inAt).toISOString(),
+          checkedOutAt: dayRng.chance(missing) ? null : new Date(outAt).toISOString(),
+        },
       });
     };
     for (const p of people) {
       if (!weekend && p.daytime) {
         if (p.kind === 'child') stay(p, p.daytime, dayRng.normal(7, 0.3), dayRng.normal(9.5 * 60, 30));
         else if (dayRng.chance(0.92)) stay(p, p.daytime, dayRng.normal(8, 0.6), dayRng.normal(9 * 60, 60));
-        if (p.kind === 'worker' && dayRng.chance(0.4)) stay(p, v.shop[dayRng.skewed(v.shop.length)], dayRng.normal(12, 0.3), dayRng.normal(45, 10));
+        if (p.kind === 'worker' && dayRng.chance(0.4))
+          stay(p, v.shop[dayRng.skewed(v.shop.length)], dayRng.normal(12, 0.3), dayRng.normal(45, 10));
       }
       const marketChance = p.kind === 'other' ? 0.6 : p.kind === 'worker' ? (weekend ? 0.5 : 0.2) : 0.1;
-      if (dayRng.chance(marketChance)) stay(p, v.market[dayRng.skewed(v.market.length)], dayRng.normal(weekend ? 9 : 6.5, 0.8), dayRng.normal(40, 15));
-      if (dayRng.chance(weekend ? 0.08 : 0.03)) stay(p, v.crowded[dayRng.int(0, v.crowded.length - 1)], dayRng.normal(weekend ? 15 : 10, 2), dayRng.normal(120, 45));
-      if (dayRng.chance(weekend ? 0.45 : 0.2)) stay(p, v.shop[dayRng.skewed(v.shop.length)], dayRng.normal(19, 1), dayRng.normal(60, 20));
+      if (dayRng.chance(marketChance))
+        stay(p, v.market[dayRng.skewed(v.market.length)], dayRng.normal(weekend ? 9 : 6.5, 0.8), dayRng.normal(40, 15));
+      if (dayRng.chance(weekend ? 0.08 : 0.03))
+        stay(
+          p,
+          v.crowded[dayRng.int(0, v.crowded.length - 1)],
+          dayRng.normal(weekend ? 15 : 10, 2),
+          dayRng.normal(120, 45),
+        );
+      if (dayRng.chance(weekend ? 0.45 : 0.2))
+        stay(p, v.shop[dayRng.skewed(v.shop.length)], dayRng.normal(19, 1), dayRng.normal(60, 20));
       // Home in the evening, out the next morning.
       if (dayRng.chance(0.85)) stay(p, p.home, dayRng.normal(18.5, 0.7), dayRng.normal(12 * 60, 40));
     }

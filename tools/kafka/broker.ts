@@ -155,15 +155,27 @@ export async function ensureKafkaJars(opts: { cacheDir?: string; log?: (l: strin
   const progress = progressReporter(log, !opts.log && process.stderr.isTTY === true);
   try {
     // Not -q: the "Downloaded from" lines are what the progress counts.
-    const args = ['-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies',
-      `-DoutputDirectory=${tmpLib}`, '-DincludeScope=runtime'];
+    const args = [
+      '-B',
+      '-Dstyle.color=never',
+      '-f',
+      pom,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${tmpLib}`,
+      '-DincludeScope=runtime',
+    ];
     const tail: string[] = [];
     const exit = await new Promise<ProcessExit>((res, rej) => {
       const mvn = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       mvn.on('error', (err: NodeJS.ErrnoException) =>
-        rej(err.code === 'ENOENT'
-          ? new Error('kafka: Maven (mvn) is not on PATH; it is needed once to download the broker jars from Maven Central')
-          : err));
+        rej(
+          err.code === 'ENOENT'
+            ? new Error(
+                'kafka: Maven (mvn) is not on PATH; it is needed once to download the broker jars from Maven Central',
+              )
+            : err,
+        ),
+      );
       for (const stream of [mvn.stdout, mvn.stderr]) {
         createInterface({ input: stream }).on('line', (raw) => {
           const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
@@ -235,7 +247,12 @@ async function tailOf(file: string, lines = TAIL_LINES): Promise<string> {
       const len = Math.min(size, 64 * 1024);
       const buf = Buffer.alloc(len);
       await fh.read(buf, 0, len, size - len);
-      return buf.toString('utf8').split('\n').filter((l) => l.length > 0).slice(-lines).join('\n');
+      return buf
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .slice(-lines)
+        .join('\n');
     } finally {
       await fh.close();
     }
@@ -246,7 +263,10 @@ async function tailOf(file: string, lines = TAIL_LINES): Promise<string> {
 
 /** The first ERROR/FATAL records (with the exception line after each) since `offset`: the root cause, which a tail full of shutdown noise hides. */
 async function firstErrors(file: string, offset: number, max = 3): Promise<string[]> {
-  const text = await fsp.readFile(file).then((b) => b.subarray(offset).toString('utf8'), () => '');
+  const text = await fsp.readFile(file).then(
+    (b) => b.subarray(offset).toString('utf8'),
+    () => '',
+  );
   const lines = text.split('\n');
   const found: string[] = [];
   for (let i = 0; i < lines.length && found.length < max; i++) {
@@ -272,7 +292,12 @@ function newClusterId(): string {
   }
 }
 
-function serverProperties(o: { port: number; controllerPort: number; logDirs: string; cluster?: ClusterMembership }): string {
+function serverProperties(o: {
+  port: number;
+  controllerPort: number;
+  logDirs: string;
+  cluster?: ClusterMembership;
+}): string {
   const c = o.cluster;
   const rf = c?.replicationFactor ?? 1;
   const isr = c?.minInsyncReplicas ?? 1;
@@ -295,7 +320,14 @@ function serverProperties(o: { port: number; controllerPort: number; logDirs: st
     // A node that comes back takes its partitions' leadership back soon (cluster only).
     // Cluster only: a dead broker is fenced (and its partitions' leadership moved) after 3 s rather
     // than 9 s; a node that comes back takes its leaderships back soon.
-    ...(c ? ['broker.session.timeout.ms=3000', 'broker.heartbeat.interval.ms=1000', 'leader.imbalance.check.interval.seconds=5', 'unclean.leader.election.enable=false'] : []),
+    ...(c
+      ? [
+          'broker.session.timeout.ms=3000',
+          'broker.heartbeat.interval.ms=1000',
+          'leader.imbalance.check.interval.seconds=5',
+          'unclean.leader.election.enable=false',
+        ]
+      : []),
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=false',
     '',
@@ -335,20 +367,38 @@ function jvmArgs(libDir: string, log4jFile: string, heapMb: number): string[] {
   ];
 }
 
-async function formatStorage(libDir: string, dataDir: string, configFile: string, log4jFile: string, logFile: string, clusterId = newClusterId()): Promise<void> {
+async function formatStorage(
+  libDir: string,
+  dataDir: string,
+  configFile: string,
+  log4jFile: string,
+  logFile: string,
+  clusterId = newClusterId(),
+): Promise<void> {
   // With static controller.quorum.voters, 3.9 formats without --standalone/--initial-controllers.
-  const args = [...jvmArgs(libDir, log4jFile, 256), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile];
+  const args = [
+    ...jvmArgs(libDir, log4jFile, 256),
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    clusterId,
+    '-c',
+    configFile,
+  ];
   const out: string[] = [];
   const { code, signal } = await new Promise<ProcessExit>((res, rej) => {
     const p = spawn('java', args, { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
     p.on('error', (err: NodeJS.ErrnoException) =>
-      rej(err.code === 'ENOENT' ? new Error('kafka: java is not on PATH (Java 17+ is needed to run the broker)') : err));
+      rej(err.code === 'ENOENT' ? new Error('kafka: java is not on PATH (Java 17+ is needed to run the broker)') : err),
+    );
     p.stdout.on('data', (d: Buffer) => out.push(d.toString()));
     p.stderr.on('data', (d: Buffer) => out.push(d.toString()));
     p.on('close', (c, s) => res({ code: c, signal: s }));
   });
   if (code !== 0) {
-    throw new Error(`kafka: formatting storage failed (exit ${code ?? signal}):\n${out.join('').trim()}\n${await tailOf(logFile)}`);
+    throw new Error(
+      `kafka: formatting storage failed (exit ${code ?? signal}):\n${out.join('').trim()}\n${await tailOf(logFile)}`,
+    );
   }
 }
 
@@ -415,7 +465,8 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   }
 
   const ownsDataDir = opts.dataDir === undefined;
-  const dataDir = opts.dataDir === undefined ? await fsp.mkdtemp(join(tmpdir(), 'kafka-broker-')) : resolve(opts.dataDir);
+  const dataDir =
+    opts.dataDir === undefined ? await fsp.mkdtemp(join(tmpdir(), 'kafka-broker-')) : resolve(opts.dataDir);
   const logDirs = join(dataDir, 'kraft-logs');
   const configFile = join(dataDir, 'server.properties');
   const log4jFile = join(dataDir, 'log4j.properties');
@@ -428,7 +479,8 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
       await fsp.rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
       return;
     }
-    for (const p of [logDirs, configFile, log4jFile, logFile]) await fsp.rm(p, { recursive: true, force: true, maxRetries: 3 });
+    for (const p of [logDirs, configFile, log4jFile, logFile])
+      await fsp.rm(p, { recursive: true, force: true, maxRetries: 3 });
     await fsp.rmdir(dataDir).catch(() => undefined);
   };
 
@@ -448,7 +500,10 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   }
 
   // Only this run's part of a kept log counts when looking for the ready line.
-  const logOffset = await fsp.stat(logFile).then((s) => s.size, () => 0);
+  const logOffset = await fsp.stat(logFile).then(
+    (s) => s.size,
+    () => 0,
+  );
   // The JVM's own stdout/stderr (startup errors, crashes) land in the same file as log4j's output.
   const outFd = openSync(logFile, 'a');
   let child: ChildProcess;
@@ -546,7 +601,8 @@ async function waitForReady(o: {
   let carry = '';
   let sawMarker = false;
   for (;;) {
-    if (exit) throw new Error(`kafka: broker (pid ${o.pid}) exited before it was ready (exit ${exit.code ?? exit.signal})`);
+    if (exit)
+      throw new Error(`kafka: broker (pid ${o.pid}) exited before it was ready (exit ${exit.code ?? exit.signal})`);
     if (!sawMarker) {
       const fh = await fsp.open(o.logFile, 'r');
       try {
@@ -602,7 +658,9 @@ export interface RunningCluster {
  * producers with acks=all), each a plain `java` process with its own data dir. Nodes can be killed
  * and restarted one by one; the quorum and the partitions survive one lost node of three.
  */
-export async function startCluster(opts: { nodes?: number; heapMb?: number; log?: (line: string) => void; readyTimeoutMs?: number } = {}): Promise<RunningCluster> {
+export async function startCluster(
+  opts: { nodes?: number; heapMb?: number; log?: (line: string) => void; readyTimeoutMs?: number } = {},
+): Promise<RunningCluster> {
   const count = opts.nodes ?? 3;
   const log = opts.log ?? defaultLog;
   const root = await fsp.mkdtemp(join(tmpdir(), 'kafka-cluster-'));
@@ -617,14 +675,33 @@ export async function startCluster(opts: { nodes?: number; heapMb?: number; log?
     }
   };
   const nodes: ClusterNode[] = [];
-  for (let i = 1; i <= count; i++) nodes.push({ nodeId: i, port: await port(), controllerPort: await port(), dataDir: join(root, `node-${i}`), broker: null });
+  for (let i = 1; i <= count; i++)
+    nodes.push({
+      nodeId: i,
+      port: await port(),
+      controllerPort: await port(),
+      dataDir: join(root, `node-${i}`),
+      broker: null,
+    });
   const voters = nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',');
   const clusterId = newClusterId();
-  const membership = (nodeId: number): ClusterMembership => ({ nodeId, voters, clusterId, replicationFactor: count, minInsyncReplicas: Math.max(1, count - 1) });
+  const membership = (nodeId: number): ClusterMembership => ({
+    nodeId,
+    voters,
+    clusterId,
+    replicationFactor: count,
+    minInsyncReplicas: Math.max(1, count - 1),
+  });
   const start = async (n: ClusterNode) => {
     n.broker = await startBroker({
-      port: n.port, controllerPort: n.controllerPort, dataDir: n.dataDir, keepData: true, heapMb: opts.heapMb ?? 256,
-      log, readyTimeoutMs: opts.readyTimeoutMs, cluster: membership(n.nodeId),
+      port: n.port,
+      controllerPort: n.controllerPort,
+      dataDir: n.dataDir,
+      keepData: true,
+      heapMb: opts.heapMb ?? 256,
+      log,
+      readyTimeoutMs: opts.readyTimeoutMs,
+      cluster: membership(n.nodeId),
     });
   };
   const node = (id: number) => {
@@ -633,10 +710,12 @@ export async function startCluster(opts: { nodes?: number; heapMb?: number; log?
     return n;
   };
   const stop = async () => {
-    await Promise.all(nodes.map(async (n) => {
-      await n.broker?.stop();
-      n.broker = null;
-    }));
+    await Promise.all(
+      nodes.map(async (n) => {
+        await n.broker?.stop();
+        n.broker = null;
+      }),
+    );
     await fsp.rm(root, { recursive: true, force: true, maxRetries: 3 });
   };
   try {

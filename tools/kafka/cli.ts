@@ -89,7 +89,8 @@ async function start(args: string[]): Promise<number> {
 }
 
 async function topics(args: string[]): Promise<number> {
-  if (args.length > 0 && (args[0] !== '--brokers' || args.length !== 2)) throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
+  if (args.length > 0 && (args[0] !== '--brokers' || args.length !== 2))
+    throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
   const kafka = createKafka({ brokers: parseBrokers(args[1] ?? '127.0.0.1:9092'), clientId: 'kafka-cli' });
   const admin = kafka.admin();
   await admin.connect();

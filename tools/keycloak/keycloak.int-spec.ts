@@ -40,7 +40,11 @@ describe('identity from a real Keycloak through the edge', () => {
   };
 
   beforeAll(async () => {
-    keycloak = await startKeycloak({ heapMb: 512, timeoutMs: START_TIMEOUT_MS, log: (l) => process.stderr.write(`[keycloak test] ${l}\n`) });
+    keycloak = await startKeycloak({
+      heapMb: 512,
+      timeoutMs: START_TIMEOUT_MS,
+      log: (l) => process.stderr.write(`[keycloak test] ${l}\n`),
+    });
     process.stderr.write(`[keycloak test] keycloak answered ${(keycloak.startMs / 1000).toFixed(1)} s after spawn\n`);
     const dashboard = realm.clients.find((c) => c.clientId === 'contact-tracing-dashboard')!;
     // The edge's address is the dashboard's redirect URI, as a department sets its base URL.
@@ -52,22 +56,35 @@ describe('identity from a real Keycloak through the edge', () => {
         ...realm.clients.filter((c) => c !== dashboard),
         { ...dashboard, redirectUris: [`${base}/*`] },
         // Test-only client: the resource-owner password grant, with the dashboard's mappers (audience, areas).
-        { clientId: 'contact-tracing-test', enabled: true, publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false, protocolMappers: dashboard.protocolMappers },
+        {
+          clientId: 'contact-tracing-test',
+          enabled: true,
+          publicClient: true,
+          directAccessGrantsEnabled: true,
+          standardFlowEnabled: false,
+          protocolMappers: dashboard.protocolMappers,
+        },
         // Another application of the same realm, whose tokens are not meant for the API (no audience mapper).
-        { clientId: 'some-other-app', enabled: true, publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false },
+        {
+          clientId: 'some-other-app',
+          enabled: true,
+          publicClient: true,
+          directAccessGrantsEnabled: true,
+          standardFlowEnabled: false,
+        },
       ],
       users: [
         ...(realm.users ?? []),
         ...Object.values(users).map((u) => ({
-        username: u.username,
-        enabled: true,
-        email: `${u.username}@example.test`,
-        emailVerified: true,
-        firstName: 'Staff',
-        lastName: u.username,
-        attributes: { areas: u.areas },
-        realmRoles: u.roles,
-        credentials: [{ type: 'password', value: password, temporary: false }],
+          username: u.username,
+          enabled: true,
+          email: `${u.username}@example.test`,
+          emailVerified: true,
+          firstName: 'Staff',
+          lastName: u.username,
+          attributes: { areas: u.areas },
+          realmRoles: u.roles,
+          credentials: [{ type: 'password', value: password, temporary: false }],
         })),
       ],
     });
@@ -91,13 +108,20 @@ describe('identity from a real Keycloak through the edge', () => {
     await keycloak?.stop();
   }, 60_000);
 
-  const signIn = async (u: { username: string }) => (await keycloak.passwordGrant(realm.realm, 'contact-tracing-test', u.username, password)).access_token;
+  const signIn = async (u: { username: string }) =>
+    (await keycloak.passwordGrant(realm.realm, 'contact-tracing-test', u.username, password)).access_token;
 
   it('issues RS256 access tokens for the API audience with realm roles and the areas attribute', async () => {
     const token = await signIn(users.quangNamTracer);
     const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
     expect(header.alg).toBe('RS256');
-    const claims = decodeJwt(token) as { iss: string; aud: string | string[]; exp: number; areas: string[]; realm_access: { roles: string[] } };
+    const claims = decodeJwt(token) as {
+      iss: string;
+      aud: string | string[];
+      exp: number;
+      areas: string[];
+      realm_access: { roles: string[] };
+    };
     expect(claims.iss).toBe(keycloak.issuer(realm.realm));
     expect([claims.aud].flat()).toContain('contact-tracing-api');
     expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
@@ -120,9 +144,14 @@ describe('identity from a real Keycloak through the edge', () => {
     expect([...meOps.body.areas].sort()).toEqual(['48', '48.490']);
 
     // The tracer registers a person and a case (cases service, behind the edge); the audit trail names its Keycloak account.
-    const person = await http(base, 'POST', '/persons', { token: tracer, body: { fullName: 'Keycloak Test', phone: `09${Date.now().toString().slice(-8)}`, areaCode: '49' } });
+    const person = await http(base, 'POST', '/persons', {
+      token: tracer,
+      body: { fullName: 'Keycloak Test', phone: `09${Date.now().toString().slice(-8)}`, areaCode: '49' },
+    });
     expect(person.status).toBe(201);
-    const { rows } = await pg.query('SELECT subject, roles FROM cases.audit_log WHERE person_id = $1', [person.body.personId]);
+    const { rows } = await pg.query('SELECT subject, roles FROM cases.audit_log WHERE person_id = $1', [
+      person.body.personId,
+    ]);
     expect(rows).toEqual([expect.objectContaining({ subject: tracerSub, roles: 'tracer' })]);
     const created = await http(base, 'POST', '/cases', {
       token: tracer,
@@ -138,13 +167,23 @@ describe('identity from a real Keycloak through the edge', () => {
 
   it('a check-in feed signs in with client credentials (secret generated by Keycloak) and holds the feed role only', async () => {
     const admin = { authorization: `Bearer ${await keycloak.adminToken()}` };
-    const [client] = (await (await fetch(`${keycloak.url}/admin/realms/${realm.realm}/clients?clientId=contact-tracing-feed`, { headers: admin })).json()) as { id: string }[];
-    const { value: secret } = (await (await fetch(`${keycloak.url}/admin/realms/${realm.realm}/clients/${client.id}/client-secret`, { headers: admin })).json()) as { value: string };
+    const [client] = (await (
+      await fetch(`${keycloak.url}/admin/realms/${realm.realm}/clients?clientId=contact-tracing-feed`, {
+        headers: admin,
+      })
+    ).json()) as { id: string }[];
+    const { value: secret } = (await (
+      await fetch(`${keycloak.url}/admin/realms/${realm.realm}/clients/${client.id}/client-secret`, { headers: admin })
+    ).json()) as { value: string };
     expect(secret).toMatch(/^\S{16,}$/);
     const res = await fetch(`${keycloak.issuer(realm.realm)}/protocol/openid-connect/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'contact-tracing-feed', client_secret: secret }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'contact-tracing-feed',
+        client_secret: secret,
+      }).toString(),
     });
     expect(res.status).toBe(200);
     const { access_token } = (await res.json()) as { access_token: string };
@@ -170,12 +209,22 @@ describe('identity from a real Keycloak through the edge', () => {
   });
 
   it('the dashboard signs in at Keycloak with the authorization-code flow and PKCE, then shows the figures', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run tools/browser/ensure-chromium.sh (CI does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run tools/browser/ensure-chromium.sh (CI does)`);
     const profile = mkdtempSync(join(tmpdir(), 'ct-chromium-kc-'));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
@@ -198,7 +247,10 @@ describe('identity from a real Keycloak through the edge', () => {
       expect(authorize.searchParams.get('client_id')).toBe('contact-tracing-dashboard');
       // The token it got is accepted by the API (ops role: the topic panel fills in).
       const token = (await page.evaluate("sessionStorage.getItem('ct.token')")) as string | null;
-      expect((await http(base, 'GET', '/me', { token: token! })).body).toMatchObject({ roles: expect.arrayContaining(['ops']), areas: expect.arrayContaining(['48']) });
+      expect((await http(base, 'GET', '/me', { token: token! })).body).toMatchObject({
+        roles: expect.arrayContaining(['ops']),
+        areas: expect.arrayContaining(['48']),
+      });
       await page.getByTestId('topics').getByText('cases.v1', { exact: true }).first().waitFor();
     } finally {
       await context.close();

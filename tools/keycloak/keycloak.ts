@@ -43,15 +43,26 @@ export async function ensureKeycloak(opts: { cacheDir?: string; log?: (l: string
   await fsp.mkdir(cacheDir, { recursive: true });
   const tmp = join(cacheDir, `download.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    log(`keycloak: fetching org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip from Maven Central with mvn (first run only)`);
-    const artifact = `org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip`;
-    const mvn = await run('mvn', ['-q', '-B', 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${tmp}`]).catch(
-      (err: NodeJS.ErrnoException) => {
-        throw new Error(err.code === 'ENOENT' ? 'keycloak: Maven (mvn) is not on PATH; it is needed once to download Keycloak' : err.message);
-      },
+    log(
+      `keycloak: fetching org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip from Maven Central with mvn (first run only)`,
     );
+    const artifact = `org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip`;
+    const mvn = await run('mvn', [
+      '-q',
+      '-B',
+      'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy',
+      `-Dartifact=${artifact}`,
+      `-DoutputDirectory=${tmp}`,
+    ]).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(
+        err.code === 'ENOENT'
+          ? 'keycloak: Maven (mvn) is not on PATH; it is needed once to download Keycloak'
+          : err.message,
+      );
+    });
     const zip = join(tmp, `keycloak-quarkus-dist-${KEYCLOAK_VERSION}.zip`);
-    if (mvn.code !== 0 || !existsSync(zip)) throw new Error(`keycloak: mvn could not fetch ${artifact}:\n${mvn.output}`);
+    if (mvn.code !== 0 || !existsSync(zip))
+      throw new Error(`keycloak: mvn could not fetch ${artifact}:\n${mvn.output}`);
     const unzip = await run('unzip', ['-q', zip, '-d', tmp]).catch(() => run('jar', ['xf', zip], tmp));
     if (unzip.code !== 0) throw new Error(`keycloak: could not unpack ${zip}:\n${unzip.output}`);
     await fsp.rm(zip);
@@ -80,12 +91,21 @@ export interface RunningKeycloak {
   /** Creates a realm from its JSON representation (POST /admin/realms). */
   importRealm(rep: object): Promise<void>;
   /** Resource-owner password grant (direct access grants must be enabled on the client). */
-  passwordGrant(realm: string, clientId: string, username: string, password: string): Promise<{ access_token: string; id_token?: string }>;
+  passwordGrant(
+    realm: string,
+    clientId: string,
+    username: string,
+    password: string,
+  ): Promise<{ access_token: string; id_token?: string }>;
   stop(): Promise<void>;
 }
 
 async function form(url: string, body: Record<string, string>): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body).toString(),
+  });
 }
 
 /** Starts Keycloak (start-dev, in-memory database) on free loopback ports; resolves once it answers. */
@@ -104,7 +124,15 @@ export async function startKeycloak(
   const started = Date.now();
   const child: ChildProcess = spawn(
     'bash',
-    [join(home, 'bin', 'kc.sh'), 'start-dev', '--db=dev-mem', '--http-host=127.0.0.1', `--http-port=${port}`, `--http-management-port=${mgmt}`, '--cache=local'],
+    [
+      join(home, 'bin', 'kc.sh'),
+      'start-dev',
+      '--db=dev-mem',
+      '--http-host=127.0.0.1',
+      `--http-port=${port}`,
+      `--http-management-port=${mgmt}`,
+      '--cache=local',
+    ],
     {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -143,8 +171,11 @@ export async function startKeycloak(
   try {
     for (;;) {
       if (exitCode !== undefined) throw new Error(`keycloak exited with ${exitCode} during start-up; see ${logFile}`);
-      if (Date.now() > deadline) throw new Error(`keycloak did not answer within ${(opts.timeoutMs ?? 300000) / 1000} s; see ${logFile}`);
-      const ok = await fetch(`${url}/realms/master/.well-known/openid-configuration`, { signal: AbortSignal.timeout(2000) }).then(
+      if (Date.now() > deadline)
+        throw new Error(`keycloak did not answer within ${(opts.timeoutMs ?? 300000) / 1000} s; see ${logFile}`);
+      const ok = await fetch(`${url}/realms/master/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(2000),
+      }).then(
         (r) => r.ok,
         () => false,
       );
@@ -159,7 +190,12 @@ export async function startKeycloak(
   log(`keycloak: up in ${(startMs / 1000).toFixed(1)} s`);
 
   const adminToken = async () => {
-    const res = await form(`${url}/realms/master/protocol/openid-connect/token`, { grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: adminPassword });
+    const res = await form(`${url}/realms/master/protocol/openid-connect/token`, {
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: 'admin',
+      password: adminPassword,
+    });
     if (!res.ok) throw new Error(`keycloak admin token: HTTP ${res.status} ${await res.text()}`);
     return ((await res.json()) as { access_token: string }).access_token;
   };
@@ -179,7 +215,13 @@ export async function startKeycloak(
       if (res.status !== 201) throw new Error(`keycloak realm import: HTTP ${res.status} ${await res.text()}`);
     },
     async passwordGrant(realm, clientId, username, password) {
-      const res = await form(`${url}/realms/${realm}/protocol/openid-connect/token`, { grant_type: 'password', client_id: clientId, username, password, scope: 'openid' });
+      const res = await form(`${url}/realms/${realm}/protocol/openid-connect/token`, {
+        grant_type: 'password',
+        client_id: clientId,
+        username,
+        password,
+        scope: 'openid',
+      });
       if (!res.ok) throw new Error(`keycloak password grant for ${clientId}: HTTP ${res.status} ${await res.text()}`);
       return (await res.json()) as { access_token: string; id_token?: string };
     },

@@ -29,7 +29,8 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 /** RFC 7638 thumbprint of a public key (its required members in lexicographic order): the key id. */
 function thumbprint(jwk: JsonWebKey): string {
-  const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
+  const members =
+    jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
   return b64url(createHash('sha256').update(JSON.stringify(members)).digest());
 }
 
@@ -47,7 +48,9 @@ function fromPrivateJwk(jwk: JsonWebKey): LocalSigningKey {
 /** A new key (not stored): for key-rotation and algorithm tests. */
 export function generateSigningKey(alg: 'ES256' | 'RS256' = 'ES256'): LocalSigningKey {
   const { privateKey } =
-    alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    alg === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return fromPrivateJwk(privateKey.export({ format: 'jwk' }));
 }
 
@@ -171,14 +174,17 @@ export async function startLocalIssuer(o: { dir: string; port?: number; host?: s
 /** What `npm start` and `npm run token` read about the local issuer. */
 export class LocalOidcEnv {
   /** Set: the department's identity provider; `npm start` then starts no local issuer. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   OIDC_ISSUER_URL?: string;
 
   /** Where the local issuer's key pair is kept (mode 0600, out of git). */
   @IsString()
   LOCAL_OIDC_DIR = '.local/oidc';
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   LOCAL_OIDC_PORT = LOCAL_ISSUER_DEFAULT_PORT;
 }
 
@@ -196,6 +202,8 @@ export async function startLocalIdentity(out: (line: string) => void): Promise<L
   }
   const issuer = await startLocalIssuer({ dir: env.LOCAL_OIDC_DIR, port: env.LOCAL_OIDC_PORT });
   process.env.OIDC_ISSUER_URL = issuer.url;
-  out(`identity: local development issuer at ${issuer.url} (key in ${env.LOCAL_OIDC_DIR}; tokens: npm run token -- --role tracer --area 49)`);
+  out(
+    `identity: local development issuer at ${issuer.url} (key in ${env.LOCAL_OIDC_DIR}; tokens: npm run token -- --role tracer --area 49)`,
+  );
   return issuer;
 }

@@ -39,26 +39,45 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: issuer.key.kid });
     expect(jwks.keys[0]).not.toHaveProperty('d');
-    const discovery = (await (await fetch(`${issuer.url}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const discovery = (await (await fetch(`${issuer.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
     expect(discovery).toMatchObject({ issuer: issuer.url, jwks_uri: `${issuer.url}/jwks` });
   });
 
   it('accepts an ES256 token of the issuer: subject, known roles only, areas', async () => {
     const verifier = new OidcVerifier(settings());
-    const token = issuer.mint({ subject: 'u-1', roles: ['tracer', 'offline_access', 'default-roles-ct'], areas: ['49', '49.503'] });
-    await expect(verifier.verify(token)).resolves.toEqual({ subject: 'u-1', roles: ['tracer'], areas: ['49', '49.503'] });
+    const token = issuer.mint({
+      subject: 'u-1',
+      roles: ['tracer', 'offline_access', 'default-roles-ct'],
+      areas: ['49', '49.503'],
+    });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      subject: 'u-1',
+      roles: ['tracer'],
+      areas: ['49', '49.503'],
+    });
   });
 
   it('reads roles and areas from the configured claims (a list, or one comma-separated string)', async () => {
-    const verifier = new OidcVerifier(settings({ rolesClaim: 'resource_access.contact-tracing-api.roles', areasClaim: 'ct.areas' }));
+    const verifier = new OidcVerifier(
+      settings({ rolesClaim: 'resource_access.contact-tracing-api.roles', areasClaim: 'ct.areas' }),
+    );
     const token = issuer.mint({
       subject: 'u-2',
       roles: [],
       claims: { resource_access: { 'contact-tracing-api': { roles: ['ops', 'quarantine'] } }, ct: { areas: '49, 48' } },
     });
-    await expect(verifier.verify(token)).resolves.toEqual({ subject: 'u-2', roles: ['ops', 'quarantine'], areas: ['49', '48'] });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      subject: 'u-2',
+      roles: ['ops', 'quarantine'],
+      areas: ['49', '48'],
+    });
     // The default claim is not read when another is configured.
-    await expect(verifier.verify(issuer.mint({ subject: 'u-2', roles: ['admin'] }))).rejects.toThrow(/no known role in resource_access/);
+    await expect(verifier.verify(issuer.mint({ subject: 'u-2', roles: ['admin'] }))).rejects.toThrow(
+      /no known role in resource_access/,
+    );
   });
 
   it('accepts RS256 from the JWKS', async () => {
@@ -66,21 +85,55 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
     issuer.publish([issuer.key, rsa]);
     try {
       const verifier = new OidcVerifier(settings());
-      await expect(verifier.verify(mintToken(rsa, issuer.url, { subject: 'u-rsa', roles: ['feed'] }))).resolves.toMatchObject({ roles: ['feed'] });
+      await expect(
+        verifier.verify(mintToken(rsa, issuer.url, { subject: 'u-rsa', roles: ['feed'] })),
+      ).resolves.toMatchObject({ roles: ['feed'] });
     } finally {
       issuer.publish([issuer.key]);
     }
   });
 
   it.each<[string, () => string, RegExp]>([
-    ['expired beyond the allowed skew', () => issuer.mint({ subject: 'x', roles: ['tracer'], ttlSeconds: -31 }), /"exp" claim timestamp check failed/],
-    ['without exp', () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { exp: undefined } }), /missing required "exp" claim/],
-    ['without sub', () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { sub: undefined } }), /missing required "sub" claim/],
-    ['of another issuer', () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { iss: 'http://127.0.0.1:1/evil' } }), /unexpected "iss" claim value/],
-    ['for another audience', () => issuer.mint({ subject: 'x', roles: ['tracer'], audience: 'account' }), /unexpected "aud" claim value/],
-    ['not yet valid beyond the skew', () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { nbf: Math.floor(Date.now() / 1000) + 120 } }), /"nbf" claim timestamp check failed/],
-    ['with no known role', () => issuer.mint({ subject: 'x', roles: ['offline_access'] }), /no known role in realm_access.roles/],
-    ['signed with a key the issuer does not publish', () => mintToken(generateSigningKey(), issuer.url, { subject: 'x', roles: ['admin'] }), /no applicable key found/],
+    [
+      'expired beyond the allowed skew',
+      () => issuer.mint({ subject: 'x', roles: ['tracer'], ttlSeconds: -31 }),
+      /"exp" claim timestamp check failed/,
+    ],
+    [
+      'without exp',
+      () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { exp: undefined } }),
+      /missing required "exp" claim/,
+    ],
+    [
+      'without sub',
+      () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { sub: undefined } }),
+      /missing required "sub" claim/,
+    ],
+    [
+      'of another issuer',
+      () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { iss: 'http://127.0.0.1:1/evil' } }),
+      /unexpected "iss" claim value/,
+    ],
+    [
+      'for another audience',
+      () => issuer.mint({ subject: 'x', roles: ['tracer'], audience: 'account' }),
+      /unexpected "aud" claim value/,
+    ],
+    [
+      'not yet valid beyond the skew',
+      () => issuer.mint({ subject: 'x', roles: ['tracer'], claims: { nbf: Math.floor(Date.now() / 1000) + 120 } }),
+      /"nbf" claim timestamp check failed/,
+    ],
+    [
+      'with no known role',
+      () => issuer.mint({ subject: 'x', roles: ['offline_access'] }),
+      /no known role in realm_access.roles/,
+    ],
+    [
+      'signed with a key the issuer does not publish',
+      () => mintToken(generateSigningKey(), issuer.url, { subject: 'x', roles: ['admin'] }),
+      /no applicable key found/,
+    ],
     [
       'whose payload was altered after signing',
       () => {
@@ -100,7 +153,8 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
     ],
     [
       'unsigned (alg none)',
-      () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: issuer.url, aud: 'contact-tracing-api', sub: 'x', exp: Math.floor(Date.now() / 1000) + 60, realm_access: { roles: ['admin'] } })}.`,
+      () =>
+        `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: issuer.url, aud: 'contact-tracing-api', sub: 'x', exp: Math.floor(Date.now() / 1000) + 60, realm_access: { roles: ['admin'] } })}.`,
       /algorithm not accepted/,
     ],
     ['that is not a JWT', () => 'not.a.jwt', /not a JWT/],
@@ -114,11 +168,20 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
   it('tolerates the configured clock skew and no more', async () => {
     const verifier = new OidcVerifier(settings({ clockSkewSeconds: 30 }));
     // The issuer's clock runs 20 s behind (token expired 20 s ago by ours) or 20 s ahead (nbf in our future).
-    await expect(verifier.verify(issuer.mint({ subject: 's', roles: ['ops'], ttlSeconds: -20 }))).resolves.toMatchObject({ subject: 's' });
-    const ahead = issuer.mint({ subject: 's', roles: ['ops'], clockOffsetSeconds: 20, claims: { nbf: Math.floor(Date.now() / 1000) + 20 } });
+    await expect(
+      verifier.verify(issuer.mint({ subject: 's', roles: ['ops'], ttlSeconds: -20 })),
+    ).resolves.toMatchObject({ subject: 's' });
+    const ahead = issuer.mint({
+      subject: 's',
+      roles: ['ops'],
+      clockOffsetSeconds: 20,
+      claims: { nbf: Math.floor(Date.now() / 1000) + 20 },
+    });
     await expect(verifier.verify(ahead)).resolves.toMatchObject({ subject: 's' });
     const strict = new OidcVerifier(settings({ clockSkewSeconds: 0 }));
-    await expect(strict.verify(issuer.mint({ subject: 's', roles: ['ops'], ttlSeconds: -20 }))).rejects.toThrow(/"exp"/);
+    await expect(strict.verify(issuer.mint({ subject: 's', roles: ['ops'], ttlSeconds: -20 }))).rejects.toThrow(
+      /"exp"/,
+    );
   });
 
   it('caches the JWKS and downloads it again when a token names a new key id (rotation)', async () => {
@@ -130,7 +193,9 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
     const next = generateSigningKey();
     issuer.publish([issuer.key, next]);
     try {
-      await expect(verifier.verify(mintToken(next, issuer.url, { subject: 'r2', roles: ['quarantine'] }))).resolves.toMatchObject({ subject: 'r2' });
+      await expect(
+        verifier.verify(mintToken(next, issuer.url, { subject: 'r2', roles: ['quarantine'] })),
+      ).resolves.toMatchObject({ subject: 'r2' });
       expect(issuer.jwksRequests() - before).toBe(2);
       // The old key still works from the cache: no download.
       await verifier.verify(issuer.mint({ subject: 'r', roles: ['tracer'] }));
@@ -146,10 +211,14 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
     const err = await verifier.verify(issuer.mint({ subject: 'u', roles: ['tracer'] })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IssuerUnavailable);
     // A discovery document that names another issuer is not trusted.
-    const impostor = createServer((_, res) => res.end(JSON.stringify({ issuer: issuer.url, jwks_uri: `${issuer.url}/jwks` })));
+    const impostor = createServer((_, res) =>
+      res.end(JSON.stringify({ issuer: issuer.url, jwks_uri: `${issuer.url}/jwks` })),
+    );
     await new Promise<void>((r) => impostor.listen(0, '127.0.0.1', () => r()));
     try {
-      const other = new OidcVerifier(settings({ issuer: `http://127.0.0.1:${(impostor.address() as AddressInfo).port}` }));
+      const other = new OidcVerifier(
+        settings({ issuer: `http://127.0.0.1:${(impostor.address() as AddressInfo).port}` }),
+      );
       const refused = await other.verify(issuer.mint({ subject: 'u', roles: ['tracer'] })).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(IssuerUnavailable);
       expect((refused as Error).message).toMatch(/names issuer/);
@@ -158,11 +227,13 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
     }
     // A trailing slash in the configuration names the same issuer.
     const slash = new OidcVerifier(settings({ issuer: `${issuer.url}/` }));
-    await expect(slash.verify(issuer.mint({ subject: 'u', roles: ['tracer'] }))).resolves.toMatchObject({ subject: 'u' });
+    await expect(slash.verify(issuer.mint({ subject: 'u', roles: ['tracer'] }))).resolves.toMatchObject({
+      subject: 'u',
+    });
   });
 });
 
-describe('the guard of a service (cases) with tokens of the run\'s issuer', () => {
+describe("the guard of a service (cases) with tokens of the run's issuer", () => {
   let cases: TestService;
   beforeAll(async () => {
     cases = await startService(CasesService);
@@ -176,7 +247,9 @@ describe('the guard of a service (cases) with tokens of the run\'s issuer', () =
     expect(res.body.message).toMatch(/"exp" claim timestamp check failed/);
     const wrongRole = mint({ subject: 'acct-feed-1', roles: ['feed'] });
     expect((await http(cases.url, 'GET', '/areas', { token: wrongRole })).status).toBe(403);
-    expect((await http(cases.url, 'GET', '/areas', { token: mint({ subject: 'acct-ok', roles: ['tracer'] }) })).status).toBe(200);
+    expect(
+      (await http(cases.url, 'GET', '/areas', { token: mint({ subject: 'acct-ok', roles: ['tracer'] }) })).status,
+    ).toBe(200);
 
     const log = readFileSync(cases.logFile, 'utf8');
     expect(log).toMatch(/401 GET \/areas: invalid bearer token .*subject acct-expired-1/);

@@ -4,11 +4,15 @@ import { IsInt, Matches, Max, Min } from 'class-validator';
 import { Edge } from './edge';
 
 class EdgeEnv {
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 3000;
 
   /** name=url pairs, comma-separated; the `ops` upstream also serves what no other route matches. */
-  @Matches(/^[\w-]+=https?:\/\/[^,]+(,[\w-]+=https?:\/\/[^,]+)*$/, { message: 'EDGE_UPSTREAMS must be name=http://host:port[,name=...]' })
+  @Matches(/^[\w-]+=https?:\/\/[^,]+(,[\w-]+=https?:\/\/[^,]+)*$/, {
+    message: 'EDGE_UPSTREAMS must be name=http://host:port[,name=...]',
+  })
   EDGE_UPSTREAMS = '';
 }
 

@@ -10,7 +10,10 @@ interface Seen {
 }
 
 /** A plain HTTP server on a free loopback port that records what reaches it. */
-async function upstream(paths: Record<string, Record<string, unknown>>, answer?: (seen: Seen) => boolean): Promise<{ server: Server; url: string; seen: Seen[] }> {
+async function upstream(
+  paths: Record<string, Record<string, unknown>>,
+  answer?: (seen: Seen) => boolean,
+): Promise<{ server: Server; url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -23,7 +26,12 @@ async function upstream(paths: Record<string, Record<string, unknown>>, answer?:
       const s = { method: req.method!, url: req.url!, headers: req.headers, body };
       seen.push(s);
       if (answer && !answer(s)) return; // never answers
-      res.writeHead(200, { 'content-type': 'application/json', connection: 'x-upstream-hop', 'x-upstream-hop': 'secret', 'keep-alive': 'timeout=5' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        connection: 'x-upstream-hop',
+        'x-upstream-hop': 'secret',
+        'keep-alive': 'timeout=5',
+      });
       res.end(JSON.stringify({ reached: req.url }));
     });
   });
@@ -44,7 +52,8 @@ function raw(port: number, request: string): Promise<{ status: number; text: str
   });
 }
 
-const get = (port: number, target: string, headers = '') => raw(port, `GET ${target} HTTP/1.1\r\nhost: edge.test\r\nconnection: close\r\n${headers}\r\n`);
+const get = (port: number, target: string, headers = '') =>
+  raw(port, `GET ${target} HTTP/1.1\r\nhost: edge.test\r\nconnection: close\r\n${headers}\r\n`);
 
 describe('Edge: a strict reverse proxy', () => {
   let svc: Awaited<ReturnType<typeof upstream>>;
@@ -62,7 +71,11 @@ describe('Edge: a strict reverse proxy', () => {
     // What an attacker would like to reach through the edge (cloud metadata, an admin port...).
     internal = await upstream({});
     edge = new Edge(
-      [{ name: 'svc', url: svc.url }, { name: 'ops', url: ops.url }, { name: 'slow', url: slow.url }],
+      [
+        { name: 'svc', url: svc.url },
+        { name: 'ops', url: ops.url },
+        { name: 'slow', url: slow.url },
+      ],
       { name: 'ops', url: ops.url },
       { responseTimeoutMs: 500, connectTimeoutMs: 500, log: (l) => logged.push(l) },
     );
@@ -171,12 +184,17 @@ describe('Edge: a strict reverse proxy', () => {
   });
 
   it('drops headers named by Connection', () => {
-    expect(forwardableHeaders({ connection: 'close, X-Secret-Hop', 'x-secret-hop': '1', accept: 'a' }, true)).toEqual({ accept: 'a' });
+    expect(forwardableHeaders({ connection: 'close, X-Secret-Hop', 'x-secret-hop': '1', accept: 'a' }, true)).toEqual({
+      accept: 'a',
+    });
   });
 
   it('forwards a POST body to the upstream', async () => {
     const body = '{"a":1}';
-    const r = await raw(port, `POST /cases HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+    const r = await raw(
+      port,
+      `POST /cases HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    );
     expect(r.status).toBe(200);
     expect(svc.seen[svc.seen.length - 1].body).toBe(body);
   });
@@ -188,7 +206,11 @@ describe('Edge: a strict reverse proxy', () => {
   });
 
   it('answers 502 when the upstream is down, and stays up', async () => {
-    const down = new Edge([{ name: 'gone', url: 'http://127.0.0.1:1' }], { name: 'gone', url: 'http://127.0.0.1:1' }, { log: () => undefined });
+    const down = new Edge(
+      [{ name: 'gone', url: 'http://127.0.0.1:1' }],
+      { name: 'gone', url: 'http://127.0.0.1:1' },
+      { log: () => undefined },
+    );
     await down.listen(0, '127.0.0.1');
     try {
       const r = await get(down.address(), '/');
@@ -219,7 +241,21 @@ describe(checkTarget.name, () => {
     expect(checkTarget('/')).toEqual({ ok: true, path: '/', query: '' });
     expect(checkTarget('/a..b/c.d')).toEqual({ ok: true, path: '/a..b/c.d', query: '' });
   });
-  it.each(['', 'x', 'http://h/', '//h/', '/a/../b', '/a/./b', '/a/.', '/a%2e', '/a%2f', '/a%5C', '/a\\b', '/a%00', '/a%1f'])('refuses %j', (t) => {
+  it.each([
+    '',
+    'x',
+    'http://h/',
+    '//h/',
+    '/a/../b',
+    '/a/./b',
+    '/a/.',
+    '/a%2e',
+    '/a%2f',
+    '/a%5C',
+    '/a\\b',
+    '/a%00',
+    '/a%1f',
+  ])('refuses %j', (t) => {
     expect(checkTarget(t).ok).toBe(false);
   });
 });

@@ -4,8 +4,22 @@ describe(RouteTable.name, () => {
   const cases = { name: 'cases', url: 'http://cases' };
   const tracing = { name: 'tracing', url: 'http://tracing' };
   const table = new RouteTable();
-  table.add(cases, { paths: { '/cases': { post: {}, get: {} }, '/cases/{id}': { get: {} }, '/cases/{id}/contacts': { post: {} }, '/persons/lookup': { get: {} }, '/health': { get: {} } } });
-  table.add(tracing, { paths: { '/cases/{id}/contacts': { get: {} }, '/persons/{personId}/exposures': { get: {} }, '/persons/{id}': { get: {} } } });
+  table.add(cases, {
+    paths: {
+      '/cases': { post: {}, get: {} },
+      '/cases/{id}': { get: {} },
+      '/cases/{id}/contacts': { post: {} },
+      '/persons/lookup': { get: {} },
+      '/health': { get: {} },
+    },
+  });
+  table.add(tracing, {
+    paths: {
+      '/cases/{id}/contacts': { get: {} },
+      '/persons/{personId}/exposures': { get: {} },
+      '/persons/{id}': { get: {} },
+    },
+  });
 
   it('routes by method and path template', () => {
     expect(table.match('POST', '/cases')?.name).toBe('cases');

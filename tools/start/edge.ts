@@ -1,4 +1,12 @@
-import { createServer, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, request, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  request,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -27,7 +35,10 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 function compile(template: string): { pattern: RegExp; literals: number } {
   const segments = template.split('/').filter(Boolean);
   const parts = segments.map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return { pattern: new RegExp(`^/${parts.join('/')}/?$`), literals: segments.filter((s) => !/^\{.+\}$/.test(s)).length };
+  return {
+    pattern: new RegExp(`^/${parts.join('/')}/?$`),
+    literals: segments.filter((s) => !/^\{.+\}$/.test(s)).length,
+  };
 }
 
 /**
@@ -74,16 +85,47 @@ export function mergeDocs(docs: { upstream: Upstream; doc: OpenApiDoc }[]): Reco
   }
   return {
     openapi: '3.0.0',
-    info: { title: 'Contact tracing and quarantine API', version: '1', description: 'Every public route of the five services, through one base URL.' },
-    paths: { '/health': { get: { summary: 'Health of every service', tags: ['health'], security: [], responses: { 200: { description: 'all up' }, 503: { description: 'a service is down' } } } }, ...paths },
+    info: {
+      title: 'Contact tracing and quarantine API',
+      version: '1',
+      description: 'Every public route of the five services, through one base URL.',
+    },
+    paths: {
+      '/health': {
+        get: {
+          summary: 'Health of every service',
+          tags: ['health'],
+          security: [],
+          responses: { 200: { description: 'all up' }, 503: { description: 'a service is down' } },
+        },
+      },
+      ...paths,
+    },
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     security: [{ bearer: [] }],
   };
 }
 
 /** Headers that describe one hop, never forwarded (RFC 9110 §7.6.1), plus what the edge sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
-const EDGE_SET = new Set(['host', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+const EDGE_SET = new Set([
+  'host',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+]);
 
 /** Drops hop-by-hop headers, those named by `Connection`, and (for requests) what the edge sets itself. */
 export function forwardableHeaders(headers: IncomingHttpHeaders, request: boolean): OutgoingHttpHeaders {
@@ -110,15 +152,19 @@ export type TargetCheck = { ok: true; path: string; query: string } | { ok: fals
  */
 export function checkTarget(raw: string | undefined): TargetCheck {
   const target = raw ?? '';
-  if (!target.startsWith('/')) return { ok: false, reason: 'the request target must be a path beginning with "/" (origin form)' };
+  if (!target.startsWith('/'))
+    return { ok: false, reason: 'the request target must be a path beginning with "/" (origin form)' };
   if (target.startsWith('//')) return { ok: false, reason: 'the request target must begin with a single "/"' };
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? '' : target.slice(q);
   if (path.includes('\\')) return { ok: false, reason: 'backslashes are not allowed in the path' };
-  if (/%(2e|2f|5c)/i.test(path)) return { ok: false, reason: 'encoded dots, slashes and backslashes (%2e, %2f, %5c) are not allowed in the path' };
-  if (/[\x00-\x20\x7f]|%[01][0-9a-f]|%7f/i.test(path)) return { ok: false, reason: 'control characters are not allowed in the path' };
-  if (path.split('/').some((s) => s === '.' || s === '..')) return { ok: false, reason: 'dot segments ("." and "..") are not allowed in the path' };
+  if (/%(2e|2f|5c)/i.test(path))
+    return { ok: false, reason: 'encoded dots, slashes and backslashes (%2e, %2f, %5c) are not allowed in the path' };
+  if (/[\x00-\x20\x7f]|%[01][0-9a-f]|%7f/i.test(path))
+    return { ok: false, reason: 'control characters are not allowed in the path' };
+  if (path.split('/').some((s) => s === '.' || s === '..'))
+    return { ok: false, reason: 'dot segments ("." and "..") are not allowed in the path' };
   if (/[\x00-\x1f\x7f#]/.test(query)) return { ok: false, reason: 'control characters are not allowed in the query' };
   return { ok: true, path, query };
 }
@@ -159,7 +205,15 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function problem(res: ServerResponse, status: number, message: string): void {
-  const error = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' }[status] ?? 'Error';
+  const error =
+    {
+      400: 'Bad Request',
+      404: 'Not Found',
+      405: 'Method Not Allowed',
+      500: 'Internal Server Error',
+      502: 'Bad Gateway',
+      504: 'Gateway Timeout',
+    }[status] ?? 'Error';
   json(res, status, { statusCode: status, error, message });
 }
 
@@ -214,7 +268,8 @@ export class Edge {
     // A request line or headers Node cannot parse (absolute junk, oversized headers): 400, never a crash.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-      if (socket.writable && err.code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      if (socket.writable && err.code !== 'ECONNRESET')
+        socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else socket.destroy();
     });
     return new Promise((resolve, reject) => {
@@ -273,7 +328,8 @@ export class Edge {
       req.resume();
       return problem(res, 405, `${method} ${path} is not served; allowed: ${allowed.join(', ')}`);
     }
-    if ((method === 'GET' || method === 'HEAD') && FALLBACK_PATHS.test(path)) return this.proxy(req, res, this.fallback, target.path + target.query);
+    if ((method === 'GET' || method === 'HEAD') && FALLBACK_PATHS.test(path))
+      return this.proxy(req, res, this.fallback, target.path + target.query);
     req.resume();
     return problem(res, 404, `no route ${method} ${path}`);
   }
@@ -296,14 +352,19 @@ export class Edge {
   /** Only the files of DOCS_ASSETS, read once into memory; a name not in the list is a 404. */
   private asset(method: string, name: string, res: ServerResponse): void {
     const known = Object.prototype.hasOwnProperty.call(DOCS_ASSETS, name) ? DOCS_ASSETS[name] : undefined;
-    if (method !== 'GET' && method !== 'HEAD') return problem(res, 405, `${method} /docs/${name} is not served; allowed: GET`);
+    if (method !== 'GET' && method !== 'HEAD')
+      return problem(res, 405, `${method} /docs/${name} is not served; allowed: GET`);
     if (!known) return problem(res, 404, `no file /docs/${name}`);
     let body = this.assets.get(name);
     if (!body) {
       body = readFileSync(join(dirname(require.resolve('swagger-ui-dist/package.json')), known.file));
       this.assets.set(name, body);
     }
-    res.writeHead(200, { 'content-type': known.type, 'content-length': body.length, 'cache-control': 'public, max-age=3600' });
+    res.writeHead(200, {
+      'content-type': known.type,
+      'content-length': body.length,
+      'cache-control': 'public, max-age=3600',
+    });
     res.end(method === 'HEAD' ? undefined : body);
   }
 
@@ -323,7 +384,14 @@ export class Edge {
       problem(res, 504, `${upstream.name} ${what}`);
     };
     const out = request(
-      { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, path: pathAndQuery, method: req.method, headers },
+      {
+        protocol: origin.protocol,
+        hostname: origin.hostname,
+        port: origin.port,
+        path: pathAndQuery,
+        method: req.method,
+        headers,
+      },
       (up) => {
         clearTimeout(responseTimer);
         if (settled) return up.resume();
@@ -333,8 +401,14 @@ export class Edge {
         up.pipe(res);
       },
     );
-    const connectTimer = setTimeout(() => timeout(`did not accept a connection within ${this.connectTimeoutMs} ms`), this.connectTimeoutMs);
-    const responseTimer = setTimeout(() => timeout(`did not answer within ${this.responseTimeoutMs} ms`), this.responseTimeoutMs);
+    const connectTimer = setTimeout(
+      () => timeout(`did not accept a connection within ${this.connectTimeoutMs} ms`),
+      this.connectTimeoutMs,
+    );
+    const responseTimer = setTimeout(
+      () => timeout(`did not answer within ${this.responseTimeoutMs} ms`),
+      this.responseTimeoutMs,
+    );
     out.on('socket', (socket: Socket) => {
       if (!socket.connecting) clearTimeout(connectTimer);
       else socket.once('connect', () => clearTimeout(connectTimer));

@@ -13,7 +13,13 @@ export interface LaunchedService {
   main: string;
 }
 
-export const ALL_SERVICES = [CheckinGatewayService, TracingService, CasesService, QuarantineService, OpsService] as unknown as ServiceDefinition<ServiceEnv>[];
+export const ALL_SERVICES = [
+  CheckinGatewayService,
+  TracingService,
+  CasesService,
+  QuarantineService,
+  OpsService,
+] as unknown as ServiceDefinition<ServiceEnv>[];
 
 export const LOCAL_LAYOUT: LaunchedService[] = ALL_SERVICES.map((def, i) => ({
   def,

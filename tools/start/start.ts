@@ -12,14 +12,20 @@ import { ChildHandle, processHandle, Supervisor } from './supervisor';
 
 class StartEnv extends BaseEnv {
   /** Port of the one base URL (the edge proxy); the five services listen on the next five ports. */
-  @IsInt() @Min(1) @Max(65530)
+  @IsInt()
+  @Min(1)
+  @Max(65530)
   PORT = 3000;
 
   /** Ports of the local broker (client, controller); unused when KAFKA_BROKERS is set. */
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   LOCAL_KAFKA_PORT = 9092;
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   LOCAL_KAFKA_CONTROLLER_PORT = 9093;
 
   /** Where the local broker keeps its data between runs. */
@@ -30,7 +36,8 @@ class StartEnv extends BaseEnv {
   LOCAL_LOG_DIR = '.local/logs';
 
   /** Set to use an existing Kafka cluster instead of starting the local broker. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   override KAFKA_BROKERS = '';
 }
 
@@ -59,7 +66,13 @@ process.on('disconnect', () => {
 });`;
 
 /** Polls `url` until it answers 2xx; fails early when the process exits, or after timeoutMs. */
-async function waitReady(name: string, url: string, handle: ChildHandle, logFile: string, timeoutMs = 120000): Promise<void> {
+async function waitReady(
+  name: string,
+  url: string,
+  handle: ChildHandle,
+  logFile: string,
+  timeoutMs = 120000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void handle.exited.then(() => (exited = true));
@@ -90,7 +103,10 @@ function tail(file: string, lines = 15): string {
  * close and stops itself, so nothing outlives `npm start`.
  */
 function spawnNode(name: string, main: string, env: NodeJS.ProcessEnv, log: WriteStream): ChildHandle {
-  const proc = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const proc = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   proc.stderr!.on('data', (d: Buffer) => log.write(d));
   createInterface({ input: proc.stdout! }).on('line', (line) => {
     log.write(`${line}\n`);
@@ -172,7 +188,10 @@ async function main(): Promise<void> {
     }
 
     // One role per service, owning its schema only; migrations run as that role.
-    const databaseUrls = await prepareDatabase(LOCAL_LAYOUT.map((s) => s.def), out);
+    const databaseUrls = await prepareDatabase(
+      LOCAL_LAYOUT.map((s) => s.def),
+      out,
+    );
 
     await startLocalIdentity(out); // sets OIDC_ISSUER_URL for the services unless it names an IdP
     mkdirSync(env.LOCAL_LOG_DIR, { recursive: true });
@@ -191,14 +210,22 @@ async function main(): Promise<void> {
           tier: 1,
           fatalCodes: [EX_CONFIG],
           start: async () => {
-            const handle = spawnNode(s.def.name, s.main, {
-              PORT: String(s.port),
-              KAFKA_BROKERS: brokers,
-              DATABASE_URL: databaseUrls[s.def.schema],
-              DB_MIGRATE_ON_BOOT: 'false',
-            }, logOf(s.def.name));
+            const handle = spawnNode(
+              s.def.name,
+              s.main,
+              {
+                PORT: String(s.port),
+                KAFKA_BROKERS: brokers,
+                DATABASE_URL: databaseUrls[s.def.schema],
+                DB_MIGRATE_ON_BOOT: 'false',
+              },
+              logOf(s.def.name),
+            );
             void handle.exited.then((e) => {
-              if (!stopping) out(`${s.def.name} (pid ${handle.pid}) ended: ${e.signal ? `signal ${e.signal}` : `code ${e.code}`}; last log lines:\n${tail(logFile)}`);
+              if (!stopping)
+                out(
+                  `${s.def.name} (pid ${handle.pid}) ended: ${e.signal ? `signal ${e.signal}` : `code ${e.code}`}; last log lines:\n${tail(logFile)}`,
+                );
             });
             try {
               await waitReady(s.def.name, `http://127.0.0.1:${s.port}/health`, handle, logFile);
@@ -219,7 +246,12 @@ async function main(): Promise<void> {
       tier: 2,
       fatalCodes: [EX_CONFIG],
       start: async () => {
-        const handle = spawnNode('edge', 'dist/tools/start/edge-main.js', { PORT: String(env.PORT), EDGE_UPSTREAMS: upstreams }, logOf('edge'));
+        const handle = spawnNode(
+          'edge',
+          'dist/tools/start/edge-main.js',
+          { PORT: String(env.PORT), EDGE_UPSTREAMS: upstreams },
+          logOf('edge'),
+        );
         try {
           await waitReady('edge', `http://127.0.0.1:${env.PORT}/docs-json`, handle, edgeLog);
         } catch (err) {
@@ -233,7 +265,9 @@ async function main(): Promise<void> {
     out('');
     out(`contact tracing is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     out(`  base URL     http://localhost:${env.PORT}   (API docs at /docs, health at /health)`);
-    out(`  kafka        ${brokers}${brokerPid ? ` (local broker, pid ${brokerPid}, data in ${env.LOCAL_KAFKA_DIR})` : ''}`);
+    out(
+      `  kafka        ${brokers}${brokerPid ? ` (local broker, pid ${brokerPid}, data in ${env.LOCAL_KAFKA_DIR})` : ''}`,
+    );
     out(`               watch a topic: kcat -b ${brokers} -C -t cases.v1 -f '%k %h %s\\n'`);
     out(`  services     ${layout.map((s) => `${s.def.name}:${s.port}`).join('  ')}`);
     out(`  logs         ${env.LOCAL_LOG_DIR}/<service>.log, edge.log`);

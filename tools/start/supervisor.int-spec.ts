@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { backoffDelay, ChildSpec, describeExit, processHandle, Supervisor } from './supervisor';
 
 /** A real Node process that runs until killed, or exits with `code` at once. */
-function nodeChild(name: string, opts: { exitCode?: number; tier?: number; fatalCodes?: number[] } = {}): ChildSpec & { starts: number } {
+function nodeChild(
+  name: string,
+  opts: { exitCode?: number; tier?: number; fatalCodes?: number[] } = {},
+): ChildSpec & { starts: number } {
   const spec = {
     name,
     starts: 0,
@@ -52,19 +55,29 @@ describe(Supervisor.name, () => {
     await supervisor.add(b);
     const before = supervisor.pids();
     process.kill(before.tracing!, 'SIGKILL');
-    await until('tracing restarted', () => supervisor!.restartsOf('tracing') === 1 && alive(supervisor!.pids().tracing));
+    await until(
+      'tracing restarted',
+      () => supervisor!.restartsOf('tracing') === 1 && alive(supervisor!.pids().tracing),
+    );
     const after = supervisor.pids();
     expect(after.tracing).not.toBe(before.tracing);
     expect(after.cases).toBe(before.cases);
     expect(alive(after.cases)).toBe(true);
-    expect(lines.some((l) => l.includes('tracing was killed by SIGKILL unexpectedly; restarting it in 0.1 s (restart 1)'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes('tracing was killed by SIGKILL unexpectedly; restarting it in 0.1 s (restart 1)')),
+    ).toBe(true);
     expect(lines.some((l) => l.includes(`tracing is running again (pid ${after.tracing})`))).toBe(true);
     expect(gaveUp).toEqual([]);
 
     process.kill(after.tracing!, 'SIGTERM');
-    await until('tracing restarted again', () => supervisor!.restartsOf('tracing') === 2 && alive(supervisor!.pids().tracing));
+    await until(
+      'tracing restarted again',
+      () => supervisor!.restartsOf('tracing') === 2 && alive(supervisor!.pids().tracing),
+    );
     // The second crash in a row waits twice as long.
-    expect(lines.some((l) => l.includes('tracing was killed by SIGTERM unexpectedly; restarting it in 0.2 s (restart 2)'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes('tracing was killed by SIGTERM unexpectedly; restarting it in 0.2 s (restart 2)')),
+    ).toBe(true);
   });
 
   it('gives up at once on an exit code restarting cannot fix', async () => {
@@ -82,12 +95,20 @@ describe(Supervisor.name, () => {
   it('gives up after too many failed restarts in a row, with growing delays', async () => {
     const lines: string[] = [];
     const gaveUp: string[] = [];
-    supervisor = new Supervisor({ log: (l) => lines.push(l), baseDelayMs: 100, maxDelayMs: 300, maxConsecutiveFailures: 3, onGiveUp: (n) => gaveUp.push(n) });
+    supervisor = new Supervisor({
+      log: (l) => lines.push(l),
+      baseDelayMs: 100,
+      maxDelayMs: 300,
+      maxConsecutiveFailures: 3,
+      onGiveUp: (n) => gaveUp.push(n),
+    });
     const flaky = nodeChild('ops', { exitCode: 1 });
     await supervisor.add(flaky);
     await until('give up', () => gaveUp.length === 1);
     expect(flaky.starts).toBe(4);
-    expect(lines.filter((l) => l.includes('ops exited with code 1 unexpectedly')).map((l) => /in ([\d.]+) s/.exec(l)?.[1])).toEqual(['0.1', '0.2', '0.3']);
+    expect(
+      lines.filter((l) => l.includes('ops exited with code 1 unexpectedly')).map((l) => /in ([\d.]+) s/.exec(l)?.[1]),
+    ).toEqual(['0.1', '0.2', '0.3']);
     expect(lines[lines.length - 1]).toContain('3 restarts in a row failed, giving up; stopping everything');
   });
 
@@ -101,7 +122,13 @@ describe(Supervisor.name, () => {
         ...inner,
         start: async () => {
           const h = await inner.start();
-          return { ...h, stop: async () => { order.push(name); await h.stop(); } };
+          return {
+            ...h,
+            stop: async () => {
+              order.push(name);
+              await h.stop();
+            },
+          };
         },
       };
     };
@@ -125,6 +152,8 @@ describe('supervisor helpers', () => {
     expect(describeExit({ code: 3, signal: null })).toBe('exited with code 3');
   });
   it('doubles the delay up to the maximum', () => {
-    expect([1, 2, 3, 4, 5, 6, 40].map((n) => backoffDelay(n, 1000, 30000))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect([1, 2, 3, 4, 5, 6, 40].map((n) => backoffDelay(n, 1000, 30000))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
   });
 });

@@ -126,7 +126,9 @@ export class Supervisor {
       return this.giveUp(name, `${what}; ${this.maxFailures} restarts in a row failed, giving up`);
     }
     const delay = backoffDelay(slot.consecutive, this.baseDelayMs, this.maxDelayMs);
-    this.opts.log(`supervisor: ${what} unexpectedly; restarting it in ${(delay / 1000).toFixed(1)} s (restart ${slot.restarts + 1})`);
+    this.opts.log(
+      `supervisor: ${what} unexpectedly; restarting it in ${(delay / 1000).toFixed(1)} s (restart ${slot.restarts + 1})`,
+    );
     slot.timer = setTimeout(() => {
       slot.starting = this.restart(slot).finally(() => (slot.starting = undefined));
     }, delay);
@@ -169,7 +171,11 @@ export class Supervisor {
       await Promise.all(
         this.slots
           .filter((s) => (s.spec.tier ?? 0) === tier && s.handle)
-          .map((s) => s.handle!.stop().catch((err) => this.opts.log(`supervisor: stopping ${s.spec.name}: ${(err as Error).message}`))),
+          .map((s) =>
+            s
+              .handle!.stop()
+              .catch((err) => this.opts.log(`supervisor: stopping ${s.spec.name}: ${(err as Error).message}`)),
+          ),
       );
     }
   }
@@ -178,7 +184,8 @@ export class Supervisor {
 /** A ChildHandle for a spawned process: stop() sends SIGTERM, then SIGKILL after graceMs. */
 export function processHandle(proc: ChildProcess, graceMs = 10000): ChildHandle {
   const exited = new Promise<ChildExit>((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) resolve({ code: proc.exitCode, signal: proc.signalCode as NodeJS.Signals | null });
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      resolve({ code: proc.exitCode, signal: proc.signalCode as NodeJS.Signals | null });
     else proc.once('exit', (code, signal) => resolve({ code, signal }));
   });
   return {

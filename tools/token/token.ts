@@ -37,7 +37,8 @@ function main(): void {
   if (!ttl || Number(ttl[1]) < 1) fail(`--ttl must be a number and a unit (s, m, h, d), e.g. 12h; got ${values.ttl}`);
   const areas = values.area ?? [];
   const badArea = areas.find((a) => !/^[A-Za-z0-9._-]{1,32}$/.test(a));
-  if (badArea !== undefined) fail(`--area must be an area code (letters, digits, . _ -), got ${JSON.stringify(badArea)}`);
+  if (badArea !== undefined)
+    fail(`--area must be an area code (letters, digits, . _ -), got ${JSON.stringify(badArea)}`);
 
   let env: LocalOidcEnv;
   try {
@@ -47,10 +48,17 @@ function main(): void {
   }
   const issuer = localIssuerUrl(env);
   if (env.OIDC_ISSUER_URL && env.OIDC_ISSUER_URL !== issuer) {
-    fail(`OIDC_ISSUER_URL is ${env.OIDC_ISSUER_URL}: the services accept that identity provider's tokens only; sign in there`);
+    fail(
+      `OIDC_ISSUER_URL is ${env.OIDC_ISSUER_URL}: the services accept that identity provider's tokens only; sign in there`,
+    );
   }
   const key = loadOrCreateSigningKey(env.LOCAL_OIDC_DIR);
-  const token = mintToken(key, issuer, { subject: values.subject!, roles, areas, ttlSeconds: Number(ttl![1]) * UNITS[ttl![2]] });
+  const token = mintToken(key, issuer, {
+    subject: values.subject!,
+    roles,
+    areas,
+    ttlSeconds: Number(ttl![1]) * UNITS[ttl![2]],
+  });
   process.stdout.write(`${token}\n`);
 }
 

@@ -40,7 +40,9 @@ export class CasesModule {
   static register(env: CasesEnv): DynamicModule {
     return {
       module: CasesModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'cases', schema: 'cases', env, entities: [CaseEntity], migrations })],
+      imports: [
+        ServiceCoreModule.forRoot({ service: 'cases', schema: 'cases', env, entities: [CaseEntity], migrations }),
+      ],
       controllers: [
         ListAreasHttpController,
         ErasePersonHttpController,

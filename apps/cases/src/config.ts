@@ -2,19 +2,25 @@ import { BaseEnv } from '@ct/platform';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 
 export class CasesEnv extends BaseEnv {
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 3003;
 
   /** JSON file of administrative areas ({ description, areas: [{ code, name, level, parentCode, population }] }). */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   AREAS_FILE = 'data/areas/quang-nam.json';
 
   /** Area of a case converted from a positive test when the person is not registered here. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   CASES_DEFAULT_AREA_CODE = '49';
 
   /** Clock difference tolerated before a timestamp in a request counts as "in the future". */
-  @IsInt() @Min(0) @Max(86400)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
   CASES_CLOCK_SKEW_SECONDS = 300;
 
   /**
@@ -22,10 +28,14 @@ export class CasesEnv extends BaseEnv {
    * no open case, no quarantine that has not ended, and their last case closing, quarantine end and
    * record change older than that.
    */
-  @IsInt() @Min(1) @Max(36500)
+  @IsInt()
+  @Min(1)
+  @Max(36500)
   PERSON_ERASURE_AFTER_DAYS = 180;
 
   /** Minutes between erasure passes (0 = never; POST /persons/erasure-pass runs one). */
-  @IsInt() @Min(0) @Max(10080)
+  @IsInt()
+  @Min(0)
+  @Max(10080)
   PERSON_ERASURE_INTERVAL_MINUTES = 60;
 }

@@ -9,7 +9,16 @@ export class CheckinGatewayModule {
   static register(env: CheckinGatewayEnv): DynamicModule {
     return {
       module: CheckinGatewayModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'checkin-gateway', schema: 'checkin_gateway', env, entities: [], migrations }), CheckInsModule],
+      imports: [
+        ServiceCoreModule.forRoot({
+          service: 'checkin-gateway',
+          schema: 'checkin_gateway',
+          env,
+          entities: [],
+          migrations,
+        }),
+        CheckInsModule,
+      ],
     };
   }
 }

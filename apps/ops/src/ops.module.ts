@@ -11,7 +11,12 @@ export class OpsModule {
   static register(env: OpsEnv): DynamicModule {
     return {
       module: OpsModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'ops', schema: 'ops', env, entities: [], migrations }), MonitorModule, SurveillanceModule, DashboardModule],
+      imports: [
+        ServiceCoreModule.forRoot({ service: 'ops', schema: 'ops', env, entities: [], migrations }),
+        MonitorModule,
+        SurveillanceModule,
+        DashboardModule,
+      ],
     };
   }
 }

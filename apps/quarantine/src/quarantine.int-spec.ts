@@ -43,8 +43,12 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     await Promise.all([svc?.close(), topics?.close(), pg?.end()]);
   });
 
-  const publish = <K extends EventType>(type: K, payload: EventPayloads[K]) => publisher.publish([createEvent(type, payload, { source: '/test' })]);
-  const contact = (personId: string, over: Partial<EventPayloads['ContactIdentified']> = {}): EventPayloads['ContactIdentified'] => ({
+  const publish = <K extends EventType>(type: K, payload: EventPayloads[K]) =>
+    publisher.publish([createEvent(type, payload, { source: '/test' })]);
+  const contact = (
+    personId: string,
+    over: Partial<EventPayloads['ContactIdentified']> = {},
+  ): EventPayloads['ContactIdentified'] => ({
     contactId: randomUUID(),
     personId,
     sourcePersonId: F0,
@@ -58,12 +62,21 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
   const of = (topic: string, type: string, personId: string) => (m: TappedMessage) =>
     m.topic === topic && m.key?.toString() === personId && String(m.headers?.ce_type) === type;
   const payload = (m: TappedMessage) => JSON.parse(m.value!.toString());
-  const events = async (topic: string, type: string, personId: string, count = 1) => (await topics.waitFor(of(topic, type, personId), count)).map(payload);
+  const events = async (topic: string, type: string, personId: string, count = 1) =>
+    (await topics.waitFor(of(topic, type, personId), count)).map(payload);
   const ordered = async (personId: string) => (await events(Topics.QUARANTINE, 'QuarantineOrdered', personId))[0];
   const testsOf = async (personId: string) =>
-    (await pg.query(`SELECT id, day, to_char(due_on, 'YYYY-MM-DD') AS due_on, status FROM quarantine.tests WHERE person_id = $1 ORDER BY due_on, scheduled_at`, [personId])).rows;
+    (
+      await pg.query(
+        `SELECT id, day, to_char(due_on, 'YYYY-MM-DD') AS due_on, status FROM quarantine.tests WHERE person_id = $1 ORDER BY due_on, scheduled_at`,
+        [personId],
+      )
+    ).rows;
   const result = (testId: string, result: string, sampleTakenAt = clock.now().toISOString()) =>
-    http(svc.url, 'POST', `/tests/${testId}/result`, { role: 'quarantine', body: { result, testType: 'PCR', sampleTakenAt } });
+    http(svc.url, 'POST', `/tests/${testId}/result`, {
+      role: 'quarantine',
+      body: { result, testType: 'PCR', sampleTakenAt },
+    });
   const at = (iso: string) => clock.set(iso);
 
   it('walks an F1 through a whole 14-day quarantine: order, three tests, results over HTTP, release COMPLETED', async () => {
@@ -72,10 +85,22 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     await publish('ContactIdentified', contact(p));
 
     const order = await ordered(p);
-    expect(order).toMatchObject({ personId: p, kind: 'CENTRALIZED', facilityId: `fac-${run}-49`, needsFacility: false, dayZero: '2021-11-21', testDays: [1, 7, 14], degree: 1 });
+    expect(order).toMatchObject({
+      personId: p,
+      kind: 'CENTRALIZED',
+      facilityId: `fac-${run}-49`,
+      needsFacility: false,
+      dayZero: '2021-11-21',
+      testDays: [1, 7, 14],
+      degree: 1,
+    });
     expect(order.endsAt).toBe('2021-12-04T17:00:00.000Z');
     const scheduled = await events(Topics.TESTING, 'TestScheduled', p, 3);
-    expect(scheduled.map((t) => [t.day, t.dueOn])).toEqual([[1, '2021-11-22'], [7, '2021-11-28'], [14, '2021-12-05']]);
+    expect(scheduled.map((t) => [t.day, t.dueOn])).toEqual([
+      [1, '2021-11-22'],
+      [7, '2021-11-28'],
+      [14, '2021-12-05'],
+    ]);
 
     // Day 1: the worklist shows the test; staff record it negative.
     at('2021-11-22T02:00:00Z');
@@ -87,7 +112,9 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     expect(list.body).toMatchObject({ page: 1, total: list.body.items.length, truncated: false });
     const paged = [];
     for (let page = 1; page <= list.body.total; page++) {
-      const one = await http(svc.url, 'GET', `/tests?due=2021-11-22&facility=fac-${run}-49&limit=1&page=${page}`, { role: 'quarantine' });
+      const one = await http(svc.url, 'GET', `/tests?due=2021-11-22&facility=fac-${run}-49&limit=1&page=${page}`, {
+        role: 'quarantine',
+      });
       expect(one.body).toMatchObject({ total: list.body.total, truncated: page < list.body.total });
       paged.push(...one.body.items);
     }
@@ -100,7 +127,13 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     expect(r1.body).toMatchObject({ testId: item.testId, result: 'NEGATIVE', outcome: null });
     expect((await result(item.testId, 'NEGATIVE')).status).toBe(409); // recorded once
     const [recorded] = await events(Topics.TESTING, 'TestResultRecorded', p);
-    expect(recorded).toMatchObject({ testId: item.testId, quarantineId: order.quarantineId, result: 'NEGATIVE', purpose: 'QUARANTINE', testType: 'PCR' });
+    expect(recorded).toMatchObject({
+      testId: item.testId,
+      quarantineId: order.quarantineId,
+      result: 'NEGATIVE',
+      purpose: 'QUARANTINE',
+      testType: 'PCR',
+    });
 
     at('2021-11-28T02:00:00Z');
     const tests = await testsOf(p);
@@ -117,7 +150,12 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     pass = await job.run();
     expect(pass.released).toBeGreaterThanOrEqual(1);
     const [ended] = await events(Topics.QUARANTINE, 'QuarantineEnded', p);
-    expect(ended).toEqual({ quarantineId: order.quarantineId, personId: p, endedAt: '2021-12-05T01:00:00.000Z', reason: 'COMPLETED' });
+    expect(ended).toEqual({
+      quarantineId: order.quarantineId,
+      personId: p,
+      endedAt: '2021-12-05T01:00:00.000Z',
+      reason: 'COMPLETED',
+    });
     row = (await pg.query('SELECT status, end_reason FROM quarantine.quarantines WHERE person_id = $1', [p])).rows[0];
     expect(row).toEqual({ status: 'ENDED', end_reason: 'COMPLETED' });
 
@@ -133,7 +171,11 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     expect(history.body.truncated).toBe(false);
     expect(history.body.items[0]).toMatchObject({ status: 'ENDED', endReason: 'COMPLETED' });
     expect(history.body.items[0].history.map((h: { change: string }) => h.change)).toEqual(['ORDERED', 'ENDED']);
-    expect(history.body.items[0].tests.map((t: { result: string }) => t.result)).toEqual(['NEGATIVE', 'NEGATIVE', 'NEGATIVE']);
+    expect(history.body.items[0].tests.map((t: { result: string }) => t.result)).toEqual([
+      'NEGATIVE',
+      'NEGATIVE',
+      'NEGATIVE',
+    ]);
   });
 
   it('converts a quarantine on a positive result (CONVERTED_TO_CASE) and flags a missing exit test overdue', async () => {
@@ -148,7 +190,11 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     at('2021-11-22T03:00:00Z');
     const [day1] = await testsOf(c);
     const res = await result(day1.id, 'POSITIVE');
-    expect(res.body).toMatchObject({ result: 'POSITIVE', outcome: 'CONVERTED_TO_CASE', quarantineId: order.quarantineId });
+    expect(res.body).toMatchObject({
+      result: 'POSITIVE',
+      outcome: 'CONVERTED_TO_CASE',
+      quarantineId: order.quarantineId,
+    });
     const [recorded] = await events(Topics.TESTING, 'TestResultRecorded', c);
     expect(recorded).toMatchObject({ result: 'POSITIVE', quarantineId: order.quarantineId });
     const [ended] = await events(Topics.QUARANTINE, 'QuarantineEnded', c);
@@ -158,9 +204,15 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     // The other one never gets tested: after day 14 has passed they stay, flagged overdue.
     at('2021-12-06T03:00:00Z');
     await job.run();
-    const row = (await pg.query('SELECT status, overdue FROM quarantine.quarantines WHERE person_id = $1', [late])).rows[0];
+    const row = (await pg.query('SELECT status, overdue FROM quarantine.quarantines WHERE person_id = $1', [late]))
+      .rows[0];
     expect(row).toEqual({ status: 'ACTIVE', overdue: true });
-    const list = await http(svc.url, 'GET', `/quarantines?overdue=true&status=ACTIVE&facility=fac-${run}-49&limit=500`, { role: 'quarantine' });
+    const list = await http(
+      svc.url,
+      'GET',
+      `/quarantines?overdue=true&status=ACTIVE&facility=fac-${run}-49&limit=500`,
+      { role: 'quarantine' },
+    );
     expect(list.body.items.map((q: { personId: string }) => q.personId)).toContain(late);
     expect(list.body.total).toBeGreaterThanOrEqual(1);
   });
@@ -179,20 +231,37 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
 
     // Exposed again on 24 November (a new household case): ends 14 days after that.
     at('2021-11-24T05:00:00Z');
-    await publish('ContactIdentified', contact(p, { lastExposureAt: '2021-11-24T04:00:00Z', identifiedAt: '2021-11-24T04:30:00Z' }));
+    await publish(
+      'ContactIdentified',
+      contact(p, { lastExposureAt: '2021-11-24T04:00:00Z', identifiedAt: '2021-11-24T04:30:00Z' }),
+    );
     const [ext] = await events(Topics.QUARANTINE, 'QuarantineExtended', p);
-    expect(ext).toMatchObject({ quarantineId: order.quarantineId, previousEndsAt: '2021-12-04T17:00:00.000Z', endsAt: '2021-12-07T17:00:00.000Z', dayZero: '2021-11-24', testDays: [1, 7, 14] });
+    expect(ext).toMatchObject({
+      quarantineId: order.quarantineId,
+      previousEndsAt: '2021-12-04T17:00:00.000Z',
+      endsAt: '2021-12-07T17:00:00.000Z',
+      dayZero: '2021-11-24',
+      testDays: [1, 7, 14],
+    });
     const tests = await testsOf(p);
     // Future tests are replaced; the retest of the 23rd, already due and not taken, stays (and shows as missed).
-    expect(tests.filter((t) => t.status === 'SCHEDULED').map((t) => t.due_on)).toEqual(['2021-11-23', '2021-11-25', '2021-12-01', '2021-12-08']);
+    expect(tests.filter((t) => t.status === 'SCHEDULED').map((t) => t.due_on)).toEqual([
+      '2021-11-23',
+      '2021-11-25',
+      '2021-12-01',
+      '2021-12-08',
+    ]);
     expect(tests.filter((t) => t.status === 'CANCELLED').map((t) => t.due_on)).toEqual(['2021-11-28', '2021-12-05']);
 
     const view = await http(svc.url, 'GET', `/quarantines/${order.quarantineId}`, { role: 'quarantine' });
     expect(view.body.history.map((h: { change: string }) => h.change)).toEqual(['ORDERED', 'EXTENDED']);
-    expect(view.body.history[1]).toMatchObject({ previousEndsAt: '2021-12-04T17:00:00.000Z', endsAt: '2021-12-07T17:00:00.000Z' });
+    expect(view.body.history[1]).toMatchObject({
+      previousEndsAt: '2021-12-04T17:00:00.000Z',
+      endsAt: '2021-12-07T17:00:00.000Z',
+    });
   });
 
-  it('F2: watched, released SOURCE_CLEARED by the F1\'s negative exit test; escalated when the F1 becomes a case', async () => {
+  it("F2: watched, released SOURCE_CLEARED by the F1's negative exit test; escalated when the F1 becomes a case", async () => {
     at('2021-11-21T03:00:00Z');
     const [f1a, f2a, f1b, f2b] = [person('f1a'), person('f2a'), person('f1b'), person('f2b')];
     await publish('ContactIdentified', contact(f1a, { lastExposureAt: '2021-11-15T01:00:00Z' })); // day 14 is 29 November
@@ -203,7 +272,13 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     await publish('ContactIdentified', contact(f2b, { degree: 2, sourcePersonId: f1b }));
     const watchA = await ordered(f2a);
     const watchB = await ordered(f2b);
-    expect(watchA).toMatchObject({ kind: 'SELF_MONITORING', facilityId: null, testDays: [], degree: 2, sourcePersonId: f1a });
+    expect(watchA).toMatchObject({
+      kind: 'SELF_MONITORING',
+      facilityId: null,
+      testDays: [],
+      degree: 2,
+      sourcePersonId: f1a,
+    });
 
     at('2021-11-29T02:00:00Z');
     const exit = (await testsOf(f1a)).find((t) => t.day === 14)!;
@@ -213,10 +288,23 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
 
     at('2021-11-23T02:00:00Z');
     await publish('CaseConfirmed', {
-      caseId: randomUUID(), personId: f1b, confirmedAt: '2021-11-23T01:00:00Z', symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'INVESTIGATION', areaCode: '49',
+      caseId: randomUUID(),
+      personId: f1b,
+      confirmedAt: '2021-11-23T01:00:00Z',
+      symptomOnsetAt: null,
+      sampleTakenAt: null,
+      testType: 'PCR',
+      origin: 'INVESTIGATION',
+      areaCode: '49',
     });
     const [escalated] = await events(Topics.QUARANTINE, 'QuarantineTransferred', f2b);
-    expect(escalated).toMatchObject({ quarantineId: watchB.quarantineId, previousKind: 'SELF_MONITORING', kind: 'CENTRALIZED', reason: 'ESCALATED', testDays: [1, 7, 14] });
+    expect(escalated).toMatchObject({
+      quarantineId: watchB.quarantineId,
+      previousKind: 'SELF_MONITORING',
+      kind: 'CENTRALIZED',
+      reason: 'ESCALATED',
+      testDays: [1, 7, 14],
+    });
     expect((await events(Topics.QUARANTINE, 'QuarantineEnded', f1b))[0].reason).toBe('CONVERTED_TO_CASE');
     expect((await testsOf(f2b)).filter((t) => t.status === 'SCHEDULED').length).toBe(2); // day 1 had passed
 
@@ -231,20 +319,55 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
   it('uses the lighter rule for the fully vaccinated, home quarantine when eligible, and moves them out when the home stops qualifying', async () => {
     at('2021-11-21T03:00:00Z');
     const v = person('vaccinated');
-    await publish('PersonProfileChanged', { personId: v, areaCode: '79', vaccineDoses: 2, lastDoseAt: '2021-08-01T00:00:00Z', recoveredAt: null, changedAt: '2021-11-01T00:00:00Z' });
-    const yes = await http(svc.url, 'PUT', `/persons/${v}/home-eligibility`, { role: 'quarantine', body: { separateRoom: true, noHighRiskMember: true, reachableDaily: true } });
+    await publish('PersonProfileChanged', {
+      personId: v,
+      areaCode: '79',
+      vaccineDoses: 2,
+      lastDoseAt: '2021-08-01T00:00:00Z',
+      recoveredAt: null,
+      changedAt: '2021-11-01T00:00:00Z',
+    });
+    const yes = await http(svc.url, 'PUT', `/persons/${v}/home-eligibility`, {
+      role: 'quarantine',
+      body: { separateRoom: true, noHighRiskMember: true, reachableDaily: true },
+    });
     expect(yes.body).toEqual({ personId: v, eligible: true, transferred: null });
-    await eventually('profile stored', async () => (await pg.query('SELECT 1 FROM quarantine.person_profiles WHERE person_id = $1', [v])).rowCount === 1);
+    await eventually(
+      'profile stored',
+      async () => (await pg.query('SELECT 1 FROM quarantine.person_profiles WHERE person_id = $1', [v])).rowCount === 1,
+    );
     await publish('ContactIdentified', contact(v));
     const order = await ordered(v);
-    expect(order).toMatchObject({ kind: 'HOME', facilityId: null, testDays: [1, 7], endsAt: '2021-11-27T17:00:00.000Z' });
+    expect(order).toMatchObject({
+      kind: 'HOME',
+      facilityId: null,
+      testDays: [1, 7],
+      endsAt: '2021-11-27T17:00:00.000Z',
+    });
 
-    const no = await http(svc.url, 'PUT', `/persons/${v}/home-eligibility`, { role: 'quarantine', body: { separateRoom: true, noHighRiskMember: false, reachableDaily: true } });
-    expect(no.body).toMatchObject({ eligible: false, transferred: { quarantineId: order.quarantineId, kind: 'CENTRALIZED', facilityId: `fac-${run}-79` } });
+    const no = await http(svc.url, 'PUT', `/persons/${v}/home-eligibility`, {
+      role: 'quarantine',
+      body: { separateRoom: true, noHighRiskMember: false, reachableDaily: true },
+    });
+    expect(no.body).toMatchObject({
+      eligible: false,
+      transferred: { quarantineId: order.quarantineId, kind: 'CENTRALIZED', facilityId: `fac-${run}-79` },
+    });
     const [moved] = await events(Topics.QUARANTINE, 'QuarantineTransferred', v);
-    expect(moved).toMatchObject({ previousKind: 'HOME', kind: 'CENTRALIZED', reason: 'HOME_INELIGIBLE', facilityId: `fac-${run}-79` });
+    expect(moved).toMatchObject({
+      previousKind: 'HOME',
+      kind: 'CENTRALIZED',
+      reason: 'HOME_INELIGIBLE',
+      facilityId: `fac-${run}-79`,
+    });
     const view = await http(svc.url, 'GET', `/persons/${v}/quarantines`, { role: 'quarantine' });
-    expect(view.body.items[0].history.map((h: { change: string; previousKind: string; kind: string }) => [h.change, h.previousKind, h.kind])).toEqual([
+    expect(
+      view.body.items[0].history.map((h: { change: string; previousKind: string; kind: string }) => [
+        h.change,
+        h.previousKind,
+        h.kind,
+      ]),
+    ).toEqual([
       ['ORDERED', null, 'HOME'],
       ['TRANSFERRED', 'HOME', 'CENTRALIZED'],
     ]);
@@ -256,7 +379,14 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     const e = createEvent('ContactIdentified', contact(p), { source: '/test' });
     await publisher.publish([e, e]);
     const bad = person('bad');
-    await publisher.send([{ topic: Topics.CONTACTS, key: bad, value: JSON.stringify({ ...contact(bad), degree: 3 }), headers: toKafkaHeaders({ ...e.meta, id: randomUUID() }) }]);
+    await publisher.send([
+      {
+        topic: Topics.CONTACTS,
+        key: bad,
+        value: JSON.stringify({ ...contact(bad), degree: 3 }),
+        headers: toKafkaHeaders({ ...e.meta, id: randomUUID() }),
+      },
+    ]);
     const order = await ordered(p);
     const [dead] = await topics.waitFor((m) => m.topic === dlqTopic(Topics.CONTACTS) && m.key?.toString() === bad);
     expect(String(dead.headers?.dlq_reason)).toMatch(/degree/);
@@ -268,7 +398,14 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
 
     const screened = person('screened');
     const s = await http(svc.url, 'POST', '/test-results', {
-      role: 'quarantine', body: { personId: screened, purpose: 'SCREENING', result: 'INCONCLUSIVE', testType: 'RAPID_ANTIGEN', sampleTakenAt: '2021-11-21T02:00:00Z' },
+      role: 'quarantine',
+      body: {
+        personId: screened,
+        purpose: 'SCREENING',
+        result: 'INCONCLUSIVE',
+        testType: 'RAPID_ANTIGEN',
+        sampleTakenAt: '2021-11-21T02:00:00Z',
+      },
     });
     expect(s.status).toBe(201);
     expect(s.body).toMatchObject({ quarantineId: null, outcome: 'RETEST_SCHEDULED' });
@@ -277,12 +414,21 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     const [retest] = await events(Topics.TESTING, 'TestScheduled', screened);
     expect(retest).toMatchObject({ dueOn: '2021-11-22', quarantineId: null, day: null });
 
-    const denied = await http(svc.url, 'POST', `/quarantines/${order.quarantineId}/cancel`, { role: 'quarantine', body: { reason: 'wrong person' } });
+    const denied = await http(svc.url, 'POST', `/quarantines/${order.quarantineId}/cancel`, {
+      role: 'quarantine',
+      body: { reason: 'wrong person' },
+    });
     expect(denied.status).toBe(403);
-    const ok = await http(svc.url, 'POST', `/quarantines/${order.quarantineId}/cancel`, { role: 'admin', body: { reason: 'identified by mistake' } });
+    const ok = await http(svc.url, 'POST', `/quarantines/${order.quarantineId}/cancel`, {
+      role: 'admin',
+      body: { reason: 'identified by mistake' },
+    });
     expect(ok.status).toBe(200);
     expect((await events(Topics.QUARANTINE, 'QuarantineEnded', p))[0].reason).toBe('CANCELLED');
-    const again = await http(svc.url, 'POST', `/quarantines/${order.quarantineId}/cancel`, { role: 'admin', body: { reason: 'again' } });
+    const again = await http(svc.url, 'POST', `/quarantines/${order.quarantineId}/cancel`, {
+      role: 'admin',
+      body: { reason: 'again' },
+    });
     expect(again.status).toBe(409);
   });
 
@@ -308,7 +454,13 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
       [`${tag}%`],
     );
     expect(rows).toEqual([{ status: 'ENDED', n, ended_rows: n }]);
-    const ends = await topics.waitFor((m) => m.topic === Topics.QUARANTINE && String(m.key).startsWith(tag) && String(m.headers?.ce_type) === 'QuarantineEnded', n);
+    const ends = await topics.waitFor(
+      (m) =>
+        m.topic === Topics.QUARANTINE &&
+        String(m.key).startsWith(tag) &&
+        String(m.headers?.ce_type) === 'QuarantineEnded',
+      n,
+    );
     expect(new Set(ends.map((m) => String(m.key))).size).toBe(n);
     const again = await job.run();
     expect(again.released).toBe(0);

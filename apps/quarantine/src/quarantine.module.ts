@@ -9,7 +9,10 @@ export class QuarantineModule {
   static register(env: QuarantineEnv): DynamicModule {
     return {
       module: QuarantineModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }), QuarantinesModule],
+      imports: [
+        ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }),
+        QuarantinesModule,
+      ],
     };
   }
 }

@@ -12,5 +12,8 @@ export const QuarantineService: ServiceDefinition<QuarantineEnv> = {
   migrations,
   module: (env) => QuarantineModule.register(env),
   // A super-spreader's contacts arrive as one burst on contacts.v1: big fetches, several partitions at once.
-  consumer: (env) => ({ concurrency: env.QUARANTINE_CONSUMER_CONCURRENCY, maxBytesPerPartition: env.QUARANTINE_FETCH_MAX_BYTES_PER_PARTITION }),
+  consumer: (env) => ({
+    concurrency: env.QUARANTINE_CONSUMER_CONCURRENCY,
+    maxBytesPerPartition: env.QUARANTINE_FETCH_MAX_BYTES_PER_PARTITION,
+  }),
 };

@@ -12,5 +12,8 @@ export const TracingService: ServiceDefinition<TracingEnv> = {
   migrations,
   module: (env) => TracingModule.register(env),
   // checkins.v1 is a firehose: several partitions written at once, big fetches for big batched statements.
-  consumer: (env) => ({ concurrency: env.CHECKIN_CONSUMER_CONCURRENCY, maxBytesPerPartition: env.CHECKIN_FETCH_MAX_BYTES_PER_PARTITION }),
+  consumer: (env) => ({
+    concurrency: env.CHECKIN_CONSUMER_CONCURRENCY,
+    maxBytesPerPartition: env.CHECKIN_FETCH_MAX_BYTES_PER_PARTITION,
+  }),
 };

@@ -13,7 +13,17 @@ export class TracingModule {
   static register(env: TracingEnv): DynamicModule {
     return {
       module: TracingModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'tracing', schema: 'tracing', env, entities: [TracedCaseEntity, ...VISIT_ENTITIES], migrations }), VisitsModule, ContactsModule],
+      imports: [
+        ServiceCoreModule.forRoot({
+          service: 'tracing',
+          schema: 'tracing',
+          env,
+          entities: [TracedCaseEntity, ...VISIT_ENTITIES],
+          migrations,
+        }),
+        VisitsModule,
+        ContactsModule,
+      ],
       controllers: [RecordConfirmedCaseKafkaController],
       providers: [RecordConfirmedCaseHandler],
     };

@@ -4,15 +4,20 @@ import { ALL_EVENT_TYPES, EVENT_TYPES, EventType } from './registry';
 import { sampleMessage, samplePlain, SAMPLE_PAYLOADS } from './testing/samples';
 
 type Change = (p: Record<string, unknown>) => void;
-const set = (field: string, value: unknown): Change => (p) => {
-  const path = field.split('.');
-  const last = path.pop()!;
-  const target = path.reduce((o, k) => o[k] as Record<string, unknown>, p);
-  if (value === undefined) delete target[last];
-  else target[last] = value;
-};
+const set =
+  (field: string, value: unknown): Change =>
+  (p) => {
+    const path = field.split('.');
+    const last = path.pop()!;
+    const target = path.reduce((o, k) => o[k] as Record<string, unknown>, p);
+    if (value === undefined) delete target[last];
+    else target[last] = value;
+  };
 const without = (field: string) => set(field, undefined);
-const both = (...changes: Change[]): Change => (p) => changes.forEach((c) => c(p));
+const both =
+  (...changes: Change[]): Change =>
+  (p) =>
+    changes.forEach((c) => c(p));
 
 function changed(type: EventType, change: Change): Record<string, unknown> {
   const p = samplePlain(type);
@@ -35,7 +40,12 @@ describe('event payloads: one valid sample per type', () => {
   it.each(ALL_EVENT_TYPES)('%s round-trips createEvent -> Kafka headers and JSON -> parse unchanged', (type) => {
     const sent = createEvent(type, SAMPLE_PAYLOADS[type], { source: '/test', causationId: 'cause-1' });
     const headers = Object.fromEntries(Object.entries(toKafkaHeaders(sent.meta)).map(([k, v]) => [k, Buffer.from(v)]));
-    const result = parse({ topic: sent.topic, key: Buffer.from(sent.key), value: Buffer.from(JSON.stringify(sent.payload)), headers });
+    const result = parse({
+      topic: sent.topic,
+      key: Buffer.from(sent.key),
+      value: Buffer.from(JSON.stringify(sent.payload)),
+      headers,
+    });
 
     if (!result.ok) throw result.error;
     expect(result.event.payload).toEqual(SAMPLE_PAYLOADS[type]);
@@ -55,11 +65,28 @@ describe('event payloads: valid variants', () => {
     ['CaseConfirmed', 'sourceTestId null', set('sourceTestId', null)],
     ['CaseConfirmed', 'sourceTestId absent (optional: absent means unknown)', without('sourceTestId')],
     ['ContactDeclared', 'an instant contact (endedAt = startedAt)', set('endedAt', '2021-11-19T10:00:00Z')],
-    ['ContactIdentified', 'a household exposure without venue, degree 2', both(set('exposure.kind', 'HOUSEHOLD'), set('exposure.venueId', null), set('degree', 2))],
+    [
+      'ContactIdentified',
+      'a household exposure without venue, degree 2',
+      both(set('exposure.kind', 'HOUSEHOLD'), set('exposure.venueId', null), set('degree', 2)),
+    ],
     ['QuarantineOrdered', 'no test days', set('testDays', [])],
-    ['QuarantineTransferred', 'an F2 watch escalated, no facility free yet', both(set('previousKind', 'SELF_MONITORING'), set('reason', 'ESCALATED'), set('facilityId', null), set('needsFacility', true))],
+    [
+      'QuarantineTransferred',
+      'an F2 watch escalated, no facility free yet',
+      both(
+        set('previousKind', 'SELF_MONITORING'),
+        set('reason', 'ESCALATED'),
+        set('facilityId', null),
+        set('needsFacility', true),
+      ),
+    ],
     ['TestScheduled', 'outside any quarantine', both(set('quarantineId', null), set('day', null))],
-    ['EpidemicLevelChanged', "an area's first assessment with zero cases", both(set('previousLevel', null), set('casesPer100k', 0))],
+    [
+      'EpidemicLevelChanged',
+      "an area's first assessment with zero cases",
+      both(set('previousLevel', null), set('casesPer100k', 0)),
+    ],
     ['PersonProfileChanged', 'the maximum of 10 doses', set('vaccineDoses', 10)],
   ])('%s: %s', (type, _what, change) => {
     expect(validatePayload(type, changed(type, change))).toEqual([]);
@@ -77,12 +104,27 @@ describe('event payloads: invalid samples name exactly the bad fields', () => {
   it.each<[EventType, string, Change, string[]]>([
     ['CheckInRecorded', 'missing personId', without('personId'), ['personId']],
     ['CheckInRecorded', 'check-out before check-in', set('checkedOutAt', '2021-11-20T07:59:59Z'), ['checkedOutAt']],
-    ['CheckInRecorded', 'check-out equal to check-in', set('checkedOutAt', '2021-11-20T15:00:00+07:00'), ['checkedOutAt']],
-    ['CheckInRecorded', 'checkedOutAt absent (nullable fields must be present)', without('checkedOutAt'), ['checkedOutAt']],
+    [
+      'CheckInRecorded',
+      'check-out equal to check-in',
+      set('checkedOutAt', '2021-11-20T15:00:00+07:00'),
+      ['checkedOutAt'],
+    ],
+    [
+      'CheckInRecorded',
+      'checkedOutAt absent (nullable fields must be present)',
+      without('checkedOutAt'),
+      ['checkedOutAt'],
+    ],
     ['CheckInRecorded', 'timestamp without timezone', set('checkedInAt', '2021-11-20T08:00:00'), ['checkedInAt']],
     ['CheckInRecorded', 'ISO week date', set('checkedInAt', '2021-W46-6T08:00:00Z'), ['checkedInAt']],
     ['CheckInRecorded', 'date only', set('checkedInAt', '2021-11-20'), ['checkedInAt']],
-    ['CheckInRecorded', 'empty venueId and too long checkInId', both(set('venueId', ''), set('checkInId', LONG)), ['checkInId', 'venueId']],
+    [
+      'CheckInRecorded',
+      'empty venueId and too long checkInId',
+      both(set('venueId', ''), set('checkInId', LONG)),
+      ['checkInId', 'venueId'],
+    ],
     ['CheckInRecorded', 'numeric personId', set('personId', 42), ['personId']],
     ['CheckInRecorded', 'missing source', without('source'), ['source']],
     ['CaseConfirmed', 'bad testType enum', set('testType', 'ANTIBODY'), ['testType']],
@@ -105,9 +147,19 @@ describe('event payloads: invalid samples name exactly the bad fields', () => {
     ['ContactIdentified', 'degree as a string', set('degree', '1'), ['degree']],
     ['ContactIdentified', 'wrong nested exposure.kind', set('exposure.kind', 'NEARBY'), ['exposure.kind']],
     ['ContactIdentified', 'bad nested timestamp', set('exposure.startedAt', 'soon'), ['exposure.startedAt']],
-    ['ContactIdentified', 'nested interval reversed', set('exposure.endedAt', '2021-11-20T08:09:00Z'), ['exposure.endedAt']],
+    [
+      'ContactIdentified',
+      'nested interval reversed',
+      set('exposure.endedAt', '2021-11-20T08:09:00Z'),
+      ['exposure.endedAt'],
+    ],
     ['ContactIdentified', 'co-location without venue', set('exposure.venueId', null), ['exposure.kind']],
-    ['ContactIdentified', 'nested venueId absent', both(set('exposure.kind', 'HOUSEHOLD'), without('exposure.venueId')), ['exposure.venueId']],
+    [
+      'ContactIdentified',
+      'nested venueId absent',
+      both(set('exposure.kind', 'HOUSEHOLD'), without('exposure.venueId')),
+      ['exposure.venueId'],
+    ],
     ['ContactIdentified', 'exposure missing', without('exposure'), ['exposure']],
     ['ContactIdentified', 'exposure as an array of valid exposures', (p) => (p.exposure = [p.exposure]), ['exposure']],
     ['ContactIdentified', 'exposure as a string', set('exposure', 'CO_LOCATION'), ['exposure']],
@@ -141,7 +193,11 @@ describe('event payloads: invalid samples name exactly the bad fields', () => {
     ['EpidemicLevelChanged', 'empty areaCode', set('areaCode', ''), ['areaCode']],
   ])('%s: %s', (type, _what, change, fields) => {
     const plain = changed(type, change);
-    expect(validatePayload(type, plain).map((f) => f.field).sort()).toEqual(fields);
+    expect(
+      validatePayload(type, plain)
+        .map((f) => f.field)
+        .sort(),
+    ).toEqual(fields);
 
     const result = parse(sampleFor(type, change));
     expect(result.ok).toBe(false);
@@ -161,12 +217,21 @@ describe('event payloads: invalid samples name exactly the bad fields', () => {
   });
 
   it('reports every bad field of one payload together', () => {
-    const plain = changed('CaseConfirmed', both(without('personId'), set('testType', 'ANTIBODY'), set('confirmedAt', '22/11/2021'), set('areaCode', 7)));
-    expect(validatePayload('CaseConfirmed', plain).map((f) => f.field).sort()).toEqual(['areaCode', 'confirmedAt', 'personId', 'testType']);
+    const plain = changed(
+      'CaseConfirmed',
+      both(without('personId'), set('testType', 'ANTIBODY'), set('confirmedAt', '22/11/2021'), set('areaCode', 7)),
+    );
+    expect(
+      validatePayload('CaseConfirmed', plain)
+        .map((f) => f.field)
+        .sort(),
+    ).toEqual(['areaCode', 'confirmedAt', 'personId', 'testType']);
   });
 
   it('rejects a payload that is not an object', () => {
-    expect(validatePayload('CaseClosed', [SAMPLE_PAYLOADS.CaseClosed])).toEqual([{ field: '(value)', problems: ['payload must be a JSON object'] }]);
+    expect(validatePayload('CaseClosed', [SAMPLE_PAYLOADS.CaseClosed])).toEqual([
+      { field: '(value)', problems: ['payload must be a JSON object'] },
+    ]);
     expect(validatePayload('CaseClosed', null).map((f) => f.field)).toEqual(['(value)']);
   });
 });
@@ -177,19 +242,41 @@ describe('createEvent', () => {
     const e = createEvent('ContactDeclared', SAMPLE_PAYLOADS.ContactDeclared, { source: '/cases' });
     expect(e.meta.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(Date.parse(e.meta.time)).toBeGreaterThanOrEqual(before - 1);
-    expect(e.meta).toMatchObject({ type: 'ContactDeclared', source: '/cases', correlationId: e.meta.id, causationId: null });
+    expect(e.meta).toMatchObject({
+      type: 'ContactDeclared',
+      source: '/cases',
+      correlationId: e.meta.id,
+      causationId: null,
+    });
     expect(e.topic).toBe('cases.v1');
     // Keyed by the case's person, not the declared contact: it must follow its CaseConfirmed.
     expect(e.key).toBe('p-f0');
   });
 
   it('keeps the given id, time and correlation', () => {
-    const e = createEvent('CaseClosed', SAMPLE_PAYLOADS.CaseClosed, { source: '/cases', id: 'e-9', time: '2021-12-05T09:00:00Z', correlationId: 'c-1', causationId: 'e-8' });
-    expect(e.meta).toEqual({ id: 'e-9', type: 'CaseClosed', source: '/cases', time: '2021-12-05T09:00:00Z', correlationId: 'c-1', causationId: 'e-8' });
+    const e = createEvent('CaseClosed', SAMPLE_PAYLOADS.CaseClosed, {
+      source: '/cases',
+      id: 'e-9',
+      time: '2021-12-05T09:00:00Z',
+      correlationId: 'c-1',
+      causationId: 'e-8',
+    });
+    expect(e.meta).toEqual({
+      id: 'e-9',
+      type: 'CaseClosed',
+      source: '/cases',
+      time: '2021-12-05T09:00:00Z',
+      correlationId: 'c-1',
+      causationId: 'e-8',
+    });
   });
 
   it('throws ContractViolation naming the bad fields instead of producing an invalid event', () => {
-    const bad = { ...SAMPLE_PAYLOADS.QuarantineEnded, reason: 'DONE', personId: '' } as unknown as typeof SAMPLE_PAYLOADS.QuarantineEnded;
+    const bad = {
+      ...SAMPLE_PAYLOADS.QuarantineEnded,
+      reason: 'DONE',
+      personId: '',
+    } as unknown as typeof SAMPLE_PAYLOADS.QuarantineEnded;
     let thrown: unknown;
     try {
       createEvent('QuarantineEnded', bad, { source: '/quarantine' });
@@ -203,6 +290,8 @@ describe('createEvent', () => {
 
   it('throws on bad metadata', () => {
     expect(() => createEvent('CaseClosed', SAMPLE_PAYLOADS.CaseClosed, { source: '' })).toThrow('(meta).source');
-    expect(() => createEvent('CaseClosed', SAMPLE_PAYLOADS.CaseClosed, { source: '/cases', time: '2021-12-05 09:00' })).toThrow('(meta).time');
+    expect(() =>
+      createEvent('CaseClosed', SAMPLE_PAYLOADS.CaseClosed, { source: '/cases', time: '2021-12-05 09:00' }),
+    ).toThrow('(meta).time');
   });
 });

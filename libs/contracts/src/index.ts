@@ -8,4 +8,12 @@ export * from './events/surveillance.v1';
 export * from './registry';
 export * from './headers';
 export * from './parse';
-export { isTimestamp, isCalendarDate, IsTimestamp, IsCalendarDate, hasControlCharacters, NoControlCharacters, MAX_UTC_OFFSET_MINUTES } from './validation';
+export {
+  isTimestamp,
+  isCalendarDate,
+  IsTimestamp,
+  IsCalendarDate,
+  hasControlCharacters,
+  NoControlCharacters,
+  MAX_UTC_OFFSET_MINUTES,
+} from './validation';

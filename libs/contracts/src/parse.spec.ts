@@ -15,7 +15,11 @@ function withHeaders(raw: RawMessage, change: Record<string, string | undefined>
 function failure(raw: RawMessage) {
   const result = parse(raw);
   if (result.ok) throw new Error(`expected a contract violation, got a ${result.event.meta.type}`);
-  return { reason: result.error.reason, fields: result.error.fields.map((f) => f.field).sort(), message: result.error.message };
+  return {
+    reason: result.error.reason,
+    fields: result.error.fields.map((f) => f.field).sort(),
+    message: result.error.message,
+  };
 }
 
 describe('parse: the message around the payload', () => {
@@ -27,7 +31,14 @@ describe('parse: the message around the payload', () => {
     expect(result.event).toEqual({
       topic: 'cases.v1',
       key: 'p-f0',
-      meta: { id: 'e-1', type: 'CaseConfirmed', source: '/test', time: '2021-11-22T10:00:00Z', correlationId: 'e-0', causationId: 'e-0' },
+      meta: {
+        id: 'e-1',
+        type: 'CaseConfirmed',
+        source: '/test',
+        time: '2021-11-22T10:00:00Z',
+        correlationId: 'e-0',
+        causationId: 'e-0',
+      },
       payload: SAMPLE_PAYLOADS.CaseConfirmed,
     });
   });
@@ -49,15 +60,25 @@ describe('parse: the message around the payload', () => {
   });
 
   it('accepts string headers, repeated headers (last wins), upper-case names, a charset and no content-type', () => {
-    const headers = Object.fromEntries(Object.entries(good.headers!).map(([k, v]) => [k, String(v)])) as Record<string, string | string[]>;
+    const headers = Object.fromEntries(Object.entries(good.headers!).map(([k, v]) => [k, String(v)])) as Record<
+      string,
+      string | string[]
+    >;
     headers[CloudEventHeaders.TYPE] = ['CaseClosed', 'CaseConfirmed'];
     delete headers['content-type'];
-    expect(parse({ ...good, key: 'p-f0', value: JSON.stringify(SAMPLE_PAYLOADS.CaseConfirmed), headers }).ok).toBe(true);
-    expect(parse(withHeaders(good, { 'content-type': undefined, 'Content-Type': 'application/json; charset=utf-8' })).ok).toBe(true);
+    expect(parse({ ...good, key: 'p-f0', value: JSON.stringify(SAMPLE_PAYLOADS.CaseConfirmed), headers }).ok).toBe(
+      true,
+    );
+    expect(
+      parse(withHeaders(good, { 'content-type': undefined, 'Content-Type': 'application/json; charset=utf-8' })).ok,
+    ).toBe(true);
   });
 
   it('rejects malformed JSON', () => {
-    expect(failure({ ...good, value: Buffer.from('{"caseId": ') })).toMatchObject({ reason: 'value is not valid JSON', fields: ['(value)'] });
+    expect(failure({ ...good, value: Buffer.from('{"caseId": ') })).toMatchObject({
+      reason: 'value is not valid JSON',
+      fields: ['(value)'],
+    });
   });
 
   it.each([
@@ -74,13 +95,20 @@ describe('parse: the message around the payload', () => {
   });
 
   it('rejects a message without ce_type', () => {
-    expect(failure(withHeaders(good, { ce_type: undefined }))).toMatchObject({ reason: 'invalid headers', fields: ['(headers).ce_type'] });
+    expect(failure(withHeaders(good, { ce_type: undefined }))).toMatchObject({
+      reason: 'invalid headers',
+      fields: ['(headers).ce_type'],
+    });
   });
 
   it('rejects a message without any headers', () => {
-    expect(failure({ ...good, headers: undefined }).fields).toEqual(
-      ['(headers).ce_id', '(headers).ce_source', '(headers).ce_specversion', '(headers).ce_time', '(headers).ce_type'],
-    );
+    expect(failure({ ...good, headers: undefined }).fields).toEqual([
+      '(headers).ce_id',
+      '(headers).ce_source',
+      '(headers).ce_specversion',
+      '(headers).ce_time',
+      '(headers).ce_type',
+    ]);
   });
 
   it('rejects an unknown ce_type', () => {
@@ -99,7 +127,9 @@ describe('parse: the message around the payload', () => {
   });
 
   it('does not take an inherited property name for an event type', () => {
-    expect(failure(withHeaders(good, { ce_type: 'toString' })).reason).toBe('unknown event type toString for topic cases.v1');
+    expect(failure(withHeaders(good, { ce_type: 'toString' })).reason).toBe(
+      'unknown event type toString for topic cases.v1',
+    );
   });
 
   it.each([
@@ -110,11 +140,17 @@ describe('parse: the message around the payload', () => {
     [CloudEventHeaders.CONTENT_TYPE, 'application/avro'],
     [CloudEventHeaders.CORRELATION_ID, ''],
   ])('rejects a bad %s header (%j)', (name, value) => {
-    expect(failure(withHeaders(good, { [name]: value }))).toMatchObject({ reason: 'invalid headers', fields: [`(headers).${name}`] });
+    expect(failure(withHeaders(good, { [name]: value }))).toMatchObject({
+      reason: 'invalid headers',
+      fields: [`(headers).${name}`],
+    });
   });
 
   it('rejects a key that is not the registry key of the payload', () => {
-    expect(failure({ ...good, key: Buffer.from('p-someone-else') })).toMatchObject({ reason: 'key mismatch', fields: ['(key)'] });
+    expect(failure({ ...good, key: Buffer.from('p-someone-else') })).toMatchObject({
+      reason: 'key mismatch',
+      fields: ['(key)'],
+    });
     expect(failure({ ...good, key: null }).message).toContain('key is missing, expected "p-f0"');
   });
 
@@ -127,10 +163,20 @@ describe('parse: the message around the payload', () => {
   it('reports every problem of a message in one error', () => {
     const payload: Record<string, unknown> = { ...samplePlain('ContactIdentified'), degree: 3, identifiedAt: 'later' };
     (payload.exposure as Record<string, unknown>).kind = 'NEARBY';
-    const raw = withHeaders({ ...sampleMessage('ContactIdentified', payload), key: 'p-wrong' }, { ce_time: 'noon', ce_source: undefined });
+    const raw = withHeaders(
+      { ...sampleMessage('ContactIdentified', payload), key: 'p-wrong' },
+      { ce_time: 'noon', ce_source: undefined },
+    );
 
     const error = failure(raw);
-    expect(error.fields).toEqual(['(headers).ce_source', '(headers).ce_time', '(key)', 'degree', 'exposure.kind', 'identifiedAt']);
+    expect(error.fields).toEqual([
+      '(headers).ce_source',
+      '(headers).ce_time',
+      '(key)',
+      'degree',
+      'exposure.kind',
+      'identifiedAt',
+    ]);
     expect(error.reason).toBe('invalid headers; invalid ContactIdentified payload; key mismatch');
     for (const field of error.fields) expect(error.message).toContain(field);
   });
@@ -157,7 +203,10 @@ describe('parse: the message around the payload', () => {
 
 describe('parse: the one timestamp rule and no control characters, for events as for HTTP', () => {
   const good = sampleMessage('CaseConfirmed');
-  const withPayload = (change: Record<string, unknown>): RawMessage => ({ ...good, value: Buffer.from(JSON.stringify({ ...SAMPLE_PAYLOADS.CaseConfirmed, ...change })) });
+  const withPayload = (change: Record<string, unknown>): RawMessage => ({
+    ...good,
+    value: Buffer.from(JSON.stringify({ ...SAMPLE_PAYLOADS.CaseConfirmed, ...change })),
+  });
 
   it.each([
     ['a NUL in an id', { personId: 'p-f0\u0000' }, 'personId'],
@@ -170,6 +219,8 @@ describe('parse: the one timestamp rule and no control characters, for events as
   });
 
   it('a ce_time beyond ±14:00 is a header violation', () => {
-    expect(failure(withHeaders(good, { [CloudEventHeaders.TIME]: '2021-11-22T10:00:00-15:00' })).fields).toContain('(headers).ce_time');
+    expect(failure(withHeaders(good, { [CloudEventHeaders.TIME]: '2021-11-22T10:00:00-15:00' })).fields).toContain(
+      '(headers).ce_time',
+    );
   });
 });

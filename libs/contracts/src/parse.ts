@@ -1,8 +1,23 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { CLOUDEVENTS_SPEC_VERSION, CloudEventHeaders as H, JSON_CONTENT_TYPE, RawHeaders, readHeaders } from './headers';
-import { AnyEvent, EVENT_TYPES, EventDefinition, EventEnvelope, EventMeta, EventPayloads, EventType, isEventType } from './registry';
+import {
+  CLOUDEVENTS_SPEC_VERSION,
+  CloudEventHeaders as H,
+  JSON_CONTENT_TYPE,
+  RawHeaders,
+  readHeaders,
+} from './headers';
+import {
+  AnyEvent,
+  EVENT_TYPES,
+  EventDefinition,
+  EventEnvelope,
+  EventMeta,
+  EventPayloads,
+  EventType,
+  isEventType,
+} from './registry';
 import { TopicName } from './topics';
 import { IS_DEFINED, isTimestamp } from './validation';
 import { certainTimestamp } from './events/checkins.v1';
@@ -26,7 +41,11 @@ export class ContractViolation extends Error {
     readonly reason: string,
     readonly fields: FieldError[],
   ) {
-    super(fields.length === 0 ? reason : `${reason}: ${fields.map((f) => `${f.field}: ${f.problems.join('; ')}`).join(' | ')}`);
+    super(
+      fields.length === 0
+        ? reason
+        : `${reason}: ${fields.map((f) => `${f.field}: ${f.problems.join('; ')}`).join(' | ')}`,
+    );
     this.name = 'ContractViolation';
   }
 }
@@ -57,8 +76,12 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
  * define are removed (whitelist): a consumer sees exactly the version it was compiled against,
  * while producers stay free to add fields.
  */
-function check<K extends EventType>(type: K, plain: unknown): { payload: EventPayloads[K] | null; fields: FieldError[] } {
-  if (!isJsonObject(plain)) return { payload: null, fields: [{ field: '(value)', problems: ['payload must be a JSON object'] }] };
+function check<K extends EventType>(
+  type: K,
+  plain: unknown,
+): { payload: EventPayloads[K] | null; fields: FieldError[] } {
+  if (!isJsonObject(plain))
+    return { payload: null, fields: [{ field: '(value)', problems: ['payload must be a JSON object'] }] };
   const certain = definition(type).certain?.(plain);
   if (certain) return { payload: certain as EventPayloads[K], fields: [] };
   const payload = plainToInstance(definition(type).payload, plain) as EventPayloads[K];
@@ -80,7 +103,10 @@ function problem(field: string, message: string): FieldError {
   return { field, problems: [message] };
 }
 
-function checkHeaders(h: Record<string, string>, topic: string): { type: EventType | null; reasons: string[]; fields: FieldError[] } {
+function checkHeaders(
+  h: Record<string, string>,
+  topic: string,
+): { type: EventType | null; reasons: string[]; fields: FieldError[] } {
   const fields: FieldError[] = [];
   const reasons: string[] = [];
   const bad = (name: string, message: string) => fields.push(problem(`(headers).${name}`, `${name} ${message}`));
@@ -146,7 +172,12 @@ export function parse(raw: RawMessage): ParseResult {
     if (readable && !isJsonObject(plain)) {
       readable = false;
       reasons.push('value is not a JSON object');
-      fields.push(problem('(value)', `value must be a JSON object, got ${Array.isArray(plain) ? 'an array' : String(plain === null ? null : typeof plain)}`));
+      fields.push(
+        problem(
+          '(value)',
+          `value must be a JSON object, got ${Array.isArray(plain) ? 'an array' : String(plain === null ? null : typeof plain)}`,
+        ),
+      );
     }
   }
 
@@ -158,7 +189,10 @@ export function parse(raw: RawMessage): ParseResult {
       checked = check(type, plain);
     } catch (err) {
       // Only pathological input gets here (e.g. nesting deep enough to exhaust the stack).
-      checked = { payload: null, fields: [problem('(value)', `payload could not be validated: ${(err as Error).message}`)] };
+      checked = {
+        payload: null,
+        fields: [problem('(value)', `payload could not be validated: ${(err as Error).message}`)],
+      };
     }
     if (checked.fields.length > 0) {
       reasons.push(`invalid ${type} payload`);
@@ -169,7 +203,12 @@ export function parse(raw: RawMessage): ParseResult {
     const expected = checked.payload ? definition(type).key(checked.payload) : undefined;
     if (typeof expected === 'string' && expected !== '' && key !== expected) {
       reasons.push('key mismatch');
-      fields.push(problem('(key)', key === null ? `key is missing, expected "${expected}"` : `key "${key}" must be "${expected}"`));
+      fields.push(
+        problem(
+          '(key)',
+          key === null ? `key is missing, expected "${expected}"` : `key "${key}" must be "${expected}"`,
+        ),
+      );
     }
   }
 
@@ -203,26 +242,39 @@ export interface CreateEventOptions {
  * ContractViolation when the payload breaks the contract: a producer bug must not reach the topic.
  * The returned payload holds only the contract's fields.
  */
-export function createEvent<K extends EventType>(type: K, payload: EventPayloads[K], opts: CreateEventOptions): EventEnvelope<K> {
+export function createEvent<K extends EventType>(
+  type: K,
+  payload: EventPayloads[K],
+  opts: CreateEventOptions,
+): EventEnvelope<K> {
   const checked = check(type, payload);
   const id = opts.id ?? randomUUID();
   const time = opts.time ?? new Date().toISOString();
   const fields = [...checked.fields];
   const nonEmpty = (name: string, v: string | null | undefined) => {
-    if (v !== undefined && v !== null && (typeof v !== 'string' || v.trim() === '')) fields.push(problem(`(meta).${name}`, `${name} must be a non-empty string`));
+    if (v !== undefined && v !== null && (typeof v !== 'string' || v.trim() === ''))
+      fields.push(problem(`(meta).${name}`, `${name} must be a non-empty string`));
   };
   nonEmpty('source', opts.source ?? '');
   nonEmpty('id', id);
   nonEmpty('correlationId', opts.correlationId);
   nonEmpty('causationId', opts.causationId);
-  if (Number.isNaN(certainTimestamp(time)) && !isTimestamp(time)) fields.push(problem('(meta).time', 'time must be an ISO-8601 timestamp with a timezone'));
+  if (Number.isNaN(certainTimestamp(time)) && !isTimestamp(time))
+    fields.push(problem('(meta).time', 'time must be an ISO-8601 timestamp with a timezone'));
   if (fields.length > 0 || checked.payload === null) throw new ContractViolation(`invalid ${type} event`, fields);
 
   const def = definition(type);
   return {
     topic: def.topic,
     key: def.key(checked.payload),
-    meta: { id, type, source: opts.source, time, correlationId: opts.correlationId ?? id, causationId: opts.causationId ?? null },
+    meta: {
+      id,
+      type,
+      source: opts.source,
+      time,
+      correlationId: opts.correlationId ?? id,
+      causationId: opts.causationId ?? null,
+    },
     payload: checked.payload,
   };
 }

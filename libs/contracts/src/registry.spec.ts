@@ -4,20 +4,39 @@ import { ALL_TOPICS, dlqTopic, Topics } from './topics';
 
 describe('topics and the event registry', () => {
   it('lists the six v1 topics', () => {
-    expect([...ALL_TOPICS].sort()).toEqual(['cases.v1', 'checkins.v1', 'contacts.v1', 'quarantine.v1', 'surveillance.v1', 'testing.v1']);
+    expect([...ALL_TOPICS].sort()).toEqual([
+      'cases.v1',
+      'checkins.v1',
+      'contacts.v1',
+      'quarantine.v1',
+      'surveillance.v1',
+      'testing.v1',
+    ]);
     expect(dlqTopic(Topics.CASES)).toBe('cases.v1.dlq');
   });
 
   it('puts every event type on a known topic and every topic carries at least one type', () => {
     for (const type of ALL_EVENT_TYPES) expect(ALL_TOPICS).toContain(EVENT_TYPES[type].topic);
     for (const topic of ALL_TOPICS) expect(eventTypesOf(topic).length).toBeGreaterThan(0);
-    expect(eventTypesOf(Topics.CASES)).toEqual(['CaseConfirmed', 'CaseClosed', 'ContactDeclared', 'PersonProfileChanged']);
+    expect(eventTypesOf(Topics.CASES)).toEqual([
+      'CaseConfirmed',
+      'CaseClosed',
+      'ContactDeclared',
+      'PersonProfileChanged',
+    ]);
     expect(eventTypesOf('unknown.v1')).toEqual([]);
   });
 });
 
 describe('CloudEvents headers', () => {
-  const meta = { id: 'e-2', type: 'CaseClosed' as const, source: '/cases', time: '2021-12-05T09:00:00Z', correlationId: 'e-1', causationId: null };
+  const meta = {
+    id: 'e-2',
+    type: 'CaseClosed' as const,
+    source: '/cases',
+    time: '2021-12-05T09:00:00Z',
+    correlationId: 'e-1',
+    causationId: null,
+  };
 
   it('writes binary-mode headers and omits a null causation id', () => {
     expect(toKafkaHeaders(meta)).toEqual({
@@ -33,7 +52,14 @@ describe('CloudEvents headers', () => {
   });
 
   it('reads Buffers, strings and repeated headers as strings', () => {
-    expect(readHeaders({ ce_id: Buffer.from('e-2'), CE_Type: 'CaseClosed', ce_source: [Buffer.from('/a'), '/b'], gone: undefined })).toEqual({
+    expect(
+      readHeaders({
+        ce_id: Buffer.from('e-2'),
+        CE_Type: 'CaseClosed',
+        ce_source: [Buffer.from('/a'), '/b'],
+        gone: undefined,
+      }),
+    ).toEqual({
       ce_id: 'e-2',
       ce_type: 'CaseClosed',
       ce_source: '/b',

@@ -1,7 +1,13 @@
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
 import { certainContactIdentified, ContactIdentified, ContactWithdrawn } from './events/contacts.v1';
-import { certainQuarantineOrdered, QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred } from './events/quarantine.v1';
+import {
+  certainQuarantineOrdered,
+  QuarantineEnded,
+  QuarantineExtended,
+  QuarantineOrdered,
+  QuarantineTransferred,
+} from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
 import { certainTestScheduled, TestResultRecorded, TestScheduled } from './events/testing.v1';
 import { TopicName, Topics } from './topics';
@@ -80,6 +86,9 @@ export interface EventEnvelope<K extends EventType = EventType> {
 export type AnyEvent = { [K in EventType]: EventEnvelope<K> }[EventType];
 
 /** TypeScript does not narrow a union on a nested property such as meta.type; this guard does. */
-export function isEvent<K extends EventType>(event: AnyEvent, type: K): event is Extract<AnyEvent, { meta: { type: K } }> {
+export function isEvent<K extends EventType>(
+  event: AnyEvent,
+  type: K,
+): event is Extract<AnyEvent, { meta: { type: K } }> {
   return event.meta.type === type;
 }

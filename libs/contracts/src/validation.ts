@@ -89,26 +89,39 @@ export function NoControlCharacters(opts: { freeText?: boolean } = {}): Property
     name: 'noControlCharacters',
     validator: {
       validate: (value: unknown) => typeof value !== 'string' || !hasControlCharacters(value, opts),
-      defaultMessage: (a) => `${a?.property} must not contain control characters${opts.freeText ? ' (other than tab and line breaks)' : ''}`,
+      defaultMessage: (a) =>
+        `${a?.property} must not contain control characters${opts.freeText ? ' (other than tab and line breaks)' : ''}`,
     },
   });
 }
 
 export function isCalendarDate(value: unknown): value is string {
-  return typeof value === 'string' && DATE.test(value) && +value.slice(0, 4) >= MIN_YEAR && isISO8601(value, { strict: true });
+  return (
+    typeof value === 'string' &&
+    DATE.test(value) &&
+    +value.slice(0, 4) >= MIN_YEAR &&
+    isISO8601(value, { strict: true })
+  );
 }
 
 export function IsTimestamp(): PropertyDecorator {
   return ValidateBy({
     name: 'isTimestamp',
-    validator: { validate: isTimestamp, defaultMessage: (a) => `${a?.property} must be an ISO-8601 timestamp with a timezone within ±14:00, from year ${MIN_YEAR} (e.g. 2021-11-20T08:00:00Z)` },
+    validator: {
+      validate: isTimestamp,
+      defaultMessage: (a) =>
+        `${a?.property} must be an ISO-8601 timestamp with a timezone within ±14:00, from year ${MIN_YEAR} (e.g. 2021-11-20T08:00:00Z)`,
+    },
   });
 }
 
 export function IsCalendarDate(): PropertyDecorator {
   return ValidateBy({
     name: 'isCalendarDate',
-    validator: { validate: isCalendarDate, defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD from year ${MIN_YEAR}` },
+    validator: {
+      validate: isCalendarDate,
+      defaultMessage: (a) => `${a?.property} must be a date YYYY-MM-DD from year ${MIN_YEAR}`,
+    },
   });
 }
 
@@ -154,7 +167,8 @@ export function DiffersFrom(other: string): PropertyDecorator {
     name: 'differsFrom',
     constraints: [other],
     validator: {
-      validate: (value: unknown, args?: ValidationArguments) => value !== (args?.object as Record<string, unknown>)[other],
+      validate: (value: unknown, args?: ValidationArguments) =>
+        value !== (args?.object as Record<string, unknown>)[other],
       defaultMessage: (a) => `${a?.property} must differ from ${other}`,
     },
   });

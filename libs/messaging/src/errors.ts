@@ -4,7 +4,10 @@
  * treated as transient: the offset is not committed and the event is delivered again.
  */
 export class UnprocessableEvent extends Error {
-  constructor(readonly reason: string, readonly fields: { field: string; problems: string[] }[] = []) {
+  constructor(
+    readonly reason: string,
+    readonly fields: { field: string; problems: string[] }[] = [],
+  ) {
     super(reason);
     this.name = 'UnprocessableEvent';
   }

@@ -3,7 +3,8 @@ import { UnprocessableEvent } from './errors';
 import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, safeReason } from './failures';
 
 /** A pg DatabaseError the way TypeORM wraps it (QueryFailedError copies the driver error's fields). */
-const pgError = (code: string, message: string) => Object.assign(new Error(message), { name: 'QueryFailedError', code, driverError: { code } });
+const pgError = (code: string, message: string) =>
+  Object.assign(new Error(message), { name: 'QueryFailedError', code, driverError: { code } });
 
 describe('failure classification', () => {
   it.each([
@@ -26,14 +27,19 @@ describe('failure classification', () => {
   it('keeps the offending value out of the reason', () => {
     const f = classifyFailure(pgError('22009', 'time zone displacement out of range: "2021-11-20T08:00:00+16:30"'));
     expect(f.reason).toBe('PostgreSQL 22009: time zone displacement out of range: "…"');
-    expect(safeReason("invalid input 'Nguyễn Văn A' and \"0912345678\"\u0000")).toBe('invalid input \'…\' and "…"');
+    expect(safeReason('invalid input \'Nguyễn Văn A\' and "0912345678"\u0000')).toBe('invalid input \'…\' and "…"');
   });
 
   it('treats contract violations and handler rejections as permanent, with their fields', () => {
     expect(classifyFailure(new UnprocessableEvent('unknown case', [{ field: 'caseId', problems: ['x'] }]))).toEqual({
-      kind: 'permanent', category: 'rejected', reason: 'unknown case', fields: [{ field: 'caseId', problems: ['x'] }],
+      kind: 'permanent',
+      category: 'rejected',
+      reason: 'unknown case',
+      fields: [{ field: 'caseId', problems: ['x'] }],
     });
-    expect(classifyFailure(new ContractViolation('bad payload', [{ field: 'a', problems: ['b'] }])).category).toBe('contract');
+    expect(classifyFailure(new ContractViolation('bad payload', [{ field: 'a', problems: ['b'] }])).category).toBe(
+      'contract',
+    );
   });
 
   it.each([
@@ -50,11 +56,20 @@ describe('failure classification', () => {
   });
 
   it('leaves anything else unknown (bounded retries)', () => {
-    expect(classifyFailure(new TypeError('x is undefined'))).toMatchObject({ kind: 'unknown', category: 'handler_error', reason: 'TypeError: x is undefined' });
-    expect(classifyFailure(Object.assign(new Error('Not authorized'), { name: 'KafkaJSProtocolError', retriable: false })).kind).toBe('unknown');
+    expect(classifyFailure(new TypeError('x is undefined'))).toMatchObject({
+      kind: 'unknown',
+      category: 'handler_error',
+      reason: 'TypeError: x is undefined',
+    });
+    expect(
+      classifyFailure(Object.assign(new Error('Not authorized'), { name: 'KafkaJSProtocolError', retriable: false }))
+        .kind,
+    ).toBe('unknown');
   });
 
   it('backs off exponentially up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 10].map((a) => backoffDelay(DEFAULT_RETRY_POLICY, a))).toEqual([200, 400, 800, 1600, 3200, 5000]);
+    expect([1, 2, 3, 4, 5, 10].map((a) => backoffDelay(DEFAULT_RETRY_POLICY, a))).toEqual([
+      200, 400, 800, 1600, 3200, 5000,
+    ]);
   });
 });

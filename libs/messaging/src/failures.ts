@@ -24,12 +24,27 @@ export interface Failure {
 }
 
 const NODE_NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
 ]);
 
 const KAFKA_INFRA_NAMES = new Set([
-  'KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSNumberOfRetriesExceeded',
-  'KafkaJSConnectionClosedError', 'KafkaJSLockTimeout', 'KafkaJSTimeout', 'KafkaJSMetadataNotLoaded', 'KafkaJSStaleTopicMetadataAssignment',
+  'KafkaJSConnectionError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSLockTimeout',
+  'KafkaJSTimeout',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSStaleTopicMetadataAssignment',
 ]);
 
 /** Messages of pg, pg-pool and TypeORM when the database connection is lost or cannot be had. */
@@ -55,7 +70,8 @@ export function safeReason(message: string): string {
 
 function pgCode(err: unknown): string | undefined {
   const e = err as { code?: unknown; driverError?: { code?: unknown }; severity?: unknown };
-  const code = typeof e?.driverError?.code === 'string' ? e.driverError.code : typeof e?.code === 'string' ? e.code : undefined;
+  const code =
+    typeof e?.driverError?.code === 'string' ? e.driverError.code : typeof e?.code === 'string' ? e.code : undefined;
   return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
@@ -63,7 +79,9 @@ function chain(err: unknown): unknown[] {
   const out: unknown[] = [];
   for (let e = err, i = 0; e && i < 5; i++) {
     out.push(e);
-    const next = (e as { cause?: unknown; originalError?: unknown; driverError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+    const next =
+      (e as { cause?: unknown; originalError?: unknown; driverError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
     if (next === e) break;
     e = next;
   }
@@ -71,15 +89,18 @@ function chain(err: unknown): unknown[] {
 }
 
 export function classifyFailure(err: unknown): Failure {
-  if (err instanceof UnprocessableEvent) return { kind: 'permanent', category: 'rejected', reason: err.reason, fields: err.fields };
-  if (err instanceof ContractViolation) return { kind: 'permanent', category: 'contract', reason: err.message, fields: err.fields };
+  if (err instanceof UnprocessableEvent)
+    return { kind: 'permanent', category: 'rejected', reason: err.reason, fields: err.fields };
+  if (err instanceof ContractViolation)
+    return { kind: 'permanent', category: 'contract', reason: err.message, fields: err.fields };
   for (const e of chain(err)) {
     const name = (e as Error)?.name ?? '';
     const message = String((e as Error)?.message ?? e);
     const code = (e as { code?: unknown })?.code;
     if (typeof code === 'string' && NODE_NETWORK_CODES.has(code)) return infra(`network ${code}`);
     if (KAFKA_INFRA_NAMES.has(name)) return infra(`${name}: ${safeReason(message)}`);
-    if (name === 'KafkaJSProtocolError' && (e as { retriable?: boolean }).retriable) return infra(`${name}: ${safeReason(message)}`);
+    if (name === 'KafkaJSProtocolError' && (e as { retriable?: boolean }).retriable)
+      return infra(`${name}: ${safeReason(message)}`);
     const pg = pgCode(e);
     if (pg) {
       const cls = pg.slice(0, 2);
@@ -91,7 +112,12 @@ export function classifyFailure(err: unknown): Failure {
     if (DB_CONNECTION_MESSAGES.some((re) => re.test(message))) return infra(`database: ${safeReason(message)}`);
   }
   const e = err as Error;
-  return { kind: 'unknown', category: 'handler_error', reason: safeReason(`${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`), fields: [] };
+  return {
+    kind: 'unknown',
+    category: 'handler_error',
+    reason: safeReason(`${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`),
+    fields: [],
+  };
 }
 
 function infra(reason: string): Failure {

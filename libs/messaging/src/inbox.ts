@@ -5,7 +5,10 @@ import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 /** Handled event ids, written in the transaction of the handler's effect. */
 @Injectable()
 export class Inbox {
-  constructor(private readonly tx: TransactionHost, @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+  ) {}
 
   /** Records the event as handled by `consumer`; false when it already was (a redelivery). */
   async record(consumer: string, eventId: string): Promise<boolean> {

@@ -12,7 +12,10 @@ export interface KafkaSettings {
 }
 
 export function parseBrokers(list: string): string[] {
-  return list.split(',').map((b) => b.trim()).filter(Boolean);
+  return list
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -44,14 +44,17 @@ class CountingController {
   async onClosed(e: EventEnvelope<'CaseClosed'>): Promise<void> {
     const id = e.payload.caseId;
     const behaviour = e.payload.personId;
-    if (e.payload.closedAt.startsWith('1999')) throw new UnprocessableEvent(`case ${id} cannot be closed`, [{ field: 'caseId', problems: ['unknown case'] }]);
+    if (e.payload.closedAt.startsWith('1999'))
+      throw new UnprocessableEvent(`case ${id} cannot be closed`, [{ field: 'caseId', problems: ['unknown case'] }]);
     attempts.set(id, (attempts.get(id) ?? 0) + 1);
     // PostgreSQL refuses the value (class 22, time zone displacement out of range): permanent.
-    if (behaviours.get(id) === 'pgdata') await this.tx.manager.query(`SELECT $1::timestamptz`, ['2021-11-20T08:00:00+16:30']);
+    if (behaviours.get(id) === 'pgdata')
+      await this.tx.manager.query(`SELECT $1::timestamptz`, ['2021-11-20T08:00:00+16:30']);
     // A bug: fails every time, with no classification.
     if (behaviours.get(id) === 'broken') throw new TypeError('cannot read properties of undefined');
     // The database away for a while (more attempts than the bounded retries allow).
-    if (behaviours.get(id) === 'outage' && attempts.get(id)! <= 7) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    if (behaviours.get(id) === 'outage' && attempts.get(id)! <= 7)
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     if (behaviour.startsWith('flaky-') && (failures.get(id) ?? 0) < 2) {
       failures.set(id, (failures.get(id) ?? 0) + 1);
       throw new Error('database hiccup');
@@ -90,7 +93,15 @@ class MsgTestModule {
   static register(env: MsgTestEnv): DynamicModule {
     return {
       module: MsgTestModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'msgtest', schema: SCHEMA, env, entities: [], migrations: [MsgTestInit1763900000000] })],
+      imports: [
+        ServiceCoreModule.forRoot({
+          service: 'msgtest',
+          schema: SCHEMA,
+          env,
+          entities: [],
+          migrations: [MsgTestInit1763900000000],
+        }),
+      ],
       controllers: [CountingController, BatchController],
     };
   }
@@ -108,7 +119,11 @@ const MsgTest: ServiceDefinition<MsgTestEnv> = {
 
 /** How the handler behaves: a personId starting flaky- fails twice; a closedAt in 1999 is unprocessable. */
 const closed = (personId = `p-${randomUUID()}`, caseId = randomUUID()) =>
-  createEvent('CaseClosed', { caseId, personId, closedAt: '2021-11-25T00:00:00.000Z', outcome: 'RECOVERED' }, { source: '/test' });
+  createEvent(
+    'CaseClosed',
+    { caseId, personId, closedAt: '2021-11-25T00:00:00.000Z', outcome: 'RECOVERED' },
+    { source: '/test' },
+  );
 
 describe('messaging: outbox, idempotent consumption, retries and dead letters on the real broker', () => {
   let svc: TestService;
@@ -129,7 +144,10 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
   });
 
   const effect = (caseId: string) =>
-    eventually(`effect of ${caseId}`, async () => (await pg.query(`SELECT n FROM ${SCHEMA}.effects WHERE case_id = $1`, [caseId])).rows[0]);
+    eventually(
+      `effect of ${caseId}`,
+      async () => (await pg.query(`SELECT n FROM ${SCHEMA}.effects WHERE case_id = $1`, [caseId])).rows[0],
+    );
 
   it('publishes committed outbox events in order per key and never those of a rolled-back transaction', async () => {
     const tx = svc.app.get(TransactionHost);
@@ -142,10 +160,12 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
       sent.push(...events);
     }
     const ghost = closed(keys[0]);
-    await expect(tx.run(async () => {
-      await outbox.add(ghost);
-      throw new Error('rolled back');
-    })).rejects.toThrow('rolled back');
+    await expect(
+      tx.run(async () => {
+        await outbox.add(ghost);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
 
     const ids = new Set(sent.map((e) => e.meta.id));
     const got = await topics.waitFor((m) => ids.has(String(m.headers?.ce_id)), sent.length);
@@ -167,10 +187,20 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     const odd = ['tab\there', 'line\nbreak\r\n', 'back\\slash \\N', 'quote " and \'', 'Nguyễn Thị Ánh 🦠', '\\.'];
     // The outbox stores what it is given; an extra free-text field carries the awkward characters.
     const burst = Array.from({ length: 1200 }, (_, i) => {
-      const e = createEvent('ContactDeclared', {
-        declarationId: randomUUID(), caseId: randomUUID(), sourcePersonId: key, personId: `c-${i}`, kind: 'HOUSEHOLD',
-        startedAt: '2021-11-20T08:00:00.000Z', endedAt: '2021-11-20T09:00:00.000Z', declaredAt: '2021-11-21T00:00:00.000Z',
-      }, { source: '/test' });
+      const e = createEvent(
+        'ContactDeclared',
+        {
+          declarationId: randomUUID(),
+          caseId: randomUUID(),
+          sourcePersonId: key,
+          personId: `c-${i}`,
+          kind: 'HOUSEHOLD',
+          startedAt: '2021-11-20T08:00:00.000Z',
+          endedAt: '2021-11-20T09:00:00.000Z',
+          declaredAt: '2021-11-21T00:00:00.000Z',
+        },
+        { source: '/test' },
+      );
       return { ...e, payload: { ...e.payload, note: odd[i % odd.length] } } as EventEnvelope;
     });
     await tx.run(() => outbox.add(...burst));
@@ -190,18 +220,22 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     const id = randomUUID();
     await tx.run(async () => {
       await tx.manager.query(`INSERT INTO ${SCHEMA}.effects (case_id, n) VALUES ($1, 1)`, [id]);
-      await tx.run(() => tx.afterCommit(async () => {
-        // Outside the transaction, after its commit: another connection sees the row.
-        const other = await pg.query(`SELECT n FROM ${SCHEMA}.effects WHERE case_id = $1`, [id]);
-        seen.push(`after commit: ${other.rows.length} row, in transaction: ${tx.inTransaction}`);
-      }));
+      await tx.run(() =>
+        tx.afterCommit(async () => {
+          // Outside the transaction, after its commit: another connection sees the row.
+          const other = await pg.query(`SELECT n FROM ${SCHEMA}.effects WHERE case_id = $1`, [id]);
+          seen.push(`after commit: ${other.rows.length} row, in transaction: ${tx.inTransaction}`);
+        }),
+      );
       seen.push('body done');
     });
     expect(seen).toEqual(['body done', 'after commit: 1 row, in transaction: false']);
-    await expect(tx.run(async () => {
-      await tx.afterCommit(async () => void seen.push('must not run'));
-      throw new Error('rolled back');
-    })).rejects.toThrow('rolled back');
+    await expect(
+      tx.run(async () => {
+        await tx.afterCommit(async () => void seen.push('must not run'));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
     expect(seen).toHaveLength(2);
   });
 
@@ -225,17 +259,25 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     expect(first.n).toBe(1);
     expect(after.n).toBe(1);
     expect(failures.get(flaky.payload.caseId)).toBe(2);
-    const { rows } = await pg.query(`SELECT case_id FROM ${SCHEMA}.effects WHERE case_id = ANY($1) ORDER BY seq`, [[flaky.payload.caseId, next.payload.caseId]]);
+    const { rows } = await pg.query(`SELECT case_id FROM ${SCHEMA}.effects WHERE case_id = ANY($1) ORDER BY seq`, [
+      [flaky.payload.caseId, next.payload.caseId],
+    ]);
     expect(rows.map((r) => r.case_id)).toEqual([flaky.payload.caseId, next.payload.caseId]);
   });
 
   it('dead-letters an event the handler rejects, with the reason and the original headers, and moves on', async () => {
     const key = `p-${randomUUID()}`;
-    const rejected = createEvent('CaseClosed', { ...closed(key).payload, closedAt: '1999-01-01T00:00:00.000Z' }, { source: '/test' });
+    const rejected = createEvent(
+      'CaseClosed',
+      { ...closed(key).payload, closedAt: '1999-01-01T00:00:00.000Z' },
+      { source: '/test' },
+    );
     const next = closed(key);
     await svc.app.get(EventPublisher).publish([rejected, next]);
     await effect(next.payload.caseId);
-    const [dead] = await topics.waitFor((m) => m.topic === dlqTopic(Topics.CASES) && String(m.headers?.ce_id) === rejected.meta.id);
+    const [dead] = await topics.waitFor(
+      (m) => m.topic === dlqTopic(Topics.CASES) && String(m.headers?.ce_id) === rejected.meta.id,
+    );
     expect(String(dead.headers?.dlq_reason)).toBe(`case ${rejected.payload.caseId} cannot be closed`);
     expect(JSON.parse(String(dead.headers?.dlq_fields))).toEqual([{ field: 'caseId', problems: ['unknown case'] }]);
     expect(String(dead.headers?.ce_type)).toBe('CaseClosed');
@@ -278,8 +320,12 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     expect(String(dead.headers?.dlq_reason)).toBe('failed 5 times: TypeError: cannot read properties of undefined');
     expect(attempts.get(poison.payload.caseId)).toBe(5);
     const metrics = await http(svc.url, 'GET', '/metrics', { role: 'ops' });
-    expect(metrics.body).toMatch(/messaging_dead_letters_total\{topic="cases\.v1",category="exhausted",service="msgtest"\} [1-9]/);
-    expect(metrics.body).toMatch(/messaging_retries_total\{topic="cases\.v1",kind="unknown",service="msgtest"\} ([4-9]|\d\d)/);
+    expect(metrics.body).toMatch(
+      /messaging_dead_letters_total\{topic="cases\.v1",category="exhausted",service="msgtest"\} [1-9]/,
+    );
+    expect(metrics.body).toMatch(
+      /messaging_retries_total\{topic="cases\.v1",kind="unknown",service="msgtest"\} ([4-9]|\d\d)/,
+    );
   });
 
   it('retries an infrastructure failure beyond the bounded attempts and never dead-letters it', async () => {
@@ -291,16 +337,25 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     const marker = closed(`p-${randomUUID()}`);
     await svc.app.get(EventPublisher).publish([marker]);
     await effect(marker.payload.caseId);
-    expect(topics.messages.some((m) => m.topic === dlqTopic(Topics.CASES) && String(m.headers?.ce_id) === e.meta.id)).toBe(false);
+    expect(
+      topics.messages.some((m) => m.topic === dlqTopic(Topics.CASES) && String(m.headers?.ce_id) === e.meta.id),
+    ).toBe(false);
     const metrics = await http(svc.url, 'GET', '/metrics', { role: 'ops' });
-    expect(metrics.body).toMatch(/messaging_retries_total\{topic="cases\.v1",kind="infrastructure",service="msgtest"\} ([7-9]|\d\d)/);
+    expect(metrics.body).toMatch(
+      /messaging_retries_total\{topic="cases\.v1",kind="infrastructure",service="msgtest"\} ([7-9]|\d\d)/,
+    );
   });
 
   it('splits a failing batch: the good rows are stored, the bad ones dead-lettered with the reason, the partition moves on', async () => {
     const venue = `v-${randomUUID()}`;
     const at = new Date(Date.now() - 3_600_000).toISOString();
     const checkIns = Array.from({ length: 60 }, (_, i) => ({
-      checkInId: `ci-${randomUUID()}`, personId: `p-${i}`, venueId: venue, checkedInAt: at, checkedOutAt: null, source: 'test-feed',
+      checkInId: `ci-${randomUUID()}`,
+      personId: `p-${i}`,
+      venueId: venue,
+      checkedInAt: at,
+      checkedOutAt: null,
+      source: 'test-feed',
     }));
     const poisonIndex = [7, 41];
     // One venue, so one partition; two check-in ids the table refuses (class 23), which the contract accepts.
@@ -308,20 +363,39 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     const events = checkIns.map((c) => createEvent('CheckInRecorded', c, { source: '/test' }));
     await svc.app.get(EventPublisher).publish(events);
     const good = checkIns.filter((_, i) => !poisonIndex.includes(i)).map((c) => c.checkInId);
-    await eventually('58 stays', async () => Number((await pg.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.stays WHERE check_in_id = ANY($1)`, [good])).rows[0].n) === 58);
+    await eventually(
+      '58 stays',
+      async () =>
+        Number(
+          (await pg.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.stays WHERE check_in_id = ANY($1)`, [good])).rows[0]
+            .n,
+        ) === 58,
+    );
     for (const i of poisonIndex) {
       const dead = await deadLetter(Topics.CHECKINS, events[i].meta.id);
       expect(String(dead.headers?.dlq_category)).toBe('pg_23514');
-      expect(String(dead.headers?.dlq_reason)).toMatch(/^PostgreSQL 23514: new row for relation "…" violates check constraint "…"$/);
+      expect(String(dead.headers?.dlq_reason)).toMatch(
+        /^PostgreSQL 23514: new row for relation "…" violates check constraint "…"$/,
+      );
       expect(JSON.parse(dead.value!.toString()).checkInId).toBe(checkIns[i].checkInId);
     }
-    const stored = await pg.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.stays WHERE check_in_id = ANY($1)`, [checkIns.map((c) => c.checkInId)]);
+    const stored = await pg.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.stays WHERE check_in_id = ANY($1)`, [
+      checkIns.map((c) => c.checkInId),
+    ]);
     expect(stored.rows[0].n).toBe(58);
     // The partition moves on: a later check-in at the same venue is stored.
-    const next = createEvent('CheckInRecorded', { ...checkIns[0], checkInId: `ci-${randomUUID()}` }, { source: '/test' });
+    const next = createEvent(
+      'CheckInRecorded',
+      { ...checkIns[0], checkInId: `ci-${randomUUID()}` },
+      { source: '/test' },
+    );
     // The batch was split (the handler saw smaller slices than the batch) rather than refused whole.
     expect(batchSizes.some((n) => n === 1)).toBe(true);
     await svc.app.get(EventPublisher).publish([next]);
-    await eventually('the next check-in stored', async () => (await pg.query(`SELECT 1 FROM ${SCHEMA}.stays WHERE check_in_id = $1`, [next.payload.checkInId])).rows[0]);
+    await eventually(
+      'the next check-in stored',
+      async () =>
+        (await pg.query(`SELECT 1 FROM ${SCHEMA}.stays WHERE check_in_id = $1`, [next.payload.checkInId])).rows[0],
+    );
   });
 });

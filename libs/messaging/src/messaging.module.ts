@@ -83,15 +83,24 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: MessagingObserver, useValue: observer },
         // kafkajs's warnings and errors (lost brokers, request timeouts, crashes) reach the service's log.
-        { provide: Kafka, useFactory: () => createKafka({ brokers: options.brokers, clientId: options.service, logger: nestLogSink('Kafka') }) },
+        {
+          provide: Kafka,
+          useFactory: () =>
+            createKafka({ brokers: options.brokers, clientId: options.service, logger: nestLogSink('Kafka') }),
+        },
         {
           provide: EventPublisher,
           // The producer runs in its own thread: record encoding stays off the service's event loop.
-          useFactory: (k: Kafka, o: MessagingObserver) => new EventPublisher(k, o, { brokers: options.brokers, clientId: options.service }),
+          useFactory: (k: Kafka, o: MessagingObserver) =>
+            new EventPublisher(k, o, { brokers: options.brokers, clientId: options.service }),
           inject: [Kafka, MessagingObserver],
         },
         { provide: OutboxCache, useFactory: () => new OutboxCache() },
-        { provide: Outbox, useFactory: (tx: TransactionHost, c: OutboxCache) => new Outbox(tx, options, c), inject: [TransactionHost, OutboxCache] },
+        {
+          provide: Outbox,
+          useFactory: (tx: TransactionHost, c: OutboxCache) => new Outbox(tx, options, c),
+          inject: [TransactionHost, OutboxCache],
+        },
         { provide: Inbox, useFactory: (tx: TransactionHost) => new Inbox(tx, options), inject: [TransactionHost] },
         {
           provide: OutboxRelay,
@@ -101,8 +110,17 @@ export class MessagingModule {
         { provide: KafkaHealth, useFactory: (k: Kafka) => new KafkaHealth(k), inject: [Kafka] },
         { provide: ConsumerStatus, useValue: new ConsumerStatus() },
       ],
-      exports: [ConsumerStatus, MESSAGING_OPTIONS, MessagingObserver, Kafka, EventPublisher, Outbox, Inbox, OutboxRelay, KafkaHealth],
+      exports: [
+        ConsumerStatus,
+        MESSAGING_OPTIONS,
+        MessagingObserver,
+        Kafka,
+        EventPublisher,
+        Outbox,
+        Inbox,
+        OutboxRelay,
+        KafkaHealth,
+      ],
     };
   }
 }
-

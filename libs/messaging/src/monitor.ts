@@ -70,7 +70,12 @@ export async function consumerGroupLag(admin: Admin, groupId: string, topics: st
       const c = mine.find((p) => p.partition === e.partition)?.offset;
       const has = c !== undefined && Number(c) >= 0;
       const from = has ? Number(c) : Number(e.low);
-      return { partition: e.partition, committed: has ? c! : null, end: e.high, lag: Math.max(0, Number(e.high) - from) };
+      return {
+        partition: e.partition,
+        committed: has ? c! : null,
+        end: e.high,
+        lag: Math.max(0, Number(e.high) - from),
+      };
     });
     out.push({ topic, lag: partitions.reduce((s, p) => s + p.lag, 0), partitions });
   }

@@ -110,24 +110,40 @@ export class Outbox {
     // handling an HTTP request or an event joins that request's or event's correlation id.
     const ambient = currentLogContext()?.correlationId;
     const events = ambient
-      ? added.map((e) => (e.meta.causationId === null && e.meta.correlationId === e.meta.id ? { ...e, meta: { ...e.meta, correlationId: ambient } } : e))
+      ? added.map((e) =>
+          e.meta.causationId === null && e.meta.correlationId === e.meta.id
+            ? { ...e, meta: { ...e.meta, correlationId: ambient } }
+            : e,
+        )
       : added;
     const s = this.opts.schema;
     if (events.length >= COPY_THRESHOLD) {
       // A burst (a super-spreader's contacts, a day's orders): COPY, no array parameters to build
       // and parse; ids taken first, so the rows can be handed to the relay once committed.
-      const ids: { id: string }[] = await this.tx.manager.query(`SELECT nextval('"${s}".outbox_id_seq')::text AS id FROM generate_series(1, $1)`, [events.length]);
-      const rows: OutboxRow[] = events.map((e, i) => ({ id: ids[i].id, topic: e.topic, key: e.key, headers: toKafkaHeaders(e.meta), value: JSON.stringify(e.payload) }));
+      const ids: { id: string }[] = await this.tx.manager.query(
+        `SELECT nextval('"${s}".outbox_id_seq')::text AS id FROM generate_series(1, $1)`,
+        [events.length],
+      );
+      const rows: OutboxRow[] = events.map((e, i) => ({
+        id: ids[i].id,
+        topic: e.topic,
+        key: e.key,
+        headers: toKafkaHeaders(e.meta),
+        value: JSON.stringify(e.payload),
+      }));
       const v = copyValue;
       await this.tx.copyIn(
         `COPY "${s}".outbox (id, event_id, topic, key, event_type, headers, value) FROM STDIN`,
-        rows.map((r, i) => `${r.id}\t${v(events[i].meta.id)}\t${v(r.topic)}\t${v(r.key)}\t${v(events[i].meta.type)}\t${v(JSON.stringify(r.headers))}\t${v(r.value)}\n`),
+        rows.map(
+          (r, i) =>
+            `${r.id}\t${v(events[i].meta.id)}\t${v(r.topic)}\t${v(r.key)}\t${v(events[i].meta.type)}\t${v(JSON.stringify(r.headers))}\t${v(r.value)}\n`,
+        ),
       );
       if (this.cache.enabled) await this.tx.afterCommit(async () => this.cache.offer(rows));
     } else {
       await this.insert(events);
     }
-    await this.tx.manager.query('SELECT pg_notify($1, \'\')', [channel(s)]);
+    await this.tx.manager.query("SELECT pg_notify($1, '')", [channel(s)]);
   }
 
   private async insert(events: EventEnvelope[]): Promise<void> {
@@ -189,7 +205,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
-      function done() { clearTimeout(t); resolve(); }
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
       this.wake = done;
     });
   }
@@ -210,10 +229,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       try {
         if (!this.client) await this.connect();
         if (!this.leader) {
-          const [{ ok }] = (await this.client!.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`])).rows;
+          const [{ ok }] = (
+            await this.client!.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`])
+          ).rows;
           this.leader = ok;
           this.cache.enable(ok);
-          if (!ok) { await this.sleep(2000); continue; }
+          if (!ok) {
+            await this.sleep(2000);
+            continue;
+          }
         }
         const sent = await this.publishBatch();
         if (sent === 0) await this.sleep(pollMs);
@@ -239,12 +263,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const s = this.opts.schema;
     // The ids from the table, the rows from memory when this process has just written them.
     const read = async (after: string): Promise<OutboxRow[]> => {
-      const ids: { id: string }[] = await this.tx.dataSource.query(`SELECT id FROM "${s}".outbox WHERE id > $1::bigint ORDER BY id LIMIT $2`, [after, limit]);
+      const ids: { id: string }[] = await this.tx.dataSource.query(
+        `SELECT id FROM "${s}".outbox WHERE id > $1::bigint ORDER BY id LIMIT $2`,
+        [after, limit],
+      );
       if (ids.length === 0 && after === '0') this.cache.clear();
       const rows = ids.map((r) => this.cache.take(r.id));
       const missing = ids.filter((_, i) => !rows[i]).map((r) => r.id);
       if (missing.length > 0) {
-        const found: OutboxRow[] = await this.tx.dataSource.query(`SELECT id, topic, key, headers, value FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [missing]);
+        const found: OutboxRow[] = await this.tx.dataSource.query(
+          `SELECT id, topic, key, headers, value FROM "${s}".outbox WHERE id = ANY($1::bigint[])`,
+          [missing],
+        );
         const byId = new Map(found.map((r) => [r.id, r]));
         ids.forEach((r, i) => (rows[i] ??= byId.get(r.id)));
       }
@@ -262,7 +292,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         next.catch(() => undefined); // awaited on the next turn; a failed send must not leave it unhandled
         await this.send(rows, maxBytes);
         await deleting;
-        deleting = this.tx.dataSource.query(`DELETE FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        deleting = this.tx.dataSource.query(`DELETE FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [
+          rows.map((r) => r.id),
+        ]);
         sent += rows.length;
       }
     } finally {
@@ -316,7 +348,10 @@ export function messagingInitMigration(schema: string, timestamp = 1763900000000
  * are fresh UUIDs and consumers deduplicate by id in their inbox, so the index only cost a random
  * B-tree insert per event (a third of the write time of a super-spreader's 33,000 events).
  */
-export function outboxWithoutEventIdIndexMigration(schema: string, timestamp = 1763900001000): new () => MigrationInterface {
+export function outboxWithoutEventIdIndexMigration(
+  schema: string,
+  timestamp = 1763900001000,
+): new () => MigrationInterface {
   const name = `OutboxWithoutEventIdIndex${timestamp}`;
   return class implements MigrationInterface {
     name = name;

@@ -30,7 +30,8 @@ export async function provisionTopics(kafka: Kafka, p: TopicPartitions): Promise
       for (const t of await provisionOnce(kafka, p)) created.add(t);
       return [...created];
     } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true || (err as Error).name === 'KafkaJSNumberOfRetriesExceeded';
+      const retriable =
+        (err as { retriable?: boolean }).retriable === true || (err as Error).name === 'KafkaJSNumberOfRetriesExceeded';
       if (!retriable || attempt >= 10) throw err;
       await new Promise((r) => setTimeout(r, 300 * attempt));
     }
@@ -54,7 +55,11 @@ async function provisionOnce(kafka: Kafka, p: TopicPartitions): Promise<string[]
     if (present.length > 0) {
       const meta = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
       const grow = meta.topics
-        .map((m) => ({ topic: m.name, have: m.partitions.length, want: present.find((t) => t.topic === m.name)!.numPartitions ?? 1 }))
+        .map((m) => ({
+          topic: m.name,
+          have: m.partitions.length,
+          want: present.find((t) => t.topic === m.name)!.numPartitions ?? 1,
+        }))
         .filter((t) => t.want > t.have)
         .map((t) => ({ topic: t.topic, count: t.want }));
       if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });

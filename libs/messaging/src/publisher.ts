@@ -88,17 +88,25 @@ class ProducerThread {
       workerData: { ...this.settings, kafkajs: require.resolve('kafkajs'), producer: PRODUCER },
     });
     worker.unref();
-    worker.on('message', (m: { id?: number; ok?: boolean; error?: { name: string; message: string }; log?: { level: number; namespace: string; message: string } }) => {
-      if (m.log) {
-        this.log.warn(`kafka ${m.log.namespace}: ${m.log.message}`);
-        return;
-      }
-      const p = this.pending.get(m.id!);
-      if (!p) return;
-      this.pending.delete(m.id!);
-      if (m.error) p.reject(Object.assign(new Error(m.error.message), { name: m.error.name || 'Error' }));
-      else p.resolve();
-    });
+    worker.on(
+      'message',
+      (m: {
+        id?: number;
+        ok?: boolean;
+        error?: { name: string; message: string };
+        log?: { level: number; namespace: string; message: string };
+      }) => {
+        if (m.log) {
+          this.log.warn(`kafka ${m.log.namespace}: ${m.log.message}`);
+          return;
+        }
+        const p = this.pending.get(m.id!);
+        if (!p) return;
+        this.pending.delete(m.id!);
+        if (m.error) p.reject(Object.assign(new Error(m.error.message), { name: m.error.name || 'Error' }));
+        else p.resolve();
+      },
+    );
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;
       for (const p of this.pending.values()) p.reject(err);
@@ -148,7 +156,11 @@ export class EventPublisher implements OnApplicationShutdown {
   private connecting?: Promise<Producer>;
   private readonly thread?: ProducerThread;
 
-  constructor(private readonly kafka: Kafka, private readonly observer: MessagingObserver, thread?: ProducerThreadSettings) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly observer: MessagingObserver,
+    thread?: ProducerThreadSettings,
+  ) {
     if (thread) this.thread = new ProducerThread(thread);
   }
 

@@ -37,9 +37,15 @@ export interface BatchOutcome {
 }
 
 export class KafkaEventContext extends BaseRpcContext<[RawMessage, { partition: number; offset: string }]> {
-  get raw(): RawMessage { return this.args[0]; }
-  get partition(): number { return this.args[1].partition; }
-  get offset(): string { return this.args[1].offset; }
+  get raw(): RawMessage {
+    return this.args[0];
+  }
+  get partition(): number {
+    return this.args[1].partition;
+  }
+  get offset(): string {
+    return this.args[1].offset;
+  }
 }
 
 /** Lets handler errors reach the transport unchanged (Nest would otherwise swallow them into a log line). */
@@ -69,12 +75,23 @@ export interface KafkaEventServerDeps {
   sessionTimeoutMs?: number;
 }
 
-interface Item { raw: RawMessage; message: KafkaMessage; event?: AnyEvent }
+interface Item {
+  raw: RawMessage;
+  message: KafkaMessage;
+  event?: AnyEvent;
+}
 
 /** Where a retry or a dead letter happened, for the one log line each decision gets. */
-interface Where { topic: string; partition: number; offset: string; eventId?: string; type?: string }
+interface Where {
+  topic: string;
+  partition: number;
+  offset: string;
+  eventId?: string;
+  type?: string;
+}
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure; attempts: number } | { ok: false; abandoned: true };
+type Attempt<T> =
+  { ok: true; value: T } | { ok: false; failure: Failure; attempts: number } | { ok: false; abandoned: true };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -100,7 +117,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   listen(callback: (...optionalParams: unknown[]) => unknown): void {
-    this.start().then(() => callback(), (err) => callback(err));
+    this.start().then(
+      () => callback(),
+      (err) => callback(err),
+    );
   }
 
   async close(): Promise<void> {
@@ -168,8 +188,19 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const ev = consumer.events;
     consumer.on(ev.GROUP_JOIN, (e) => {
       this.setJoined(true);
-      const assigned = Object.entries(e.payload.memberAssignment).map(([t, ps]) => `${t}[${(ps as number[]).join(',')}]`);
-      log.info({ group: groupId, memberId: e.payload.memberId, leader: e.payload.isLeader, durationMs: e.payload.duration, assigned }, 'consumer joined its group');
+      const assigned = Object.entries(e.payload.memberAssignment).map(
+        ([t, ps]) => `${t}[${(ps as number[]).join(',')}]`,
+      );
+      log.info(
+        {
+          group: groupId,
+          memberId: e.payload.memberId,
+          leader: e.payload.isLeader,
+          durationMs: e.payload.duration,
+          assigned,
+        },
+        'consumer joined its group',
+      );
     });
     consumer.on(ev.REBALANCING, (e) => {
       this.setJoined(false);
@@ -186,10 +217,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async onBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     const items: Item[] = batch.messages.map((message) => {
-      const raw: RawMessage = { topic: batch.topic, key: message.key, value: message.value, headers: message.headers as RawMessage['headers'] };
+      const raw: RawMessage = {
+        topic: batch.topic,
+        key: message.key,
+        value: message.value,
+        headers: message.headers as RawMessage['headers'],
+      };
       return { raw, message };
     });
-    const batchMode = [...this.messageHandlers].some(([pattern, h]) => pattern.startsWith(batch.topic + SEP) && h.extras?.batch);
+    const batchMode = [...this.messageHandlers].some(
+      ([pattern, h]) => pattern.startsWith(batch.topic + SEP) && h.extras?.batch,
+    );
     if (batchMode) {
       await this.processAsBatch(p, items);
       return;
@@ -215,7 +253,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.deps.observer.consumed(item.raw.topic, event.meta.type, 1);
     if (!handler) return true;
     const ctx = new KafkaEventContext([item.raw, { partition, offset: item.message.offset }]);
-    const where: Where = { topic: item.raw.topic, partition, offset: item.message.offset, eventId: event.meta.id, type: event.meta.type };
+    const where: Where = {
+      topic: item.raw.topic,
+      partition,
+      offset: item.message.offset,
+      eventId: event.meta.id,
+      type: event.meta.type,
+    };
     return withLogContext({ correlationId: event.meta.correlationId, eventId: event.meta.id }, async () => {
       const r = await this.attempt(p, where, this.policy.maxAttempts, () =>
         this.deps.tx.run(async () => {
@@ -267,12 +311,19 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const first = list[0];
     const ctx = new KafkaEventContext([first.raw, { partition: batch.partition, offset: first.message.offset }]);
     const where: Where = {
-      topic: batch.topic, partition: batch.partition, offset: list.length === 1 ? first.message.offset : `${first.message.offset}-${list[list.length - 1].message.offset}`,
-      eventId: list.length === 1 ? first.event!.meta.id : undefined, type: first.event!.meta.type,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset:
+        list.length === 1 ? first.message.offset : `${first.message.offset}-${list[list.length - 1].message.offset}`,
+      eventId: list.length === 1 ? first.event!.meta.id : undefined,
+      type: first.event!.meta.type,
     };
     const events = list.map((i) => i.event!);
-    const r = await this.attempt(p, where, list.length > 1 ? 1 : this.policy.maxAttempts, () =>
-      this.deps.tx.run(() => this.invoke(handler, events, ctx)) as Promise<BatchOutcome | undefined>,
+    const r = await this.attempt(
+      p,
+      where,
+      list.length > 1 ? 1 : this.policy.maxAttempts,
+      () => this.deps.tx.run(() => this.invoke(handler, events, ctx)) as Promise<BatchOutcome | undefined>,
     );
     if (r.ok) {
       for (const rej of r.value?.rejected ?? []) {
@@ -286,8 +337,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if ('abandoned' in r) return false;
     if (list.length === 1) return this.deadLetter(p, first, r.failure, r.attempts);
     const half = Math.ceil(list.length / 2);
-    this.deps.log.warn({ ...where, size: list.length, reason: r.failure.reason }, 'batch failed; splitting it to find the bad events');
-    return (await this.processSlice(p, handler, list.slice(0, half))) && this.processSlice(p, handler, list.slice(half));
+    this.deps.log.warn(
+      { ...where, size: list.length, reason: r.failure.reason },
+      'batch failed; splitting it to find the bad events',
+    );
+    return (
+      (await this.processSlice(p, handler, list.slice(0, half))) && this.processSlice(p, handler, list.slice(half))
+    );
   }
 
   /**
@@ -295,7 +351,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * nor infrastructure has happened `maxAttempts` times. Infrastructure failures are retried
    * without limit (backoff up to maxBackoffMs) while this instance still owns the partition.
    */
-  private async attempt<T>(p: EachBatchPayload, where: Where, maxAttempts: number, fn: () => Promise<T>): Promise<Attempt<T>> {
+  private async attempt<T>(
+    p: EachBatchPayload,
+    where: Where,
+    maxAttempts: number,
+    fn: () => Promise<T>,
+  ): Promise<Attempt<T>> {
     for (let attempt = 1, counted = 0; ; attempt++) {
       try {
         const value = await this.withHeartbeats(p, fn);
@@ -309,7 +370,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         const f = classifyFailure(err);
         if (f.kind === 'permanent') return { ok: false, failure: f, attempts: attempt };
         if (f.kind === 'unknown' && ++counted >= maxAttempts) {
-          return { ok: false, failure: maxAttempts > 1 ? { ...f, category: 'exhausted', reason: `failed ${counted} times: ${f.reason}` } : f, attempts: attempt };
+          return {
+            ok: false,
+            failure:
+              maxAttempts > 1 ? { ...f, category: 'exhausted', reason: `failed ${counted} times: ${f.reason}` } : f,
+            attempts: attempt,
+          };
         }
         if (f.kind === 'infrastructure' && !this.outage) {
           this.outage = true;
@@ -317,9 +383,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         }
         const delay = backoffDelay(this.policy, f.kind === 'infrastructure' ? attempt : counted);
         this.deps.observer.retried(where.topic, f.kind);
-        this.deps.log.warn({ ...where, attempt, kind: f.kind, reason: f.reason, retryInMs: delay }, f.kind === 'infrastructure' ? 'infrastructure failure; retrying without limit' : 'event handling failed; retrying');
+        this.deps.log.warn(
+          { ...where, attempt, kind: f.kind, reason: f.reason, retryInMs: delay },
+          f.kind === 'infrastructure'
+            ? 'infrastructure failure; retrying without limit'
+            : 'event handling failed; retrying',
+        );
         if (!(await this.pause(p, delay))) {
-          this.deps.log.warn({ ...where }, 'partition revoked or consumer stopping during retries; the event stays uncommitted for the next owner');
+          this.deps.log.warn(
+            { ...where },
+            'partition revoked or consumer stopping during retries; the event stays uncommitted for the next owner',
+          );
           return { ok: false, abandoned: true };
         }
       }
@@ -374,18 +448,29 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     for (let attempt = 1; ; attempt++) {
       try {
         await this.deps.publisher.send([
-          { topic: dlqTopic(item.raw.topic), key: item.message.key, value: item.message.value, headers: headers as Record<string, string | Buffer> },
+          {
+            topic: dlqTopic(item.raw.topic),
+            key: item.message.key,
+            value: item.message.value,
+            headers: headers as Record<string, string | Buffer>,
+          },
         ]);
         break;
       } catch (err) {
         const delay = backoffDelay(this.policy, attempt);
         this.deps.observer.retried(dlqTopic(item.raw.topic), 'infrastructure');
-        this.deps.log.warn({ ...where, attempt, reason: classifyFailure(err).reason, retryInMs: delay }, 'dead letter not sent; retrying');
+        this.deps.log.warn(
+          { ...where, attempt, reason: classifyFailure(err).reason, retryInMs: delay },
+          'dead letter not sent; retrying',
+        );
         if (!(await this.pause(p, delay))) return false;
       }
     }
     this.deps.observer.deadLettered(item.raw.topic, f.reason, f.category);
-    this.deps.log.warn({ ...where, category: f.category, attempts, reason: f.reason, fields: f.fields.map((x) => x.field) }, 'event dead-lettered');
+    this.deps.log.warn(
+      { ...where, category: f.category, attempts, reason: f.reason, fields: f.fields.map((x) => x.field) },
+      'event dead-lettered',
+    );
     return true;
   }
 }

@@ -18,7 +18,11 @@ export class TopicTap {
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async open(kafka: Kafka, topics: string[], opts: { groupId?: string; fromBeginning?: boolean } = {}): Promise<TopicTap> {
+  static async open(
+    kafka: Kafka,
+    topics: string[],
+    opts: { groupId?: string; fromBeginning?: boolean } = {},
+  ): Promise<TopicTap> {
     const consumer = kafka.consumer({ groupId: opts.groupId ?? `tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
     const tap = new TopicTap(consumer);
     await consumer.connect();
@@ -67,7 +71,9 @@ export class TopicTap {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} message(s); saw ${this.messages.length}`));
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${count} message(s); saw ${this.messages.length}`),
+        );
       }, timeoutMs);
       if (!check()) this.waiters.add(check);
     });

@@ -53,7 +53,10 @@ export interface OidcSettings {
 
 /** The token was not accepted; the message says why (it never quotes the token). */
 export class TokenRejected extends Error {
-  constructor(message: string, readonly claimedSubject?: string) {
+  constructor(
+    message: string,
+    readonly claimedSubject?: string,
+  ) {
     super(message);
     this.name = 'TokenRejected';
   }
@@ -81,7 +84,10 @@ function claimAt(payload: JWTPayload, path: string): unknown {
 /** A claim as a list of strings: an array of strings, or one string of comma/space-separated values. */
 function stringList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
-  return items.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v.length > 0);
+  return items
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 /** A subject fit for a log line: account ids only; anything that might be personal data is withheld. */
@@ -111,7 +117,9 @@ export class OidcVerifier {
       throw new IssuerUnavailable(`OIDC discovery at ${url} failed: ${(err as Error).message}`);
     }
     if (typeof doc.issuer !== 'string' || trimSlash(doc.issuer) !== configured) {
-      throw new IssuerUnavailable(`OIDC discovery at ${url} names issuer ${JSON.stringify(doc.issuer)}, not ${configured}`);
+      throw new IssuerUnavailable(
+        `OIDC discovery at ${url} names issuer ${JSON.stringify(doc.issuer)}, not ${configured}`,
+      );
     }
     if (typeof doc.jwks_uri !== 'string') throw new IssuerUnavailable(`OIDC discovery at ${url} has no jwks_uri`);
     const jwks = createRemoteJWKSet(new URL(doc.jwks_uri), {
@@ -156,23 +164,39 @@ export class OidcVerifier {
       if (jwksUnreachable(err)) {
         throw new IssuerUnavailable(`JWKS of ${issuer} could not be read: ${err.message}`);
       }
-      const reason = err instanceof joseErrors.JOSEAlgNotAllowed ? `algorithm not accepted (only ${ACCEPTED_ALGORITHMS.join(', ')})` : (err as Error).message;
+      const reason =
+        err instanceof joseErrors.JOSEAlgNotAllowed
+          ? `algorithm not accepted (only ${ACCEPTED_ALGORITHMS.join(', ')})`
+          : (err as Error).message;
       throw new TokenRejected(reason, claimedSubject);
     }
-    const roles = stringList(claimAt(payload, this.settings.rolesClaim)).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-    if (roles.length === 0) throw new TokenRejected(`token carries no known role in ${this.settings.rolesClaim}`, claimedSubject);
-    return { subject: payload.sub!, roles: [...new Set(roles)], areas: [...new Set(stringList(claimAt(payload, this.settings.areasClaim)))] };
+    const roles = stringList(claimAt(payload, this.settings.rolesClaim)).filter((r): r is Role =>
+      (ROLES as readonly string[]).includes(r),
+    );
+    if (roles.length === 0)
+      throw new TokenRejected(`token carries no known role in ${this.settings.rolesClaim}`, claimedSubject);
+    return {
+      subject: payload.sub!,
+      roles: [...new Set(roles)],
+      areas: [...new Set(stringList(claimAt(payload, this.settings.areasClaim)))],
+    };
   }
 }
 
 /** Errors of the JWKS download (timeout, refused connection, bad response), as opposed to a bad token. */
 function jwksUnreachable(err: unknown): err is Error {
   if (err instanceof joseErrors.JWKSTimeout) return true;
-  if (err instanceof joseErrors.JOSEError) return /^(Expected 200 OK|Failed to parse the JSON Web Key Set)/.test(err.message);
+  if (err instanceof joseErrors.JOSEError)
+    return /^(Expected 200 OK|Failed to parse the JSON Web Key Set)/.test(err.message);
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
 }
 
-type AuthRequest = { headers: Record<string, string | undefined>; method?: string; route?: { path?: string }; principal?: Principal };
+type AuthRequest = {
+  headers: Record<string, string | undefined>;
+  method?: string;
+  route?: { path?: string };
+  principal?: Principal;
+};
 
 /**
  * Global guard, deny by default: a route is reachable only when marked @Public() or when the
@@ -184,7 +208,10 @@ type AuthRequest = { headers: Record<string, string | undefined>; method?: strin
 export class AuthGuard implements CanActivate {
   private readonly log = new Logger('Auth');
 
-  constructor(private readonly reflector: Reflector, private readonly verifier: OidcVerifier) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: OidcVerifier,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
@@ -205,7 +232,9 @@ export class AuthGuard implements CanActivate {
     } catch (err) {
       if (err instanceof IssuerUnavailable) {
         this.log.error(`503 ${route}: ${err.message}`);
-        throw new ServiceUnavailableException('the identity provider cannot be reached to check the token; try again shortly');
+        throw new ServiceUnavailableException(
+          'the identity provider cannot be reached to check the token; try again shortly',
+        );
       }
       const subject = err instanceof TokenRejected ? (err.claimedSubject ?? 'none') : 'none';
       this.log.warn(`401 ${route}: invalid bearer token (${(err as Error).message}) (subject ${subject})`);
@@ -214,7 +243,9 @@ export class AuthGuard implements CanActivate {
     req.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
     if (principal.roles.includes('admin') || principal.roles.some((r) => allowed.includes(r))) return true;
-    this.log.warn(`403 ${route}: roles ${principal.roles.join(',')} not in ${[...allowed, 'admin'].join(',')} (subject ${loggableSubject(principal.subject)})`);
+    this.log.warn(
+      `403 ${route}: roles ${principal.roles.join(',')} not in ${[...allowed, 'admin'].join(',')} (subject ${loggableSubject(principal.subject)})`,
+    );
     throw new ForbiddenException(
       `role ${principal.roles.join(',')} may not call this route; allowed: ${[...allowed, 'admin'].join(', ')}`,
     );

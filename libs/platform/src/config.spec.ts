@@ -12,7 +12,12 @@ describe(loadConfig.name, () => {
   it('names every malformed variable in one error', () => {
     let error: unknown;
     try {
-      loadConfig(BaseEnv, { DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'nohost', KAFKA_PARTITIONS_DEFAULT: 'many', LOG_LEVEL: 'loud' });
+      loadConfig(BaseEnv, {
+        DATABASE_URL: 'mysql://x',
+        KAFKA_BROKERS: 'nohost',
+        KAFKA_PARTITIONS_DEFAULT: 'many',
+        LOG_LEVEL: 'loud',
+      });
     } catch (err) {
       error = err;
     }
@@ -28,18 +33,46 @@ describe(oidcSettings.name, () => {
   });
 
   it('requires https in production and reads the claim paths and bounds the clock skew', () => {
-    expect(() => oidcSettings(loadConfig(BaseEnv, { NODE_ENV: 'production', OIDC_ISSUER_URL: 'http://id.example/realms/x' }))).toThrow(/https/);
-    const s = oidcSettings(loadConfig(BaseEnv, { NODE_ENV: 'production', OIDC_ISSUER_URL: 'https://id.example/realms/x', OIDC_ROLES_CLAIM: 'resource_access.api.roles' }));
-    expect(s).toMatchObject({ issuer: 'https://id.example/realms/x', audience: 'contact-tracing-api', rolesClaim: 'resource_access.api.roles', areasClaim: 'areas', clockSkewSeconds: 30 });
+    expect(() =>
+      oidcSettings(loadConfig(BaseEnv, { NODE_ENV: 'production', OIDC_ISSUER_URL: 'http://id.example/realms/x' })),
+    ).toThrow(/https/);
+    const s = oidcSettings(
+      loadConfig(BaseEnv, {
+        NODE_ENV: 'production',
+        OIDC_ISSUER_URL: 'https://id.example/realms/x',
+        OIDC_ROLES_CLAIM: 'resource_access.api.roles',
+      }),
+    );
+    expect(s).toMatchObject({
+      issuer: 'https://id.example/realms/x',
+      audience: 'contact-tracing-api',
+      rolesClaim: 'resource_access.api.roles',
+      areasClaim: 'areas',
+      clockSkewSeconds: 30,
+    });
     expect(() => loadConfig(BaseEnv, { OIDC_CLOCK_SKEW_SECONDS: '3600' })).toThrow(/OIDC_CLOCK_SKEW_SECONDS/);
   });
 });
 
 describe(databaseConnectionUrl.name, () => {
   it('leaves DATABASE_URL alone unless TLS is configured, and applies sslmode with libpq meaning', () => {
-    expect(databaseConnectionUrl(loadConfig(BaseEnv, { DATABASE_URL: 'postgres://u:p@db:5432/ct' }))).toBe('postgres://u:p@db:5432/ct');
-    const url = new URL(databaseConnectionUrl(loadConfig(BaseEnv, { DATABASE_URL: 'postgres://u:p@db:5432/ct?sslmode=disable', DATABASE_SSLMODE: 'verify-full', DATABASE_SSL_ROOT_CERT: '/etc/ct/pg-ca.pem' })));
-    expect(Object.fromEntries(url.searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: '/etc/ct/pg-ca.pem', uselibpqcompat: 'true' });
+    expect(databaseConnectionUrl(loadConfig(BaseEnv, { DATABASE_URL: 'postgres://u:p@db:5432/ct' }))).toBe(
+      'postgres://u:p@db:5432/ct',
+    );
+    const url = new URL(
+      databaseConnectionUrl(
+        loadConfig(BaseEnv, {
+          DATABASE_URL: 'postgres://u:p@db:5432/ct?sslmode=disable',
+          DATABASE_SSLMODE: 'verify-full',
+          DATABASE_SSL_ROOT_CERT: '/etc/ct/pg-ca.pem',
+        }),
+      ),
+    );
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      sslmode: 'verify-full',
+      sslrootcert: '/etc/ct/pg-ca.pem',
+      uselibpqcompat: 'true',
+    });
     expect(() => loadConfig(BaseEnv, { DATABASE_SSLMODE: 'yes' })).toThrow(/DATABASE_SSLMODE/);
   });
 });

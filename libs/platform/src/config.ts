@@ -14,7 +14,9 @@ export class ConfigError extends Error {
 
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => [
-    ...(e.constraints ? [`${e.property}: ${Object.values(e.constraints).join('; ')} (got ${JSON.stringify(e.value)})`] : []),
+    ...(e.constraints
+      ? [`${e.property}: ${Object.values(e.constraints).join('; ')} (got ${JSON.stringify(e.value)})`]
+      : []),
     ...flatten(e.children ?? []),
   ]);
 }

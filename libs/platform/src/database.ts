@@ -78,5 +78,9 @@ export async function runMigrations(ds: DataSource, schema: string): Promise<str
  * RETURNING with [rows, count] and a SELECT or INSERT with the rows.
  */
 export function returned<T>(result: unknown): T[] {
-  return (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as T[];
+  return (
+    Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number'
+      ? result[0]
+      : result
+  ) as T[];
 }

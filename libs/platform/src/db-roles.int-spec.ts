@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { db, serviceDatabaseUrl } from '../../../test/support/services';
-import { dropServiceRoles, provisionServiceRoles, roleDatabaseUrl, serviceRoleName, serviceRolePasswords } from './db-roles';
+import {
+  dropServiceRoles,
+  provisionServiceRoles,
+  roleDatabaseUrl,
+  serviceRoleName,
+  serviceRolePasswords,
+} from './db-roles';
 
 /** The per-service roles the global setup made (as migrations and npm start do), on the real PostgreSQL. */
 describe('one PostgreSQL role per service', () => {
@@ -14,24 +20,34 @@ describe('one PostgreSQL role per service', () => {
     clients.push(c);
     return c;
   };
-  const denied = (c: Client, sql: string) => c.query(sql).then(() => 'allowed', (err: { code?: string; message: string }) => `${err.code}: ${err.message}`);
+  const denied = (c: Client, sql: string) =>
+    c.query(sql).then(
+      () => 'allowed',
+      (err: { code?: string; message: string }) => `${err.code}: ${err.message}`,
+    );
   afterAll(() => Promise.all(clients.map((c) => c.end())));
 
   it('the tracing role cannot read cases.persons, nor anything else of another service', async () => {
     const tracing = await as('tracing');
-    expect(await denied(tracing, 'SELECT * FROM cases.persons LIMIT 1')).toMatch(/^42501: permission denied for schema cases/);
+    expect(await denied(tracing, 'SELECT * FROM cases.persons LIMIT 1')).toMatch(
+      /^42501: permission denied for schema cases/,
+    );
     expect(await denied(tracing, 'SELECT * FROM cases.audit_log LIMIT 1')).toMatch(/^42501/);
-    expect(await denied(tracing, "INSERT INTO cases.outbox (event_id) VALUES (gen_random_uuid())")).toMatch(/^42501/);
+    expect(await denied(tracing, 'INSERT INTO cases.outbox (event_id) VALUES (gen_random_uuid())')).toMatch(/^42501/);
     expect(await denied(tracing, 'SELECT * FROM quarantine.outbox LIMIT 1')).toMatch(/^42501/);
     const cases = await as('cases');
-    expect(await denied(cases, 'SELECT * FROM tracing.contacts LIMIT 1')).toMatch(/^42501: permission denied for schema tracing/);
+    expect(await denied(cases, 'SELECT * FROM tracing.contacts LIMIT 1')).toMatch(
+      /^42501: permission denied for schema tracing/,
+    );
     expect(await denied(cases, 'SELECT * FROM cases.persons LIMIT 1')).toBe('allowed');
     expect(await denied(tracing, 'SELECT * FROM tracing.contacts LIMIT 1')).toBe('allowed');
   });
 
   it('a service role is no superuser and can create no schema, role or database, nor tables in public', async () => {
     const tracing = await as('tracing');
-    const { rows } = await tracing.query('SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = current_user');
+    const { rows } = await tracing.query(
+      'SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = current_user',
+    );
     expect(rows).toEqual([{ rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false }]);
     expect(await denied(tracing, 'CREATE SCHEMA sneaky')).toMatch(/^42501/);
     expect(await denied(tracing, 'CREATE TABLE public.sneaky (x int)')).toMatch(/^42501/);
@@ -52,7 +68,9 @@ describe('one PostgreSQL role per service', () => {
       expect(r.schema_owner).toBe(`${prefix}${r.schema}`);
       expect(r.owners).toEqual([`${prefix}${r.schema}`]);
     }
-    const fns = await pg.query("SELECT DISTINCT pg_get_userbyid(p.proowner) AS owner FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'tracing'");
+    const fns = await pg.query(
+      "SELECT DISTINCT pg_get_userbyid(p.proowner) AS owner FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'tracing'",
+    );
     expect(fns.rows.map((r) => r.owner)).toEqual([`${prefix}tracing`]);
   });
 
@@ -64,7 +82,9 @@ describe('one PostgreSQL role per service', () => {
     const role = serviceRoleName(`${dbName}_`, 'scratch');
     try {
       await pg.query('DROP SCHEMA IF EXISTS scratch CASCADE');
-      await pg.query('CREATE SCHEMA scratch; CREATE TABLE scratch.t (id serial PRIMARY KEY, v text); CREATE SEQUENCE scratch.free_seq');
+      await pg.query(
+        'CREATE SCHEMA scratch; CREATE TABLE scratch.t (id serial PRIMARY KEY, v text); CREATE SEQUENCE scratch.free_seq',
+      );
       const r = { schema: 'scratch', role, password: 'first-password-1' };
       await provisionServiceRoles(adminUrl, [r]);
       await provisionServiceRoles(adminUrl, [{ ...r, password: 'second-password-2' }]);
@@ -81,7 +101,9 @@ describe('one PostgreSQL role per service', () => {
       clients.push(own);
       await own.query("INSERT INTO scratch.t (v) VALUES ('x')");
       expect((await own.query('SELECT count(*)::int AS n FROM scratch.t')).rows[0].n).toBe(1);
-      await expect(provisionServiceRoles(adminUrl, [{ schema: 'scratch', role: 'postgres', password: 'x' }])).rejects.toThrow(/superuser/);
+      await expect(
+        provisionServiceRoles(adminUrl, [{ schema: 'scratch', role: 'postgres', password: 'x' }]),
+      ).rejects.toThrow(/superuser/);
       expect(() => serviceRoleName('Bad-', 'cases')).toThrow(/DB_ROLE_PREFIX/);
     } finally {
       await pg.query('DROP SCHEMA IF EXISTS scratch CASCADE');
@@ -92,13 +114,21 @@ describe('one PostgreSQL role per service', () => {
 
   it('keeps generated passwords in a file only its owner reads, reused on the next start; a variable wins', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ct-roles-')), 'sub', 'db-roles.json');
-    const roles = [{ schema: 'cases', role: 'ct_cases' }, { schema: 'tracing', role: 'ct_tracing' }];
+    const roles = [
+      { schema: 'cases', role: 'ct_cases' },
+      { schema: 'tracing', role: 'ct_tracing' },
+    ];
     const first = serviceRolePasswords(roles, file, {});
     expect(first[0].password).toMatch(/^[\w-]{32}$/);
     expect(first[0].password).not.toBe(first[1].password);
     expect(statSync(file).mode & 0o077).toBe(0);
     expect(serviceRolePasswords(roles, file, {})).toEqual(first);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ct_cases: first[0].password, ct_tracing: first[1].password });
-    expect(serviceRolePasswords(roles, file, { DB_PASSWORD_CASES: 'from-the-environment' })[0].password).toBe('from-the-environment');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      ct_cases: first[0].password,
+      ct_tracing: first[1].password,
+    });
+    expect(serviceRolePasswords(roles, file, { DB_PASSWORD_CASES: 'from-the-environment' })[0].password).toBe(
+      'from-the-environment',
+    );
   });
 });

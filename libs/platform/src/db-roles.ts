@@ -20,7 +20,8 @@ const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 /** `<prefix><schema>`, e.g. ct_cases; lower-case letters, digits and _ only, at most 63 characters. */
 export function serviceRoleName(prefix: string, schema: string): string {
   const name = `${prefix}${schema}`;
-  if (!IDENT.test(name)) throw new Error(`database role name ${JSON.stringify(name)} must match ${IDENT} (check DB_ROLE_PREFIX)`);
+  if (!IDENT.test(name))
+    throw new Error(`database role name ${JSON.stringify(name)} must match ${IDENT} (check DB_ROLE_PREFIX)`);
   return name;
 }
 
@@ -43,7 +44,9 @@ export function serviceRolePasswords(
   env: Record<string, string | undefined> = process.env,
 ): ServiceRole[] {
   const path = resolve(file);
-  const stored: Record<string, string> = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>) : {};
+  const stored: Record<string, string> = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>)
+    : {};
   let changed = false;
   const result = roles.map((r) => {
     const fromEnv = env[`DB_PASSWORD_${r.schema.toUpperCase()}`];
@@ -77,11 +80,16 @@ export async function provisionServiceRoles(adminUrl: string, roles: ServiceRole
     for (const r of roles) {
       if (!IDENT.test(r.role)) throw new Error(`database role name ${JSON.stringify(r.role)} must match ${IDENT}`);
       if (!r.password) throw new Error(`no password for database role ${r.role}`);
-      const existing = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [r.role]);
-      if (existing.rows[0]?.rolsuper) throw new Error(`database role ${r.role} is a superuser; refusing to use it as a service role`);
+      const existing = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [
+        r.role,
+      ]);
+      if (existing.rows[0]?.rolsuper)
+        throw new Error(`database role ${r.role} is a superuser; refusing to use it as a service role`);
       const verb = existing.rowCount ? 'ALTER' : 'CREATE';
       const role = id(r.role);
-      await client.query(`${verb} ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(r.password)}`);
+      await client.query(
+        `${verb} ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(r.password)}`,
+      );
       await client.query(`GRANT CONNECT ON DATABASE ${id(db)} TO ${role}`);
       const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [r.schema]);
       if (schema.rowCount) await client.query(`ALTER SCHEMA ${id(r.schema)} OWNER TO ${role}`);
@@ -96,7 +104,16 @@ export async function provisionServiceRoles(adminUrl: string, roles: ServiceRole
         [r.schema, r.role],
       );
       for (const rel of relations.rows) {
-        const what = rel.kind === 'S' ? 'SEQUENCE' : rel.kind === 'v' ? 'VIEW' : rel.kind === 'm' ? 'MATERIALIZED VIEW' : rel.kind === 'f' ? 'FOREIGN TABLE' : 'TABLE';
+        const what =
+          rel.kind === 'S'
+            ? 'SEQUENCE'
+            : rel.kind === 'v'
+              ? 'VIEW'
+              : rel.kind === 'm'
+                ? 'MATERIALIZED VIEW'
+                : rel.kind === 'f'
+                  ? 'FOREIGN TABLE'
+                  : 'TABLE';
         await client.query(`ALTER ${what} ${id(r.schema)}.${id(rel.name)} OWNER TO ${role}`);
       }
       const functions = await client.query<{ sig: string; kind: string }>(

@@ -14,7 +14,9 @@ export class BaseEnv {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/contact_tracing';
 
-  @IsInt() @Min(1) @Max(200)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
   /**
@@ -23,20 +25,26 @@ export class BaseEnv {
    * certificate and name checked). Unset: whatever DATABASE_URL says (no TLS when it says nothing).
    * (`prefer` is not offered: the driver cannot fall back to plain text.)
    */
-  @IsOptional() @IsIn(['disable', 'require', 'verify-ca', 'verify-full'])
+  @IsOptional()
+  @IsIn(['disable', 'require', 'verify-ca', 'verify-full'])
   DATABASE_SSLMODE?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
   /** CA certificate file (PEM) that signed the PostgreSQL server's certificate, for verify-ca/verify-full. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATABASE_SSL_ROOT_CERT?: string;
 
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   KAFKA_PARTITIONS_CHECKINS = 6;
 
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   KAFKA_PARTITIONS_DEFAULT = 3;
 
   /**
@@ -44,15 +52,19 @@ export class BaseEnv {
    * <issuer>/.well-known/openid-configuration, keys from its JWKS). Required by every service;
    * `npm start` and the tests set it to the local development issuer (tools/oidc).
    */
-  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
   OIDC_ISSUER_URL?: string;
 
   /** The audience (`aud`) a token must name: the API's client id at the identity provider. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   OIDC_AUDIENCE = 'contact-tracing-api';
 
   /** Dotted path of the claim with the roles (Keycloak realm roles: realm_access.roles). */
-  @Matches(/^[\w-]+(\.[\w-]+)*$/, { message: 'OIDC_ROLES_CLAIM must be a dotted claim path such as realm_access.roles' })
+  @Matches(/^[\w-]+(\.[\w-]+)*$/, {
+    message: 'OIDC_ROLES_CLAIM must be a dotted claim path such as realm_access.roles',
+  })
   OIDC_ROLES_CLAIM = 'realm_access.roles';
 
   /** Dotted path of the claim with the area codes the holder serves. */
@@ -60,26 +72,36 @@ export class BaseEnv {
   OIDC_AREAS_CLAIM = 'areas';
 
   /** Clock difference with the issuer that exp/nbf/iat tolerate, seconds (at most 300). */
-  @IsInt() @Min(0) @Max(300)
+  @IsInt()
+  @Min(0)
+  @Max(300)
   OIDC_CLOCK_SKEW_SECONDS = 30;
 
   /** Shortest interval between two JWKS downloads triggered by an unknown key id, seconds. */
-  @IsInt() @Min(0) @Max(3600)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
   OIDC_JWKS_COOLDOWN_SECONDS = 30;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
   /** Consumer group session: a member that stops heartbeating loses its partitions after this long. */
-  @IsInt() @Min(3000) @Max(300000)
+  @IsInt()
+  @Min(3000)
+  @Max(300000)
   KAFKA_SESSION_TIMEOUT_MS = 6000;
 
   /** Attempts of an event that fails for an unclassified reason before it is dead-lettered. */
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   MESSAGING_MAX_ATTEMPTS = 5;
 
   /** First wait between attempts; doubled each attempt (infrastructure outages: up to 5 s). */
-  @IsInt() @Min(10) @Max(60000)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
   MESSAGING_RETRY_BACKOFF_MS = 200;
 
   @IsIn(['true', 'false'])
@@ -92,14 +114,27 @@ export class BaseEnv {
  * configured, or (in production) when the issuer is not reached over https (loopback excepted).
  */
 export function oidcSettings(
-  env: Pick<BaseEnv, 'NODE_ENV' | 'OIDC_ISSUER_URL' | 'OIDC_AUDIENCE' | 'OIDC_ROLES_CLAIM' | 'OIDC_AREAS_CLAIM' | 'OIDC_CLOCK_SKEW_SECONDS' | 'OIDC_JWKS_COOLDOWN_SECONDS'>,
+  env: Pick<
+    BaseEnv,
+    | 'NODE_ENV'
+    | 'OIDC_ISSUER_URL'
+    | 'OIDC_AUDIENCE'
+    | 'OIDC_ROLES_CLAIM'
+    | 'OIDC_AREAS_CLAIM'
+    | 'OIDC_CLOCK_SKEW_SECONDS'
+    | 'OIDC_JWKS_COOLDOWN_SECONDS'
+  >,
 ): OidcSettings {
   if (!env.OIDC_ISSUER_URL) {
-    throw new ConfigError(['OIDC_ISSUER_URL: required: the OpenID Connect issuer whose tokens the API accepts (npm start sets it to the local development issuer)']);
+    throw new ConfigError([
+      'OIDC_ISSUER_URL: required: the OpenID Connect issuer whose tokens the API accepts (npm start sets it to the local development issuer)',
+    ]);
   }
   const loopback = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(env.OIDC_ISSUER_URL);
   if (env.NODE_ENV === 'production' && !env.OIDC_ISSUER_URL.startsWith('https://') && !loopback) {
-    throw new ConfigError([`OIDC_ISSUER_URL: must be an https URL when NODE_ENV=production (got ${JSON.stringify(env.OIDC_ISSUER_URL)})`]);
+    throw new ConfigError([
+      `OIDC_ISSUER_URL: must be an https URL when NODE_ENV=production (got ${JSON.stringify(env.OIDC_ISSUER_URL)})`,
+    ]);
   }
   return {
     issuer: env.OIDC_ISSUER_URL,
@@ -115,7 +150,9 @@ export function oidcSettings(
  * The connection URL a service uses: DATABASE_URL with DATABASE_SSLMODE / DATABASE_SSL_ROOT_CERT
  * applied (libpq semantics, so `require` encrypts without checking the certificate, as psql does).
  */
-export function databaseConnectionUrl(env: Pick<BaseEnv, 'DATABASE_URL' | 'DATABASE_SSLMODE' | 'DATABASE_SSL_ROOT_CERT'>): string {
+export function databaseConnectionUrl(
+  env: Pick<BaseEnv, 'DATABASE_URL' | 'DATABASE_SSLMODE' | 'DATABASE_SSL_ROOT_CERT'>,
+): string {
   if (!env.DATABASE_SSLMODE && !env.DATABASE_SSL_ROOT_CERT) return env.DATABASE_URL;
   const url = new URL(env.DATABASE_URL);
   if (env.DATABASE_SSLMODE) url.searchParams.set('sslmode', env.DATABASE_SSLMODE);

@@ -50,7 +50,8 @@ export class JsonLogger implements LoggerService {
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]) {
     const ctx = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
     const fields: Record<string, unknown> = ctx ? { context: ctx } : {};
-    if (level === 'error' && typeof params[0] === 'string' && params[0].includes('\n')) fields.stack = redactMessage(params.shift() as string);
+    if (level === 'error' && typeof params[0] === 'string' && params[0].includes('\n'))
+      fields.stack = redactMessage(params.shift() as string);
     if (message instanceof Error) {
       this.pino[level]({ ...fields, err: message }, redactMessage(message.message));
     } else if (typeof message === 'object' && message !== null) {
@@ -60,10 +61,22 @@ export class JsonLogger implements LoggerService {
     }
   }
 
-  log(message: unknown, ...params: unknown[]) { this.write('info', message, params); }
-  error(message: unknown, ...params: unknown[]) { this.write('error', message, params); }
-  warn(message: unknown, ...params: unknown[]) { this.write('warn', message, params); }
-  debug(message: unknown, ...params: unknown[]) { this.write('debug', message, params); }
-  verbose(message: unknown, ...params: unknown[]) { this.write('trace', message, params); }
-  fatal(message: unknown, ...params: unknown[]) { this.write('fatal', message, params); }
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
 }

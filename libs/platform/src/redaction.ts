@@ -5,7 +5,15 @@
  */
 
 /** Fields holding personal data wherever they appear in a log object (pino paths). */
-export const PERSONAL_FIELDS = ['fullName', 'phone', 'phoneNumber', 'nationalId', 'dateOfBirth', 'address', 'email'] as const;
+export const PERSONAL_FIELDS = [
+  'fullName',
+  'phone',
+  'phoneNumber',
+  'nationalId',
+  'dateOfBirth',
+  'address',
+  'email',
+] as const;
 
 export const REDACT_PATHS = [
   ...PERSONAL_FIELDS,

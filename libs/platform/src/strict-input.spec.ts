@@ -5,9 +5,15 @@ describe('StrictInputPipe', () => {
   const pipe = new StrictInputPipe();
 
   it('names the field holding a NUL in a body, a query string and a path parameter', () => {
-    expect(strictInputProblems({ fullName: 'Nguy\u0000n', address: { line: 'a\u0001' } }, 'body').map((p) => p.field)).toEqual(['fullName', 'address.line']);
-    expect(strictInputProblems({ area: 'x\u0000' }, 'query')).toEqual([{ field: 'area', problems: ['area must not contain control characters'] }]);
-    expect(strictInputProblems('abc\u0000', 'param', 'id')).toEqual([{ field: 'id', problems: ['id must not contain control characters'] }]);
+    expect(
+      strictInputProblems({ fullName: 'Nguy\u0000n', address: { line: 'a\u0001' } }, 'body').map((p) => p.field),
+    ).toEqual(['fullName', 'address.line']);
+    expect(strictInputProblems({ area: 'x\u0000' }, 'query')).toEqual([
+      { field: 'area', problems: ['area must not contain control characters'] },
+    ]);
+    expect(strictInputProblems('abc\u0000', 'param', 'id')).toEqual([
+      { field: 'id', problems: ['id must not contain control characters'] },
+    ]);
     expect(strictInputProblems([{ a: 1 }, { b: '\u007F' }], 'body').map((p) => p.field)).toEqual(['[1].b']);
   });
 
@@ -30,14 +36,22 @@ describe('StrictInputPipe', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(BadRequestException);
-    expect((caught as BadRequestException).getResponse()).toMatchObject({ statusCode: 400, details: [{ field: 'page' }] });
+    expect((caught as BadRequestException).getResponse()).toMatchObject({
+      statusCode: 400,
+      details: [{ field: 'page' }],
+    });
     expect(strictInputProblems({ q: 'x'.repeat(2000) }, 'query').map((p) => p.field)).toEqual(['q']);
   });
 
   it('refuses a body nested deeper than MAX_BODY_DEPTH, without exhausting its own stack', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 50_000; i++) deep = [deep];
-    expect(strictInputProblems(deep, 'body')).toEqual([{ field: expect.stringMatching(/^\[0\]/), problems: [`body must not nest objects and arrays more than ${MAX_BODY_DEPTH} deep`] }]);
+    expect(strictInputProblems(deep, 'body')).toEqual([
+      {
+        field: expect.stringMatching(/^\[0\]/),
+        problems: [`body must not nest objects and arrays more than ${MAX_BODY_DEPTH} deep`],
+      },
+    ]);
     let ok: unknown = { a: 1 };
     for (let i = 0; i < MAX_BODY_DEPTH - 1; i++) ok = { child: ok };
     expect(strictInputProblems(ok, 'body')).toEqual([]);

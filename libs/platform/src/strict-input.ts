@@ -23,7 +23,11 @@ function problem(field: string, message: string): FieldProblem {
  * objects and arrays iteratively (a deeply nested JSON body cannot exhaust the stack) and looks at
  * keys as well as values.
  */
-export function strictInputProblems(value: unknown, where: 'body' | 'query' | 'param' | 'custom', root?: string): FieldProblem[] {
+export function strictInputProblems(
+  value: unknown,
+  where: 'body' | 'query' | 'param' | 'custom',
+  root?: string,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   // Validation and class-transformer recurse: a body nested thousands deep would exhaust the stack.
   const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root ?? '', depth: 0 }];
@@ -40,8 +44,10 @@ export function strictInputProblems(value: unknown, where: 'body' | 'query' | 'p
       break;
     }
     if (typeof v === 'string') {
-      if ((where === 'body' ? CONTROL : CONTROL_IN_PARAM).test(v)) problems.push(problem(name(path), `${name(path)} must not contain control characters`));
-      if (where !== 'body' && v.length > MAX_PARAM_LENGTH) problems.push(problem(name(path), `${name(path)} must be at most ${MAX_PARAM_LENGTH} characters`));
+      if ((where === 'body' ? CONTROL : CONTROL_IN_PARAM).test(v))
+        problems.push(problem(name(path), `${name(path)} must not contain control characters`));
+      if (where !== 'body' && v.length > MAX_PARAM_LENGTH)
+        problems.push(problem(name(path), `${name(path)} must be at most ${MAX_PARAM_LENGTH} characters`));
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}[${i}]`, depth: depth + 1 });
     } else if (typeof v === 'object' && v !== null) {
@@ -69,7 +75,8 @@ export class StrictInputPipe implements PipeTransform {
       throw badRequest([problem(meta.data, `${meta.data} must be given once, as a single value`)], 'invalid query');
     }
     const problems = strictInputProblems(value, meta.type, meta.data);
-    if (problems.length > 0) throw badRequest(problems, `invalid ${meta.type === 'param' ? 'path parameter' : meta.type}`);
+    if (problems.length > 0)
+      throw badRequest(problems, `invalid ${meta.type === 'param' ? 'path parameter' : meta.type}`);
     return value;
   }
 }

@@ -52,7 +52,9 @@ export class TransactionHost {
     const current = this.store.getStore();
     if (current) return fn(current.manager);
     const after: (() => Promise<void>)[] = [];
-    const result = await this.dataSource.transaction((manager) => this.store.run({ manager, afterCommit: after }, () => fn(manager)));
+    const result = await this.dataSource.transaction((manager) =>
+      this.store.run({ manager, afterCommit: after }, () => fn(manager)),
+    );
     for (const work of after) await work();
     return result;
   }

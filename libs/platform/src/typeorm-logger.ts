@@ -26,7 +26,11 @@ export class SafeTypeOrmLogger implements TypeOrmLogger {
   }
 
   logQuerySlow(time: number, query: string, parameters?: unknown[]): void {
-    this.out.warn({ msg: `slow query (${time} ms)`, query: redactQuery(query), parameterCount: parameters?.length ?? 0 });
+    this.out.warn({
+      msg: `slow query (${time} ms)`,
+      query: redactQuery(query),
+      parameterCount: parameters?.length ?? 0,
+    });
   }
 
   // TypeORM hands a custom logger every message, whatever `logging` says: schema and migration

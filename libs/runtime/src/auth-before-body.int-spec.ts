@@ -66,7 +66,11 @@ describe('a request body is not read without a valid bearer token', () => {
 
   it("through the edge, a large body without a token gets the service's 401, whole", async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${edgeUrl}/checkins`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(8_000_000) }).then(
+      const res = await fetch(`${edgeUrl}/checkins`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(8_000_000),
+      }).then(
         async (r) => ({ status: r.status, text: await r.text() }),
         (err: Error) => ({ status: 0, text: String((err as Error & { cause?: Error }).cause ?? err) }),
       );

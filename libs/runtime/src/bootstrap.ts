@@ -1,5 +1,23 @@
-import { ConsumerStatus, EventPublisher, Inbox, KafkaEventServer, MessagingObserver, provisionTopics } from '@ct/messaging';
-import { BaseEnv, ConfigError, createValidationPipe, JsonLogger, loadConfig, OidcVerifier, oidcSettings, runMigrations, StrictInputPipe, TransactionHost } from '@ct/platform';
+import {
+  ConsumerStatus,
+  EventPublisher,
+  Inbox,
+  KafkaEventServer,
+  MessagingObserver,
+  provisionTopics,
+} from '@ct/messaging';
+import {
+  BaseEnv,
+  ConfigError,
+  createValidationPipe,
+  JsonLogger,
+  loadConfig,
+  OidcVerifier,
+  oidcSettings,
+  runMigrations,
+  StrictInputPipe,
+  TransactionHost,
+} from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -72,8 +90,15 @@ export async function createServiceApp<E extends ServiceEnv>(
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Migrations');
   }
   const [{ rolsuper }] = await app.get(DataSource).query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
-  if (rolsuper) logger.warn(`connected to PostgreSQL as a superuser: give ${def.name} its own role, which owns its schema only (README, Security: npm run db:roles)`, 'Database');
-  await provisionTopics(app.get(Kafka), { checkins: env.KAFKA_PARTITIONS_CHECKINS, default: env.KAFKA_PARTITIONS_DEFAULT });
+  if (rolsuper)
+    logger.warn(
+      `connected to PostgreSQL as a superuser: give ${def.name} its own role, which owns its schema only (README, Security: npm run db:roles)`,
+      'Database',
+    );
+  await provisionTopics(app.get(Kafka), {
+    checkins: env.KAFKA_PARTITIONS_CHECKINS,
+    default: env.KAFKA_PARTITIONS_DEFAULT,
+  });
 
   const server = new KafkaEventServer({
     kafka: app.get(Kafka),
@@ -135,7 +160,10 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
     // HTTP first: /health/live answers at once, /health/ready says 503 until the consumer has joined
     // its group (after a SIGKILL the group waits up to KAFKA_SESSION_TIMEOUT_MS for the dead member).
     await app.listen(env.PORT, '0.0.0.0');
-    logger.log(`${def.name} listening on http://localhost:${env.PORT} (docs at /docs); process up ${Math.round(process.uptime() * 1000)} ms, app built in ${Math.round(built)} ms`, 'Bootstrap');
+    logger.log(
+      `${def.name} listening on http://localhost:${env.PORT} (docs at /docs); process up ${Math.round(process.uptime() * 1000)} ms, app built in ${Math.round(built)} ms`,
+      'Bootstrap',
+    );
     const started = Date.now();
     await app.startAllMicroservices();
     logger.log(`${def.name} consuming (group joined in ${Date.now() - started} ms)`, 'Bootstrap');

@@ -9,12 +9,16 @@ const ERROR = { invalid: 'Bad Request', not_found: 'Not Found', conflict: 'Confl
 export class DomainErrorFilter implements ExceptionFilter {
   catch(err: DomainError, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw err;
-    host.switchToHttp().getResponse<Response>().status(STATUS[err.kind]).json({
-      statusCode: STATUS[err.kind],
-      error: ERROR[err.kind],
-      code: err.code,
-      message: err.message,
-      ...err.details,
-    });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(STATUS[err.kind])
+      .json({
+        statusCode: STATUS[err.kind],
+        error: ERROR[err.kind],
+        code: err.code,
+        message: err.message,
+        ...err.details,
+      });
   }
 }

@@ -6,7 +6,12 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from './tokens';
 
-interface Check { status: 'up' | 'down'; latencyMs: number; error?: string; detail?: unknown }
+interface Check {
+  status: 'up' | 'down';
+  latencyMs: number;
+  error?: string;
+  detail?: unknown;
+}
 
 async function timed(fn: () => Promise<unknown>): Promise<Check> {
   const started = performance.now();
@@ -42,7 +47,10 @@ export class HealthController {
   ) {}
 
   private async checks() {
-    const [database, kafka] = await Promise.all([timed(() => this.ds.query('SELECT 1')), timed(() => this.kafka.check())]);
+    const [database, kafka] = await Promise.all([
+      timed(() => this.ds.query('SELECT 1')),
+      timed(() => this.kafka.check()),
+    ]);
     const c = this.consumer.describe();
     const consumer = { status: c.up ? ('up' as const) : ('down' as const), sinceMs: c.sinceMs, topics: c.topics };
     const ok = database.status === 'up' && kafka.status === 'up' && consumer.status === 'up';
@@ -65,7 +73,9 @@ export class HealthController {
 
   @Public()
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 once the database and Kafka answer and the consumer has joined its group, else 503' })
+  @ApiOperation({
+    summary: 'Readiness: 200 once the database and Kafka answer and the consumer has joined its group, else 503',
+  })
   async ready(@Res({ passthrough: true }) res: Response) {
     const { ok, checks } = await this.checks();
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

@@ -1,7 +1,16 @@
 import { ALL_TOPICS } from '@ct/contracts';
 import { consumerGroupLag, MessagingObserver, Outbox } from '@ct/messaging';
 import { currentLogContext, Roles, withLogContext } from '@ct/platform';
-import { Controller, Get, Inject, Injectable, Logger, NestMiddleware, OnApplicationShutdown, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Logger,
+  NestMiddleware,
+  OnApplicationShutdown,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Admin, Kafka } from 'kafkajs';
@@ -70,20 +79,60 @@ export class ServiceMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.consumed = new Counter({ name: 'messaging_events_consumed_total', help: 'Events handled, per topic and type', labelNames: ['topic', 'type'], registers });
-    this.produced = new Counter({ name: 'messaging_events_produced_total', help: 'Messages sent to Kafka, per topic', labelNames: ['topic'], registers });
-    this.deadLettered = new Counter({ name: 'messaging_events_dead_lettered_total', help: 'Events sent to <topic>.dlq, per original topic', labelNames: ['topic'], registers });
+    this.consumed = new Counter({
+      name: 'messaging_events_consumed_total',
+      help: 'Events handled, per topic and type',
+      labelNames: ['topic', 'type'],
+      registers,
+    });
+    this.produced = new Counter({
+      name: 'messaging_events_produced_total',
+      help: 'Messages sent to Kafka, per topic',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'messaging_events_dead_lettered_total',
+      help: 'Events sent to <topic>.dlq, per original topic',
+      labelNames: ['topic'],
+      registers,
+    });
     this.deadLetteredByReason = new Counter({
       name: 'messaging_dead_letters_total',
       help: 'Events sent to <topic>.dlq, per original topic and reason category (contract, rejected, pg_<SQLSTATE>, exhausted, handler_error)',
       labelNames: ['topic', 'category'],
       registers,
     });
-    this.retries = new Counter({ name: 'messaging_retries_total', help: 'Failed attempts that were retried, per topic and kind (infrastructure, unknown)', labelNames: ['topic', 'kind'], registers });
-    this.rebalances = new Counter({ name: 'messaging_rebalances_total', help: 'Consumer group rebalances seen by this instance', labelNames: ['group'], registers });
-    this.consumerUp = new Gauge({ name: 'messaging_consumer_up', help: '1 while the consumer is in its group and consuming, 0 otherwise', labelNames: ['group'], registers });
-    this.outage = new Gauge({ name: 'messaging_outage', help: '1 while handlers see the broker or the database away', labelNames: ['group'], registers });
-    this.outages = new Counter({ name: 'messaging_outages_total', help: 'Outages of the broker or the database seen by handlers', labelNames: ['group'], registers });
+    this.retries = new Counter({
+      name: 'messaging_retries_total',
+      help: 'Failed attempts that were retried, per topic and kind (infrastructure, unknown)',
+      labelNames: ['topic', 'kind'],
+      registers,
+    });
+    this.rebalances = new Counter({
+      name: 'messaging_rebalances_total',
+      help: 'Consumer group rebalances seen by this instance',
+      labelNames: ['group'],
+      registers,
+    });
+    this.consumerUp = new Gauge({
+      name: 'messaging_consumer_up',
+      help: '1 while the consumer is in its group and consuming, 0 otherwise',
+      labelNames: ['group'],
+      registers,
+    });
+    this.outage = new Gauge({
+      name: 'messaging_outage',
+      help: '1 while handlers see the broker or the database away',
+      labelNames: ['group'],
+      registers,
+    });
+    this.outages = new Counter({
+      name: 'messaging_outages_total',
+      help: 'Outages of the broker or the database seen by handlers',
+      labelNames: ['group'],
+      registers,
+    });
     this.observer = new PrometheusObserver(this);
   }
 }
@@ -117,7 +166,9 @@ export class RuntimeGauges implements OnApplicationShutdown {
       labelNames: ['state'],
       registers,
       collect() {
-        const pool = (self.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+        const pool = (
+          self.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }
+        ).master;
         if (!pool) return;
         this.set({ state: 'total' }, pool.totalCount);
         this.set({ state: 'idle' }, pool.idleCount);
@@ -162,7 +213,10 @@ export class RuntimeGauges implements OnApplicationShutdown {
 
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: ServiceMetrics, _gauges: RuntimeGauges) {}
+  constructor(
+    private readonly metrics: ServiceMetrics,
+    _gauges: RuntimeGauges,
+  ) {}
 
   /** Prometheus scrape endpoint, per service port; not in OpenAPI, so the edge does not route it. */
   @Get()
@@ -193,7 +247,10 @@ export class RequestContextMiddleware implements NestMiddleware {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
-      this.metrics.http.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.http.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     });
     withLogContext({ correlationId, requestId: randomUUID() }, () => next());
   }

@@ -1,5 +1,13 @@
 import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
-import { AuthGuard, BaseEnv, databaseConnectionUrl, OidcVerifier, oidcSettings, serviceDataSourceOptions, TransactionHost } from '@ct/platform';
+import {
+  AuthGuard,
+  BaseEnv,
+  databaseConnectionUrl,
+  OidcVerifier,
+  oidcSettings,
+  serviceDataSourceOptions,
+  TransactionHost,
+} from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -8,9 +16,6 @@ import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { HealthController } from './health.controller';
 import { MetricsController, RequestContextMiddleware, RuntimeGauges, ServiceMetrics } from './metrics';
 import { SERVICE_ENV, SERVICE_NAME } from './tokens';
-
-
-
 
 export interface ServiceCoreOptions {
   service: string;

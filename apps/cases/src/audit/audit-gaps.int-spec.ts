@@ -12,9 +12,15 @@ describe('audit without gaps (cases)', () => {
   let pg: Client;
   const run = randomUUID().slice(0, 8);
   const digits = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-  const as = (subject: string) => (method: string, path: string, body?: unknown) => http(cases.url, method, path, { token: tokenFor('tracer', subject), body });
+  const as = (subject: string) => (method: string, path: string, body?: unknown) =>
+    http(cases.url, method, path, { token: tokenFor('tracer', subject), body });
   const auditOf = async (personId: string, subject: string) =>
-    (await pg.query('SELECT action, fields FROM cases.audit_log WHERE person_id = $1 AND subject = $2 ORDER BY id', [personId, subject])).rows;
+    (
+      await pg.query('SELECT action, fields FROM cases.audit_log WHERE person_id = $1 AND subject = $2 ORDER BY id', [
+        personId,
+        subject,
+      ])
+    ).rows;
 
   beforeAll(async () => {
     cases = await startService(CasesService);
@@ -35,7 +41,9 @@ describe('audit without gaps (cases)', () => {
     const existing = first.body.personId as string;
 
     expect((await probe('POST', '/persons', { fullName: 'Audit B', phone, areaCode: '49' })).status).toBe(409);
-    expect((await probe('POST', '/persons', { personId: existing, fullName: 'Audit C', areaCode: '49' })).status).toBe(409);
+    expect((await probe('POST', '/persons', { personId: existing, fullName: 'Audit C', areaCode: '49' })).status).toBe(
+      409,
+    );
     const other = await probe('POST', '/persons', { fullName: 'Audit D', areaCode: '49' });
     expect((await probe('PATCH', `/persons/${other.body.personId}`, { nationalId })).status).toBe(409);
 
@@ -45,7 +53,10 @@ describe('audit without gaps (cases)', () => {
       { action: 'LOOKUP', fields: ['nationalId'] },
     ]);
     // The refused registrations themselves left nothing behind.
-    const stored = await pg.query('SELECT count(*)::int AS n FROM cases.persons WHERE phone = $1 OR national_id = $2', [`+84${phone.slice(1)}`, nationalId]);
+    const stored = await pg.query('SELECT count(*)::int AS n FROM cases.persons WHERE phone = $1 OR national_id = $2', [
+      `+84${phone.slice(1)}`,
+      nationalId,
+    ]);
     expect(stored.rows[0].n).toBe(1);
   });
 
@@ -53,13 +64,26 @@ describe('audit without gaps (cases)', () => {
     const reader = `investigator-${run}`;
     const tracer = as(reader);
     const person = await tracer('POST', '/persons', { fullName: 'Audit E', areaCode: '49' });
-    const c = await tracer('POST', '/cases', { personId: person.body.personId, confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR' });
+    const c = await tracer('POST', '/cases', {
+      personId: person.body.personId,
+      confirmedAt: '2021-11-20T08:00:00Z',
+      testType: 'PCR',
+    });
     expect(c.status).toBe(201);
     const before = (await auditOf(person.body.personId, reader)).length;
 
     expect((await tracer('GET', `/cases/${c.body.caseId}/investigation`)).status).toBe(200);
-    expect((await tracer('PATCH', `/cases/${c.body.caseId}/investigation`, { notes: 'interviewed at home', assignedTeam: 'team 3' })).status).toBe(200);
-    expect((await tracer('PATCH', `/cases/${c.body.caseId}/investigation`, { notes: 'x'.repeat(20001) })).status).toBe(400);
+    expect(
+      (
+        await tracer('PATCH', `/cases/${c.body.caseId}/investigation`, {
+          notes: 'interviewed at home',
+          assignedTeam: 'team 3',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await tracer('PATCH', `/cases/${c.body.caseId}/investigation`, { notes: 'x'.repeat(20001) })).status).toBe(
+      400,
+    );
 
     expect((await auditOf(person.body.personId, reader)).slice(before)).toEqual([
       { action: 'READ', fields: ['investigation.status', 'investigation.assignedTeam', 'investigation.notes'] },

@@ -11,7 +11,11 @@ import { ListCases, ListCasesQuery } from './list-cases/list-cases.query';
 @ApiTags('cases')
 @Controller('cases')
 export class CasesHttpController {
-  constructor(private readonly commands: CommandBus, private readonly cases: ListCases, private readonly closing: CloseCaseHandler) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly cases: ListCases,
+    private readonly closing: CloseCaseHandler,
+  ) {}
 
   @Post()
   @Roles('tracer')
@@ -34,7 +38,9 @@ export class CasesHttpController {
 
   @Get()
   @Roles('tracer')
-  @ApiOperation({ summary: 'Cases by area (with its sub-areas), status and confirmation date range; paginated with total' })
+  @ApiOperation({
+    summary: 'Cases by area (with its sub-areas), status and confirmation date range; paginated with total',
+  })
   list(@Query() q: ListCasesQuery) {
     return this.cases.run(q);
   }

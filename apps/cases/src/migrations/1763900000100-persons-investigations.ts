@@ -25,7 +25,9 @@ export class PersonsInvestigations1763900000100 implements MigrationInterface {
     )`);
     // Phone numbers are stored normalized (E.164), so these catch duplicates written differently.
     await q.query('CREATE UNIQUE INDEX persons_phone_key ON cases.persons (phone) WHERE phone IS NOT NULL');
-    await q.query('CREATE UNIQUE INDEX persons_national_id_key ON cases.persons (national_id) WHERE national_id IS NOT NULL');
+    await q.query(
+      'CREATE UNIQUE INDEX persons_national_id_key ON cases.persons (national_id) WHERE national_id IS NOT NULL',
+    );
 
     await q.query(`ALTER TABLE cases.cases
       ADD COLUMN source_test_id uuid,
@@ -33,7 +35,9 @@ export class PersonsInvestigations1763900000100 implements MigrationInterface {
       ADD COLUMN outcome text,
       ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now()`);
     // The same positive result delivered twice makes one case.
-    await q.query('CREATE UNIQUE INDEX cases_source_test_key ON cases.cases (source_test_id) WHERE source_test_id IS NOT NULL');
+    await q.query(
+      'CREATE UNIQUE INDEX cases_source_test_key ON cases.cases (source_test_id) WHERE source_test_id IS NOT NULL',
+    );
     await q.query('CREATE INDEX cases_area_confirmed ON cases.cases (area_code, confirmed_at)');
     await q.query('CREATE INDEX cases_confirmed ON cases.cases (confirmed_at, id)');
 
@@ -112,12 +116,22 @@ export class PersonsInvestigations1763900000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['status_tests', 'status_quarantines', 'status_contacts', 'audit_log', 'declared_contacts', 'investigations', 'persons']) {
+    for (const t of [
+      'status_tests',
+      'status_quarantines',
+      'status_contacts',
+      'audit_log',
+      'declared_contacts',
+      'investigations',
+      'persons',
+    ]) {
       await q.query(`DROP TABLE cases.${t}`);
     }
     await q.query('DROP INDEX cases.cases_source_test_key');
     await q.query('DROP INDEX cases.cases_area_confirmed');
     await q.query('DROP INDEX cases.cases_confirmed');
-    await q.query('ALTER TABLE cases.cases DROP COLUMN source_test_id, DROP COLUMN closed_at, DROP COLUMN outcome, DROP COLUMN updated_at');
+    await q.query(
+      'ALTER TABLE cases.cases DROP COLUMN source_test_id, DROP COLUMN closed_at, DROP COLUMN outcome, DROP COLUMN updated_at',
+    );
   }
 }

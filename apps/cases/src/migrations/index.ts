@@ -5,4 +5,10 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 
 /** In order of application; a new migration is appended, never edited once released. */
-export const migrations = [Init1763900000000, Cases1763900000001, PersonsInvestigations1763900000100, OutboxWithoutEventIdIndex1763900001000, PersonErasure1763900001400];
+export const migrations = [
+  Init1763900000000,
+  Cases1763900000001,
+  PersonsInvestigations1763900000100,
+  OutboxWithoutEventIdIndex1763900001000,
+  PersonErasure1763900001400,
+];

@@ -7,10 +7,16 @@ import { RegisterPersonRequest } from './register-person/register-person.request
 import { UpdatePersonRequest } from './update-person/update-person.request.dto';
 
 export class LookupPersonQuery {
-  @ApiPropertyOptional({ example: '0905123456' }) @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({ example: '0905123456' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   phone?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   nationalId?: string;
 }
 
@@ -45,7 +51,9 @@ export class PersonsHttpController {
 
   @Patch(':id')
   @Roles('tracer')
-  @ApiOperation({ summary: "Change a person's data; publishes PersonProfileChanged when area, vaccination or recovery changed" })
+  @ApiOperation({
+    summary: "Change a person's data; publishes PersonProfileChanged when area, vaccination or recovery changed",
+  })
   update(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: UpdatePersonRequest) {
     return this.persons.update(who, id, body);
   }

@@ -46,7 +46,11 @@ export class PersonsService {
     try {
       return await work();
     } catch (err) {
-      if (err instanceof DomainError && (err.code === 'PERSON.DUPLICATE' || err.code === 'PERSON.EXISTS') && typeof err.details.existingPersonId === 'string') {
+      if (
+        err instanceof DomainError &&
+        (err.code === 'PERSON.DUPLICATE' || err.code === 'PERSON.EXISTS') &&
+        typeof err.details.existingPersonId === 'string'
+      ) {
         const fields = Array.isArray(err.details.fields) ? (err.details.fields as string[]) : ['personId'];
         await this.tx.run(() => this.audit.record(who, 'LOOKUP', err.details.existingPersonId as string, fields));
       }
@@ -61,35 +65,59 @@ export class PersonsService {
     return this.auditingRevealed(who, () => this.insertNew(who, person, fields));
   }
 
-  private insertNew(who: Principal, person: PersonRecord, fields: PersonFields): Promise<ReturnType<typeof personView>> {
+  private insertNew(
+    who: Principal,
+    person: PersonRecord,
+    fields: PersonFields,
+  ): Promise<ReturnType<typeof personView>> {
     const personId = person.personId;
     return this.withUniqueness(person, () =>
       this.tx.run(async () => {
         const existing = await this.store.find(personId);
-        if (existing) throw new DomainError('PERSON.EXISTS', 'a person with this personId is already registered', 'conflict', { existingPersonId: personId });
+        if (existing)
+          throw new DomainError('PERSON.EXISTS', 'a person with this personId is already registered', 'conflict', {
+            existingPersonId: personId,
+          });
         await this.assertNoDuplicate(person);
         const now = this.clock.now();
         await this.store.insert(person, now);
         await this.publishProfile(person, now);
-        await this.audit.record(who, 'REGISTER', personId, Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined));
+        await this.audit.record(
+          who,
+          'REGISTER',
+          personId,
+          Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined),
+        );
         return personView((await this.store.find(personId))!);
       }),
     );
   }
 
   async update(who: Principal, personId: string, patch: PersonFields): Promise<ReturnType<typeof personView>> {
-    return this.auditingRevealed(who, () => this.tx.run(async () => {
-      const current = await this.store.find(personId, true);
-      if (!current) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
-      if (current.erasedAt) throw new DomainError('PERSON.ERASED', `person ${personId} was erased; register the person again`, 'conflict');
-      const next = applyPersonFields(personId, current, patch, this.ctx());
-      await this.assertNoDuplicate(next);
-      const now = this.clock.now();
-      await this.store.update(next, now);
-      if (profileChanged(profileOf(current), profileOf(next))) await this.publishProfile(next, now);
-      await this.audit.record(who, 'UPDATE', personId, Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined));
-      return personView((await this.store.find(personId))!);
-    }));
+    return this.auditingRevealed(who, () =>
+      this.tx.run(async () => {
+        const current = await this.store.find(personId, true);
+        if (!current) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+        if (current.erasedAt)
+          throw new DomainError(
+            'PERSON.ERASED',
+            `person ${personId} was erased; register the person again`,
+            'conflict',
+          );
+        const next = applyPersonFields(personId, current, patch, this.ctx());
+        await this.assertNoDuplicate(next);
+        const now = this.clock.now();
+        await this.store.update(next, now);
+        if (profileChanged(profileOf(current), profileOf(next))) await this.publishProfile(next, now);
+        await this.audit.record(
+          who,
+          'UPDATE',
+          personId,
+          Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
+        );
+        return personView((await this.store.find(personId))!);
+      }),
+    );
   }
 
   async get(who: Principal, personId: string) {
@@ -105,16 +133,27 @@ export class PersonsService {
     const phone = key.phone !== undefined ? normalizePhone(key.phone) : undefined;
     const nationalId = key.nationalId !== undefined ? normalizeNationalId(key.nationalId) : undefined;
     const details = [
-      ...(phone === undefined && nationalId === undefined ? [{ field: 'phone', problems: ['give phone or nationalId'] }, { field: 'nationalId', problems: ['give phone or nationalId'] }] : []),
+      ...(phone === undefined && nationalId === undefined
+        ? [
+            { field: 'phone', problems: ['give phone or nationalId'] },
+            { field: 'nationalId', problems: ['give phone or nationalId'] },
+          ]
+        : []),
       ...(phone === null ? [{ field: 'phone', problems: ['phone is not a recognizable phone number'] }] : []),
-      ...(nationalId === null ? [{ field: 'nationalId', problems: ['nationalId must be 6 to 20 letters or digits'] }] : []),
+      ...(nationalId === null
+        ? [{ field: 'nationalId', problems: ['nationalId must be 6 to 20 letters or digits'] }]
+        : []),
     ];
-    if (details.length > 0) throw new DomainError('PERSON.LOOKUP_INVALID', 'lookup needs a valid phone or nationalId', 'invalid', { details });
+    if (details.length > 0)
+      throw new DomainError('PERSON.LOOKUP_INVALID', 'lookup needs a valid phone or nationalId', 'invalid', {
+        details,
+      });
     const by = [...(phone ? ['phone'] : []), ...(nationalId ? ['nationalId'] : [])];
     return this.tx.run(async () => {
       const found = await this.store.findBy({ phone: phone ?? undefined, nationalId: nationalId ?? undefined });
       if (found.length === 0) await this.audit.record(who, 'LOOKUP', null, by);
-      for (const p of found) await this.audit.record(who, 'LOOKUP', p.personId, [...new Set([...by, ...IDENTITY_FIELDS])]);
+      for (const p of found)
+        await this.audit.record(who, 'LOOKUP', p.personId, [...new Set([...by, ...IDENTITY_FIELDS])]);
       return { items: found.map(personView) };
     });
   }
@@ -139,10 +178,15 @@ export class PersonsService {
   private async assertNoDuplicate(p: PersonRecord): Promise<void> {
     const dup = await this.store.duplicateOf(p);
     if (dup) {
-      throw new DomainError('PERSON.DUPLICATE', `another person is registered with the same ${dup.fields.join(' and ')}`, 'conflict', {
-        existingPersonId: dup.personId,
-        fields: dup.fields,
-      });
+      throw new DomainError(
+        'PERSON.DUPLICATE',
+        `another person is registered with the same ${dup.fields.join(' and ')}`,
+        'conflict',
+        {
+          existingPersonId: dup.personId,
+          fields: dup.fields,
+        },
+      );
     }
   }
 
@@ -153,10 +197,15 @@ export class PersonsService {
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const dup = await this.store.duplicateOf(p);
-      throw new DomainError('PERSON.DUPLICATE', 'another person is registered with the same personId, phone or nationalId', 'conflict', {
-        existingPersonId: dup?.personId ?? p.personId,
-        fields: dup?.fields ?? ['personId'],
-      });
+      throw new DomainError(
+        'PERSON.DUPLICATE',
+        'another person is registered with the same personId, phone or nationalId',
+        'conflict',
+        {
+          existingPersonId: dup?.personId ?? p.personId,
+          fields: dup?.fields ?? ['personId'],
+        },
+      );
     }
   }
 
@@ -164,7 +213,12 @@ export class PersonsService {
     await this.outbox.add(
       createEvent(
         'PersonProfileChanged',
-        { ...profileOf(p), lastDoseAt: p.lastDoseAt && new Date(p.lastDoseAt).toISOString(), recoveredAt: p.recoveredAt && new Date(p.recoveredAt).toISOString(), changedAt: at.toISOString() },
+        {
+          ...profileOf(p),
+          lastDoseAt: p.lastDoseAt && new Date(p.lastDoseAt).toISOString(),
+          recoveredAt: p.recoveredAt && new Date(p.recoveredAt).toISOString(),
+          changedAt: at.toISOString(),
+        },
         { source: '/cases' },
       ),
     );

@@ -8,18 +8,29 @@ import { StatusStore } from './record-status-events/status-store';
 @ApiTags('persons')
 @Controller('persons/:id/status')
 export class PersonStatusHttpController {
-  constructor(private readonly tx: TransactionHost, private readonly store: StatusStore) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly store: StatusStore,
+  ) {}
 
   @Get()
   @Roles('tracer')
-  @ApiOperation({ summary: "A person's class (F0 | F1 | F2 | none), open case, current quarantine, scheduled and past tests" })
+  @ApiOperation({
+    summary: "A person's class (F0 | F1 | F2 | none), open case, current quarantine, scheduled and past tests",
+  })
   async get(@Param('id') personId: string) {
     const [open] = await this.tx.manager.query(
       `SELECT id, confirmed_at, area_code FROM cases.cases WHERE person_id = $1 AND status = 'OPEN'`,
       [personId],
     );
     const facts = await this.store.facts(personId);
-    const openCase = open ? { caseId: open.id as string, confirmedAt: (open.confirmed_at as Date).toISOString(), areaCode: open.area_code as string } : null;
+    const openCase = open
+      ? {
+          caseId: open.id as string,
+          confirmedAt: (open.confirmed_at as Date).toISOString(),
+          areaCode: open.area_code as string,
+        }
+      : null;
     return personStatus(personId, { openCase, ...facts });
   }
 }

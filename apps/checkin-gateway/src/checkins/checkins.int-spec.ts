@@ -18,7 +18,10 @@ describe('HTTP check-in intake: POST /checkins → checkins.v1 → tracing.visit
 
   beforeAll(async () => {
     topics = await tap([Topics.CHECKINS]);
-    [gateway, tracing] = await Promise.all([startService(CheckinGatewayService), startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0' })]);
+    [gateway, tracing] = await Promise.all([
+      startService(CheckinGatewayService),
+      startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0' }),
+    ]);
     pg = await db();
   });
 
@@ -27,7 +30,14 @@ describe('HTTP check-in intake: POST /checkins → checkins.v1 → tracing.visit
   });
 
   it('publishes the valid items of a mixed JSON array and reports each bad one by index and field', async () => {
-    const good = (i: number) => ({ checkInId: `http-${venue}-${i}`, personId: `p-${i}`, venueId: venue, checkedInAt: at(90), checkedOutAt: at(30), source: 'venue-scanner' });
+    const good = (i: number) => ({
+      checkInId: `http-${venue}-${i}`,
+      personId: `p-${i}`,
+      venueId: venue,
+      checkedInAt: at(90),
+      checkedOutAt: at(30),
+      source: 'venue-scanner',
+    });
     const body = [
       good(0),
       { personId: 'p-x', venueId: venue, checkedInAt: 'noon' }, // bad time
@@ -41,35 +51,68 @@ describe('HTTP check-in intake: POST /checkins → checkins.v1 → tracing.visit
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(3);
     expect(res.body.rejected).toBe(4);
-    const byIndex = Object.fromEntries(res.body.errors.map((e: { index: number; fields: { field: string }[] }) => [e.index, e.fields.map((f) => f.field)]));
+    const byIndex = Object.fromEntries(
+      res.body.errors.map((e: { index: number; fields: { field: string }[] }) => [
+        e.index,
+        e.fields.map((f) => f.field),
+      ]),
+    );
     expect(byIndex).toEqual({ 1: ['checkedInAt'], 3: ['(item)'], 4: ['checkedOutAt'], 6: ['personId'] });
 
     const published = await topics.waitFor((m) => m.key?.toString() === venue, 3);
     const payloads = published.map((m) => JSON.parse(m.value!.toString()));
     expect(payloads.map((p) => p.checkInId).sort()).toEqual(
-      [`http-${venue}-0`, `http-${venue}-1`, derivedCheckInId('p-derived', venue, (body[5] as { checkedInAt: string }).checkedInAt)].sort(),
+      [
+        `http-${venue}-0`,
+        `http-${venue}-1`,
+        derivedCheckInId('p-derived', venue, (body[5] as { checkedInAt: string }).checkedInAt),
+      ].sort(),
     );
-    expect(payloads.find((p) => p.personId === 'p-derived')).toMatchObject({ checkedOutAt: null, source: 'feed:test-feed' });
+    expect(payloads.find((p) => p.personId === 'p-derived')).toMatchObject({
+      checkedOutAt: null,
+      source: 'feed:test-feed',
+    });
     expect(String(published[0].headers!.ce_source)).toBe('/checkin-gateway');
     expect(String(published[0].headers!.ce_type)).toBe('CheckInRecorded');
 
-    await eventually('the three stays stored', async () =>
-      Number((await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE venue_id = $1', [venue])).rows[0].n) === 3,
+    await eventually(
+      'the three stays stored',
+      async () =>
+        Number(
+          (await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE venue_id = $1', [venue])).rows[0].n,
+        ) === 3,
     );
   });
 
   it('reads NDJSON, an unreadable line being one rejected item', async () => {
     const v = `${venue}-nd`;
-    const line = (i: number) => JSON.stringify({ checkInId: `nd-${v}-${i}`, personId: `p-${i}`, venueId: v, checkedInAt: at(50), source: 'app' });
-    const res = await http(gateway.url, 'POST', '/checkins', { role: 'feed', raw: `${line(0)}\n{broken\n\n${line(1)}\n`, contentType: 'application/x-ndjson' });
+    const line = (i: number) =>
+      JSON.stringify({ checkInId: `nd-${v}-${i}`, personId: `p-${i}`, venueId: v, checkedInAt: at(50), source: 'app' });
+    const res = await http(gateway.url, 'POST', '/checkins', {
+      role: 'feed',
+      raw: `${line(0)}\n{broken\n\n${line(1)}\n`,
+      contentType: 'application/x-ndjson',
+    });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ accepted: 2, rejected: 1, errors: [{ index: 1, fields: [{ field: '(item)', problems: [expect.stringMatching(/line 2 is not valid JSON/)] }] }] });
+    expect(res.body).toMatchObject({
+      accepted: 2,
+      rejected: 1,
+      errors: [
+        { index: 1, fields: [{ field: '(item)', problems: [expect.stringMatching(/line 2 is not valid JSON/)] }] },
+      ],
+    });
     await topics.waitFor((m) => m.key?.toString() === v, 2);
   });
 
   it('takes 10,000 items in one request and refuses 10,001 with 413', async () => {
     const v = `${venue}-big`;
-    const items = Array.from({ length: 10_000 }, (_, i) => ({ checkInId: `big-${v}-${i}`, personId: `p-${i}`, venueId: v, checkedInAt: at(40), source: 'bulk' }));
+    const items = Array.from({ length: 10_000 }, (_, i) => ({
+      checkInId: `big-${v}-${i}`,
+      personId: `p-${i}`,
+      venueId: v,
+      checkedInAt: at(40),
+      source: 'bulk',
+    }));
     const ok = await http(gateway.url, 'POST', '/checkins', { role: 'feed', body: items });
     expect(ok.status).toBe(202);
     expect(ok.body).toMatchObject({ accepted: 10_000, rejected: 0 });

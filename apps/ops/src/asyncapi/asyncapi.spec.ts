@@ -12,7 +12,13 @@ import { parse } from 'yaml';
  */
 const doc = parse(readFileSync(join(__dirname, '../../../../docs/asyncapi.yaml'), 'utf8'));
 
-interface Declared { required: boolean; nullable: boolean; format?: string; enum?: unknown[]; nested?: Function }
+interface Declared {
+  required: boolean;
+  nullable: boolean;
+  format?: string;
+  enum?: unknown[];
+  nested?: Function;
+}
 
 function declared(cls: Function): Map<string, Declared> {
   const metas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
@@ -28,20 +34,31 @@ function declared(cls: Function): Map<string, Declared> {
       nullable: conditional,
       format: has('isUuid') ? 'uuid' : has('isTimestamp') ? 'date-time' : has('isCalendarDate') ? 'date' : undefined,
       enum: has('isIn')?.constraints[0],
-      nested: ms.some((m) => m.type === 'nestedValidation') ? Reflect.getMetadata('design:type', (cls as any).prototype, p) : undefined,
+      nested: ms.some((m) => m.type === 'nestedValidation')
+        ? Reflect.getMetadata('design:type', (cls as any).prototype, p)
+        : undefined,
     });
   }
   return out;
 }
 
 function resolve(ref: string): any {
-  return ref.replace(/^#\//, '').split('/').reduce((node: any, part) => node?.[part.replace(/~1/g, '/')], doc);
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((node: any, part) => node?.[part.replace(/~1/g, '/')], doc);
 }
 
 function checkSchema(cls: Function, schema: any, path: string): void {
   const want = declared(cls);
   expect({ path, props: Object.keys(schema.properties).sort() }).toEqual({ path, props: [...want.keys()].sort() });
-  expect({ path, required: [...(schema.required ?? [])].sort() }).toEqual({ path, required: [...want].filter(([, d]) => d.required).map(([n]) => n).sort() });
+  expect({ path, required: [...(schema.required ?? [])].sort() }).toEqual({
+    path,
+    required: [...want]
+      .filter(([, d]) => d.required)
+      .map(([n]) => n)
+      .sort(),
+  });
   for (const [name, d] of want) {
     let s = schema.properties[name];
     if (d.nested) {
@@ -50,9 +67,17 @@ function checkSchema(cls: Function, schema: any, path: string): void {
       continue;
     }
     const types = [s.type].flat();
-    expect({ at: `${path}.${name}`, nullable: types.includes('null') }).toEqual({ at: `${path}.${name}`, nullable: d.nullable });
-    if (d.format) expect({ at: `${path}.${name}`, format: s.format }).toEqual({ at: `${path}.${name}`, format: d.format });
-    if (d.enum) expect({ at: `${path}.${name}`, enum: s.enum.filter((v: unknown) => v !== null) }).toEqual({ at: `${path}.${name}`, enum: [...d.enum] });
+    expect({ at: `${path}.${name}`, nullable: types.includes('null') }).toEqual({
+      at: `${path}.${name}`,
+      nullable: d.nullable,
+    });
+    if (d.format)
+      expect({ at: `${path}.${name}`, format: s.format }).toEqual({ at: `${path}.${name}`, format: d.format });
+    if (d.enum)
+      expect({ at: `${path}.${name}`, enum: s.enum.filter((v: unknown) => v !== null) }).toEqual({
+        at: `${path}.${name}`,
+        enum: [...d.enum],
+      });
     s = undefined;
   }
 }
@@ -62,7 +87,8 @@ describe('docs/asyncapi.yaml matches libs/contracts', () => {
     expect(doc.asyncapi).toMatch(/^3\./);
     const refs: string[] = [];
     const walk = (n: any) => {
-      if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) (k === '$ref' ? refs.push(v as string) : walk(v));
+      if (n && typeof n === 'object')
+        for (const [k, v] of Object.entries(n)) k === '$ref' ? refs.push(v as string) : walk(v);
     };
     walk(doc);
     expect(refs.length).toBeGreaterThan(50);
@@ -70,7 +96,9 @@ describe('docs/asyncapi.yaml matches libs/contracts', () => {
   });
 
   it('describes every topic and its .dlq, and nothing else', () => {
-    const addresses = Object.values(doc.channels).map((c: any) => c.address).sort();
+    const addresses = Object.values(doc.channels)
+      .map((c: any) => c.address)
+      .sort();
     expect(addresses).toEqual([...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)].sort());
     for (const t of ALL_TOPICS) {
       const dlq: any = Object.values(doc.channels).find((c: any) => c.address === dlqTopic(t));

@@ -7,11 +7,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OpsEnv } from '../config';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'application/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 
 /** The static files: copied next to the compiled code by `npm run build`, else read from the sources. */
 export function dashboardDir(env: Pick<OpsEnv, 'DASHBOARD_DIR'>): string {
-  const candidates = [env.DASHBOARD_DIR, join(__dirname, 'public'), resolve('apps/ops/src/dashboard/public')].filter((d): d is string => !!d);
+  const candidates = [env.DASHBOARD_DIR, join(__dirname, 'public'), resolve('apps/ops/src/dashboard/public')].filter(
+    (d): d is string => !!d,
+  );
   const found = candidates.find((d) => existsSync(join(d, 'index.html')));
   if (!found) throw new Error(`dashboard files not found in ${candidates.join(', ')}`);
   return found;
@@ -33,7 +40,10 @@ export class DashboardController {
 
   constructor(@Inject(SERVICE_ENV) env: OpsEnv) {
     this.dir = dashboardDir(env);
-    this.signIn = env.OIDC_DASHBOARD_CLIENT_ID && env.OIDC_ISSUER_URL ? { issuer: env.OIDC_ISSUER_URL.replace(/\/+$/, ''), clientId: env.OIDC_DASHBOARD_CLIENT_ID } : {};
+    this.signIn =
+      env.OIDC_DASHBOARD_CLIENT_ID && env.OIDC_ISSUER_URL
+        ? { issuer: env.OIDC_ISSUER_URL.replace(/\/+$/, ''), clientId: env.OIDC_DASHBOARD_CLIENT_ID }
+        : {};
     // The page may talk to the identity provider (discovery, token endpoint) and nothing else outside.
     const idp = 'issuer' in this.signIn ? ` ${new URL(this.signIn.issuer).origin}` : '';
     this.csp = `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'${idp}`;

@@ -70,6 +70,14 @@ export class Ops1763900000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['area_levels', 'quarantined_persons', 'case_counts', 'area_coverage', 'dlq_replays', 'dlq_entries']) await q.query(`DROP TABLE ops.${t}`);
+    for (const t of [
+      'area_levels',
+      'quarantined_persons',
+      'case_counts',
+      'area_coverage',
+      'dlq_replays',
+      'dlq_entries',
+    ])
+      await q.query(`DROP TABLE ops.${t}`);
   }
 }

@@ -6,7 +6,9 @@ export class DlqPayloadRetention1763900001400 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE ops.dlq_entries ADD COLUMN payload_purged_at timestamptz');
-    await q.query('CREATE INDEX dlq_entries_unpurged ON ops.dlq_entries (dead_lettered_at) WHERE payload_purged_at IS NULL');
+    await q.query(
+      'CREATE INDEX dlq_entries_unpurged ON ops.dlq_entries (dead_lettered_at) WHERE payload_purged_at IS NULL',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -4,4 +4,9 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { DlqPayloadRetention1763900001400 } from './1763900001400-dlq-payload-retention';
 
 /** In order of application; a new migration is appended, never edited once released. */
-export const migrations = [Init1763900000000, Ops1763900000100, OutboxWithoutEventIdIndex1763900001000, DlqPayloadRetention1763900001400];
+export const migrations = [
+  Init1763900000000,
+  Ops1763900000100,
+  OutboxWithoutEventIdIndex1763900001000,
+  DlqPayloadRetention1763900001400,
+];

@@ -7,7 +7,10 @@ describe('dead-letter payload retention (ops)', () => {
   let ops: TestService;
   let pg: Client;
   beforeAll(async () => {
-    ops = await startService(OpsService, { OPS_DLQ_PAYLOAD_RETENTION_DAYS: '21', OPS_DLQ_RETENTION_INTERVAL_MINUTES: '0' });
+    ops = await startService(OpsService, {
+      OPS_DLQ_PAYLOAD_RETENTION_DAYS: '21',
+      OPS_DLQ_RETENTION_INTERVAL_MINUTES: '0',
+    });
     pg = await db();
   });
   afterAll(async () => {
@@ -34,7 +37,13 @@ describe('dead-letter payload retention (ops)', () => {
     expect(pass.body.purged).toBeGreaterThanOrEqual(1);
 
     const gone = await http(ops.url, 'GET', `/ops/dlq/${old}`, { role: 'ops' });
-    expect(gone.body).toMatchObject({ id: old, value: null, key: null, reason: 'invalid CheckInRecorded payload', payloadPurgedAt: expect.any(String) });
+    expect(gone.body).toMatchObject({
+      id: old,
+      value: null,
+      key: null,
+      reason: 'invalid CheckInRecorded payload',
+      payloadPurgedAt: expect.any(String),
+    });
     const kept = await http(ops.url, 'GET', `/ops/dlq/${recent}`, { role: 'ops' });
     expect(kept.body).toMatchObject({ id: recent, key: 'pc-retention', payloadPurgedAt: null });
     expect(kept.body.value).toContain('v-1');

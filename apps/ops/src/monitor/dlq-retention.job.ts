@@ -10,7 +10,10 @@ export class DlqRetentionJob implements OnApplicationBootstrap, OnApplicationShu
   private readonly log = new Logger(DlqRetentionJob.name);
   private task?: PeriodicTask;
 
-  constructor(private readonly tx: TransactionHost, @Inject(SERVICE_ENV) private readonly env: OpsEnv) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    @Inject(SERVICE_ENV) private readonly env: OpsEnv,
+  ) {}
 
   async pass(): Promise<{ purged: number; cutoff: string }> {
     const cutoff = new Date(Date.now() - this.env.OPS_DLQ_PAYLOAD_RETENTION_DAYS * 86_400_000);
@@ -22,7 +25,12 @@ export class DlqRetentionJob implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap(): void {
     if (this.env.OPS_DLQ_RETENTION_INTERVAL_MINUTES === 0) return;
     const everyMs = this.env.OPS_DLQ_RETENTION_INTERVAL_MINUTES * 60_000;
-    this.task = schedulePeriodic({ everyMs, firstAfterMs: Math.min(everyMs, 60_000), run: () => this.pass(), onError: (err) => this.log.error(`dead-letter retention pass failed: ${err.message}`) });
+    this.task = schedulePeriodic({
+      everyMs,
+      firstAfterMs: Math.min(everyMs, 60_000),
+      run: () => this.pass(),
+      onError: (err) => this.log.error(`dead-letter retention pass failed: ${err.message}`),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -85,15 +85,20 @@ const GROUP_KEY = `md5(concat_ws(chr(31), original_topic, coalesce(failed_group,
 export class DlqService {
   private readonly logger = new Logger(DlqService.name);
 
-  constructor(private readonly tx: TransactionHost, private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly publisher: EventPublisher,
+  ) {}
 
   /**
    * Newest first by the numeric id (ORDER BY the column, not the id::text output: that sorted
    * 99, 9, 89), `before` an id for the next page, `group` one reason group's key.
    */
   async list(opts: { topic?: string; limit: number; before?: string; group?: string }): Promise<DlqEntry[]> {
-    if (opts.before !== undefined && !/^\d{1,18}$/.test(opts.before)) throw new DomainError('invalid_cursor', 'before must be a dead letter id', 'invalid');
-    if (opts.group !== undefined && !/^[0-9a-f]{32}$/.test(opts.group)) throw new DomainError('invalid_group', 'group must be a group key from GET /ops/dlq/groups', 'invalid');
+    if (opts.before !== undefined && !/^\d{1,18}$/.test(opts.before))
+      throw new DomainError('invalid_cursor', 'before must be a dead letter id', 'invalid');
+    if (opts.group !== undefined && !/^[0-9a-f]{32}$/.test(opts.group))
+      throw new DomainError('invalid_group', 'group must be a group key from GET /ops/dlq/groups', 'invalid');
     const rows = await this.tx.dataSource.query(
       `SELECT ${COLUMNS} FROM ops.dlq_entries e WHERE ($1::text IS NULL OR original_topic = $1 OR dlq_topic = $1)
          AND ($3::bigint IS NULL OR e.id < $3) AND ($4::text IS NULL OR ${GROUP_KEY} = $4)
@@ -116,15 +121,26 @@ export class DlqService {
         LIMIT $1 OFFSET $2`,
       [opts.limit, opts.offset],
     );
-    const total = rows[0]?.total ?? (await this.tx.dataSource.query(
-      'SELECT count(*)::int AS n FROM (SELECT 1 FROM ops.dlq_entries GROUP BY original_topic, failed_group, reason) g',
-    ))[0].n;
+    const total =
+      rows[0]?.total ??
+      (
+        await this.tx.dataSource.query(
+          'SELECT count(*)::int AS n FROM (SELECT 1 FROM ops.dlq_entries GROUP BY original_topic, failed_group, reason) g',
+        )
+      )[0].n;
     return {
       total,
       groups: rows.map((r: any) => ({
-        key: r.key, originalTopic: r.original_topic, failedGroup: r.failed_group, reason: r.reason, category: r.category,
-        count: r.count, notReplayed: r.not_replayed, newestId: r.newest_id,
-        newestAt: new Date(r.newest_at).toISOString(), oldestAt: new Date(r.oldest_at).toISOString(),
+        key: r.key,
+        originalTopic: r.original_topic,
+        failedGroup: r.failed_group,
+        reason: r.reason,
+        category: r.category,
+        count: r.count,
+        notReplayed: r.not_replayed,
+        newestId: r.newest_id,
+        newestAt: new Date(r.newest_at).toISOString(),
+        oldestAt: new Date(r.oldest_at).toISOString(),
       })),
     };
   }
@@ -135,13 +151,16 @@ export class DlqService {
    * stores make a repeat harmless.
    */
   async replayGroup(key: string, by: string): Promise<{ key: string; replayed: number }> {
-    if (!/^[0-9a-f]{32}$/.test(key)) throw new DomainError('dlq_group_not_found', `no dead-letter group ${key}`, 'not_found');
+    if (!/^[0-9a-f]{32}$/.test(key))
+      throw new DomainError('dlq_group_not_found', `no dead-letter group ${key}`, 'not_found');
     const ids: { id: string }[] = await this.tx.dataSource.query(
       `SELECT id::text AS id FROM ops.dlq_entries WHERE ${GROUP_KEY} = $1 AND replay_count = 0 ORDER BY dlq_entries.id`,
       [key],
     );
     if (ids.length === 0) {
-      const [any] = await this.tx.dataSource.query(`SELECT 1 FROM ops.dlq_entries WHERE ${GROUP_KEY} = $1 LIMIT 1`, [key]);
+      const [any] = await this.tx.dataSource.query(`SELECT 1 FROM ops.dlq_entries WHERE ${GROUP_KEY} = $1 LIMIT 1`, [
+        key,
+      ]);
       if (!any) throw new DomainError('dlq_group_not_found', `no dead-letter group ${key}`, 'not_found');
     }
     for (const { id } of ids) await this.replay(id, by);
@@ -158,7 +177,10 @@ export class DlqService {
       'SELECT replayed_by, replayed_at FROM ops.dlq_replays WHERE entry_id = $1 ORDER BY id',
       [id],
     );
-    entry.replays = replays.map((r: any) => ({ replayedBy: r.replayed_by, replayedAt: new Date(r.replayed_at).toISOString() }));
+    entry.replays = replays.map((r: any) => ({
+      replayedBy: r.replayed_by,
+      replayedAt: new Date(r.replayed_at).toISOString(),
+    }));
     return entry;
   }
 
@@ -171,15 +193,31 @@ export class DlqService {
   async replay(id: string, by: string): Promise<DlqEntry> {
     const entry = await this.get(id);
     if (entry.payloadPurgedAt) {
-      throw new DomainError('dlq_payload_purged', `dead letter ${id} can no longer be replayed: its payload was removed on ${entry.payloadPurgedAt} (OPS_DLQ_PAYLOAD_RETENTION_DAYS)`, 'conflict');
+      throw new DomainError(
+        'dlq_payload_purged',
+        `dead letter ${id} can no longer be replayed: its payload was removed on ${entry.payloadPurgedAt} (OPS_DLQ_PAYLOAD_RETENTION_DAYS)`,
+        'conflict',
+      );
     }
     const headers = Object.fromEntries(Object.entries(entry.headers).filter(([k]) => !k.startsWith('dlq_')));
     await this.publisher.send([{ topic: entry.originalTopic, key: entry.key, value: entry.value, headers }]);
     await this.tx.run(async () => {
-      await this.tx.manager.query('INSERT INTO ops.dlq_replays (entry_id, replayed_by, target_topic) VALUES ($1, $2, $3)', [id, by, entry.originalTopic]);
-      await this.tx.manager.query('UPDATE ops.dlq_entries SET replay_count = replay_count + 1, last_replayed_at = now() WHERE id = $1', [id]);
+      await this.tx.manager.query(
+        'INSERT INTO ops.dlq_replays (entry_id, replayed_by, target_topic) VALUES ($1, $2, $3)',
+        [id, by, entry.originalTopic],
+      );
+      await this.tx.manager.query(
+        'UPDATE ops.dlq_entries SET replay_count = replay_count + 1, last_replayed_at = now() WHERE id = $1',
+        [id],
+      );
     });
-    this.logger.log({ msg: 'dead letter replayed', entryId: id, topic: entry.originalTopic, eventId: entry.eventId, replayedBy: by });
+    this.logger.log({
+      msg: 'dead letter replayed',
+      entryId: id,
+      topic: entry.originalTopic,
+      eventId: entry.eventId,
+      replayedBy: by,
+    });
     return this.get(id);
   }
 }

@@ -5,5 +5,9 @@ import { DlqService } from './dlq.service';
 import { OpsHttpController } from './ops.http.controller';
 import { TopicMonitor } from './topic-monitor.service';
 
-@Module({ controllers: [OpsHttpController, MeHttpController], providers: [TopicMonitor, DlqService, DlqRetentionJob], exports: [TopicMonitor] })
+@Module({
+  controllers: [OpsHttpController, MeHttpController],
+  providers: [TopicMonitor, DlqService, DlqRetentionJob],
+  exports: [TopicMonitor],
+})
 export class MonitorModule {}

@@ -8,18 +8,25 @@ import { MONITORED_TOPICS, TopicMonitor } from './topic-monitor.service';
 function limitOf(raw: string | undefined, def: number, max: number): number {
   if (raw === undefined) return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new DomainError('invalid_limit', `limit must be an integer 1..${max}`, 'invalid');
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new DomainError('invalid_limit', `limit must be an integer 1..${max}`, 'invalid');
   return n;
 }
 
 @ApiTags('ops')
 @Controller('ops')
 export class OpsHttpController {
-  constructor(private readonly monitor: TopicMonitor, private readonly dlq: DlqService, private readonly retention: DlqRetentionJob) {}
+  constructor(
+    private readonly monitor: TopicMonitor,
+    private readonly dlq: DlqService,
+    private readonly retention: DlqRetentionJob,
+  ) {}
 
   @Get('topics')
   @Roles('ops')
-  @ApiOperation({ summary: 'Every topic and .dlq: message count, last-60-s rate, per-minute counts, counts by event type' })
+  @ApiOperation({
+    summary: 'Every topic and .dlq: message count, last-60-s rate, per-minute counts, counts by event type',
+  })
   topics() {
     return { since: this.monitor.startedAt, topics: this.monitor.topics() };
   }
@@ -30,7 +37,12 @@ export class OpsHttpController {
   @ApiOperation({ summary: 'The latest events of a topic (newest first), payload and headers' })
   events(@Param('name') name: string, @Query('limit') limit?: string) {
     const events = this.monitor.events(name, limitOf(limit, 50, 10000));
-    if (!events) throw new DomainError('unknown_topic', `unknown topic ${name}; known: ${MONITORED_TOPICS.join(', ')}`, 'not_found');
+    if (!events)
+      throw new DomainError(
+        'unknown_topic',
+        `unknown topic ${name}; known: ${MONITORED_TOPICS.join(', ')}`,
+        'not_found',
+      );
     return { topic: name, events };
   }
 
@@ -38,10 +50,19 @@ export class OpsHttpController {
   @Roles('ops')
   @ApiQuery({ name: 'topic', required: false })
   @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'before', required: false, description: 'an id: the page of dead letters older than it (`next` of the previous page)' })
+  @ApiQuery({
+    name: 'before',
+    required: false,
+    description: 'an id: the page of dead letters older than it (`next` of the previous page)',
+  })
   @ApiQuery({ name: 'group', required: false, description: 'a group key from GET /ops/dlq/groups' })
   @ApiOperation({ summary: 'Dead-lettered events with their reason, newest first (numeric id order), paginated' })
-  async list(@Query('topic') topic?: string, @Query('limit') limit?: string, @Query('before') before?: string, @Query('group') group?: string) {
+  async list(
+    @Query('topic') topic?: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+    @Query('group') group?: string,
+  ) {
     const n = limitOf(limit, 100, 1000);
     const entries = await this.dlq.list({ topic, limit: n, before, group });
     return { entries, next: entries.length === n ? entries[entries.length - 1].id : null };
@@ -51,10 +72,13 @@ export class OpsHttpController {
   @Roles('ops')
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
-  @ApiOperation({ summary: 'Dead letters grouped by original topic, failing group and reason, with counts; newest group first' })
+  @ApiOperation({
+    summary: 'Dead letters grouped by original topic, failing group and reason, with counts; newest group first',
+  })
   groups(@Query('limit') limit?: string, @Query('offset') offset?: string) {
     const o = offset === undefined ? 0 : Number(offset);
-    if (!Number.isInteger(o) || o < 0) throw new DomainError('invalid_offset', 'offset must be an integer >= 0', 'invalid');
+    if (!Number.isInteger(o) || o < 0)
+      throw new DomainError('invalid_offset', 'offset must be an integer >= 0', 'invalid');
     return this.dlq.groups({ limit: limitOf(limit, 20, 500), offset: o });
   }
 
@@ -69,7 +93,10 @@ export class OpsHttpController {
   @Post('dlq/retention-pass')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Remove now the payload of dead letters older than OPS_DLQ_PAYLOAD_RETENTION_DAYS (what the periodic pass does)' })
+  @ApiOperation({
+    summary:
+      'Remove now the payload of dead letters older than OPS_DLQ_PAYLOAD_RETENTION_DAYS (what the periodic pass does)',
+  })
   retentionPass() {
     return this.retention.pass();
   }

@@ -5,7 +5,13 @@ describe('stalled partitions: lag while the committed offset stands still', () =
     const t = new StallTracker(30_000);
     expect(t.observe('tracing', 'checkins.v1', 2, '100', 5, 0)).toBeNull();
     expect(t.observe('tracing', 'checkins.v1', 2, '100', 9, 29_999)).toBeNull();
-    expect(t.observe('tracing', 'checkins.v1', 2, '100', 12, 30_000)).toEqual({ topic: 'checkins.v1', partition: 2, committed: '100', lag: 12, stalledForMs: 30_000 });
+    expect(t.observe('tracing', 'checkins.v1', 2, '100', 12, 30_000)).toEqual({
+      topic: 'checkins.v1',
+      partition: 2,
+      committed: '100',
+      lag: 12,
+      stalledForMs: 30_000,
+    });
   });
 
   it('does not flag a partition that moves, however large its lag, nor one without lag', () => {

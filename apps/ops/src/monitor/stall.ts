@@ -17,7 +17,14 @@ export class StallTracker {
 
   constructor(private readonly afterMs: number) {}
 
-  observe(group: string, topic: string, partition: number, committed: string | null, lag: number, now = Date.now()): StallFlag | null {
+  observe(
+    group: string,
+    topic: string,
+    partition: number,
+    committed: string | null,
+    lag: number,
+    now = Date.now(),
+  ): StallFlag | null {
     const key = `${group}\u0000${topic}\u0000${partition}`;
     const prev = this.seen.get(key);
     if (lag <= 0) {

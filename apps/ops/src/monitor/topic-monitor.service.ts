@@ -35,13 +35,21 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly stalls: StallTracker;
   readonly startedAt = new Date().toISOString();
 
-  constructor(private readonly kafka: Kafka, private readonly ds: DataSource, @Inject(SERVICE_ENV) private readonly env: OpsEnv) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly ds: DataSource,
+    @Inject(SERVICE_ENV) private readonly env: OpsEnv,
+  ) {
     for (const t of MONITORED_TOPICS) this.stats.set(t, new TopicStats(t, env.OPS_RECENT_EVENTS));
     this.stalls = new StallTracker(env.OPS_STALL_AFTER_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await RawConsumer.start(this.kafka, { groupId: this.env.OPS_MONITOR_GROUP, topics: MONITORED_TOPICS }, (m) => this.observe(m));
+    this.consumer = await RawConsumer.start(
+      this.kafka,
+      { groupId: this.env.OPS_MONITOR_GROUP, topics: MONITORED_TOPICS },
+      (m) => this.observe(m),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,7 +67,13 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
         // value or headers) is stored with the offending characters replaced, never retried forever.
         const f = classifyFailure(err);
         if (f.kind !== 'permanent') throw err;
-        this.logger.warn({ msg: 'dead letter refused by the database; stored with unsafe characters replaced', topic: m.topic, partition: m.partition, offset: m.offset, reason: f.reason });
+        this.logger.warn({
+          msg: 'dead letter refused by the database; stored with unsafe characters replaced',
+          topic: m.topic,
+          partition: m.partition,
+          offset: m.offset,
+          reason: f.reason,
+        });
         await this.recordDeadLetter(m.topic, scrub(e));
       }
     }
@@ -82,13 +96,30 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
        ON CONFLICT (dlq_topic, dlq_partition, dlq_offset) DO NOTHING`,
       [
-        topic, e.partition, e.offset, h.dlq_topic ?? topic.replace(/\.dlq$/, ''),
-        h.dlq_partition ? Number(h.dlq_partition) : null, h.dlq_offset ?? null,
-        h.ce_type ?? null, h.ce_id ?? null, e.key, h.dlq_reason ?? '(no reason given)',
-        fields === null ? null : JSON.stringify(fields), h.dlq_group ?? null, JSON.stringify(h), value, deadAt,
+        topic,
+        e.partition,
+        e.offset,
+        h.dlq_topic ?? topic.replace(/\.dlq$/, ''),
+        h.dlq_partition ? Number(h.dlq_partition) : null,
+        h.dlq_offset ?? null,
+        h.ce_type ?? null,
+        h.ce_id ?? null,
+        e.key,
+        h.dlq_reason ?? '(no reason given)',
+        fields === null ? null : JSON.stringify(fields),
+        h.dlq_group ?? null,
+        JSON.stringify(h),
+        value,
+        deadAt,
       ],
     );
-    this.logger.warn({ msg: 'dead letter recorded', topic, reason: h.dlq_reason, eventId: h.ce_id, group: h.dlq_group });
+    this.logger.warn({
+      msg: 'dead letter recorded',
+      topic,
+      reason: h.dlq_reason,
+      eventId: h.ce_id,
+      group: h.dlq_group,
+    });
   }
 
   topics(now = Date.now()) {
@@ -120,7 +151,9 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
           const topics = used.length ? await consumerGroupLag(admin, group, used) : [];
           const now = Date.now();
           const stalled = topics.flatMap((t) =>
-            t.partitions.map((p) => this.stalls.observe(group, t.topic, p.partition, p.committed, p.lag, now)).filter((f): f is StallFlag => f !== null),
+            t.partitions
+              .map((p) => this.stalls.observe(group, t.topic, p.partition, p.committed, p.lag, now))
+              .filter((f): f is StallFlag => f !== null),
           );
           return { group, lag: topics.reduce((s, t) => s + t.lag, 0), topics, stalled };
         }),
@@ -137,6 +170,7 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
 function scrub<T>(v: T): T {
   if (typeof v === 'string') return v.replace(/\u0000/g, '\ufffd') as T;
   if (Array.isArray(v)) return v.map(scrub) as T;
-  if (v && typeof v === 'object' && !Buffer.isBuffer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), scrub(x)])) as T;
+  if (v && typeof v === 'object' && !Buffer.isBuffer(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), scrub(x)])) as T;
   return v;
 }

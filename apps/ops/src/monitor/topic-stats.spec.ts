@@ -1,7 +1,13 @@
 import { TopicStats, ObservedEvent } from './topic-stats';
 
 const ev = (ts: string, type = 'CaseConfirmed', offset = '0'): ObservedEvent => ({
-  partition: 0, offset, timestamp: ts, key: 'k', type, headers: {}, payload: {},
+  partition: 0,
+  offset,
+  timestamp: ts,
+  key: 'k',
+  type,
+  headers: {},
+  payload: {},
 });
 
 describe('TopicStats', () => {

@@ -58,7 +58,11 @@ export class TopicStats {
   private recent: ObservedEvent[] = [];
   private lastTs = 0;
 
-  constructor(readonly topic: string, private readonly keep: number, private readonly window = 60) {}
+  constructor(
+    readonly topic: string,
+    private readonly keep: number,
+    private readonly window = 60,
+  ) {}
 
   add(e: ObservedEvent): void {
     this.count++;
@@ -66,7 +70,8 @@ export class TopicStats {
     const bucket = Math.floor(ts / MINUTE);
     this.minutes.set(bucket, (this.minutes.get(bucket) ?? 0) + 1);
     const oldest = bucket - this.window;
-    if (this.minutes.size > this.window + 2) for (const k of this.minutes.keys()) if (k < oldest) this.minutes.delete(k);
+    if (this.minutes.size > this.window + 2)
+      for (const k of this.minutes.keys()) if (k < oldest) this.minutes.delete(k);
     const type = e.type ?? '(none)';
     this.byType[type] = (this.byType[type] ?? 0) + 1;
     this.lastTs = Math.max(this.lastTs, ts);
@@ -81,7 +86,8 @@ export class TopicStats {
   summary(now: number, minutes = 15): TopicSummary {
     const current = Math.floor(now / MINUTE);
     const perMinute: { minute: string; count: number }[] = [];
-    for (let b = current - minutes + 1; b <= current; b++) perMinute.push({ minute: new Date(b * MINUTE).toISOString(), count: this.minutes.get(b) ?? 0 });
+    for (let b = current - minutes + 1; b <= current; b++)
+      perMinute.push({ minute: new Date(b * MINUTE).toISOString(), count: this.minutes.get(b) ?? 0 });
     // Last 60 s: the current minute's bucket plus the share of the previous one still inside the window.
     const into = (now % MINUTE) / MINUTE;
     const lastMinute = Math.round((this.minutes.get(current) ?? 0) + (this.minutes.get(current - 1) ?? 0) * (1 - into));

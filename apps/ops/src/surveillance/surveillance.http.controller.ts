@@ -21,17 +21,22 @@ export class SurveillanceHttpController {
   @ApiQuery({ name: 'area', required: true, description: 'Area code; figures include the areas below it' })
   @ApiQuery({ name: 'weeks', required: false, description: 'How many weeks (default 8, max 104)' })
   @ApiQuery({ name: 'until', required: false, description: 'A date in the last week shown (default: today)' })
-  @ApiOperation({ summary: 'Cases per local ISO week with the change on the previous week ("320 cases this week, down 34.1%")' })
+  @ApiOperation({
+    summary: 'Cases per local ISO week with the change on the previous week ("320 cases this week, down 34.1%")',
+  })
   weekly(@Query('area') area?: string, @Query('weeks') weeks?: string, @Query('until') until?: string) {
     if (!area) throw new DomainError('area_required', 'area is required', 'invalid');
     const n = weeks === undefined ? 8 : Number(weeks);
-    if (!Number.isInteger(n) || n < 1 || n > 104) throw new DomainError('invalid_weeks', 'weeks must be an integer 1..104', 'invalid');
+    if (!Number.isInteger(n) || n < 1 || n > 104)
+      throw new DomainError('invalid_weeks', 'weeks must be an integer 1..104', 'invalid');
     return this.surveillance.weekly(area, n, at(until));
   }
 
   @Get('stats/areas')
   @Roles('ops', 'tracer')
-  @ApiOperation({ summary: 'The administrative areas the figures are kept for (AREAS_FILE); GET /areas (cases) is the registry' })
+  @ApiOperation({
+    summary: 'The administrative areas the figures are kept for (AREAS_FILE); GET /areas (cases) is the registry',
+  })
   areas() {
     return { areas: this.surveillance.listAreas() };
   }

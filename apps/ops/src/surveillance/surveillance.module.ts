@@ -11,7 +11,10 @@ import { AREAS, LEVEL_THRESHOLDS, OPS_CLOCK, SurveillanceService } from './surve
 
 function loadThresholds(env: OpsEnv): LevelThresholds {
   if (!env.LEVEL_THRESHOLDS_FILE) return DEFAULT_THRESHOLDS;
-  const t = { ...DEFAULT_THRESHOLDS, ...JSON.parse(readFileSync(resolve(env.LEVEL_THRESHOLDS_FILE), 'utf8')) } as LevelThresholds;
+  const t = {
+    ...DEFAULT_THRESHOLDS,
+    ...JSON.parse(readFileSync(resolve(env.LEVEL_THRESHOLDS_FILE), 'utf8')),
+  } as LevelThresholds;
   const problems = validateThresholds(t);
   if (problems.length) throw new Error(`LEVEL_THRESHOLDS_FILE: ${problems.join('; ')}`);
   return t;
@@ -21,7 +24,11 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
   controllers: [SurveillanceHttpController, SurveillanceKafkaController],
   providers: [
     SurveillanceService,
-    { provide: AREAS, useFactory: (env: OpsEnv) => AreaTree.parse(JSON.parse(readFileSync(resolve(env.AREAS_FILE), 'utf8'))), inject: [SERVICE_ENV] },
+    {
+      provide: AREAS,
+      useFactory: (env: OpsEnv) => AreaTree.parse(JSON.parse(readFileSync(resolve(env.AREAS_FILE), 'utf8'))),
+      inject: [SERVICE_ENV],
+    },
     { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] },
     { provide: OPS_CLOCK, useValue: { now: () => new Date() } },
   ],

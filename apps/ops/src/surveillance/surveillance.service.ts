@@ -9,7 +9,9 @@ import { addWeeks, changePct, isoWeekLabel, phrase, weekStartOf } from './domain
 export const AREAS = Symbol('AREAS');
 export const LEVEL_THRESHOLDS = Symbol('LEVEL_THRESHOLDS');
 export const OPS_CLOCK = Symbol('OPS_CLOCK');
-export interface Clock { now(): Date }
+export interface Clock {
+  now(): Date;
+}
 
 export interface Coverage {
   population?: number | null;
@@ -52,8 +54,10 @@ export class SurveillanceService {
       [p.caseId, p.areaCode, week, !quarantined, p.confirmedAt],
     );
     if (inserted.length === 0) return;
-    if (!this.areas.get(p.areaCode)) this.logger.warn({ msg: 'case in an area missing from AREAS_FILE', areaCode: p.areaCode, caseId: p.caseId });
-    for (const code of this.areas.selfAndAncestors(p.areaCode)) if (this.areas.get(code)) await this.reassess(code, week, e.meta);
+    if (!this.areas.get(p.areaCode))
+      this.logger.warn({ msg: 'case in an area missing from AREAS_FILE', areaCode: p.areaCode, caseId: p.caseId });
+    for (const code of this.areas.selfAndAncestors(p.areaCode))
+      if (this.areas.get(code)) await this.reassess(code, week, e.meta);
   }
 
   async quarantineOrdered(e: EventEnvelope<'QuarantineOrdered'>): Promise<void> {
@@ -88,7 +92,14 @@ export class SurveillanceService {
            adults_one_dose_pct = EXCLUDED.adults_one_dose_pct, over50_fully_vaccinated_pct = EXCLUDED.over50_fully_vaccinated_pct,
            treatment_occupancy_pct = COALESCE(EXCLUDED.treatment_occupancy_pct, ops.area_coverage.treatment_occupancy_pct),
            updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [code, c.population ?? null, c.adultsOneDosePct, c.over50FullyVaccinatedPct, c.treatmentOccupancyPct ?? null, by],
+        [
+          code,
+          c.population ?? null,
+          c.adultsOneDosePct,
+          c.over50FullyVaccinatedPct,
+          c.treatmentOccupancyPct ?? null,
+          by,
+        ],
       );
       await this.reassess(code, weekStartOf(this.clock.now()), null);
       return this.level(code);
@@ -108,7 +119,11 @@ export class SurveillanceService {
       : null;
   }
 
-  private async counts(code: string, from: string, to: string): Promise<Map<string, { total: number; community: number }>> {
+  private async counts(
+    code: string,
+    from: string,
+    to: string,
+  ): Promise<Map<string, { total: number; community: number }>> {
     const rows = await this.tx.manager.query(
       `SELECT week_start::text AS week, count(*)::int AS total, count(*) FILTER (WHERE community)::int AS community
        FROM ops.case_counts WHERE area_code = ANY($1::text[]) AND week_start BETWEEN $2 AND $3 GROUP BY week_start`,
@@ -124,13 +139,23 @@ export class SurveillanceService {
     const population = coverage?.population ?? area.population;
     const community = (await this.counts(code, week, week)).get(week)?.community ?? 0;
     const casesPer100k = population > 0 ? (community / population) * 100_000 : 0;
-    const a = assessLevel({ casesPer100k, coverage, treatmentOccupancyPct: coverage?.treatmentOccupancyPct ?? null }, this.thresholds);
+    const a = assessLevel(
+      { casesPer100k, coverage, treatmentOccupancyPct: coverage?.treatmentOccupancyPct ?? null },
+      this.thresholds,
+    );
     return { area, population, coverage, community, casesPer100k: Math.round(casesPer100k * 100) / 100, ...a };
   }
 
-  private async reassess(code: string, week: string, cause: { id: string; correlationId: string } | null): Promise<void> {
+  private async reassess(
+    code: string,
+    week: string,
+    cause: { id: string; correlationId: string } | null,
+  ): Promise<void> {
     const c = await this.compute(code, week);
-    const [prev] = await this.tx.manager.query('SELECT level, week_start::text AS week FROM ops.area_levels WHERE area_code = $1 FOR UPDATE', [code]);
+    const [prev] = await this.tx.manager.query(
+      'SELECT level, week_start::text AS week FROM ops.area_levels WHERE area_code = $1 FOR UPDATE',
+      [code],
+    );
     // A late event for an older week does not overwrite a newer assessment.
     if (prev && prev.week > week) return;
     const now = this.clock.now().toISOString();
@@ -143,17 +168,33 @@ export class SurveillanceService {
     await this.outbox.add(
       createEvent(
         'EpidemicLevelChanged',
-        { areaCode: code, previousLevel: (prev?.level ?? null) as EpidemicLevel | null, level: c.level, weekStart: week, casesPer100k: c.casesPer100k, changedAt: now },
+        {
+          areaCode: code,
+          previousLevel: (prev?.level ?? null) as EpidemicLevel | null,
+          level: c.level,
+          weekStart: week,
+          casesPer100k: c.casesPer100k,
+          changedAt: now,
+        },
         { source: SOURCE, correlationId: cause?.correlationId, causationId: cause?.id },
       ),
     );
-    this.logger.log({ msg: 'epidemic level changed', areaCode: code, previousLevel: prev?.level ?? null, level: c.level, weekStart: week });
+    this.logger.log({
+      msg: 'epidemic level changed',
+      areaCode: code,
+      previousLevel: prev?.level ?? null,
+      level: c.level,
+      weekStart: week,
+    });
   }
 
   async level(code: string, at?: string) {
     const week = weekStartOf(at ?? this.clock.now());
     const c = await this.compute(code, week);
-    const [stored] = await this.tx.manager.query('SELECT level, week_start::text AS week, assessed_at FROM ops.area_levels WHERE area_code = $1', [code]);
+    const [stored] = await this.tx.manager.query(
+      'SELECT level, week_start::text AS week, assessed_at FROM ops.area_levels WHERE area_code = $1',
+      [code],
+    );
     return {
       areaCode: code,
       name: c.area.name,
@@ -167,7 +208,9 @@ export class SurveillanceService {
       population: c.population,
       coverage: c.coverage,
       reasons: c.reasons,
-      lastPublished: stored ? { level: stored.level, weekStart: stored.week, assessedAt: new Date(stored.assessed_at).toISOString() } : null,
+      lastPublished: stored
+        ? { level: stored.level, weekStart: stored.week, assessedAt: new Date(stored.assessed_at).toISOString() }
+        : null,
     };
   }
 

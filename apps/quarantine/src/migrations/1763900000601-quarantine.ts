@@ -49,10 +49,14 @@ export class Quarantine1763900000601 implements MigrationInterface {
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     // One active order per person, enforced by the database as well as the handlers.
-    await q.query(`CREATE UNIQUE INDEX quarantines_one_active ON quarantine.quarantines (person_id) WHERE status = 'ACTIVE'`);
+    await q.query(
+      `CREATE UNIQUE INDEX quarantines_one_active ON quarantine.quarantines (person_id) WHERE status = 'ACTIVE'`,
+    );
     // The release pass's timer: active orders by end.
     await q.query(`CREATE INDEX quarantines_active_ends ON quarantine.quarantines (ends_at) WHERE status = 'ACTIVE'`);
-    await q.query(`CREATE INDEX quarantines_watch_source ON quarantine.quarantines (source_person_id) WHERE status = 'ACTIVE' AND kind = 'SELF_MONITORING'`);
+    await q.query(
+      `CREATE INDEX quarantines_watch_source ON quarantine.quarantines (source_person_id) WHERE status = 'ACTIVE' AND kind = 'SELF_MONITORING'`,
+    );
     await q.query(`CREATE INDEX quarantines_facility ON quarantine.quarantines (facility_id) WHERE status = 'ACTIVE'`);
     await q.query(`CREATE INDEX quarantines_person ON quarantine.quarantines (person_id, ordered_at)`);
     // Every change of an order, with what it was before (extensions, transfers, escalations, ends).
@@ -86,12 +90,16 @@ export class Quarantine1763900000601 implements MigrationInterface {
       recorded_by text,
       scheduled_at timestamptz NOT NULL
     )`);
-    await q.query(`CREATE INDEX tests_quarantine ON quarantine.tests (quarantine_id, due_on DESC, scheduled_at DESC) WHERE status <> 'CANCELLED'`);
+    await q.query(
+      `CREATE INDEX tests_quarantine ON quarantine.tests (quarantine_id, due_on DESC, scheduled_at DESC) WHERE status <> 'CANCELLED'`,
+    );
     await q.query(`CREATE INDEX tests_due ON quarantine.tests (due_on) WHERE status = 'SCHEDULED'`);
     await q.query('CREATE INDEX tests_person ON quarantine.tests (person_id)');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE quarantine.tests, quarantine.quarantine_history, quarantine.quarantines, quarantine.open_cases, quarantine.home_eligibility, quarantine.person_profiles');
+    await q.query(
+      'DROP TABLE quarantine.tests, quarantine.quarantine_history, quarantine.quarantines, quarantine.open_cases, quarantine.home_eligibility, quarantine.person_profiles',
+    );
   }
 }

@@ -13,7 +13,9 @@ describe('quarantine: every facility full', () => {
     topics = await tap([Topics.QUARANTINE]);
     svc = await startService(QuarantineService, {
       QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
-      QUARANTINE_FACILITIES: JSON.stringify([{ id: `full-${randomUUID().slice(0, 8)}`, name: 'Full', areaCode: '49', capacity: 0 }]),
+      QUARANTINE_FACILITIES: JSON.stringify([
+        { id: `full-${randomUUID().slice(0, 8)}`, name: 'Full', areaCode: '49', capacity: 0 },
+      ]),
     });
   });
 
@@ -27,18 +29,36 @@ describe('quarantine: every facility full', () => {
     const e = createEvent(
       'ContactIdentified',
       {
-        contactId: randomUUID(), personId, sourcePersonId: 'p-f0-full', sourceCaseId: randomUUID(), degree: 1,
-        exposure: { kind: 'HOUSEHOLD', venueId: null, startedAt: new Date(now - 7200_000).toISOString(), endedAt: new Date(now - 3600_000).toISOString() },
+        contactId: randomUUID(),
+        personId,
+        sourcePersonId: 'p-f0-full',
+        sourceCaseId: randomUUID(),
+        degree: 1,
+        exposure: {
+          kind: 'HOUSEHOLD',
+          venueId: null,
+          startedAt: new Date(now - 7200_000).toISOString(),
+          endedAt: new Date(now - 3600_000).toISOString(),
+        },
         lastExposureAt: new Date(now - 3600_000).toISOString(),
         identifiedAt: new Date(now).toISOString(),
       },
       { source: '/test' },
     );
     await svc.app.get(EventPublisher).publish([e]);
-    const [msg] = await topics.waitFor((m: TappedMessage) => m.key?.toString() === personId && String(m.headers?.ce_type) === 'QuarantineOrdered');
-    expect(JSON.parse(msg.value!.toString())).toMatchObject({ personId, kind: 'CENTRALIZED', facilityId: null, needsFacility: true });
+    const [msg] = await topics.waitFor(
+      (m: TappedMessage) => m.key?.toString() === personId && String(m.headers?.ce_type) === 'QuarantineOrdered',
+    );
+    expect(JSON.parse(msg.value!.toString())).toMatchObject({
+      personId,
+      kind: 'CENTRALIZED',
+      facilityId: null,
+      needsFacility: true,
+    });
 
-    const list = await http(svc.url, 'GET', '/quarantines?needsFacility=true&status=ACTIVE&limit=500', { role: 'quarantine' });
+    const list = await http(svc.url, 'GET', '/quarantines?needsFacility=true&status=ACTIVE&limit=500', {
+      role: 'quarantine',
+    });
     expect(list.status).toBe(200);
     expect(list.body.items.map((q: { personId: string }) => q.personId)).toContain(personId);
     const bad = await http(svc.url, 'GET', '/quarantines?overdue=maybe&limit=9999', { role: 'quarantine' });

@@ -4,7 +4,16 @@ import { TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Facility, localDay, PlannedTest, QuarantinePolicy } from './domain/policy';
-import { Command, decide, Decision, DecisionContext, evolve, occupancyChange, Order, PersonState } from './domain/quarantine';
+import {
+  Command,
+  decide,
+  Decision,
+  DecisionContext,
+  evolve,
+  occupancyChange,
+  Order,
+  PersonState,
+} from './domain/quarantine';
 import { QuarantineStore } from './infrastructure/quarantine.store';
 import { FACILITIES, QUARANTINE_POLICY, QuarantineClock } from './quarantines.tokens';
 
@@ -61,7 +70,13 @@ export class QuarantineWorkflow {
       const states = await this.store.states(commands.map((c) => c.personId));
       const occupied = await this.store.occupancy();
       const now = this.clock.now();
-      const ctx: DecisionContext = { now, policy: this.policy, facilities: this.facilities, occupied, newId: randomUUID };
+      const ctx: DecisionContext = {
+        now,
+        policy: this.policy,
+        facilities: this.facilities,
+        occupied,
+        newId: randomUUID,
+      };
       const out: { decision: Decision; cause: Cause; before: Order | null }[] = [];
       for (const { personId, command, cause } of commands) {
         let state: PersonState = states.get(personId)!;
@@ -88,26 +103,55 @@ export class QuarantineWorkflow {
     const cancelFrom: { quarantineId: string; from: string }[] = [];
     const events: EventEnvelope[] = [];
     const ev = (e: EventEnvelope) => events.push(e);
-    const opts = (c: Cause) => ({ source: SOURCE, correlationId: c.correlationId, causationId: c.causationId, time: at });
+    const opts = (c: Cause) => ({
+      source: SOURCE,
+      correlationId: c.correlationId,
+      causationId: c.causationId,
+      time: at,
+    });
     const schedule = (o: Order, tests: PlannedTest[], c: Cause) => {
       for (const t of tests) {
         const id = randomUUID();
-        const event = createEvent('TestScheduled', { testId: id, personId: o.personId, quarantineId: o.id, dueOn: t.dueOn, day: t.day, scheduledAt: at }, opts(c));
+        const event = createEvent(
+          'TestScheduled',
+          { testId: id, personId: o.personId, quarantineId: o.id, dueOn: t.dueOn, day: t.day, scheduledAt: at },
+          opts(c),
+        );
         pending.push({ ...t, id, personId: o.personId, quarantineId: o.id, event });
         ev(event);
       }
     };
     const orderPayload = (o: Order) => ({
-      quarantineId: o.id, personId: o.personId, kind: o.kind, facilityId: o.facilityId, dayZero: o.dayZero, startsAt: o.startsAt.toISOString(),
-      endsAt: o.endsAt.toISOString(), testDays: o.testDays, sourceCaseId: o.sourceCaseId, sourcePersonId: o.sourcePersonId, degree: o.degree,
-      orderedAt: o.orderedAt.toISOString(), needsFacility: o.needsFacility,
+      quarantineId: o.id,
+      personId: o.personId,
+      kind: o.kind,
+      facilityId: o.facilityId,
+      dayZero: o.dayZero,
+      startsAt: o.startsAt.toISOString(),
+      endsAt: o.endsAt.toISOString(),
+      testDays: o.testDays,
+      sourceCaseId: o.sourceCaseId,
+      sourcePersonId: o.sourcePersonId,
+      degree: o.degree,
+      orderedAt: o.orderedAt.toISOString(),
+      needsFacility: o.needsFacility,
     });
 
     for (const { decision: d, cause, before } of list) {
       switch (d.type) {
         case 'Ordered':
           inserted.set(d.order.id, d.order);
-          history.push([d.order.id, 'ORDERED', null, d.order.kind, null, d.order.endsAt, d.order.dayZero, d.order.facilityId, d.order.needsFacility ? 'NO_FACILITY_FREE' : null]);
+          history.push([
+            d.order.id,
+            'ORDERED',
+            null,
+            d.order.kind,
+            null,
+            d.order.endsAt,
+            d.order.dayZero,
+            d.order.facilityId,
+            d.order.needsFacility ? 'NO_FACILITY_FREE' : null,
+          ]);
           ev(createEvent('QuarantineOrdered', orderPayload(d.order), opts(cause)));
           schedule(d.order, d.tests, cause);
           break;
@@ -123,29 +167,90 @@ export class QuarantineWorkflow {
             }
           }
           cancelFrom.push({ quarantineId: d.order.id, from: d.cancelTestsFrom });
-          history.push([d.order.id, 'EXTENDED', null, d.order.kind, d.previousEndsAt, d.order.endsAt, d.order.dayZero, d.order.facilityId, null]);
-          ev(createEvent('QuarantineExtended', {
-            quarantineId: d.order.id, personId: d.order.personId, previousEndsAt: d.previousEndsAt.toISOString(), endsAt: d.order.endsAt.toISOString(),
-            dayZero: d.order.dayZero, testDays: d.order.testDays, extendedAt: at,
-          }, opts(cause)));
+          history.push([
+            d.order.id,
+            'EXTENDED',
+            null,
+            d.order.kind,
+            d.previousEndsAt,
+            d.order.endsAt,
+            d.order.dayZero,
+            d.order.facilityId,
+            null,
+          ]);
+          ev(
+            createEvent(
+              'QuarantineExtended',
+              {
+                quarantineId: d.order.id,
+                personId: d.order.personId,
+                previousEndsAt: d.previousEndsAt.toISOString(),
+                endsAt: d.order.endsAt.toISOString(),
+                dayZero: d.order.dayZero,
+                testDays: d.order.testDays,
+                extendedAt: at,
+              },
+              opts(cause),
+            ),
+          );
           schedule(d.order, d.tests, cause);
           break;
         }
         case 'Transferred':
           if (inserted.has(d.order.id)) inserted.set(d.order.id, d.order);
           else updated.set(d.order.id, d.order);
-          history.push([d.order.id, 'TRANSFERRED', d.previousKind, d.order.kind, before?.endsAt ?? null, d.order.endsAt, d.order.dayZero, d.order.facilityId, d.reason]);
-          ev(createEvent('QuarantineTransferred', {
-            quarantineId: d.order.id, personId: d.order.personId, previousKind: d.previousKind, kind: d.order.kind, facilityId: d.order.facilityId,
-            needsFacility: d.order.needsFacility, reason: d.reason, dayZero: d.order.dayZero, endsAt: d.order.endsAt.toISOString(), testDays: d.order.testDays,
-            transferredAt: at,
-          }, opts(cause)));
+          history.push([
+            d.order.id,
+            'TRANSFERRED',
+            d.previousKind,
+            d.order.kind,
+            before?.endsAt ?? null,
+            d.order.endsAt,
+            d.order.dayZero,
+            d.order.facilityId,
+            d.reason,
+          ]);
+          ev(
+            createEvent(
+              'QuarantineTransferred',
+              {
+                quarantineId: d.order.id,
+                personId: d.order.personId,
+                previousKind: d.previousKind,
+                kind: d.order.kind,
+                facilityId: d.order.facilityId,
+                needsFacility: d.order.needsFacility,
+                reason: d.reason,
+                dayZero: d.order.dayZero,
+                endsAt: d.order.endsAt.toISOString(),
+                testDays: d.order.testDays,
+                transferredAt: at,
+              },
+              opts(cause),
+            ),
+          );
           schedule(d.order, d.tests, cause);
           break;
         case 'Ended':
           ended.set(d.order.id, { order: d.order, reason: d.reason });
-          history.push([d.order.id, 'ENDED', d.order.kind, null, d.order.endsAt, null, null, d.order.facilityId, cause.note ? `${d.reason}: ${cause.note}` : d.reason]);
-          ev(createEvent('QuarantineEnded', { quarantineId: d.order.id, personId: d.order.personId, endedAt: at, reason: d.reason }, opts(cause)));
+          history.push([
+            d.order.id,
+            'ENDED',
+            d.order.kind,
+            null,
+            d.order.endsAt,
+            null,
+            null,
+            d.order.facilityId,
+            cause.note ? `${d.reason}: ${cause.note}` : d.reason,
+          ]);
+          ev(
+            createEvent(
+              'QuarantineEnded',
+              { quarantineId: d.order.id, personId: d.order.personId, endedAt: at, reason: d.reason },
+              opts(cause),
+            ),
+          );
           break;
         case 'RetestScheduled':
           schedule(d.order, [d.test], cause);
@@ -163,9 +268,20 @@ export class QuarantineWorkflow {
     const rows = (orders: Iterable<Order>) => {
       const l = [...orders];
       return [
-        l.map((o) => o.id), l.map((o) => o.personId), l.map((o) => o.kind), l.map((o) => o.facilityId), l.map((o) => o.needsFacility),
-        l.map((o) => o.areaCode), l.map((o) => o.degree), l.map((o) => o.sourcePersonId), l.map((o) => o.sourceCaseId), l.map((o) => o.dayZero),
-        l.map((o) => o.startsAt), l.map((o) => o.endsAt), l.map((o) => `{${o.testDays.join(',')}}`), l.map((o) => o.orderedAt),
+        l.map((o) => o.id),
+        l.map((o) => o.personId),
+        l.map((o) => o.kind),
+        l.map((o) => o.facilityId),
+        l.map((o) => o.needsFacility),
+        l.map((o) => o.areaCode),
+        l.map((o) => o.degree),
+        l.map((o) => o.sourcePersonId),
+        l.map((o) => o.sourceCaseId),
+        l.map((o) => o.dayZero),
+        l.map((o) => o.startsAt),
+        l.map((o) => o.endsAt),
+        l.map((o) => `{${o.testDays.join(',')}}`),
+        l.map((o) => o.orderedAt),
       ];
     };
     const UNNEST = `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::int[], $8::text[], $9::uuid[], $10::date[],
@@ -204,7 +320,14 @@ export class QuarantineWorkflow {
         `INSERT INTO quarantine.tests (id, person_id, quarantine_id, purpose, due_on, day, status, scheduled_at)
          SELECT id, person_id, qid, 'QUARANTINE', due_on, day, 'SCHEDULED', $6 FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::date[], $5::int[])
            AS t(id, person_id, qid, due_on, day)`,
-        [pending.map((p) => p.id), pending.map((p) => p.personId), pending.map((p) => p.quarantineId), pending.map((p) => p.dueOn), pending.map((p) => p.day), now],
+        [
+          pending.map((p) => p.id),
+          pending.map((p) => p.personId),
+          pending.map((p) => p.quarantineId),
+          pending.map((p) => p.dueOn),
+          pending.map((p) => p.day),
+          now,
+        ],
       );
     }
     if (ended.size) {
@@ -214,7 +337,10 @@ export class QuarantineWorkflow {
          FROM unnest($1::uuid[], $2::text[]) AS e(id, reason) WHERE q.id = e.id AND q.status = 'ACTIVE'`,
         [l.map((e) => e.order.id), l.map((e) => e.reason), now],
       );
-      await m.query(`UPDATE quarantine.tests SET status = 'CANCELLED' WHERE quarantine_id = ANY($1::uuid[]) AND status = 'SCHEDULED'`, [l.map((e) => e.order.id)]);
+      await m.query(
+        `UPDATE quarantine.tests SET status = 'CANCELLED' WHERE quarantine_id = ANY($1::uuid[]) AND status = 'SCHEDULED'`,
+        [l.map((e) => e.order.id)],
+      );
     }
     if (history.length) await this.history(history, now);
     await this.outbox.add(...events);

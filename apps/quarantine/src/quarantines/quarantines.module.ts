@@ -37,7 +37,10 @@ export function parseFacilities(json: string): Facility[] {
   return raw.map((f, i) => {
     const o = plainToInstance(FacilityConfig, f);
     const errors = validateSync(o);
-    if (errors.length) throw new Error(`QUARANTINE_FACILITIES[${i}]: ${errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('; ')}`);
+    if (errors.length)
+      throw new Error(
+        `QUARANTINE_FACILITIES[${i}]: ${errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('; ')}`,
+      );
     return { id: o.id, name: o.name, areaCode: o.areaCode, capacity: o.capacity };
   });
 }
@@ -45,7 +48,10 @@ export function parseFacilities(json: string): Facility[] {
 export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
   return {
     utcOffsetMinutes: env.QUARANTINE_UTC_OFFSET_MINUTES,
-    unvaccinated: { days: env.QUARANTINE_DAYS_UNVACCINATED, testDays: parseDayList(env.QUARANTINE_TEST_DAYS_UNVACCINATED) },
+    unvaccinated: {
+      days: env.QUARANTINE_DAYS_UNVACCINATED,
+      testDays: parseDayList(env.QUARANTINE_TEST_DAYS_UNVACCINATED),
+    },
     protected: { days: env.QUARANTINE_DAYS_PROTECTED, testDays: parseDayList(env.QUARANTINE_TEST_DAYS_PROTECTED) },
     fullDoses: env.QUARANTINE_FULL_DOSES,
     doseMinDays: env.QUARANTINE_DOSE_MIN_DAYS,
@@ -75,7 +81,11 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
     RecordTestResultHandler,
     ReleaseQuarantinesJob,
     { provide: QUARANTINE_POLICY, inject: [SERVICE_ENV], useFactory: policyFrom },
-    { provide: FACILITIES, inject: [SERVICE_ENV], useFactory: (env: QuarantineEnv) => parseFacilities(env.QUARANTINE_FACILITIES) },
+    {
+      provide: FACILITIES,
+      inject: [SERVICE_ENV],
+      useFactory: (env: QuarantineEnv) => parseFacilities(env.QUARANTINE_FACILITIES),
+    },
   ],
   exports: [QuarantineClock, QuarantineWorkflow, ReleaseQuarantinesJob],
 })

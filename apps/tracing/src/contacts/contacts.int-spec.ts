@@ -59,7 +59,10 @@ describe('contact tracing engine', () => {
     });
     publisher = tracing.app.get(EventPublisher);
     pg = await db();
-    await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [iso(base - 10 * DAY).slice(0, 10), iso(base + 5 * DAY).slice(0, 10)]);
+    await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [
+      iso(base - 10 * DAY).slice(0, 10),
+      iso(base + 5 * DAY).slice(0, 10),
+    ]);
   });
 
   afterAll(async () => {
@@ -86,14 +89,32 @@ describe('contact tracing engine', () => {
   function caseEvent(personId: string, confirmedAt: number, over: Partial<CaseConfirmed> = {}) {
     return createEvent(
       'CaseConfirmed',
-      { caseId: randomUUID(), personId, confirmedAt: iso(confirmedAt), symptomOnsetAt: null, sampleTakenAt: null, testType: 'PCR', origin: 'INVESTIGATION', areaCode: '49', ...over },
+      {
+        caseId: randomUUID(),
+        personId,
+        confirmedAt: iso(confirmedAt),
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+        testType: 'PCR',
+        origin: 'INVESTIGATION',
+        areaCode: '49',
+        ...over,
+      },
       { source: '/test' },
     );
   }
 
   const traced = (caseId: string) =>
     // Both stages: F1 with the case, F2 after it (f2_expanded_at set when done).
-    eventually(`case ${caseId} traced`, async () => (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1 AND f2_expanded_at IS NOT NULL', [caseId])).rows[0]);
+    eventually(
+      `case ${caseId} traced`,
+      async () =>
+        (
+          await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1 AND f2_expanded_at IS NOT NULL', [
+            caseId,
+          ])
+        ).rows[0],
+    );
 
   /** Publishes CaseConfirmed through the broker and waits until tracing has committed the case. */
   async function confirm(personId: string, confirmedAt: number, over: Partial<CaseConfirmed> = {}) {
@@ -104,7 +125,12 @@ describe('contact tracing engine', () => {
   }
 
   const contactsOf = async (caseId: string) =>
-    (await pg.query('SELECT * FROM tracing.contacts WHERE source_case_id = $1 ORDER BY degree, source_person_id, person_id', [caseId])).rows;
+    (
+      await pg.query(
+        'SELECT * FROM tracing.contacts WHERE source_case_id = $1 ORDER BY degree, source_person_id, person_id',
+        [caseId],
+      )
+    ).rows;
 
   describe('property: the SQL engine finds what the brute-force reference finds', () => {
     const SEEDS = Array.from({ length: 30 }, (_, i) => 1000 + i);
@@ -120,7 +146,12 @@ describe('contact tracing engine', () => {
         // Minute resolution over 3 days starting 23:00 the day before `base`: stays cross midnights and touch often.
         const start = base - HOUR + Math.floor(rnd() * 3 * 24 * 60) * MIN;
         const len = (5 + Math.floor(rnd() * 6) * 15) * MIN;
-        rows.push({ person: `${tag}-p${Math.floor(rnd() * people)}`, venue: `${tag}-v${Math.floor(rnd() * venues)}`, in: start, out: rnd() < 0.25 ? null : start + len });
+        rows.push({
+          person: `${tag}-p${Math.floor(rnd() * people)}`,
+          venue: `${tag}-v${Math.floor(rnd() * venues)}`,
+          in: start,
+          out: rnd() < 0.25 ? null : start + len,
+        });
       }
       await visits(rows);
       const f0 = `${tag}-p${Math.floor(rnd() * people)}`;
@@ -129,16 +160,39 @@ describe('contact tracing engine', () => {
       const c = { caseId: randomUUID(), personId: f0, confirmedAt, symptomOnsetAt: onset, sampleTakenAt: null };
 
       const tx = tracing.app.get(TransactionHost);
-      await tx.run(() => tracing.app.get(ContactTracer).traceCase(c, { eventId: randomUUID(), correlationId: randomUUID() }));
+      await tx.run(() =>
+        tracing.app.get(ContactTracer).traceCase(c, { eventId: randomUUID(), correlationId: randomUUID() }),
+      );
 
       const stored = await contactsOf(c.caseId);
       const identifiedAt = stored.length ? new Date(stored[0].identified_at).getTime() : Date.now();
-      const stays: Stay[] = rows.map((r) => ({ personId: r.person, venueId: r.venue, start: r.in, end: r.out ?? r.in + 60 * MIN }));
+      const stays: Stay[] = rows.map((r) => ({
+        personId: r.person,
+        venueId: r.venue,
+        start: r.in,
+        end: r.out ?? r.in + 60 * MIN,
+      }));
       const ref = referenceTrace(stays, c, [], identifiedAt, DEFAULT_POLICY);
       const key = (f: Finding) =>
-        [f.degree, f.sourcePersonId, f.personId, iso(f.firstExposureAt), iso(f.lastExposureAt), iso(f.exposure.start), iso(f.exposure.end)].join(' ');
+        [
+          f.degree,
+          f.sourcePersonId,
+          f.personId,
+          iso(f.firstExposureAt),
+          iso(f.lastExposureAt),
+          iso(f.exposure.start),
+          iso(f.exposure.end),
+        ].join(' ');
       const got = stored.map((r) =>
-        [r.degree, r.source_person_id, r.person_id, iso(+new Date(r.first_exposure_at)), iso(+new Date(r.last_exposure_at)), iso(+new Date(r.started_at)), iso(+new Date(r.ended_at))].join(' '),
+        [
+          r.degree,
+          r.source_person_id,
+          r.person_id,
+          iso(+new Date(r.first_exposure_at)),
+          iso(+new Date(r.last_exposure_at)),
+          iso(+new Date(r.started_at)),
+          iso(+new Date(r.ended_at)),
+        ].join(' '),
       );
       expect(got.sort()).toEqual([...ref.f1, ...ref.f2].map(key).sort());
       // Non-trivial data: across the seeds most cases have contacts (asserted in aggregate below).
@@ -185,7 +239,9 @@ describe('contact tracing engine', () => {
       const rows = await contactsOf(e.payload.caseId);
       expect(rows.filter((r) => r.degree === 1).map((r) => r.person_id)).toEqual([p('just')]);
       // 'after' only touched the F0 but overlaps 'just': an F2 through them, not an F1.
-      expect(rows.filter((r) => r.degree === 2).map((r) => [r.source_person_id, r.person_id])).toEqual([[p('just'), p('after')]]);
+      expect(rows.filter((r) => r.degree === 2).map((r) => [r.source_person_id, r.person_id])).toEqual([
+        [p('just'), p('after')],
+      ]);
     });
 
     it('stays crossing midnight meet across day partitions', async () => {
@@ -201,7 +257,10 @@ describe('contact tracing engine', () => {
       const rows = await contactsOf(e.payload.caseId);
       expect(rows.map((r) => r.person_id).sort()).toEqual([p('long'), p('next-day')].sort());
       const long = rows.find((r) => r.person_id === p('long'));
-      expect([iso(+long.started_at), iso(+long.ended_at)]).toEqual([iso(midnight - 30 * MIN), iso(midnight + 10 * MIN)]);
+      expect([iso(+long.started_at), iso(+long.ended_at)]).toEqual([
+        iso(midnight - 30 * MIN),
+        iso(midnight + 10 * MIN),
+      ]);
     });
 
     it('one pair overlapping at several venues is one contact, with the latest overlap and lastExposureAt', async () => {
@@ -228,7 +287,12 @@ describe('contact tracing engine', () => {
         sourcePersonId: p('f0'),
         sourceCaseId: e.payload.caseId,
         degree: 1,
-        exposure: { kind: 'CO_LOCATION', venueId: v('bus'), startedAt: iso(at + 5 * HOUR), endedAt: iso(at + 5 * HOUR + 10 * MIN) },
+        exposure: {
+          kind: 'CO_LOCATION',
+          venueId: v('bus'),
+          startedAt: iso(at + 5 * HOUR),
+          endedAt: iso(at + 5 * HOUR + 10 * MIN),
+        },
         lastExposureAt: iso(at + 5 * HOUR + 10 * MIN),
       });
     });
@@ -264,8 +328,9 @@ describe('contact tracing engine', () => {
       await traced(e.payload.caseId);
       const again = createEvent('CaseConfirmed', e.payload, { source: '/test' });
       await publisher.publish([again]);
-      await eventually('the re-published event to be handled', async () =>
-        (await pg.query('SELECT 1 FROM tracing.inbox WHERE event_id = $1', [again.meta.id])).rows[0],
+      await eventually(
+        'the re-published event to be handled',
+        async () => (await pg.query('SELECT 1 FROM tracing.inbox WHERE event_id = $1', [again.meta.id])).rows[0],
       );
       const rows = await contactsOf(e.payload.caseId);
       expect(rows.map((r) => [r.person_id, r.degree])).toEqual([
@@ -318,7 +383,16 @@ describe('contact tracing engine', () => {
       await publisher.publish([
         createEvent(
           'ContactDeclared',
-          { declarationId: randomUUID(), caseId: e.payload.caseId, sourcePersonId: p('f0'), personId: p('partner'), kind: 'DECLARED', startedAt: iso(at - DAY), endedAt: iso(at - DAY + HOUR), declaredAt: iso(at + DAY) },
+          {
+            declarationId: randomUUID(),
+            caseId: e.payload.caseId,
+            sourcePersonId: p('f0'),
+            personId: p('partner'),
+            kind: 'DECLARED',
+            startedAt: iso(at - DAY),
+            endedAt: iso(at - DAY + HOUR),
+            declaredAt: iso(at + DAY),
+          },
           { source: '/test' },
         ),
       ]);
@@ -345,7 +419,13 @@ describe('contact tracing engine', () => {
         { person: p('a'), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR },
         ...f2.map((n) => ({ person: p(n), venue: p('gym'), in: at + 2 * HOUR, out: at + 3 * HOUR })),
       ]);
-      const c = { caseId: randomUUID(), personId: p('f0'), confirmedAt: base + 2 * DAY, symptomOnsetAt: null, sampleTakenAt: null };
+      const c = {
+        caseId: randomUUID(),
+        personId: p('f0'),
+        confirmedAt: base + 2 * DAY,
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+      };
       await pg.query(
         "INSERT INTO tracing.traced_cases (case_id, person_id, confirmed_at, origin, area_code) VALUES ($1, $2, $3, 'INVESTIGATION', '49')",
         [c.caseId, c.personId, new Date(c.confirmedAt)],
@@ -353,19 +433,25 @@ describe('contact tracing engine', () => {
       const tx = tracing.app.get(TransactionHost);
       const inTransaction = await tx.run(async () => {
         await tracing.app.get(ContactTracer).traceCase(c, { eventId: randomUUID(), correlationId: randomUUID() });
-        return tx.manager.query('SELECT degree, person_id FROM tracing.contacts WHERE source_case_id = $1 ORDER BY person_id', [c.caseId]);
+        return tx.manager.query(
+          'SELECT degree, person_id FROM tracing.contacts WHERE source_case_id = $1 ORDER BY person_id',
+          [c.caseId],
+        );
       });
       // Inside the case's transaction: the F1 only. After it (tx.run returns once the F2 stage ran): all.
       expect(inTransaction.map((r: any) => [r.degree, r.person_id])).toEqual(f1.map((n) => [1, p(n)]));
       const all = await contactsOf(c.caseId);
-      expect(all.map((r) => [r.degree, r.person_id])).toEqual([...f1.map((n) => [1, p(n)]), ...f2.map((n) => [2, p(n)])]);
-      const row = (await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [c.caseId])).rows[0];
+      expect(all.map((r) => [r.degree, r.person_id])).toEqual([
+        ...f1.map((n) => [1, p(n)]),
+        ...f2.map((n) => [2, p(n)]),
+      ]);
+      const row = (await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [c.caseId]))
+        .rows[0];
       expect(row.f2_expanded_at).not.toBeNull();
       // Five F2 in chunks of three: two transactions, each with its own events.
       const msgs = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === c.caseId, 9);
       expect(msgs.map((m) => JSON.parse(m.value!.toString()).personId).sort()).toEqual([...f1, ...f2].map(p).sort());
     });
-
 
     it('publishes F1 and F2, marks the case expanded, and a resume pass finishes an unfinished F2 stage without repeating anything', async () => {
       const p = tagged();
@@ -381,19 +467,32 @@ describe('contact tracing engine', () => {
         { person: p('y'), venue: p('bus'), in: at + 4 * HOUR, out: at + 4 * HOUR + 10 * MIN },
       ]);
       const e = await confirm(p('f0'), base + 2 * DAY);
-      const tracedRow = (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId])).rows[0];
+      const tracedRow = (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId]))
+        .rows[0];
       expect(tracedRow.cause_event_id).toBe(e.meta.id);
       expect(tracedRow.correlation_id).toBe(e.meta.correlationId);
       expect(+tracedRow.f2_expanded_at).toBeGreaterThanOrEqual(+tracedRow.traced_at);
       const before = await contactsOf(e.payload.caseId);
-      expect(before.map((r) => [r.degree, r.person_id])).toEqual([[1, p('a')], [1, p('b')], [1, p('c')], [2, p('x')], [2, p('y')]]);
-      const published = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 5);
+      expect(before.map((r) => [r.degree, r.person_id])).toEqual([
+        [1, p('a')],
+        [1, p('b')],
+        [1, p('c')],
+        [2, p('x')],
+        [2, p('y')],
+      ]);
+      const published = await topics.waitFor(
+        (m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId,
+        5,
+      );
       // F2 events carry the CaseConfirmed's correlation and causation like the F1 ones.
       expect(new Set(published.map((m) => String(m.headers?.ce_causationid)))).toEqual(new Set([e.meta.id]));
 
       // As if the process had stopped during the F2 stage: one F2 (y) not stored, the case not expanded.
       // The resumed chunk [x, y] cannot be copied (x is there): it is upserted.
-      await pg.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND person_id = $2', [e.payload.caseId, p('y')]);
+      await pg.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND person_id = $2', [
+        e.payload.caseId,
+        p('y'),
+      ]);
       await pg.query('UPDATE tracing.traced_cases SET f2_expanded_at = NULL WHERE case_id = $1', [e.payload.caseId]);
       // The graph says its F2 are not all there yet.
       const partial = await http(tracing.url, 'GET', `/cases/${e.payload.caseId}/contacts`, { role: 'tracer' });
@@ -408,16 +507,33 @@ describe('contact tracing engine', () => {
         before.map((r) => [r.degree, r.source_person_id, r.person_id, iso(+r.last_exposure_at)]),
       );
       // Contact ids come from case and person; the resumed stage keeps the case's identification time.
-      expect(after.map((r) => [r.contact_id, iso(+r.identified_at)])).toEqual(before.map((r) => [r.contact_id, iso(+r.identified_at)]));
-      expect((await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId])).rows[0].f2_expanded_at).not.toBeNull();
-      expect((await http(tracing.url, 'GET', `/cases/${e.payload.caseId}/contacts`, { role: 'tracer' })).body.complete).toBe(true);
+      expect(after.map((r) => [r.contact_id, iso(+r.identified_at)])).toEqual(
+        before.map((r) => [r.contact_id, iso(+r.identified_at)]),
+      );
+      expect(
+        (await pg.query('SELECT f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [e.payload.caseId]))
+          .rows[0].f2_expanded_at,
+      ).not.toBeNull();
+      expect(
+        (await http(tracing.url, 'GET', `/cases/${e.payload.caseId}/contacts`, { role: 'tracer' })).body.complete,
+      ).toBe(true);
       const again = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 6);
       expect(again.slice(5).map((m) => JSON.parse(m.value!.toString()).personId)).toEqual([p('y')]);
       // Nothing left to resume, and a second pass publishes nothing more.
       expect(await job.run(0)).toBe(0);
       await publisher.publish([caseEvent(p('marker'), base + 2 * DAY)]);
-      await eventually('the marker case traced', async () => (await pg.query('SELECT 1 FROM tracing.traced_cases WHERE person_id = $1 AND f2_expanded_at IS NOT NULL', [p('marker')])).rows[0]);
-      expect(topics.messages.filter((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId)).toHaveLength(6);
+      await eventually(
+        'the marker case traced',
+        async () =>
+          (
+            await pg.query('SELECT 1 FROM tracing.traced_cases WHERE person_id = $1 AND f2_expanded_at IS NOT NULL', [
+              p('marker'),
+            ])
+          ).rows[0],
+      );
+      expect(
+        topics.messages.filter((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId),
+      ).toHaveLength(6);
     });
   });
 
@@ -436,16 +552,25 @@ describe('contact tracing engine', () => {
       const stage = tracing.app.get(F2Stage);
       const cut = async (owner: string, until: string) => {
         await pg.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND degree = 2', [caseId]);
-        await pg.query(`UPDATE tracing.traced_cases SET f2_expanded_at = NULL, f2_lease_owner = $2, f2_lease_until = now() + $3::interval WHERE case_id = $1`, [caseId, owner, until]);
+        await pg.query(
+          `UPDATE tracing.traced_cases SET f2_expanded_at = NULL, f2_lease_owner = $2, f2_lease_until = now() + $3::interval WHERE case_id = $1`,
+          [caseId, owner, until],
+        );
       };
-      const f2 = async () => (await pg.query('SELECT person_id FROM tracing.contacts WHERE source_case_id = $1 AND degree = 2', [caseId])).rows.map((r) => r.person_id);
+      const f2 = async () =>
+        (
+          await pg.query('SELECT person_id FROM tracing.contacts WHERE source_case_id = $1 AND degree = 2', [caseId])
+        ).rows.map((r) => r.person_id);
 
       // Another instance is running it (lease valid): left alone.
       await cut('another-instance', '1 minute');
       expect(await stage.resumePending()).toBe(0);
       expect(await f2()).toEqual([]);
       // That instance died: its lease ran out, and this instance resumes the stage.
-      await pg.query("UPDATE tracing.traced_cases SET f2_lease_until = now() - interval '1 second' WHERE case_id = $1", [caseId]);
+      await pg.query(
+        "UPDATE tracing.traced_cases SET f2_lease_until = now() - interval '1 second' WHERE case_id = $1",
+        [caseId],
+      );
       expect(await stage.resumePending()).toBe(1);
       expect(await f2()).toEqual([p('x')]);
       const row = (await pg.query('SELECT * FROM tracing.traced_cases WHERE case_id = $1', [caseId])).rows[0];
@@ -460,10 +585,26 @@ describe('contact tracing engine', () => {
 
   describe('declarations, cascade and the graph API', () => {
     const ids = tagged;
-    const declared = (caseId: string, sourcePersonId: string, personId: string, at: number, over: Partial<ContactDeclared> = {}) =>
+    const declared = (
+      caseId: string,
+      sourcePersonId: string,
+      personId: string,
+      at: number,
+      over: Partial<ContactDeclared> = {},
+    ) =>
       createEvent(
         'ContactDeclared',
-        { declarationId: randomUUID(), caseId, sourcePersonId, personId, kind: 'HOUSEHOLD', startedAt: iso(at), endedAt: iso(at + 12 * HOUR), declaredAt: iso(at + DAY), ...over },
+        {
+          declarationId: randomUUID(),
+          caseId,
+          sourcePersonId,
+          personId,
+          kind: 'HOUSEHOLD',
+          startedAt: iso(at),
+          endedAt: iso(at + 12 * HOUR),
+          declaredAt: iso(at + DAY),
+          ...over,
+        },
         { source: '/test' },
       );
 
@@ -473,13 +614,18 @@ describe('contact tracing engine', () => {
       // Declared first: the case id is known to the cases service, tracing has not seen CaseConfirmed yet.
       const early = caseEvent(p('f0'), base + 2 * DAY);
       await publisher.publish([declared(early.payload.caseId, p('f0'), p('spouse'), at)]);
-      await eventually('the early declaration stored', async () =>
-        (await pg.query('SELECT 1 FROM tracing.declared_contacts WHERE case_id = $1', [early.payload.caseId])).rows[0],
+      await eventually(
+        'the early declaration stored',
+        async () =>
+          (await pg.query('SELECT 1 FROM tracing.declared_contacts WHERE case_id = $1', [early.payload.caseId]))
+            .rows[0],
       );
       expect(await contactsOf(early.payload.caseId)).toEqual([]);
       await publisher.publish([early]);
       await traced(early.payload.caseId);
-      expect((await contactsOf(early.payload.caseId)).map((r) => [r.person_id, r.kind, r.degree])).toEqual([[p('spouse'), 'HOUSEHOLD', 1]]);
+      expect((await contactsOf(early.payload.caseId)).map((r) => [r.person_id, r.kind, r.degree])).toEqual([
+        [p('spouse'), 'HOUSEHOLD', 1],
+      ]);
 
       // Declared later: identified right away, with the declared person's own co-location contacts as F2.
       await visits([
@@ -495,7 +641,11 @@ describe('contact tracing engine', () => {
         lastExposureAt: iso(at + 12 * HOUR),
       });
       const [f2] = await topics.waitFor((m) => m.key?.toString() === p('desk-mate'));
-      expect(JSON.parse(f2.value!.toString())).toMatchObject({ sourcePersonId: p('colleague'), sourceCaseId: early.payload.caseId, degree: 2 });
+      expect(JSON.parse(f2.value!.toString())).toMatchObject({
+        sourcePersonId: p('colleague'),
+        sourceCaseId: early.payload.caseId,
+        degree: 2,
+      });
     });
 
     it('cascade through Kafka: an F1 confirmed by a test is traced like any case, and the graph keeps the chain', async () => {
@@ -513,14 +663,32 @@ describe('contact tracing engine', () => {
       const [f1Msg] = await topics.waitFor((m) => m.key?.toString() === p('f1'));
       expect(JSON.parse(f1Msg.value!.toString())).toMatchObject({ sourceCaseId: first.payload.caseId, degree: 1 });
       const [pupilMsg] = await topics.waitFor((m) => m.key?.toString() === p('pupil'));
-      expect(JSON.parse(pupilMsg.value!.toString())).toMatchObject({ sourceCaseId: first.payload.caseId, sourcePersonId: p('f1'), degree: 2 });
+      expect(JSON.parse(pupilMsg.value!.toString())).toMatchObject({
+        sourceCaseId: first.payload.caseId,
+        sourcePersonId: p('f1'),
+        degree: 2,
+      });
 
       // The F1 tests positive: a new F0 whose contacts come out on contacts.v1 with the new case as source.
-      const second = caseEvent(p('f1'), at + DAY, { origin: 'TEST_RESULT', sampleTakenAt: iso(at + DAY - HOUR), sourceTestId: randomUUID() });
+      const second = caseEvent(p('f1'), at + DAY, {
+        origin: 'TEST_RESULT',
+        sampleTakenAt: iso(at + DAY - HOUR),
+        sourceTestId: randomUUID(),
+      });
       await publisher.publish([second]);
-      const cascade = await topics.waitFor((m) => m.key?.toString() === p('pupil') && JSON.parse(m.value!.toString()).sourceCaseId === second.payload.caseId);
-      expect(JSON.parse(cascade[0].value!.toString())).toMatchObject({ sourcePersonId: p('f1'), degree: 1, exposure: { venueId: p('school') } });
-      const [parent] = await topics.waitFor((m) => m.key?.toString() === p('parent') && JSON.parse(m.value!.toString()).sourceCaseId === second.payload.caseId);
+      const cascade = await topics.waitFor(
+        (m) =>
+          m.key?.toString() === p('pupil') && JSON.parse(m.value!.toString()).sourceCaseId === second.payload.caseId,
+      );
+      expect(JSON.parse(cascade[0].value!.toString())).toMatchObject({
+        sourcePersonId: p('f1'),
+        degree: 1,
+        exposure: { venueId: p('school') },
+      });
+      const [parent] = await topics.waitFor(
+        (m) =>
+          m.key?.toString() === p('parent') && JSON.parse(m.value!.toString()).sourceCaseId === second.payload.caseId,
+      );
       expect(JSON.parse(parent.value!.toString())).toMatchObject({ sourcePersonId: p('pupil'), degree: 2 });
       expect(JSON.parse(cascade[0].value!.toString()).identifiedAt).toBeDefined();
 
@@ -550,7 +718,14 @@ describe('contact tracing engine', () => {
       );
       expect(graph.body.edges).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ source: p('f0'), target: p('f1'), kind: 'CO_LOCATION', venueId: p('market'), startedAt: iso(at + 30 * MIN), endedAt: iso(at + HOUR) }),
+          expect.objectContaining({
+            source: p('f0'),
+            target: p('f1'),
+            kind: 'CO_LOCATION',
+            venueId: p('market'),
+            startedAt: iso(at + 30 * MIN),
+            endedAt: iso(at + HOUR),
+          }),
           expect.objectContaining({ source: p('f1'), target: p('pupil'), venueId: p('school') }),
         ]),
       );
@@ -566,11 +741,17 @@ describe('contact tracing engine', () => {
       const clusters = await http(tracing.url, 'GET', '/clusters', { role: 'tracer' });
       expect(clusters.status).toBe(200);
       const mine = clusters.body.find((c: any) => c.caseIds.includes(first.payload.caseId));
-      expect(mine).toMatchObject({ size: 3, firstConfirmedAt: iso(at + 12 * HOUR), lastConfirmedAt: iso(at + 2 * DAY) });
+      expect(mine).toMatchObject({
+        size: 3,
+        firstConfirmedAt: iso(at + 12 * HOUR),
+        lastConfirmedAt: iso(at + 2 * DAY),
+      });
       expect(mine.caseIds.sort()).toEqual([first.payload.caseId, second.payload.caseId, third.payload.caseId].sort());
       expect(mine.venues).toEqual(expect.arrayContaining([p('market'), p('school')]));
 
-      const sites = await http(tracing.url, 'GET', `/exposure-sites?from=${iso(at - DAY)}&to=${iso(at + 3 * DAY)}`, { role: 'tracer' });
+      const sites = await http(tracing.url, 'GET', `/exposure-sites?from=${iso(at - DAY)}&to=${iso(at + 3 * DAY)}`, {
+        role: 'tracer',
+      });
       expect(sites.status).toBe(200);
       const marketSites = sites.body.sites.filter((s: any) => s.venueId === p('market'));
       expect(marketSites).toEqual([{ venueId: p('market'), from: iso(at), to: iso(at + 2 * HOUR) }]); // f0's and f1's stays merged

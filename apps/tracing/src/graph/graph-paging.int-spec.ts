@@ -23,7 +23,10 @@ describe('graph API: bounded answers', () => {
   const get = (path: string) => http(tracing.url, 'GET', path, { role: 'tracer' });
 
   beforeAll(async () => {
-    tracing = await startService(TracingService, { RETENTION_INTERVAL_MINUTES: '0', TRACING_RESUME_INTERVAL_SECONDS: '0' });
+    tracing = await startService(TracingService, {
+      RETENTION_INTERVAL_MINUTES: '0',
+      TRACING_RESUME_INTERVAL_SECONDS: '0',
+    });
     pg = await db();
     await pg.query(
       `INSERT INTO tracing.traced_cases (case_id, person_id, confirmed_at, origin, area_code, traced_at, f2_expanded_at)
@@ -57,7 +60,9 @@ describe('graph API: bounded answers', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const page: { status: number; body: any } = await get(`/cases/${caseId}/contacts?limit=50${after ? `&after=${after}` : ''}`);
+      const page: { status: number; body: any } = await get(
+        `/cases/${caseId}/contacts?limit=50${after ? `&after=${after}` : ''}`,
+      );
       expect(page.status).toBe(200);
       pages++;
       expect(page.body.edges.length).toBeLessThanOrEqual(50);
@@ -82,7 +87,12 @@ describe('graph API: bounded answers', () => {
     const notUuid = await get('/cases/x%27%3B--/contacts');
     expect(notUuid.status).toBe(400);
     expect(notUuid.body.details).toEqual([{ field: 'id', problems: ['id must be a UUID'] }]);
-    const forged = [Buffer.from('[1,"a\\u0000","b"]').toString('base64url'), Buffer.from('{"x":1}').toString('base64url'), 'bm90LWpzb24', 'a.b'];
+    const forged = [
+      Buffer.from('[1,"a\\u0000","b"]').toString('base64url'),
+      Buffer.from('{"x":1}').toString('base64url'),
+      'bm90LWpzb24',
+      'a.b',
+    ];
     for (const after of forged) {
       const r = await get(`/cases/${caseId}/contacts?after=${after}`);
       expect(r.status).toBe(400);
@@ -97,7 +107,9 @@ describe('graph API: bounded answers', () => {
        VALUES ($1, $2, $3, 'INVESTIGATION', '49', now(), now()), ($4, $5, $3, 'INVESTIGATION', '49', now(), now())`,
       [randomUUID(), f1[0], new Date(at + DAY), randomUUID(), f1[1]],
     );
-    const res = await fetch(`${tracing.url}/clusters?limit=1`, { headers: { authorization: `Bearer ${tokenFor('tracer')}` } });
+    const res = await fetch(`${tracing.url}/clusters?limit=1`, {
+      headers: { authorization: `Bearer ${tokenFor('tracer')}` },
+    });
     expect(res.status).toBe(200);
     const first = (await res.json()) as { caseIds: string[] }[];
     expect(first).toHaveLength(1);
@@ -107,7 +119,9 @@ describe('graph API: bounded answers', () => {
     const all = await get('/clusters');
     expect(all.body).toHaveLength(total);
     expect(first[0]).toEqual(all.body[0]);
-    expect(all.body.some((c: { caseIds: string[] }) => c.caseIds.includes(caseId) && c.caseIds.length === 3)).toBe(true);
+    expect(all.body.some((c: { caseIds: string[] }) => c.caseIds.includes(caseId) && c.caseIds.length === 3)).toBe(
+      true,
+    );
     if (total > 1) {
       expect(res.headers.get('link')).toMatch(/page=2&limit=1>; rel="next"/);
       expect((await get('/clusters?page=2&limit=1')).body).toEqual([all.body[1]]);
@@ -120,9 +134,10 @@ describe('graph API: bounded answers', () => {
     // A window of its own, far from other tests' data: five sites on five days of 2090.
     const base = Date.UTC(2090, 0, 1);
     for (let i = 0; i < 5; i++) {
-      await pg.query('INSERT INTO tracing.exposure_sites (case_id, venue_id, started_at, ended_at) VALUES ($1, $2, $3, $4)', [
-        caseId, `${t}-v${i}`, new Date(base + i * DAY), new Date(base + i * DAY + 3_600_000),
-      ]);
+      await pg.query(
+        'INSERT INTO tracing.exposure_sites (case_id, venue_id, started_at, ended_at) VALUES ($1, $2, $3, $4)',
+        [caseId, `${t}-v${i}`, new Date(base + i * DAY), new Date(base + i * DAY + 3_600_000)],
+      );
     }
     const iso = (ms: number) => new Date(ms).toISOString();
     const all = await get(`/exposure-sites?from=${iso(base)}&to=${iso(base + 10 * DAY)}`);

@@ -9,8 +9,12 @@ export class OneContactPerCase1763900000202 implements MigrationInterface {
   name = 'OneContactPerCase1763900000202';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE tracing.contacts DROP CONSTRAINT contacts_source_case_id_source_person_id_person_id_key');
-    await q.query('ALTER TABLE tracing.contacts ADD CONSTRAINT contacts_case_person UNIQUE (source_case_id, person_id)');
+    await q.query(
+      'ALTER TABLE tracing.contacts DROP CONSTRAINT contacts_source_case_id_source_person_id_person_id_key',
+    );
+    await q.query(
+      'ALTER TABLE tracing.contacts ADD CONSTRAINT contacts_case_person UNIQUE (source_case_id, person_id)',
+    );
     await q.query('CREATE INDEX contacts_source_person ON tracing.contacts (source_person_id)');
   }
 

@@ -18,11 +18,15 @@ export class StagedExpansion1763900000203 implements MigrationInterface {
       ADD COLUMN cause_event_id text,
       ADD COLUMN correlation_id text`);
     await q.query('UPDATE tracing.traced_cases SET traced_at = received_at, f2_expanded_at = received_at');
-    await q.query('CREATE INDEX traced_cases_f2_pending ON tracing.traced_cases (traced_at) WHERE f2_expanded_at IS NULL');
+    await q.query(
+      'CREATE INDEX traced_cases_f2_pending ON tracing.traced_cases (traced_at) WHERE f2_expanded_at IS NULL',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP INDEX tracing.traced_cases_f2_pending');
-    await q.query('ALTER TABLE tracing.traced_cases DROP COLUMN traced_at, DROP COLUMN f2_expanded_at, DROP COLUMN cause_event_id, DROP COLUMN correlation_id');
+    await q.query(
+      'ALTER TABLE tracing.traced_cases DROP COLUMN traced_at, DROP COLUMN f2_expanded_at, DROP COLUMN cause_event_id, DROP COLUMN correlation_id',
+    );
   }
 }

@@ -16,15 +16,21 @@ export class LateData1763900002000 implements MigrationInterface {
   name = 'LateData1763900002000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE tracing.traced_cases ADD COLUMN window_start timestamptz, ADD COLUMN window_end timestamptz');
+    await q.query(
+      'ALTER TABLE tracing.traced_cases ADD COLUMN window_start timestamptz, ADD COLUMN window_end timestamptz',
+    );
     // The F2 stage's lease (F2Stage): who runs it, until when; an expired lease is resumed by any instance.
-    await q.query('ALTER TABLE tracing.traced_cases ADD COLUMN f2_lease_owner text, ADD COLUMN f2_lease_until timestamptz');
+    await q.query(
+      'ALTER TABLE tracing.traced_cases ADD COLUMN f2_lease_owner text, ADD COLUMN f2_lease_until timestamptz',
+    );
     // Cases traced before this migration: the default policy's window (2 days before onset, else sample, else confirmation).
     await q.query(`UPDATE tracing.traced_cases
       SET window_start = least(coalesce(symptom_onset_at, sample_taken_at, confirmed_at), confirmed_at) - interval '2 days', window_end = confirmed_at`);
     await q.query('CREATE INDEX traced_cases_window ON tracing.traced_cases (window_end, window_start)');
     await q.query('ALTER TABLE tracing.contacts ADD COLUMN found_late boolean NOT NULL DEFAULT false');
-    await q.query('CREATE INDEX contacts_f1_window ON tracing.contacts (identified_at, first_exposure_at) WHERE degree = 1');
+    await q.query(
+      'CREATE INDEX contacts_f1_window ON tracing.contacts (identified_at, first_exposure_at) WHERE degree = 1',
+    );
     await q.query('CREATE INDEX exposure_sites_venue ON tracing.exposure_sites (venue_id, started_at, ended_at)');
     await q.query(`CREATE TABLE tracing.trace_intents (
       intent_id bigserial PRIMARY KEY,
@@ -58,6 +64,8 @@ export class LateData1763900002000 implements MigrationInterface {
     await q.query('DROP INDEX tracing.contacts_f1_window');
     await q.query('ALTER TABLE tracing.contacts DROP COLUMN found_late');
     await q.query('DROP INDEX tracing.traced_cases_window');
-    await q.query('ALTER TABLE tracing.traced_cases DROP COLUMN window_start, DROP COLUMN window_end, DROP COLUMN f2_lease_owner, DROP COLUMN f2_lease_until');
+    await q.query(
+      'ALTER TABLE tracing.traced_cases DROP COLUMN window_start, DROP COLUMN window_end, DROP COLUMN f2_lease_owner, DROP COLUMN f2_lease_until',
+    );
   }
 }

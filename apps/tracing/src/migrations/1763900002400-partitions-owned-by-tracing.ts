@@ -10,7 +10,9 @@ export class PartitionsOwnedByTracing1763900002400 implements MigrationInterface
   name = 'PartitionsOwnedByTracing1763900002400';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('ALTER FUNCTION tracing.ensure_visit_partitions(date, date) SECURITY DEFINER SET search_path = pg_catalog, pg_temp');
+    await q.query(
+      'ALTER FUNCTION tracing.ensure_visit_partitions(date, date) SECURITY DEFINER SET search_path = pg_catalog, pg_temp',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

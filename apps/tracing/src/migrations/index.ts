@@ -11,4 +11,16 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { PartitionsOwnedByTracing1763900002400 } from './1763900002400-partitions-owned-by-tracing';
 
 /** In order of application; a new migration is appended, never edited once released. */
-export const migrations = [Init1763900000000, TracedCases1763900000001, Visits1763900000002, VisitRetentionRuns1763900000101, ContactGraph1763900000201, OneContactPerCase1763900000202, StagedExpansion1763900000203, DropSourcePersonIndex1763900000204, OutboxWithoutEventIdIndex1763900001000, LateData1763900002000, PartitionsOwnedByTracing1763900002400];
+export const migrations = [
+  Init1763900000000,
+  TracedCases1763900000001,
+  Visits1763900000002,
+  VisitRetentionRuns1763900000101,
+  ContactGraph1763900000201,
+  OneContactPerCase1763900000202,
+  StagedExpansion1763900000203,
+  DropSourcePersonIndex1763900000204,
+  OutboxWithoutEventIdIndex1763900001000,
+  LateData1763900002000,
+  PartitionsOwnedByTracing1763900002400,
+];

@@ -42,7 +42,10 @@ describe('visit store: checkins.v1 → tracing.visits', () => {
   const count = async (where: string, params: unknown[]) =>
     Number((await pg.query(`SELECT count(*)::int AS n FROM tracing.visits WHERE ${where}`, params)).rows[0].n);
   const stored = (checkInId: string) =>
-    eventually(`check-in ${checkInId} stored`, async () => (await pg.query('SELECT * FROM tracing.visits WHERE check_in_id = $1', [checkInId])).rows[0]);
+    eventually(
+      `check-in ${checkInId} stored`,
+      async () => (await pg.query('SELECT * FROM tracing.visits WHERE check_in_id = $1', [checkInId])).rows[0],
+    );
 
   it('stores a batch of check-ins over several days and venues, one row each, with the default stay as end', async () => {
     const now = Date.now();
@@ -57,7 +60,7 @@ describe('visit store: checkins.v1 → tracing.visits', () => {
     expect(new Date(row.ends_at).getTime() - new Date(row.checked_in_at).getTime()).toBe(60 * 60_000);
     expect(row.source).toBe('test-feed');
     const days = await pg.query(
-      "SELECT DISTINCT tableoid::regclass::text AS part FROM tracing.visits WHERE venue_id LIKE $1",
+      'SELECT DISTINCT tableoid::regclass::text AS part FROM tracing.visits WHERE venue_id LIKE $1',
       [`v-${run}-%`],
     );
     expect(days.rows.length).toBe(3); // three day partitions were created on demand
@@ -114,7 +117,11 @@ describe('visit store: checkins.v1 → tracing.visits', () => {
     const headers = (id = randomUUID()) => toKafkaHeaders({ ...template.meta, id });
     const raw = (value: string, key = venue) => ({ topic: Topics.CHECKINS, key, value, headers: headers() });
     const future = checkIn({ venueId: venue, checkedInAt: iso(Date.now() + HOUR) });
-    const futureOut = checkIn({ venueId: venue, checkedInAt: iso(Date.now() - HOUR), checkedOutAt: iso(Date.now() + HOUR) });
+    const futureOut = checkIn({
+      venueId: venue,
+      checkedInAt: iso(Date.now() - HOUR),
+      checkedOutAt: iso(Date.now() + HOUR),
+    });
     const old = checkIn({ venueId: venue, checkedInAt: iso(Date.now() - 30 * DAY) });
     const next = checkIn({ venueId: venue });
     await publisher.send([
@@ -142,11 +149,17 @@ describe('visit store: checkins.v1 → tracing.visits', () => {
       ]),
     );
     const fieldsOf = (reason: string) =>
-      dead.filter((m) => String(m.headers!.dlq_reason) === reason).map((m) => JSON.parse(String(m.headers!.dlq_fields))[0].field);
+      dead
+        .filter((m) => String(m.headers!.dlq_reason) === reason)
+        .map((m) => JSON.parse(String(m.headers!.dlq_fields))[0].field);
     expect(fieldsOf('check-in in the future')).toEqual(['checkedInAt']);
     expect(fieldsOf('check-out in the future')).toEqual(['checkedOutAt']);
-    const payloadFields = dead.flatMap((m) => JSON.parse(String(m.headers!.dlq_fields)).map((f: { field: string }) => f.field));
-    expect(payloadFields).toEqual(expect.arrayContaining(['personId', 'checkedInAt', 'checkedOutAt', '(key)', '(value)']));
+    const payloadFields = dead.flatMap((m) =>
+      JSON.parse(String(m.headers!.dlq_fields)).map((f: { field: string }) => f.field),
+    );
+    expect(payloadFields).toEqual(
+      expect.arrayContaining(['personId', 'checkedInAt', 'checkedOutAt', '(key)', '(value)']),
+    );
     for (const bad of [future, futureOut, old]) expect(await count('check_in_id = $1', [bad.checkInId])).toBe(0);
     expect(dead.every((m) => String(m.headers!.dlq_group) === 'tracing')).toBe(true);
   });
@@ -170,7 +183,11 @@ describe('visit store: checkins.v1 → tracing.visits', () => {
     const result = await job.run();
     expect(result).not.toBeNull();
     const mine = result!.droppedPartitions.filter((d) => [day(30), day(29), day(28)].includes(d.day));
-    expect(mine.map((d) => [d.day, d.rows])).toEqual([[day(30), 5], [day(29), 7], [day(28), 0]]);
+    expect(mine.map((d) => [d.day, d.rows])).toEqual([
+      [day(30), 5],
+      [day(29), 7],
+      [day(28), 0],
+    ]);
     expect(await count('true', [])).toBe(before - 12);
     const left = await pg.query("SELECT to_regclass('tracing.visits_' || replace($1, '-', '')) AS t", [day(30)]);
     expect(left.rows[0].t).toBeNull();

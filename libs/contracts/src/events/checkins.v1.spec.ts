@@ -18,13 +18,55 @@ function classValidatorSays(o: Record<string, unknown>): { valid: boolean; paylo
   return { valid: errors.length === 0, payload: { ...inst } };
 }
 
-const ids: unknown[] = ['x', 'a'.repeat(128), 'a'.repeat(129), '', ' ', 'Nguyễn', '\uFE0F', 'emoji-😀', 'nul\u0000', 'tab\t', 'del\u007F', 42, null, undefined, {}, ['a']];
+const ids: unknown[] = [
+  'x',
+  'a'.repeat(128),
+  'a'.repeat(129),
+  '',
+  ' ',
+  'Nguyễn',
+  '\uFE0F',
+  'emoji-😀',
+  'nul\u0000',
+  'tab\t',
+  'del\u007F',
+  42,
+  null,
+  undefined,
+  {},
+  ['a'],
+];
 const times: unknown[] = [
-  '2021-11-20T08:00:00Z', '2020-02-29T00:00:00Z', '2021-02-29T00:00:00Z', '2021-04-31T10:00:00Z', '2021-12-31T23:59:59.999999999+07:00',
-  '2021-11-20T24:00:00Z', '2021-11-20T23:60:00Z', '2021-11-20T08:00:60Z', '2021-11-20T08:00:00+24:00', '2021-11-20T08:00:00-03:30',
-  '2021-11-20T08:00:00+14:00', '2021-11-20T08:00:00-14:00', '2021-11-20T08:00:00+14:01', '2021-11-20T08:00:00+16:30', '2021-11-20T08:00:00-15:00', '2021-11-20T08:00:00+05:60',
-  '2021-11-20T08:00:00', '2021-11-20 08:00:00Z', '20211120T080000Z', '2021-13-01T00:00:00Z', '2021-00-10T00:00:00Z', '1900-02-29T00:00:00Z',
-  '2000-02-29T00:00:00Z', '0000-01-01T00:00:00Z', '2021-11-20T08:00:00.Z', 'yesterday', '', 1637395200000, null, undefined,
+  '2021-11-20T08:00:00Z',
+  '2020-02-29T00:00:00Z',
+  '2021-02-29T00:00:00Z',
+  '2021-04-31T10:00:00Z',
+  '2021-12-31T23:59:59.999999999+07:00',
+  '2021-11-20T24:00:00Z',
+  '2021-11-20T23:60:00Z',
+  '2021-11-20T08:00:60Z',
+  '2021-11-20T08:00:00+24:00',
+  '2021-11-20T08:00:00-03:30',
+  '2021-11-20T08:00:00+14:00',
+  '2021-11-20T08:00:00-14:00',
+  '2021-11-20T08:00:00+14:01',
+  '2021-11-20T08:00:00+16:30',
+  '2021-11-20T08:00:00-15:00',
+  '2021-11-20T08:00:00+05:60',
+  '2021-11-20T08:00:00',
+  '2021-11-20 08:00:00Z',
+  '20211120T080000Z',
+  '2021-13-01T00:00:00Z',
+  '2021-00-10T00:00:00Z',
+  '1900-02-29T00:00:00Z',
+  '2000-02-29T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '2021-11-20T08:00:00.Z',
+  'yesterday',
+  '',
+  1637395200000,
+  null,
+  undefined,
 ];
 
 describe('CheckInRecorded fast path', () => {
@@ -48,7 +90,8 @@ describe('CheckInRecorded fast path', () => {
         if (!slow.valid || JSON.stringify({ ...fast }) !== JSON.stringify(slow.payload)) wrong.push(o);
       }
     };
-    for (const field of ['checkInId', 'personId', 'venueId', 'source']) for (const v of ids) check({ ...valid, [field]: v });
+    for (const field of ['checkInId', 'personId', 'venueId', 'source'])
+      for (const v of ids) check({ ...valid, [field]: v });
     for (const a of times) {
       check({ ...valid, checkedInAt: a, checkedOutAt: null });
       for (const b of times) check({ ...valid, checkedInAt: a, checkedOutAt: b });

@@ -26,7 +26,13 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** A real day of the Gregorian calendar from 1970 on (earlier years are left to class-validator). */
 function certainDay(year: number, month: number, day: number): boolean {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+  return (
+    year >= 1970 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])
+  );
 }
 
 /** Whether v is certainly a valid CalendarDate (YYYY-MM-DD naming a real day). */

@@ -31,8 +31,28 @@ sparse[2] = 14;
 // A sparse array and a Set pass class-validator (every() skips holes; class-transformer turns a Set
 // into an array); the fast path leaves both to it.
 const dayLists: unknown[] = [
-  [], [0], [366], [367], [-1], [1.5], [0, 0], [14, 7, 1], [-0], ['1'], [null], [NaN], [Infinity], [[1]], sparse,
-  Array.from({ length: 367 }, (_, i) => i), '1,7,14', { 0: 1, length: 1 }, new Set([1, 7]), 1, null, undefined,
+  [],
+  [0],
+  [366],
+  [367],
+  [-1],
+  [1.5],
+  [0, 0],
+  [14, 7, 1],
+  [-0],
+  ['1'],
+  [null],
+  [NaN],
+  [Infinity],
+  [[1]],
+  sparse,
+  Array.from({ length: 367 }, (_, i) => i),
+  '1,7,14',
+  { 0: 1, length: 1 },
+  new Set([1, 7]),
+  1,
+  null,
+  undefined,
 ];
 
 describe('QuarantineOrdered fast path', () => {
@@ -42,7 +62,16 @@ describe('QuarantineOrdered fast path', () => {
     expect(p).toBeInstanceOf(QuarantineOrdered);
     expect(JSON.parse(JSON.stringify(p))).toEqual(valid);
     expect(p?.testDays).not.toBe(input.testDays); // a copy, as class-transformer gives
-    expect(certainQuarantineOrdered({ ...valid, kind: 'HOME', facilityId: null, degree: 2, testDays: [], needsFacility: true })).not.toBeNull();
+    expect(
+      certainQuarantineOrdered({
+        ...valid,
+        kind: 'HOME',
+        facilityId: null,
+        degree: 2,
+        testDays: [],
+        needsFacility: true,
+      }),
+    ).not.toBeNull();
   });
 
   it('never accepts what class-validator refuses, and gives the same payload when it accepts', () => {
@@ -64,7 +93,8 @@ describe('QuarantineOrdered fast path', () => {
     for (const d of [0, 1, 2, 3, '1', 1.5, null, undefined]) check({ ...valid, degree: d });
     for (const kind of ['HOME', 'CENTRALIZED', 'SELF_MONITORING', 'home', 'OTHER', '', null, 1, undefined])
       for (const facilityId of ['f-1', null, '', 'a'.repeat(129), 5, undefined])
-        for (const needsFacility of [true, false, 'true', 0, 1, null, undefined, new Boolean(true)]) check({ ...valid, kind, facilityId, needsFacility });
+        for (const needsFacility of [true, false, 'true', 0, 1, null, undefined, new Boolean(true)])
+          check({ ...valid, kind, facilityId, needsFacility });
     for (const d of dates) check({ ...valid, dayZero: d });
     for (const t of times) check({ ...valid, orderedAt: t });
     for (const a of times) for (const b of times) check({ ...valid, startsAt: a, endsAt: b });
@@ -93,11 +123,23 @@ describe('QuarantineOrdered fast path', () => {
         const startsAt = new Date(start + i * 1000);
         const home = i % 3 === 0;
         const payload = {
-          quarantineId: randomUUID(), personId: `p-${i}`, kind: home ? ('HOME' as const) : ('CENTRALIZED' as const), facilityId: home || i % 7 === 0 ? null : `f-${i % 40}`,
-          dayZero: '2021-11-19', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 14 * 86_400_000).toISOString(), testDays: [1, 7, 14],
-          sourceCaseId: valid.sourceCaseId, sourcePersonId: 'p-0', degree: 1 as const, orderedAt: startsAt.toISOString(), needsFacility: !home && i % 7 === 0,
+          quarantineId: randomUUID(),
+          personId: `p-${i}`,
+          kind: home ? ('HOME' as const) : ('CENTRALIZED' as const),
+          facilityId: home || i % 7 === 0 ? null : `f-${i % 40}`,
+          dayZero: '2021-11-19',
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 14 * 86_400_000).toISOString(),
+          testDays: [1, 7, 14],
+          sourceCaseId: valid.sourceCaseId,
+          sourcePersonId: 'p-0',
+          degree: 1 as const,
+          orderedAt: startsAt.toISOString(),
+          needsFacility: !home && i % 7 === 0,
         };
-        expect(createEvent('QuarantineOrdered', payload, { source: '/quarantine' }).payload).toBeInstanceOf(QuarantineOrdered);
+        expect(createEvent('QuarantineOrdered', payload, { source: '/quarantine' }).payload).toBeInstanceOf(
+          QuarantineOrdered,
+        );
       }
       expect(spy).toHaveBeenCalledTimes(2000);
       expect(spy.mock.results.filter((r) => r.value === null)).toHaveLength(0);
@@ -106,6 +148,8 @@ describe('QuarantineOrdered fast path', () => {
     }
     const broken = { ...valid, endsAt: valid.startsAt, testDays: [400] } as unknown as QuarantineOrdered;
     expect(() => createEvent('QuarantineOrdered', broken, { source: '/quarantine' })).toThrow(ContractViolation);
-    expect(() => createEvent('QuarantineOrdered', broken, { source: '/quarantine' })).toThrow(/endsAt must be after startsAt.*testDays/);
+    expect(() => createEvent('QuarantineOrdered', broken, { source: '/quarantine' })).toThrow(
+      /endsAt must be after startsAt.*testDays/,
+    );
   });
 });

@@ -36,7 +36,21 @@ export class QuarantineOrdered {
 
 /** The payload when it is certainly valid (only the contract's fields kept), else null. */
 export function certainQuarantineOrdered(o: Record<string, unknown>): QuarantineOrdered | null {
-  const { quarantineId, personId, kind, facilityId, dayZero, startsAt, endsAt, testDays, sourceCaseId, sourcePersonId, degree, orderedAt, needsFacility } = o;
+  const {
+    quarantineId,
+    personId,
+    kind,
+    facilityId,
+    dayZero,
+    startsAt,
+    endsAt,
+    testDays,
+    sourceCaseId,
+    sourcePersonId,
+    degree,
+    orderedAt,
+    needsFacility,
+  } = o;
   if (typeof quarantineId !== 'string' || !CERTAIN_UUID.test(quarantineId)) return null;
   if (typeof sourceCaseId !== 'string' || !CERTAIN_UUID.test(sourceCaseId)) return null;
   if (typeof personId !== 'string' || !ASCII_ID.test(personId)) return null;

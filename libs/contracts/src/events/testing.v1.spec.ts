@@ -68,8 +68,12 @@ describe('TestScheduled fast path', () => {
         const day = [1, 7, 14][i % 3];
         const screening = i % 10 === 0;
         const payload = {
-          testId: randomUUID(), personId: `p-${Math.floor(i / 3)}`, quarantineId: screening ? null : randomUUID(),
-          dueOn: new Date(at.getTime() + day * 86_400_000).toISOString().slice(0, 10), day: screening ? null : day, scheduledAt: at.toISOString(),
+          testId: randomUUID(),
+          personId: `p-${Math.floor(i / 3)}`,
+          quarantineId: screening ? null : randomUUID(),
+          dueOn: new Date(at.getTime() + day * 86_400_000).toISOString().slice(0, 10),
+          day: screening ? null : day,
+          scheduledAt: at.toISOString(),
         };
         expect(createEvent('TestScheduled', payload, { source: '/quarantine' }).payload).toBeInstanceOf(TestScheduled);
       }
@@ -80,6 +84,8 @@ describe('TestScheduled fast path', () => {
     }
     const broken = { ...valid, dueOn: '2021-02-29', day: 367 } as unknown as TestScheduled;
     expect(() => createEvent('TestScheduled', broken, { source: '/quarantine' })).toThrow(ContractViolation);
-    expect(() => createEvent('TestScheduled', broken, { source: '/quarantine' })).toThrow(/dueOn must be a date YYYY-MM-DD.*day must not be greater than 366/);
+    expect(() => createEvent('TestScheduled', broken, { source: '/quarantine' })).toThrow(
+      /dueOn must be a date YYYY-MM-DD.*day must not be greater than 366/,
+    );
   });
 });

@@ -53,7 +53,12 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     sourcePersonId: 'p-f0',
     sourceCaseId: CASE,
     degree: 1,
-    exposure: { kind: 'CO_LOCATION', venueId: 'v-market-12', startedAt: '2021-11-20T08:10:00Z', endedAt: '2021-11-20T08:45:00Z' },
+    exposure: {
+      kind: 'CO_LOCATION',
+      venueId: 'v-market-12',
+      startedAt: '2021-11-20T08:10:00Z',
+      endedAt: '2021-11-20T08:45:00Z',
+    },
     lastExposureAt: '2021-11-20T08:45:00Z',
     identifiedAt: '2021-11-22T10:00:05Z',
   },
@@ -140,7 +145,11 @@ export function samplePlain(type: EventType): Record<string, unknown> {
  * A message as kafkajs delivers it (Buffers everywhere): the type's topic, the key the registry
  * computes from the sample, and well-formed CloudEvents headers. `value` may be any JSON-able thing.
  */
-export function sampleMessage(type: EventType, value: unknown = SAMPLE_PAYLOADS[type], meta: Partial<EventMeta> = {}): RawMessage {
+export function sampleMessage(
+  type: EventType,
+  value: unknown = SAMPLE_PAYLOADS[type],
+  meta: Partial<EventMeta> = {},
+): RawMessage {
   const def = EVENT_TYPES[type] as unknown as EventDefinition<object>;
   const headers = toKafkaHeaders({
     id: 'e-1',

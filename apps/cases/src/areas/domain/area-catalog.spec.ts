@@ -19,9 +19,13 @@ describe('AreaCatalog', () => {
 
   it('rejects malformed files, duplicate codes and unknown parents', () => {
     expect(() => AreaCatalog.fromJson({})).toThrow(DomainError);
-    expect(() => AreaCatalog.fromJson({ areas: [{ code: '1', name: 'x', level: 'planet', parentCode: null, population: 1 }] })).toThrow(/areas\[0\]/);
+    expect(() =>
+      AreaCatalog.fromJson({ areas: [{ code: '1', name: 'x', level: 'planet', parentCode: null, population: 1 }] }),
+    ).toThrow(/areas\[0\]/);
     const p = { code: '1', name: 'P', level: 'province', parentCode: null, population: 1 };
     expect(() => AreaCatalog.fromJson({ areas: [p, p] })).toThrow(/twice/);
-    expect(() => AreaCatalog.fromJson({ areas: [{ ...p, code: '2', level: 'district', parentCode: '9' }] })).toThrow(/unknown parent/);
+    expect(() => AreaCatalog.fromJson({ areas: [{ ...p, code: '2', level: 'district', parentCode: '9' }] })).toThrow(
+      /unknown parent/,
+    );
   });
 });

@@ -38,13 +38,22 @@ export class AreaCatalog {
       areas.map((raw, i) => {
         const a = raw as Record<string, unknown>;
         const ok =
-          typeof a.code === 'string' && a.code.length > 0 &&
+          typeof a.code === 'string' &&
+          a.code.length > 0 &&
           typeof a.name === 'string' &&
           (AREA_LEVELS as readonly unknown[]).includes(a.level) &&
           (a.parentCode === null || typeof a.parentCode === 'string') &&
-          typeof a.population === 'number' && a.population >= 0;
-        if (!ok) throw new DomainError('AREA.FILE_INVALID', `areas[${i}] needs code, name, level, parentCode and population`);
-        return { code: a.code, name: a.name, level: a.level, parentCode: a.parentCode, population: a.population } as Area;
+          typeof a.population === 'number' &&
+          a.population >= 0;
+        if (!ok)
+          throw new DomainError('AREA.FILE_INVALID', `areas[${i}] needs code, name, level, parentCode and population`);
+        return {
+          code: a.code,
+          name: a.name,
+          level: a.level,
+          parentCode: a.parentCode,
+          population: a.population,
+        } as Area;
       }),
     );
   }

@@ -10,7 +10,9 @@ export class ListAreasHttpController {
 
   @Get()
   @Roles('tracer', 'quarantine', 'ops')
-  @ApiOperation({ summary: 'Administrative areas (province > district > commune); every areaCode in the API is one of them' })
+  @ApiOperation({
+    summary: 'Administrative areas (province > district > commune); every areaCode in the API is one of them',
+  })
   @ApiOkResponse({ description: '{ items: [{ code, name, level, parentCode, population }] }' })
   list() {
     return { items: this.areas.areas };

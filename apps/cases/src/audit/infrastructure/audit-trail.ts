@@ -10,7 +10,10 @@ export type AuditAction = 'REGISTER' | 'UPDATE' | 'READ' | 'LOOKUP' | 'ERASE';
  */
 @Injectable()
 export class AuditTrail {
-  constructor(private readonly tx: TransactionHost, @Inject(CASES_CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    @Inject(CASES_CLOCK) private readonly clock: Clock,
+  ) {}
 
   async record(who: Principal, action: AuditAction, personId: string | null, fields: string[]): Promise<void> {
     await this.tx.manager.query(
@@ -26,7 +29,10 @@ export class AuditTrail {
       `SELECT id, at, subject, roles, person_id, action, fields FROM cases.audit_log ${where} ORDER BY id DESC LIMIT $1 OFFSET $2`,
       params,
     );
-    const [{ n }] = await this.tx.manager.query(`SELECT count(*)::int AS n FROM cases.audit_log ${personId ? 'WHERE person_id = $1' : ''}`, personId ? [personId] : []);
+    const [{ n }] = await this.tx.manager.query(
+      `SELECT count(*)::int AS n FROM cases.audit_log ${personId ? 'WHERE person_id = $1' : ''}`,
+      personId ? [personId] : [],
+    );
     return {
       items: rows.map((r) => ({
         id: Number(r.id),

@@ -13,10 +13,12 @@ import { checkClose, parseOutcome } from '../domain/case-rules';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
 
 export class CloseCaseRequest {
-  @ApiProperty({ enum: ['recovered', 'deceased'] }) @IsIn(['recovered', 'deceased', 'RECOVERED', 'DECEASED'])
+  @ApiProperty({ enum: ['recovered', 'deceased'] })
+  @IsIn(['recovered', 'deceased', 'RECOVERED', 'DECEASED'])
   outcome: string;
 
-  @ApiProperty({ example: '2021-12-01T08:00:00Z' }) @IsTimestamp()
+  @ApiProperty({ example: '2021-12-01T08:00:00Z' })
+  @IsTimestamp()
   closedAt: string;
 }
 
@@ -36,19 +38,31 @@ export class CloseCaseHandler {
 
   async run(caseId: string, body: CloseCaseRequest) {
     const outcome = parseOutcome(body.outcome);
-    if (!outcome) throw new DomainError('CASE.INVALID', 'bad outcome', 'invalid', { details: [{ field: 'outcome', problems: ['outcome must be recovered or deceased'] }] });
+    if (!outcome)
+      throw new DomainError('CASE.INVALID', 'bad outcome', 'invalid', {
+        details: [{ field: 'outcome', problems: ['outcome must be recovered or deceased'] }],
+      });
     return this.tx.run(async (m) => {
       const c = await m.findOne(CaseEntity, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
       if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
       const now = this.clock.now();
-      checkClose({ caseId, status: c.status, confirmedAt: c.confirmedAt }, body.closedAt, { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 });
+      checkClose({ caseId, status: c.status, confirmedAt: c.confirmedAt }, body.closedAt, {
+        now,
+        skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000,
+      });
       const closedAt = new Date(body.closedAt);
       await m.update(CaseEntity, { id: caseId }, { status: 'CLOSED', closedAt, outcome, updatedAt: now });
       await m.query(
         `UPDATE cases.investigations SET status = 'closed', closed_at = COALESCE(closed_at, $2), updated_at = $2 WHERE case_id = $1 AND status = 'open'`,
         [caseId, now],
       );
-      await this.outbox.add(createEvent('CaseClosed', { caseId, personId: c.personId, closedAt: closedAt.toISOString(), outcome }, { source: '/cases' }));
+      await this.outbox.add(
+        createEvent(
+          'CaseClosed',
+          { caseId, personId: c.personId, closedAt: closedAt.toISOString(), outcome },
+          { source: '/cases' },
+        ),
+      );
       if (outcome === 'RECOVERED') await this.persons.markRecovered(c.personId, closedAt.toISOString());
       return caseView((await m.findOneBy(CaseEntity, { id: caseId }))!);
     });

@@ -34,9 +34,14 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
       const person = await this.persons.find(input.personId);
       const areaCode = input.areaCode ?? person?.areaCode;
       if (areaCode === undefined) {
-        throw new DomainError('PERSON.NOT_FOUND', `person ${input.personId} is not registered; register them or give areaCode`, 'not_found', {
-          personId: input.personId,
-        });
+        throw new DomainError(
+          'PERSON.NOT_FOUND',
+          `person ${input.personId} is not registered; register them or give areaCode`,
+          'not_found',
+          {
+            personId: input.personId,
+          },
+        );
       }
       const now = this.clock.now();
       const full = { ...input, areaCode };
@@ -44,7 +49,9 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
 
       const open = await m.findOne(CaseEntity, { where: { personId: input.personId, status: 'OPEN' } });
       if (open) {
-        throw new DomainError('CASE.ALREADY_OPEN', 'this person already has an open case', 'conflict', { caseId: open.id });
+        throw new DomainError('CASE.ALREADY_OPEN', 'this person already has an open case', 'conflict', {
+          caseId: open.id,
+        });
       }
       const id = randomUUID();
       const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
@@ -61,7 +68,10 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
         sourceTestId: input.sourceTestId ?? null,
         updatedAt: now,
       });
-      await m.query(`INSERT INTO cases.investigations (case_id, status, opened_at, updated_at) VALUES ($1, 'open', $2, $2)`, [id, now]);
+      await m.query(
+        `INSERT INTO cases.investigations (case_id, status, opened_at, updated_at) VALUES ($1, 'open', $2, $2)`,
+        [id, now],
+      );
       await this.outbox.add(
         createEvent(
           'CaseConfirmed',

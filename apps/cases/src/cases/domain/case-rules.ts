@@ -45,7 +45,8 @@ export interface CaseState {
 
 /** Closing: only an open case, not before its confirmation, not in the future. */
 export function checkClose(c: CaseState, closedAt: string, ctx: Omit<RuleContext, 'areas'>): void {
-  if (c.status !== 'OPEN') throw new DomainError('CASE.ALREADY_CLOSED', 'the case is already closed', 'conflict', { caseId: c.caseId });
+  if (c.status !== 'OPEN')
+    throw new DomainError('CASE.ALREADY_CLOSED', 'the case is already closed', 'conflict', { caseId: c.caseId });
   const p = new Problems();
   if (isInFuture(closedAt, ctx.now, ctx.skewMs)) p.add('closedAt', 'closedAt must not be in the future');
   if (new Date(closedAt) < c.confirmedAt) p.add('closedAt', 'closedAt must not be before the case was confirmed');
@@ -67,10 +68,14 @@ export function checkDeclaredContact(
   contact: { personId: string; startedAt: string; endedAt: string },
   ctx: Omit<RuleContext, 'areas'>,
 ): void {
-  if (c.status !== 'OPEN') throw new DomainError('CASE.NOT_OPEN', 'contacts can be declared only on an open case', 'conflict', { caseId: c.caseId });
+  if (c.status !== 'OPEN')
+    throw new DomainError('CASE.NOT_OPEN', 'contacts can be declared only on an open case', 'conflict', {
+      caseId: c.caseId,
+    });
   const p = new Problems();
   if (contact.personId === c.personId) p.add('personId', "a case's person is not their own contact");
-  if (new Date(contact.endedAt) < new Date(contact.startedAt)) p.add('endedAt', 'endedAt must be at or after startedAt');
+  if (new Date(contact.endedAt) < new Date(contact.startedAt))
+    p.add('endedAt', 'endedAt must be at or after startedAt');
   if (isInFuture(contact.startedAt, ctx.now, ctx.skewMs)) p.add('startedAt', 'startedAt must not be in the future');
   if (isInFuture(contact.endedAt, ctx.now, ctx.skewMs)) p.add('endedAt', 'endedAt must not be in the future');
   p.throwIfAny('CONTACT.INVALID');

@@ -9,30 +9,53 @@ import { Problems } from '../../shared/domain/problems';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
 
 export class ListCasesQuery {
-  @ApiPropertyOptional({ description: 'An area code; includes the areas below it (a province lists its districts and communes)' })
-  @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({
+    description: 'An area code; includes the areas below it (a province lists its districts and communes)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   area?: string;
 
-  @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] }) @IsOptional() @IsIn(['OPEN', 'CLOSED', 'open', 'closed'])
+  @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] })
+  @IsOptional()
+  @IsIn(['OPEN', 'CLOSED', 'open', 'closed'])
   status?: string;
 
-  @ApiPropertyOptional({ description: 'confirmedAt at or after' }) @IsOptional() @IsTimestamp()
+  @ApiPropertyOptional({ description: 'confirmedAt at or after' })
+  @IsOptional()
+  @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'confirmedAt before' }) @IsOptional() @IsTimestamp()
+  @ApiPropertyOptional({ description: 'confirmedAt before' })
+  @IsOptional()
+  @IsTimestamp()
   to?: string;
 
-  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   pageSize?: number;
 }
 
 /** Cases by area (with sub-areas), status and confirmation date range, newest first, with the total. */
 @Injectable()
 export class ListCases {
-  constructor(private readonly tx: TransactionHost, private readonly areas: AreaCatalog) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly areas: AreaCatalog,
+  ) {}
 
   async run(q: ListCasesQuery) {
     const p = new Problems();
@@ -46,7 +69,12 @@ export class ListCases {
     if (q.status !== undefined) qb.andWhere('c.status = :status', { status: q.status.toUpperCase() });
     if (q.from !== undefined) qb.andWhere('c.confirmed_at >= :from', { from: new Date(q.from) });
     if (q.to !== undefined) qb.andWhere('c.confirmed_at < :to', { to: new Date(q.to) });
-    const [rows, total] = await qb.orderBy('c.confirmed_at', 'DESC').addOrderBy('c.id', 'ASC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('c.confirmed_at', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
     return { items: rows.map(caseView), page, pageSize, total };
   }
 

@@ -48,7 +48,10 @@ export class DeclareContactHandler {
     if ((body.personId === undefined) === (body.person === undefined)) {
       const problem = ['give either personId or person'];
       throw new DomainError('CONTACT.INVALID', 'a contact is an existing personId or a new person', 'invalid', {
-        details: [{ field: 'personId', problems: problem }, { field: 'person', problems: problem }],
+        details: [
+          { field: 'personId', problems: problem },
+          { field: 'person', problems: problem },
+        ],
       });
     }
     return this.tx.run(async (m) => {
@@ -58,25 +61,67 @@ export class DeclareContactHandler {
       let personId: string;
       if (body.personId !== undefined) {
         personId = body.personId;
-        checkDeclaredContact({ caseId, status: c.status, confirmedAt: c.confirmedAt, personId: c.personId }, { ...body, personId }, { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 });
-        if (!(await this.persons.find(personId))) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found', { personId });
+        checkDeclaredContact(
+          { caseId, status: c.status, confirmedAt: c.confirmedAt, personId: c.personId },
+          { ...body, personId },
+          { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 },
+        );
+        if (!(await this.persons.find(personId)))
+          throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found', { personId });
       } else {
-        checkDeclaredContact({ caseId, status: c.status, confirmedAt: c.confirmedAt, personId: c.personId }, { ...body, personId: body.person!.personId ?? '' }, { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 });
+        checkDeclaredContact(
+          { caseId, status: c.status, confirmedAt: c.confirmedAt, personId: c.personId },
+          { ...body, personId: body.person!.personId ?? '' },
+          { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 },
+        );
         personId = (await this.registerNested(who, body)).personId;
       }
-      const dup = await m.query('SELECT declaration_id FROM cases.declared_contacts WHERE case_id = $1 AND person_id = $2', [caseId, personId]);
+      const dup = await m.query(
+        'SELECT declaration_id FROM cases.declared_contacts WHERE case_id = $1 AND person_id = $2',
+        [caseId, personId],
+      );
       if (dup.length > 0) {
-        throw new DomainError('CONTACT.ALREADY_DECLARED', 'this person is already a declared contact of the case', 'conflict', { declarationId: dup[0].declaration_id });
+        throw new DomainError(
+          'CONTACT.ALREADY_DECLARED',
+          'this person is already a declared contact of the case',
+          'conflict',
+          { declarationId: dup[0].declaration_id },
+        );
       }
       const declarationId = randomUUID();
       const [row] = await m.query(
         `INSERT INTO cases.declared_contacts (declaration_id, case_id, source_person_id, person_id, kind, started_at, ended_at, declared_at, declared_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-        [declarationId, caseId, c.personId, personId, body.kind, new Date(body.startedAt), new Date(body.endedAt), now, who.subject],
+        [
+          declarationId,
+          caseId,
+          c.personId,
+          personId,
+          body.kind,
+          new Date(body.startedAt),
+          new Date(body.endedAt),
+          now,
+          who.subject,
+        ],
       );
       const view = declarationView(row);
       const { declarationId: d, caseId: k, sourcePersonId, kind, startedAt, endedAt, declaredAt } = view;
-      await this.outbox.add(createEvent('ContactDeclared', { declarationId: d, caseId: k, sourcePersonId, personId, kind: kind as 'HOUSEHOLD', startedAt, endedAt, declaredAt }, { source: '/cases' }));
+      await this.outbox.add(
+        createEvent(
+          'ContactDeclared',
+          {
+            declarationId: d,
+            caseId: k,
+            sourcePersonId,
+            personId,
+            kind: kind as 'HOUSEHOLD',
+            startedAt,
+            endedAt,
+            declaredAt,
+          },
+          { source: '/cases' },
+        ),
+      );
       return view;
     });
   }
@@ -98,7 +143,13 @@ export class DeclareContactHandler {
     const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
     if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
     // Bounded: an interview names a household and a few others; a runaway list is cut, and says so.
-    const rows = await this.tx.manager.query('SELECT * FROM cases.declared_contacts WHERE case_id = $1 ORDER BY declared_at, declaration_id LIMIT $2', [caseId, DECLARED_CONTACTS_MAX + 1]);
-    return { items: rows.slice(0, DECLARED_CONTACTS_MAX).map(declarationView), truncated: rows.length > DECLARED_CONTACTS_MAX };
+    const rows = await this.tx.manager.query(
+      'SELECT * FROM cases.declared_contacts WHERE case_id = $1 ORDER BY declared_at, declaration_id LIMIT $2',
+      [caseId, DECLARED_CONTACTS_MAX + 1],
+    );
+    return {
+      items: rows.slice(0, DECLARED_CONTACTS_MAX).map(declarationView),
+      truncated: rows.length > DECLARED_CONTACTS_MAX,
+    };
   }
 }

@@ -17,8 +17,14 @@ export class DeclareContactHttpController {
   @Roles('tracer')
   @ApiOperation({ summary: 'Record a named contact (existing personId or new person); publishes ContactDeclared' })
   @ApiCreatedResponse({ description: 'The declaration' })
-  @ApiConflictResponse({ description: 'CONTACT.ALREADY_DECLARED, PERSON.DUPLICATE (with existingPersonId), CASE.NOT_OPEN' })
-  declare(@CurrentPrincipal() who: Principal, @Param('id', new UuidParam()) id: string, @Body() body: DeclareContactRequest) {
+  @ApiConflictResponse({
+    description: 'CONTACT.ALREADY_DECLARED, PERSON.DUPLICATE (with existingPersonId), CASE.NOT_OPEN',
+  })
+  declare(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', new UuidParam()) id: string,
+    @Body() body: DeclareContactRequest,
+  ) {
     return this.contacts.declare(who, id, body);
   }
 

@@ -6,19 +6,29 @@ import { RegisterPersonRequest } from '../../persons/register-person/register-pe
 
 /** A named contact: an existing personId, or a new person's details (they are registered). */
 export class DeclareContactRequest {
-  @ApiPropertyOptional({ description: 'A registered person' }) @IsOptional() @IsString() @Length(1, 128) @NoControlCharacters()
+  @ApiPropertyOptional({ description: 'A registered person' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  @NoControlCharacters()
   personId?: string;
 
   @ApiPropertyOptional({ type: RegisterPersonRequest, description: 'A person to register (instead of personId)' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => RegisterPersonRequest)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RegisterPersonRequest)
   person?: RegisterPersonRequest;
 
-  @ApiProperty({ enum: DECLARED_CONTACT_KINDS }) @IsIn(DECLARED_CONTACT_KINDS)
+  @ApiProperty({ enum: DECLARED_CONTACT_KINDS })
+  @IsIn(DECLARED_CONTACT_KINDS)
   kind: DeclaredContactKind;
 
-  @ApiProperty({ example: '2021-11-18T00:00:00Z' }) @IsTimestamp()
+  @ApiProperty({ example: '2021-11-18T00:00:00Z' })
+  @IsTimestamp()
   startedAt: string;
 
-  @ApiProperty({ example: '2021-11-20T08:00:00Z' }) @IsTimestamp()
+  @ApiProperty({ example: '2021-11-20T08:00:00Z' })
+  @IsTimestamp()
   endedAt: string;
 }

@@ -7,13 +7,21 @@ import { INVESTIGATION_STATUSES, InvestigationStatus } from '../../cases/domain/
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 
 export class UpdateInvestigationRequest {
-  @ApiPropertyOptional({ enum: INVESTIGATION_STATUSES }) @IsOptional() @IsIn(INVESTIGATION_STATUSES)
+  @ApiPropertyOptional({ enum: INVESTIGATION_STATUSES })
+  @IsOptional()
+  @IsIn(INVESTIGATION_STATUSES)
   status?: InvestigationStatus;
 
-  @ApiPropertyOptional({ nullable: true, example: 'Tam Kỳ team 3' }) @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional({ nullable: true, example: 'Tam Kỳ team 3' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   assignedTeam?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(20000)
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
   notes?: string | null;
 }
 
@@ -60,7 +68,11 @@ export class InvestigationHttpController {
   get(@Param('id', new UuidParam()) id: string, @CurrentPrincipal() who: Principal) {
     return this.tx.run(async () => {
       const investigation = await this.load(id);
-      await this.audit.record(who, 'READ', investigation.personId, ['investigation.status', 'investigation.assignedTeam', 'investigation.notes']);
+      await this.audit.record(who, 'READ', investigation.personId, [
+        'investigation.status',
+        'investigation.assignedTeam',
+        'investigation.notes',
+      ]);
       return investigation;
     });
   }
@@ -68,17 +80,30 @@ export class InvestigationHttpController {
   @Patch()
   @Roles('tracer')
   @ApiOperation({ summary: 'Assign a team, write notes, close or reopen the investigation' })
-  update(@Param('id', new UuidParam()) id: string, @Body() body: UpdateInvestigationRequest, @CurrentPrincipal() who: Principal) {
+  update(
+    @Param('id', new UuidParam()) id: string,
+    @Body() body: UpdateInvestigationRequest,
+    @CurrentPrincipal() who: Principal,
+  ) {
     return this.tx.run(async (m) => {
       const current = await this.load(id, true);
-      const changed = (['status', 'assignedTeam', 'notes'] as const).filter((k) => body[k] !== undefined).map((k) => `investigation.${k}`);
+      const changed = (['status', 'assignedTeam', 'notes'] as const)
+        .filter((k) => body[k] !== undefined)
+        .map((k) => `investigation.${k}`);
       await this.audit.record(who, 'UPDATE', current.personId, changed);
       const now = this.clock.now();
       const status = body.status ?? current.status;
       const closedAt = status === 'closed' ? (current.closedAt ? new Date(current.closedAt) : now) : null;
       await m.query(
         'UPDATE cases.investigations SET status = $2, assigned_team = $3, notes = $4, closed_at = $5, updated_at = $6 WHERE case_id = $1',
-        [id, status, body.assignedTeam !== undefined ? body.assignedTeam : current.assignedTeam, body.notes !== undefined ? body.notes : current.notes, closedAt, now],
+        [
+          id,
+          status,
+          body.assignedTeam !== undefined ? body.assignedTeam : current.assignedTeam,
+          body.notes !== undefined ? body.notes : current.notes,
+          closedAt,
+          now,
+        ],
       );
       return this.load(id);
     });

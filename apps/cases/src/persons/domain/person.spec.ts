@@ -12,33 +12,76 @@ function fields(err: unknown): string[] {
 
 describe('applyPersonFields', () => {
   it('registers a person with normalized phone and ID number', () => {
-    const p = applyPersonFields('pc-1', null, { fullName: ' Nguyễn Văn A ', phone: '0905 123 456', nationalId: '049 201 000 123', areaCode: '49', vaccination: { doses: 2, lastDoseAt: '2021-09-01T00:00:00Z' } }, ctx);
-    expect(p).toMatchObject({ personId: 'pc-1', fullName: 'Nguyễn Văn A', phone: '+84905123456', nationalId: '049201000123', vaccineDoses: 2 });
+    const p = applyPersonFields(
+      'pc-1',
+      null,
+      {
+        fullName: ' Nguyễn Văn A ',
+        phone: '0905 123 456',
+        nationalId: '049 201 000 123',
+        areaCode: '49',
+        vaccination: { doses: 2, lastDoseAt: '2021-09-01T00:00:00Z' },
+      },
+      ctx,
+    );
+    expect(p).toMatchObject({
+      personId: 'pc-1',
+      fullName: 'Nguyễn Văn A',
+      phone: '+84905123456',
+      nationalId: '049201000123',
+      vaccineDoses: 2,
+    });
   });
 
   it('names every bad field at once', () => {
     let err: unknown;
     try {
-      applyPersonFields('pc-1', null, {
-        fullName: '', phone: 'call me', nationalId: '1', dateOfBirth: '2030-01-01', areaCode: '79',
-        vaccination: { doses: 0, lastDoseAt: '2031-01-01T00:00:00Z' }, recoveredAt: '2030-01-01T00:00:00Z',
-      }, ctx);
+      applyPersonFields(
+        'pc-1',
+        null,
+        {
+          fullName: '',
+          phone: 'call me',
+          nationalId: '1',
+          dateOfBirth: '2030-01-01',
+          areaCode: '79',
+          vaccination: { doses: 0, lastDoseAt: '2031-01-01T00:00:00Z' },
+          recoveredAt: '2030-01-01T00:00:00Z',
+        },
+        ctx,
+      );
     } catch (e) {
       err = e;
     }
-    expect(fields(err)).toEqual(['areaCode', 'dateOfBirth', 'fullName', 'nationalId', 'phone', 'recoveredAt', 'vaccination.lastDoseAt']);
+    expect(fields(err)).toEqual([
+      'areaCode',
+      'dateOfBirth',
+      'fullName',
+      'nationalId',
+      'phone',
+      'recoveredAt',
+      'vaccination.lastDoseAt',
+    ]);
   });
 
   it('requires areaCode on registration but not on update', () => {
     expect(() => applyPersonFields('x', null, { fullName: 'A' }, ctx)).toThrow(DomainError);
     const current = applyPersonFields('x', null, { fullName: 'A', areaCode: '49' }, ctx);
-    expect(applyPersonFields('x', current, { address: 'home' }, ctx)).toMatchObject({ areaCode: '49', address: 'home' });
+    expect(applyPersonFields('x', current, { address: 'home' }, ctx)).toMatchObject({
+      areaCode: '49',
+      address: 'home',
+    });
   });
 
   it('detects changes of the published profile only', () => {
     const a: PersonRecord = applyPersonFields('x', null, { fullName: 'A', areaCode: '49' }, ctx);
     expect(profileChanged(profileOf(a), profileOf({ ...a, fullName: 'B' }))).toBe(false);
     expect(profileChanged(profileOf(a), profileOf({ ...a, vaccineDoses: 1 }))).toBe(true);
-    expect(profileChanged(profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00Z' }), profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00.000Z' }))).toBe(false);
+    expect(
+      profileChanged(
+        profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00Z' }),
+        profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00.000Z' }),
+      ),
+    ).toBe(false);
   });
 });

@@ -31,12 +31,23 @@ export interface PersonRecord {
 export type PersonProfile = Pick<PersonRecord, 'personId' | 'areaCode' | 'vaccineDoses' | 'lastDoseAt' | 'recoveredAt'>;
 
 export function profileOf(p: PersonRecord): PersonProfile {
-  return { personId: p.personId, areaCode: p.areaCode, vaccineDoses: p.vaccineDoses, lastDoseAt: p.lastDoseAt, recoveredAt: p.recoveredAt };
+  return {
+    personId: p.personId,
+    areaCode: p.areaCode,
+    vaccineDoses: p.vaccineDoses,
+    lastDoseAt: p.lastDoseAt,
+    recoveredAt: p.recoveredAt,
+  };
 }
 
 export function profileChanged(a: PersonProfile, b: PersonProfile): boolean {
   const t = (v: string | null) => (v === null ? null : new Date(v).getTime());
-  return a.areaCode !== b.areaCode || a.vaccineDoses !== b.vaccineDoses || t(a.lastDoseAt) !== t(b.lastDoseAt) || t(a.recoveredAt) !== t(b.recoveredAt);
+  return (
+    a.areaCode !== b.areaCode ||
+    a.vaccineDoses !== b.vaccineDoses ||
+    t(a.lastDoseAt) !== t(b.lastDoseAt) ||
+    t(a.recoveredAt) !== t(b.recoveredAt)
+  );
 }
 
 /**
@@ -54,7 +65,18 @@ export function applyPersonFields(
   const problems = new Problems();
   const next: PersonRecord = current
     ? { ...current }
-    : { personId, fullName: '', phone: null, nationalId: null, dateOfBirth: null, address: null, areaCode: '', vaccineDoses: 0, lastDoseAt: null, recoveredAt: null };
+    : {
+        personId,
+        fullName: '',
+        phone: null,
+        nationalId: null,
+        dateOfBirth: null,
+        address: null,
+        areaCode: '',
+        vaccineDoses: 0,
+        lastDoseAt: null,
+        recoveredAt: null,
+      };
 
   if (patch.fullName !== undefined) next.fullName = patch.fullName.trim();
   if (!current && !next.fullName) problems.add('fullName', 'fullName is required');
@@ -62,7 +84,8 @@ export function applyPersonFields(
     if (patch.phone === null || patch.phone.trim() === '') next.phone = null;
     else {
       const phone = normalizePhone(patch.phone);
-      if (phone === null) problems.add('phone', 'phone must be a Vietnamese (0…, +84…) or international (+…) phone number');
+      if (phone === null)
+        problems.add('phone', 'phone must be a Vietnamese (0…, +84…) or international (+…) phone number');
       next.phone = phone;
     }
   }
@@ -91,8 +114,10 @@ export function applyPersonFields(
     next.vaccineDoses = patch.vaccination.doses;
     next.lastDoseAt = patch.vaccination.lastDoseAt ?? null;
     if (next.lastDoseAt !== null) {
-      if (next.vaccineDoses === 0) problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt needs at least one dose');
-      if (isInFuture(next.lastDoseAt, ctx.now, ctx.skewMs)) problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt must not be in the future');
+      if (next.vaccineDoses === 0)
+        problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt needs at least one dose');
+      if (isInFuture(next.lastDoseAt, ctx.now, ctx.skewMs))
+        problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt must not be in the future');
     }
   }
   if (patch.recoveredAt !== undefined) {

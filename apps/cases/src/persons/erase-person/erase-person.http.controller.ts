@@ -11,7 +11,9 @@ export class ErasePersonHttpController {
   @Post('erasure-pass')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Erase now every person nobody has followed for PERSON_ERASURE_AFTER_DAYS (what the periodic pass does)' })
+  @ApiOperation({
+    summary: 'Erase now every person nobody has followed for PERSON_ERASURE_AFTER_DAYS (what the periodic pass does)',
+  })
   pass() {
     return this.erasure.pass();
   }
@@ -19,8 +21,14 @@ export class ErasePersonHttpController {
   @Post(':id/erase')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: "Erase a person's identity fields (name, phone, ID number, birth date, address) and investigation notes; personId and profile stay; audited" })
-  @ApiConflictResponse({ description: 'PERSON.NOT_ERASABLE: an open case, a quarantine not ended, or activity within PERSON_ERASURE_AFTER_DAYS' })
+  @ApiOperation({
+    summary:
+      "Erase a person's identity fields (name, phone, ID number, birth date, address) and investigation notes; personId and profile stay; audited",
+  })
+  @ApiConflictResponse({
+    description:
+      'PERSON.NOT_ERASABLE: an open case, a quarantine not ended, or activity within PERSON_ERASURE_AFTER_DAYS',
+  })
   erase(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     return this.erasure.erase(who, id);
   }

@@ -68,7 +68,8 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
           : (state.last_activity as Date) > cutoff
             ? `the person's last case, quarantine or change ended less than ${this.env.PERSON_ERASURE_AFTER_DAYS} days ago (PERSON_ERASURE_AFTER_DAYS)`
             : null;
-      if (reason) throw new DomainError('PERSON.NOT_ERASABLE', `person ${personId} cannot be erased yet: ${reason}`, 'conflict');
+      if (reason)
+        throw new DomainError('PERSON.NOT_ERASABLE', `person ${personId} cannot be erased yet: ${reason}`, 'conflict');
       const erasedAt = await this.eraseLocked(m, who, personId);
       return { personId, erasedAt: erasedAt.toISOString() };
     });
@@ -100,18 +101,26 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
       }
       if (batch.length < 500) break;
     }
-    if (erased > 0) this.log.log(`erased the identity of ${erased} person(s) inactive since before ${cutoff.toISOString()}`);
+    if (erased > 0)
+      this.log.log(`erased the identity of ${erased} person(s) inactive since before ${cutoff.toISOString()}`);
     return { erased, cutoff: cutoff.toISOString() };
   }
 
-  private async eraseLocked(m: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, who: Principal, personId: string): Promise<Date> {
+  private async eraseLocked(
+    m: { query: (sql: string, params?: unknown[]) => Promise<unknown> },
+    who: Principal,
+    personId: string,
+  ): Promise<Date> {
     const now = this.clock.now();
     await m.query(
       `UPDATE cases.persons SET full_name = NULL, phone = NULL, national_id = NULL, date_of_birth = NULL, address = NULL,
               erased_at = $2, updated_at = $2 WHERE person_id = $1`,
       [personId, now],
     );
-    await m.query('UPDATE cases.investigations i SET notes = NULL, updated_at = $2 FROM cases.cases c WHERE c.id = i.case_id AND c.person_id = $1 AND i.notes IS NOT NULL', [personId, now]);
+    await m.query(
+      'UPDATE cases.investigations i SET notes = NULL, updated_at = $2 FROM cases.cases c WHERE c.id = i.case_id AND c.person_id = $1 AND i.notes IS NOT NULL',
+      [personId, now],
+    );
     await this.audit.record(who, 'ERASE', personId, ERASED_FIELDS);
     return now;
   }
@@ -119,7 +128,12 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     if (this.env.PERSON_ERASURE_INTERVAL_MINUTES === 0) return;
     const everyMs = this.env.PERSON_ERASURE_INTERVAL_MINUTES * 60_000;
-    this.task = schedulePeriodic({ everyMs, firstAfterMs: Math.min(everyMs, 60_000), run: () => this.pass(), onError: (err) => this.log.error(`erasure pass failed: ${err.message}`) });
+    this.task = schedulePeriodic({
+      everyMs,
+      firstAfterMs: Math.min(everyMs, 60_000),
+      run: () => this.pass(),
+      onError: (err) => this.log.error(`erasure pass failed: ${err.message}`),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

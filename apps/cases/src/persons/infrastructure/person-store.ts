@@ -38,7 +38,10 @@ export class PersonStore {
   constructor(private readonly tx: TransactionHost) {}
 
   async find(personId: string, forUpdate = false): Promise<StoredPerson | null> {
-    const rows = await this.tx.manager.query(`SELECT ${COLUMNS} FROM cases.persons WHERE person_id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [personId]);
+    const rows = await this.tx.manager.query(
+      `SELECT ${COLUMNS} FROM cases.persons WHERE person_id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [personId],
+    );
     return rows.length ? fromRow(rows[0]) : null;
   }
 
@@ -61,7 +64,10 @@ export class PersonStore {
     );
     if (rows.length === 0) return null;
     const r = rows[0];
-    const fields = [...(p.nationalId && r.national_id === p.nationalId ? ['nationalId'] : []), ...(p.phone && r.phone === p.phone ? ['phone'] : [])];
+    const fields = [
+      ...(p.nationalId && r.national_id === p.nationalId ? ['nationalId'] : []),
+      ...(p.phone && r.phone === p.phone ? ['phone'] : []),
+    ];
     return { personId: r.person_id, fields };
   }
 
@@ -69,7 +75,19 @@ export class PersonStore {
     await this.tx.manager.query(
       `INSERT INTO cases.persons (person_id, full_name, phone, national_id, date_of_birth, address, area_code, vaccine_doses, last_dose_at, recovered_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
-      [p.personId, p.fullName, p.phone, p.nationalId, p.dateOfBirth, p.address, p.areaCode, p.vaccineDoses, p.lastDoseAt, p.recoveredAt, at],
+      [
+        p.personId,
+        p.fullName,
+        p.phone,
+        p.nationalId,
+        p.dateOfBirth,
+        p.address,
+        p.areaCode,
+        p.vaccineDoses,
+        p.lastDoseAt,
+        p.recoveredAt,
+        at,
+      ],
     );
   }
 
@@ -77,7 +95,19 @@ export class PersonStore {
     await this.tx.manager.query(
       `UPDATE cases.persons SET full_name = $2, phone = $3, national_id = $4, date_of_birth = $5, address = $6, area_code = $7,
          vaccine_doses = $8, last_dose_at = $9, recovered_at = $10, updated_at = $11 WHERE person_id = $1`,
-      [p.personId, p.fullName, p.phone, p.nationalId, p.dateOfBirth, p.address, p.areaCode, p.vaccineDoses, p.lastDoseAt, p.recoveredAt, at],
+      [
+        p.personId,
+        p.fullName,
+        p.phone,
+        p.nationalId,
+        p.dateOfBirth,
+        p.address,
+        p.areaCode,
+        p.vaccineDoses,
+        p.lastDoseAt,
+        p.recoveredAt,
+        at,
+      ],
     );
   }
 }

@@ -6,27 +6,54 @@ import { VaccinationDto } from '../register-person/register-person.request.dto';
 
 /** Only the fields given change; null clears an optional field. */
 export class UpdatePersonRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @NoControlCharacters()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @NoControlCharacters()
   fullName?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  @NoControlCharacters()
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(32) @NoControlCharacters()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  @NoControlCharacters()
   nationalId?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsCalendarDate()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsCalendarDate()
   dateOfBirth?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(500)
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   address?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32) @NoControlCharacters()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  @NoControlCharacters()
   areaCode?: string;
 
-  @ApiPropertyOptional({ type: VaccinationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => VaccinationDto)
+  @ApiPropertyOptional({ type: VaccinationDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VaccinationDto)
   vaccination?: VaccinationDto;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsTimestamp()
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsTimestamp()
   recoveredAt?: string | null;
 }

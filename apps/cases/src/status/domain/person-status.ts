@@ -62,10 +62,20 @@ const ms = (s: string) => new Date(s).getTime();
  */
 export function personStatus(
   personId: string,
-  facts: { openCase: OpenCaseView | null; contacts: KnownContact[]; quarantines: KnownQuarantine[]; tests: KnownTest[] },
+  facts: {
+    openCase: OpenCaseView | null;
+    contacts: KnownContact[];
+    quarantines: KnownQuarantine[];
+    tests: KnownTest[];
+  },
 ): PersonStatus {
-  const current = [...facts.quarantines].filter((q) => q.endedAt === null).sort((a, b) => ms(b.orderedAt) - ms(a.orderedAt))[0] ?? null;
-  const lastEnded = Math.max(-Infinity, ...facts.quarantines.filter((q) => q.endedAt !== null).map((q) => ms(q.endedAt!)));
+  const current =
+    [...facts.quarantines].filter((q) => q.endedAt === null).sort((a, b) => ms(b.orderedAt) - ms(a.orderedAt))[0] ??
+    null;
+  const lastEnded = Math.max(
+    -Infinity,
+    ...facts.quarantines.filter((q) => q.endedAt !== null).map((q) => ms(q.endedAt!)),
+  );
   const live = facts.contacts
     .filter((c) => ms(c.identifiedAt) > lastEnded)
     .sort((a, b) => a.degree - b.degree || ms(b.identifiedAt) - ms(a.identifiedAt));
@@ -82,7 +92,19 @@ export function personStatus(
     .sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? ''));
   const pastTests = facts.tests
     .filter((t) => t.result !== null)
-    .sort((a, b) => ms(b.recordedAt ?? b.sampleTakenAt ?? '1970-01-01T00:00:00Z') - ms(a.recordedAt ?? a.sampleTakenAt ?? '1970-01-01T00:00:00Z'));
+    .sort(
+      (a, b) =>
+        ms(b.recordedAt ?? b.sampleTakenAt ?? '1970-01-01T00:00:00Z') -
+        ms(a.recordedAt ?? a.sampleTakenAt ?? '1970-01-01T00:00:00Z'),
+    );
 
-  return { personId, class: cls, openCase: facts.openCase, currentQuarantine: current, contact: cls === 'F1' || cls === 'F2' ? contact : null, scheduledTests, pastTests };
+  return {
+    personId,
+    class: cls,
+    openCase: facts.openCase,
+    currentQuarantine: current,
+    contact: cls === 'F1' || cls === 'F2' ? contact : null,
+    scheduledTests,
+    pastTests,
+  };
 }

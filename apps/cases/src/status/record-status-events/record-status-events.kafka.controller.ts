@@ -7,7 +7,10 @@ import { StatusStore } from './status-store';
 /** Feeds the person status read model from contacts.v1, quarantine.v1 and testing.v1. */
 @Controller()
 export class RecordStatusEventsKafkaController {
-  constructor(private readonly store: StatusStore, private readonly conversions: ConvertPositiveResult) {}
+  constructor(
+    private readonly store: StatusStore,
+    private readonly conversions: ConvertPositiveResult,
+  ) {}
 
   @HandleEvent('ContactIdentified')
   async contact(e: EventEnvelope<'ContactIdentified'>): Promise<void> {

@@ -1,4 +1,12 @@
-import { ContactIdentified, QuarantineEnded, QuarantineExtended, QuarantineOrdered, QuarantineTransferred, TestResultRecorded, TestScheduled } from '@ct/contracts';
+import {
+  ContactIdentified,
+  QuarantineEnded,
+  QuarantineExtended,
+  QuarantineOrdered,
+  QuarantineTransferred,
+  TestResultRecorded,
+  TestScheduled,
+} from '@ct/contracts';
 import { TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { KnownContact, KnownQuarantine, KnownTest } from '../domain/person-status';
@@ -18,7 +26,16 @@ export class StatusStore {
       `INSERT INTO cases.status_contacts (contact_id, person_id, source_person_id, source_case_id, degree, kind, last_exposure_at, identified_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (contact_id) DO UPDATE SET last_exposure_at = GREATEST(status_contacts.last_exposure_at, EXCLUDED.last_exposure_at)`,
-      [e.contactId, e.personId, e.sourcePersonId, e.sourceCaseId, e.degree, e.exposure.kind, e.lastExposureAt, e.identifiedAt],
+      [
+        e.contactId,
+        e.personId,
+        e.sourcePersonId,
+        e.sourceCaseId,
+        e.degree,
+        e.exposure.kind,
+        e.lastExposureAt,
+        e.identifiedAt,
+      ],
     );
   }
 
@@ -31,7 +48,10 @@ export class StatusStore {
   }
 
   async quarantineExtended(e: QuarantineExtended): Promise<void> {
-    await this.tx.manager.query('UPDATE cases.status_quarantines SET ends_at = $2, day_zero = $3 WHERE quarantine_id = $1', [e.quarantineId, e.endsAt, e.dayZero]);
+    await this.tx.manager.query(
+      'UPDATE cases.status_quarantines SET ends_at = $2, day_zero = $3 WHERE quarantine_id = $1',
+      [e.quarantineId, e.endsAt, e.dayZero],
+    );
   }
 
   /** A change of kind; an F2 watch escalated to a quarantine now counts as first degree (F1). */
@@ -44,7 +64,10 @@ export class StatusStore {
   }
 
   async quarantineEnded(e: QuarantineEnded): Promise<void> {
-    await this.tx.manager.query('UPDATE cases.status_quarantines SET ended_at = $2, end_reason = $3 WHERE quarantine_id = $1', [e.quarantineId, e.endedAt, e.reason]);
+    await this.tx.manager.query(
+      'UPDATE cases.status_quarantines SET ended_at = $2, end_reason = $3 WHERE quarantine_id = $1',
+      [e.quarantineId, e.endedAt, e.reason],
+    );
   }
 
   async testScheduled(e: TestScheduled): Promise<void> {
@@ -65,25 +88,52 @@ export class StatusStore {
     );
   }
 
-  async facts(personId: string): Promise<{ contacts: KnownContact[]; quarantines: KnownQuarantine[]; tests: KnownTest[] }> {
+  async facts(
+    personId: string,
+  ): Promise<{ contacts: KnownContact[]; quarantines: KnownQuarantine[]; tests: KnownTest[] }> {
     const m = this.tx.manager;
     const [contacts, quarantines, tests] = await Promise.all([
       m.query('SELECT * FROM cases.status_contacts WHERE person_id = $1', [personId]),
-      m.query(`SELECT *, to_char(day_zero, 'YYYY-MM-DD') AS day_zero_s FROM cases.status_quarantines WHERE person_id = $1`, [personId]),
-      m.query(`SELECT *, to_char(due_on, 'YYYY-MM-DD') AS due_on_s FROM cases.status_tests WHERE person_id = $1`, [personId]),
+      m.query(
+        `SELECT *, to_char(day_zero, 'YYYY-MM-DD') AS day_zero_s FROM cases.status_quarantines WHERE person_id = $1`,
+        [personId],
+      ),
+      m.query(`SELECT *, to_char(due_on, 'YYYY-MM-DD') AS due_on_s FROM cases.status_tests WHERE person_id = $1`, [
+        personId,
+      ]),
     ]);
     return {
       contacts: contacts.map((r: Record<string, unknown>) => ({
-        contactId: r.contact_id, degree: r.degree, sourcePersonId: r.source_person_id, sourceCaseId: r.source_case_id, kind: r.kind,
-        lastExposureAt: iso(r.last_exposure_at)!, identifiedAt: iso(r.identified_at)!,
+        contactId: r.contact_id,
+        degree: r.degree,
+        sourcePersonId: r.source_person_id,
+        sourceCaseId: r.source_case_id,
+        kind: r.kind,
+        lastExposureAt: iso(r.last_exposure_at)!,
+        identifiedAt: iso(r.identified_at)!,
       })),
       quarantines: quarantines.map((r: Record<string, unknown>) => ({
-        quarantineId: r.quarantine_id, kind: r.kind, degree: r.degree, dayZero: r.day_zero_s, startsAt: iso(r.starts_at)!, endsAt: iso(r.ends_at)!,
-        orderedAt: iso(r.ordered_at)!, endedAt: iso(r.ended_at), endReason: r.end_reason ?? null,
+        quarantineId: r.quarantine_id,
+        kind: r.kind,
+        degree: r.degree,
+        dayZero: r.day_zero_s,
+        startsAt: iso(r.starts_at)!,
+        endsAt: iso(r.ends_at)!,
+        orderedAt: iso(r.ordered_at)!,
+        endedAt: iso(r.ended_at),
+        endReason: r.end_reason ?? null,
       })),
       tests: tests.map((r: Record<string, unknown>) => ({
-        testId: r.test_id, quarantineId: r.quarantine_id ?? null, dueOn: r.due_on_s ?? null, day: r.day ?? null, scheduledAt: iso(r.scheduled_at),
-        result: r.result ?? null, testType: r.test_type ?? null, purpose: r.purpose ?? null, sampleTakenAt: iso(r.sample_taken_at), recordedAt: iso(r.recorded_at),
+        testId: r.test_id,
+        quarantineId: r.quarantine_id ?? null,
+        dueOn: r.due_on_s ?? null,
+        day: r.day ?? null,
+        scheduledAt: iso(r.scheduled_at),
+        result: r.result ?? null,
+        testType: r.test_type ?? null,
+        purpose: r.purpose ?? null,
+        sampleTakenAt: iso(r.sample_taken_at),
+        recordedAt: iso(r.recorded_at),
       })),
     } as { contacts: KnownContact[]; quarantines: KnownQuarantine[]; tests: KnownTest[] };
   }

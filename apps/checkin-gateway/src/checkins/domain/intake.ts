@@ -4,7 +4,11 @@ import { createHash } from 'node:crypto';
 export const MAX_ITEMS = 10_000;
 
 export type ParsedBody =
-  | { ok: true; items: unknown[]; /** NDJSON lines that are not JSON, by item index. */ unreadable: Map<number, string> }
+  | {
+      ok: true;
+      items: unknown[];
+      /** NDJSON lines that are not JSON, by item index. */ unreadable: Map<number, string>;
+    }
   | { ok: false; status: 400 | 413; message: string };
 
 const NDJSON = 'application/x-ndjson';
@@ -20,7 +24,10 @@ export function mediaType(contentType: string | undefined): string {
 export function parseBody(contentType: string | undefined, body: string): ParsedBody {
   const type = mediaType(contentType);
   if (type === NDJSON) {
-    const lines = body.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = body
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     if (lines.length > MAX_ITEMS) return tooMany(lines.length);
     const items: unknown[] = [];
     const unreadable = new Map<number, string>();
@@ -38,17 +45,29 @@ export function parseBody(contentType: string | undefined, body: string): Parsed
   try {
     parsed = JSON.parse(body);
   } catch (err) {
-    return { ok: false, status: 400, message: `body is not valid JSON (${(err as Error).message}); send a JSON array of check-ins, or NDJSON with Content-Type ${NDJSON}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `body is not valid JSON (${(err as Error).message}); send a JSON array of check-ins, or NDJSON with Content-Type ${NDJSON}`,
+    };
   }
   if (!Array.isArray(parsed)) {
-    return { ok: false, status: 400, message: `body must be a JSON array of check-ins, got ${parsed === null ? 'null' : typeof parsed}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `body must be a JSON array of check-ins, got ${parsed === null ? 'null' : typeof parsed}`,
+    };
   }
   if (parsed.length > MAX_ITEMS) return tooMany(parsed.length);
   return { ok: true, items: parsed, unreadable: new Map() };
 }
 
 function tooMany(n: number): ParsedBody {
-  return { ok: false, status: 413, message: `${n} check-ins in one request; at most ${MAX_ITEMS} are accepted, split the batch` };
+  return {
+    ok: false,
+    status: 413,
+    message: `${n} check-ins in one request; at most ${MAX_ITEMS} are accepted, split the batch`,
+  };
 }
 
 /**
@@ -57,7 +76,9 @@ function tooMany(n: number): ParsedBody {
  * same id and never makes a second stay.
  */
 export function derivedCheckInId(personId: string, venueId: string, checkedInAt: string): string {
-  const h = createHash('sha256').update(`${personId}\u0000${venueId}\u0000${Date.parse(checkedInAt)}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${personId}\u0000${venueId}\u0000${Date.parse(checkedInAt)}`)
+    .digest('hex');
   return `h-${h.slice(0, 32)}`;
 }
 
@@ -67,7 +88,13 @@ export function withDefaults(item: unknown, feed: string): unknown {
   const o = { ...(item as Record<string, unknown>) };
   if (o.checkedOutAt === undefined) o.checkedOutAt = null;
   if (o.source === undefined || o.source === null) o.source = feed;
-  if ((o.checkInId === undefined || o.checkInId === null) && typeof o.personId === 'string' && typeof o.venueId === 'string' && typeof o.checkedInAt === 'string' && !Number.isNaN(Date.parse(o.checkedInAt))) {
+  if (
+    (o.checkInId === undefined || o.checkInId === null) &&
+    typeof o.personId === 'string' &&
+    typeof o.venueId === 'string' &&
+    typeof o.checkedInAt === 'string' &&
+    !Number.isNaN(Date.parse(o.checkedInAt))
+  ) {
     o.checkInId = derivedCheckInId(o.personId, o.venueId, o.checkedInAt);
   }
   return o;

@@ -10,7 +10,11 @@ export function rawTextBody(limitBytes: number) {
     if (req.method !== 'POST' && req.method !== 'PUT') return next();
     const declared = Number(req.headers['content-length'] ?? NaN);
     const tooLarge = () =>
-      res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `request body over ${limitBytes} bytes; send at most 10,000 check-ins per request` });
+      res.status(413).json({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: `request body over ${limitBytes} bytes; send at most 10,000 check-ins per request`,
+      });
     if (declared > limitBytes) {
       tooLarge();
       req.resume();

@@ -30,9 +30,15 @@ export class SubmitCheckInsHandler implements ICommandHandler<SubmitCheckIns> {
       const item = withDefaults(raw, feed);
       let fields = validatePayload('CheckInRecorded', item);
       // No checkInId could be derived because of another bad field: report that field only.
-      if (fields.length > 1 && (raw as { checkInId?: unknown } | null)?.checkInId == null) fields = fields.filter((f) => f.field !== 'checkInId');
+      if (fields.length > 1 && (raw as { checkInId?: unknown } | null)?.checkInId == null)
+        fields = fields.filter((f) => f.field !== 'checkInId');
       if (fields.length > 0) {
-        errors.push({ index, fields: fields.map((f) => (f.field === '(value)' ? { ...f, field: '(item)', problems: ['item must be a JSON object'] } : f)) });
+        errors.push({
+          index,
+          fields: fields.map((f) =>
+            f.field === '(value)' ? { ...f, field: '(item)', problems: ['item must be a JSON object'] } : f,
+          ),
+        });
         return;
       }
       events.push(createEvent('CheckInRecorded', item as CheckInRecorded, { source: '/checkin-gateway' }));
@@ -42,7 +48,8 @@ export class SubmitCheckInsHandler implements ICommandHandler<SubmitCheckIns> {
       try {
         // In slices: one venue's check-ins share a partition, and one produce request per partition
         // must stay under the broker's message.max.bytes (1 MB by default).
-        for (; sent < events.length; sent += PUBLISH_SLICE) await this.publisher.publish(events.slice(sent, sent + PUBLISH_SLICE));
+        for (; sent < events.length; sent += PUBLISH_SLICE)
+          await this.publisher.publish(events.slice(sent, sent + PUBLISH_SLICE));
       } catch (err) {
         this.log.error(`publishing check-ins failed after ${sent} of ${events.length}: ${(err as Error).message}`);
         throw new ServiceUnavailableException(

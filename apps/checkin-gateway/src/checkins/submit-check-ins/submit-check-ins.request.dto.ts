@@ -2,17 +2,34 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** One check-in as a feed sends it over HTTP (the CheckInRecorded payload; two fields may be left out). */
 export class CheckInItemDto {
-  @ApiProperty({ required: false, maxLength: 128, description: "The feed's own id of the stay; left out, it is derived from personId, venueId and checkedInAt (so a retry or a later check-out of the same stay gets the same id)" })
+  @ApiProperty({
+    required: false,
+    maxLength: 128,
+    description:
+      "The feed's own id of the stay; left out, it is derived from personId, venueId and checkedInAt (so a retry or a later check-out of the same stay gets the same id)",
+  })
   checkInId?: string;
-  @ApiProperty({ maxLength: 128, description: "Pseudonymous person id (the check-in app's account id); never a name or phone number" })
+  @ApiProperty({
+    maxLength: 128,
+    description: "Pseudonymous person id (the check-in app's account id); never a name or phone number",
+  })
   personId: string;
   @ApiProperty({ maxLength: 128 })
   venueId: string;
   @ApiProperty({ example: '2021-11-20T08:00:00+07:00', description: 'ISO-8601 with timezone' })
   checkedInAt: string;
-  @ApiProperty({ required: false, nullable: true, example: '2021-11-20T08:45:00+07:00', description: 'Null or absent: the default stay length applies' })
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    example: '2021-11-20T08:45:00+07:00',
+    description: 'Null or absent: the default stay length applies',
+  })
   checkedOutAt?: string | null;
-  @ApiProperty({ required: false, maxLength: 128, description: "Which feed recorded it; default `feed:<token subject>`" })
+  @ApiProperty({
+    required: false,
+    maxLength: 128,
+    description: 'Which feed recorded it; default `feed:<token subject>`',
+  })
   source?: string;
 }
 

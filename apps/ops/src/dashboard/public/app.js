@@ -18,7 +18,8 @@
       else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, String(v));
     }
-    for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    for (const c of children.flat())
+      if (c !== null && c !== undefined) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
     return node;
   }
 
@@ -38,7 +39,11 @@
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     let data = text;
-    try { data = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch (e) {
+      /* not JSON */
+    }
     if (!res.ok) {
       const msg = (data && data.message) || res.statusText;
       const err = new Error(`${res.status} ${Array.isArray(msg) ? msg.join('; ') : msg}`);
@@ -59,8 +64,12 @@
 
   function showWho() {
     const p = token ? decode(token) : null;
-    const roles = ((p && p.realm_access && p.realm_access.roles) || (p && p.roles) || []).filter((r) => KNOWN_ROLES.includes(r));
-    $('who').textContent = p ? `${p.preferred_username || p.sub || 'signed in'} (${roles.join(', ')})` : 'not signed in';
+    const roles = ((p && p.realm_access && p.realm_access.roles) || (p && p.roles) || []).filter((r) =>
+      KNOWN_ROLES.includes(r),
+    );
+    $('who').textContent = p
+      ? `${p.preferred_username || p.sub || 'signed in'} (${roles.join(', ')})`
+      : 'not signed in';
     $('signout-button').hidden = !token;
     $('token').hidden = !!token || !!sso;
     $('signin-button').hidden = !!token || !!sso;
@@ -70,14 +79,31 @@
   const fmtTime = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '—');
 
   function sparkline(series) {
-    const w = 150, h = 24, max = Math.max(1, ...series);
-    const pts = series.map((v, i) => `${(i * w) / Math.max(1, series.length - 1)},${h - (v / max) * (h - 2) - 1}`).join(' ');
-    return el('svg:svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': `per minute: ${series.join(', ')}` },
-      el('svg:polyline', { class: 'spark', points: pts }));
+    const w = 150,
+      h = 24,
+      max = Math.max(1, ...series);
+    const pts = series
+      .map((v, i) => `${(i * w) / Math.max(1, series.length - 1)},${h - (v / max) * (h - 2) - 1}`)
+      .join(' ');
+    return el(
+      'svg:svg',
+      { width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': `per minute: ${series.join(', ')}` },
+      el('svg:polyline', { class: 'spark', points: pts }),
+    );
   }
 
   function failIn(tbody, cols, err) {
-    tbody.replaceChildren(el('tr', {}, el('td', { colspan: cols, class: 'error', text: err.status === 401 ? 'Sign in with a token (role ops) to see this.' : `Unavailable: ${err.message}` })));
+    tbody.replaceChildren(
+      el(
+        'tr',
+        {},
+        el('td', {
+          colspan: cols,
+          class: 'error',
+          text: err.status === 401 ? 'Sign in with a token (role ops) to see this.' : `Unavailable: ${err.message}`,
+        }),
+      ),
+    );
   }
 
   async function loadHealth() {
@@ -90,11 +116,20 @@
       // (its checks say which part is down: database, kafka or consumer); one that does not answer is down.
       const label = (s) => {
         if (s.status === 'ok') return 'up';
-        const down = Object.entries(s.checks || {}).filter(([, c]) => c && c.status === 'down').map(([k]) => k);
+        const down = Object.entries(s.checks || {})
+          .filter(([, c]) => c && c.status === 'down')
+          .map(([k]) => k);
         return down.length ? `live, not ready (${down.join(', ')} down)` : s.status || 'down';
       };
-      box.replaceChildren(...Object.entries(services).map(([name, s]) =>
-        el('span', { class: `chip ${s.status === 'ok' ? 'up' : s.checks ? 'live' : 'down'}`, 'data-service': name, text: `${name}: ${label(s)}` })));
+      box.replaceChildren(
+        ...Object.entries(services).map(([name, s]) =>
+          el('span', {
+            class: `chip ${s.status === 'ok' ? 'up' : s.checks ? 'live' : 'down'}`,
+            'data-service': name,
+            text: `${name}: ${label(s)}`,
+          }),
+        ),
+      );
     } catch (err) {
       box.replaceChildren(el('span', { class: 'chip down', text: `health unavailable: ${err.message}` }));
     }
@@ -104,13 +139,29 @@
     const tbody = $('topics').tBodies[0];
     try {
       const { topics } = await api('GET', '/ops/topics');
-      tbody.replaceChildren(...topics.map((t) => el('tr', { 'data-topic': t.topic },
-        el('td', { class: t.topic.endsWith('.dlq') ? 'dlq-topic' : '' },
-          el('button', { type: 'button', class: 'topic-link', title: 'latest events', text: t.topic, onclick: () => showEvents(t.topic) })),
-        el('td', { class: 'num total', text: t.count }),
-        el('td', { class: 'num rate', text: t.lastMinute }),
-        el('td', {}, sparkline(t.perMinute.map((m) => m.count))),
-        el('td', { class: 'muted', text: fmtTime(t.lastEventAt) }))));
+      tbody.replaceChildren(
+        ...topics.map((t) =>
+          el(
+            'tr',
+            { 'data-topic': t.topic },
+            el(
+              'td',
+              { class: t.topic.endsWith('.dlq') ? 'dlq-topic' : '' },
+              el('button', {
+                type: 'button',
+                class: 'topic-link',
+                title: 'latest events',
+                text: t.topic,
+                onclick: () => showEvents(t.topic),
+              }),
+            ),
+            el('td', { class: 'num total', text: t.count }),
+            el('td', { class: 'num rate', text: t.lastMinute }),
+            el('td', {}, sparkline(t.perMinute.map((m) => m.count))),
+            el('td', { class: 'muted', text: fmtTime(t.lastEventAt) }),
+          ),
+        ),
+      );
     } catch (err) {
       failIn(tbody, 5, err);
     }
@@ -133,10 +184,21 @@
         list.replaceChildren(el('li', { class: 'muted', text: 'No events seen since ops started.' }));
         return;
       }
-      list.replaceChildren(...events.map((e) => el('li', { 'data-offset': `${e.partition}:${e.offset}`, 'data-key': e.key || '' },
-        el('strong', { text: e.type || '(no type)' }), ` key ${e.key} · partition ${e.partition} · offset ${e.offset} · ${new Date(e.timestamp).toLocaleString()}`,
-        el('pre', { class: 'headers', text: JSON.stringify(e.headers, null, 1) }),
-        el('pre', { class: 'payload', text: typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload, null, 1) }))));
+      list.replaceChildren(
+        ...events.map((e) =>
+          el(
+            'li',
+            { 'data-offset': `${e.partition}:${e.offset}`, 'data-key': e.key || '' },
+            el('strong', { text: e.type || '(no type)' }),
+            ` key ${e.key} · partition ${e.partition} · offset ${e.offset} · ${new Date(e.timestamp).toLocaleString()}`,
+            el('pre', { class: 'headers', text: JSON.stringify(e.headers, null, 1) }),
+            el('pre', {
+              class: 'payload',
+              text: typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload, null, 1),
+            }),
+          ),
+        ),
+      );
     } catch (err) {
       list.replaceChildren(el('li', { class: 'error', text: `Unavailable: ${err.message}` }));
     }
@@ -146,14 +208,32 @@
     const tbody = $('lag').tBodies[0];
     try {
       const { groups } = await api('GET', '/ops/lag');
-      tbody.replaceChildren(...groups.map((g) => el('tr', { 'data-group': g.group, class: (g.stalled || []).length ? 'stalled' : '' },
-        el('td', { text: g.group }),
-        el('td', { class: 'num lag', text: g.lag }),
-        el('td', { class: 'muted', text: g.topics.length ? g.topics.map((t) => `${t.topic}: ${t.lag}`).join(', ') : 'no offsets committed' }),
-        // Lag while the committed offset stands still: a partition that does not move.
-        el('td', { class: (g.stalled || []).length ? 'stall error' : 'stall muted', text: (g.stalled || []).length
-          ? g.stalled.map((f) => `STALLED ${f.topic}[${f.partition}] at ${f.committed} (lag ${f.lag}, ${Math.round(f.stalledForMs / 1000)} s)`).join(', ')
-          : 'moving' }))));
+      tbody.replaceChildren(
+        ...groups.map((g) =>
+          el(
+            'tr',
+            { 'data-group': g.group, class: (g.stalled || []).length ? 'stalled' : '' },
+            el('td', { text: g.group }),
+            el('td', { class: 'num lag', text: g.lag }),
+            el('td', {
+              class: 'muted',
+              text: g.topics.length ? g.topics.map((t) => `${t.topic}: ${t.lag}`).join(', ') : 'no offsets committed',
+            }),
+            // Lag while the committed offset stands still: a partition that does not move.
+            el('td', {
+              class: (g.stalled || []).length ? 'stall error' : 'stall muted',
+              text: (g.stalled || []).length
+                ? g.stalled
+                    .map(
+                      (f) =>
+                        `STALLED ${f.topic}[${f.partition}] at ${f.committed} (lag ${f.lag}, ${Math.round(f.stalledForMs / 1000)} s)`,
+                    )
+                    .join(', ')
+                : 'moving',
+            }),
+          ),
+        ),
+      );
     } catch (err) {
       failIn(tbody, 4, err);
     }
@@ -198,18 +278,28 @@
         tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted', text: 'No dead letters.' })));
         return;
       }
-      tbody.replaceChildren(...groups.map((g) => {
-        const button = el('button', { type: 'button', class: 'replay-group', text: replaying.has(g.key) ? 'Replaying…' : `Replay ${g.notReplayed}`, disabled: replaying.has(g.key) || g.notReplayed === 0 });
-        button.addEventListener('click', () => replayGroup(g.key, button));
-        return el('tr', { 'data-dlq-group': g.key },
-          el('td', { class: 'reason', text: g.reason }),
-          el('td', { text: g.originalTopic }),
-          el('td', { text: g.failedGroup || '—' }),
-          el('td', { class: 'muted', text: g.category || '—' }),
-          el('td', { class: 'num count', text: g.count }),
-          el('td', { class: 'muted', text: new Date(g.newestAt).toLocaleString() }),
-          el('td', {}, button));
-      }));
+      tbody.replaceChildren(
+        ...groups.map((g) => {
+          const button = el('button', {
+            type: 'button',
+            class: 'replay-group',
+            text: replaying.has(g.key) ? 'Replaying…' : `Replay ${g.notReplayed}`,
+            disabled: replaying.has(g.key) || g.notReplayed === 0,
+          });
+          button.addEventListener('click', () => replayGroup(g.key, button));
+          return el(
+            'tr',
+            { 'data-dlq-group': g.key },
+            el('td', { class: 'reason', text: g.reason }),
+            el('td', { text: g.originalTopic }),
+            el('td', { text: g.failedGroup || '—' }),
+            el('td', { class: 'muted', text: g.category || '—' }),
+            el('td', { class: 'num count', text: g.count }),
+            el('td', { class: 'muted', text: new Date(g.newestAt).toLocaleString() }),
+            el('td', {}, button),
+          );
+        }),
+      );
     } catch (err) {
       failIn(tbody, 7, err);
     }
@@ -234,19 +324,33 @@
         tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'No dead letters.' })));
         return;
       }
-      tbody.replaceChildren(...entries.map((e) => {
-        const button = el('button', { type: 'button', class: 'replay', 'data-id': e.id, text: replaying.has(e.id) ? 'Replaying…' : 'Replay', disabled: replaying.has(e.id) });
-        button.addEventListener('click', () => replay(e.id, button));
-        return el('tr', { 'data-dlq-id': e.id, 'data-event-id': e.eventId || '' },
-          el('td', { text: e.id }),
-          el('td', { text: e.originalTopic }),
-          el('td', { text: e.eventType || '—' }),
-          el('td', { class: 'reason', text: e.reason, title: JSON.stringify(e.fields) }),
-          el('td', { text: e.failedGroup || '—' }),
-          el('td', { class: 'muted', text: new Date(e.deadLetteredAt).toLocaleString() }),
-          el('td', { class: e.replayCount ? 'replays replayed' : 'replays muted', text: e.replayCount ? `replayed ×${e.replayCount}` : 'not replayed' }),
-          el('td', {}, button));
-      }));
+      tbody.replaceChildren(
+        ...entries.map((e) => {
+          const button = el('button', {
+            type: 'button',
+            class: 'replay',
+            'data-id': e.id,
+            text: replaying.has(e.id) ? 'Replaying…' : 'Replay',
+            disabled: replaying.has(e.id),
+          });
+          button.addEventListener('click', () => replay(e.id, button));
+          return el(
+            'tr',
+            { 'data-dlq-id': e.id, 'data-event-id': e.eventId || '' },
+            el('td', { text: e.id }),
+            el('td', { text: e.originalTopic }),
+            el('td', { text: e.eventType || '—' }),
+            el('td', { class: 'reason', text: e.reason, title: JSON.stringify(e.fields) }),
+            el('td', { text: e.failedGroup || '—' }),
+            el('td', { class: 'muted', text: new Date(e.deadLetteredAt).toLocaleString() }),
+            el('td', {
+              class: e.replayCount ? 'replays replayed' : 'replays muted',
+              text: e.replayCount ? `replayed ×${e.replayCount}` : 'not replayed',
+            }),
+            el('td', {}, button),
+          );
+        }),
+      );
     } catch (err) {
       failIn(tbody, 8, err);
     }
@@ -259,7 +363,11 @@
     try {
       const { areas } = await api('GET', '/stats/areas');
       const depth = (a) => (a.level === 'province' ? 0 : a.level === 'district' ? 1 : 2);
-      sel.replaceChildren(...areas.map((a) => el('option', { value: a.code, text: `${'\u00a0\u00a0'.repeat(depth(a))}${a.name} (${a.code})` })));
+      sel.replaceChildren(
+        ...areas.map((a) =>
+          el('option', { value: a.code, text: `${'\u00a0\u00a0'.repeat(depth(a))}${a.name} (${a.code})` }),
+        ),
+      );
       areasLoaded = true;
       sel.addEventListener('change', loadWeekly);
     } catch (err) {
@@ -268,18 +376,44 @@
   }
 
   function barChart(weeks) {
-    const w = 460, h = 180, pad = 28, max = Math.max(1, ...weeks.map((x) => x.count));
+    const w = 460,
+      h = 180,
+      pad = 28,
+      max = Math.max(1, ...weeks.map((x) => x.count));
     const bw = (w - pad) / weeks.length;
-    const svg = el('svg:svg', { width: '100%', viewBox: `0 0 ${w} ${h + 30}`, class: 'chart', role: 'img', 'aria-label': 'cases per week' });
-    svg.append(el('svg:text', { x: 0, y: 12, text: max }), el('svg:line', { x1: pad - 4, y1: h, x2: w, y2: h, stroke: '#999' }));
+    const svg = el('svg:svg', {
+      width: '100%',
+      viewBox: `0 0 ${w} ${h + 30}`,
+      class: 'chart',
+      role: 'img',
+      'aria-label': 'cases per week',
+    });
+    svg.append(
+      el('svg:text', { x: 0, y: 12, text: max }),
+      el('svg:line', { x1: pad - 4, y1: h, x2: w, y2: h, stroke: '#999' }),
+    );
     weeks.forEach((x, i) => {
-      const bh = ((h - 20) * x.count) / max, ch = ((h - 20) * x.community) / max;
+      const bh = ((h - 20) * x.count) / max,
+        ch = ((h - 20) * x.community) / max;
       const gx = pad + i * bw;
       svg.append(
-        el('svg:rect', { class: 'bar', x: gx + 3, y: h - bh, width: bw - 6, height: bh, 'data-week': x.weekStart, 'data-count': x.count }, el('svg:title', { text: x.text })),
+        el(
+          'svg:rect',
+          {
+            class: 'bar',
+            x: gx + 3,
+            y: h - bh,
+            width: bw - 6,
+            height: bh,
+            'data-week': x.weekStart,
+            'data-count': x.count,
+          },
+          el('svg:title', { text: x.text }),
+        ),
         el('svg:rect', { class: 'bar community', x: gx + 3, y: h - ch, width: bw - 6, height: ch }),
         el('svg:text', { x: gx + bw / 2, y: h - bh - 3, 'text-anchor': 'middle', text: x.count }),
-        el('svg:text', { x: gx + bw / 2, y: h + 14, 'text-anchor': 'middle', text: x.isoWeek.slice(5) }));
+        el('svg:text', { x: gx + bw / 2, y: h + 14, 'text-anchor': 'middle', text: x.isoWeek.slice(5) }),
+      );
     });
     return svg;
   }
@@ -291,7 +425,10 @@
       const data = await api('GET', `/stats/weekly?area=${encodeURIComponent(code)}&weeks=8`);
       const last = data.weeks[data.weeks.length - 1];
       $('weekly-text').textContent = `${data.name}: ${last.text}`;
-      $('weekly-chart').replaceChildren(barChart(data.weeks), el('p', { class: 'muted', text: 'blue: all cases · red: community cases' }));
+      $('weekly-chart').replaceChildren(
+        barChart(data.weeks),
+        el('p', { class: 'muted', text: 'blue: all cases · red: community cases' }),
+      );
     } catch (err) {
       $('weekly-text').textContent = `Unavailable: ${err.message}`;
     }
@@ -302,11 +439,18 @@
     try {
       const { levels } = await api('GET', '/areas/levels');
       const names = ['', 'low', 'medium', 'high', 'very high'];
-      tbody.replaceChildren(...levels.map((l) => el('tr', { 'data-area': l.areaCode, 'data-level': l.level },
-        el('td', { text: `${l.name} (${l.areaCode})` }),
-        el('td', {}, el('span', { class: `level level-${l.level}`, text: `${l.level} · ${names[l.level]}` })),
-        el('td', { class: 'num', text: l.casesPer100k }),
-        el('td', { class: 'muted', text: l.reasons.join('; ') }))));
+      tbody.replaceChildren(
+        ...levels.map((l) =>
+          el(
+            'tr',
+            { 'data-area': l.areaCode, 'data-level': l.level },
+            el('td', { text: `${l.name} (${l.areaCode})` }),
+            el('td', {}, el('span', { class: `level level-${l.level}`, text: `${l.level} · ${names[l.level]}` })),
+            el('td', { class: 'num', text: l.casesPer100k }),
+            el('td', { class: 'muted', text: l.reasons.join('; ') }),
+          ),
+        ),
+      );
     } catch (err) {
       failIn(tbody, 4, err);
     }
@@ -315,7 +459,10 @@
   function drawGraph(data) {
     const nodes = data.nodes || [];
     const edges = data.edges || [];
-    const w = 720, h = 420, cx = w / 2, cy = h / 2;
+    const w = 720,
+      h = 420,
+      cx = w / 2,
+      cy = h / 2;
     const rings = {};
     for (const n of nodes) (rings[n.degree ?? 'x'] = rings[n.degree ?? 'x'] || []).push(n);
     const pos = {};
@@ -326,19 +473,50 @@
         pos[n.personId] = { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) };
       });
     }
-    const svg = el('svg:svg', { width: '100%', viewBox: `0 0 ${w} ${h}`, class: 'graph', role: 'img', 'aria-label': 'contact graph' });
+    const svg = el('svg:svg', {
+      width: '100%',
+      viewBox: `0 0 ${w} ${h}`,
+      class: 'graph',
+      role: 'img',
+      'aria-label': 'contact graph',
+    });
     for (const e of edges) {
-      const a = pos[e.source], b = pos[e.target];
+      const a = pos[e.source],
+        b = pos[e.target];
       if (!a || !b) continue;
-      svg.append(el('svg:line', { class: `edge ${String(e.kind || '').toLowerCase()}`, x1: a.x, y1: a.y, x2: b.x, y2: b.y, 'data-source': e.source, 'data-target': e.target },
-        el('svg:title', { text: `${e.kind}${e.venueId ? ` at ${e.venueId}` : ''}: ${e.startedAt || ''} – ${e.endedAt || ''}` })));
+      svg.append(
+        el(
+          'svg:line',
+          {
+            class: `edge ${String(e.kind || '').toLowerCase()}`,
+            x1: a.x,
+            y1: a.y,
+            x2: b.x,
+            y2: b.y,
+            'data-source': e.source,
+            'data-target': e.target,
+          },
+          el('svg:title', {
+            text: `${e.kind}${e.venueId ? ` at ${e.venueId}` : ''}: ${e.startedAt || ''} – ${e.endedAt || ''}`,
+          }),
+        ),
+      );
     }
     for (const n of nodes) {
       const p = pos[n.personId];
-      svg.append(el('svg:g', { class: `node deg-${n.degree ?? 'x'}`, 'data-person': n.personId, transform: `translate(${p.x},${p.y})` },
-        el('svg:circle', { r: n.degree === 0 ? 14 : 10 }),
-        el('svg:title', { text: `${n.personId} · ${n.class || ''}` }),
-        el('svg:text', { y: 26, 'text-anchor': 'middle', text: `${n.class || `F${n.degree}`} ${String(n.personId).slice(0, 10)}` })));
+      svg.append(
+        el(
+          'svg:g',
+          { class: `node deg-${n.degree ?? 'x'}`, 'data-person': n.personId, transform: `translate(${p.x},${p.y})` },
+          el('svg:circle', { r: n.degree === 0 ? 14 : 10 }),
+          el('svg:title', { text: `${n.personId} · ${n.class || ''}` }),
+          el('svg:text', {
+            y: 26,
+            'text-anchor': 'middle',
+            text: `${n.class || `F${n.degree}`} ${String(n.personId).slice(0, 10)}`,
+          }),
+        ),
+      );
     }
     return svg;
   }
@@ -381,7 +559,9 @@
 
   $('signin').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const t = $('token').value.trim().replace(/^Bearer\s+/i, '');
+    const t = $('token')
+      .value.trim()
+      .replace(/^Bearer\s+/i, '');
     if (!t) return;
     token = t;
     sessionStorage.setItem(TOKEN_KEY, t);
@@ -415,7 +595,11 @@
 
   // --- Sign-in at the identity provider: authorization code + PKCE (RFC 7636), public client ---
   const PKCE_KEY = 'ct.pkce';
-  const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const b64url = (bytes) =>
+    btoa(String.fromCharCode(...new Uint8Array(bytes)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   const randomString = () => b64url(crypto.getRandomValues(new Uint8Array(32)));
   const redirectUri = () => `${location.origin}/`;
 
@@ -432,7 +616,15 @@
       const state = randomString();
       const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
       sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
-      const q = new URLSearchParams({ response_type: 'code', client_id: sso.clientId, redirect_uri: redirectUri(), scope: 'openid', state, code_challenge: challenge, code_challenge_method: 'S256' });
+      const q = new URLSearchParams({
+        response_type: 'code',
+        client_id: sso.clientId,
+        redirect_uri: redirectUri(),
+        scope: 'openid',
+        state,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      });
       location.assign(`${d.authorization_endpoint}?${q}`);
     } catch (err) {
       banner(`Could not reach the identity provider: ${err.message}`);
@@ -447,13 +639,20 @@
     const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || 'null');
     sessionStorage.removeItem(PKCE_KEY);
     if (params.has('error')) return banner(`Sign-in refused: ${params.get('error')}`);
-    if (!saved || saved.state !== params.get('state')) return banner('Sign-in failed: the answer does not match this tab’s request. Try again.');
+    if (!saved || saved.state !== params.get('state'))
+      return banner('Sign-in failed: the answer does not match this tab’s request. Try again.');
     try {
       const d = await discovery();
       const res = await fetch(d.token_endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code'), redirect_uri: redirectUri(), client_id: sso.clientId, code_verifier: saved.verifier }),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: params.get('code'),
+          redirect_uri: redirectUri(),
+          client_id: sso.clientId,
+          code_verifier: saved.verifier,
+        }),
       });
       const body = await res.json();
       if (!res.ok || !body.access_token) throw new Error(body.error_description || body.error || `HTTP ${res.status}`);
@@ -470,7 +669,9 @@
     try {
       const cfg = await (await fetch('/dashboard/sign-in.json')).json();
       if (cfg && cfg.issuer && cfg.clientId) sso = cfg;
-    } catch (e) { /* no configuration: paste a token */ }
+    } catch (e) {
+      /* no configuration: paste a token */
+    }
     if (sso) await finishSignIn();
     showWho();
     if (!token) banner(sso ? 'Sign in (role ops) to see the figures.' : 'Paste a bearer token (role ops) and sign in.');

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { AreaTree } from './areas';
 
 describe('AreaTree', () => {
-  const tree = AreaTree.parse(JSON.parse(readFileSync(join(__dirname, '../../../../../data/areas/quang-nam.json'), 'utf8')));
+  const tree = AreaTree.parse(
+    JSON.parse(readFileSync(join(__dirname, '../../../../../data/areas/quang-nam.json'), 'utf8')),
+  );
 
   it('rolls communes up to districts and the province', () => {
     expect(tree.selfAndAncestors('20290')).toEqual(['20290', '502', '49']);

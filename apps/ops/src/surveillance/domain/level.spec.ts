@@ -4,15 +4,42 @@ const good = { adultsOneDosePct: 95, over50FullyVaccinatedPct: 90 };
 
 describe('assessLevel (Resolution 128, thresholds as data)', () => {
   // [cases per 100k, expected level] with the default guideline thresholds 20 / 50 / 150.
-  const table: [number, number][] = [[0, 1], [19.9, 1], [20, 2], [49.99, 2], [50, 3], [149, 3], [150, 4], [1000, 4]];
+  const table: [number, number][] = [
+    [0, 1],
+    [19.9, 1],
+    [20, 2],
+    [49.99, 2],
+    [50, 3],
+    [149, 3],
+    [150, 4],
+    [1000, 4],
+  ];
   it.each(table)('%p cases per 100,000 with good coverage → level %p', (rate, level) => {
     expect(assessLevel({ casesPer100k: rate, coverage: good, treatmentOccupancyPct: 10 }).level).toBe(level);
   });
 
   it('raises the level one step when either coverage figure is too low, and caps at 4', () => {
-    expect(assessLevel({ casesPer100k: 10, coverage: { adultsOneDosePct: 60, over50FullyVaccinatedPct: 90 }, treatmentOccupancyPct: null })).toMatchObject({ level: 2, baseLevel: 1 });
-    expect(assessLevel({ casesPer100k: 10, coverage: { adultsOneDosePct: 60, over50FullyVaccinatedPct: 10 }, treatmentOccupancyPct: null }).level).toBe(2);
-    expect(assessLevel({ casesPer100k: 200, coverage: { adultsOneDosePct: 1, over50FullyVaccinatedPct: 1 }, treatmentOccupancyPct: 99 }).level).toBe(4);
+    expect(
+      assessLevel({
+        casesPer100k: 10,
+        coverage: { adultsOneDosePct: 60, over50FullyVaccinatedPct: 90 },
+        treatmentOccupancyPct: null,
+      }),
+    ).toMatchObject({ level: 2, baseLevel: 1 });
+    expect(
+      assessLevel({
+        casesPer100k: 10,
+        coverage: { adultsOneDosePct: 60, over50FullyVaccinatedPct: 10 },
+        treatmentOccupancyPct: null,
+      }).level,
+    ).toBe(2);
+    expect(
+      assessLevel({
+        casesPer100k: 200,
+        coverage: { adultsOneDosePct: 1, over50FullyVaccinatedPct: 1 },
+        treatmentOccupancyPct: 99,
+      }).level,
+    ).toBe(4);
   });
 
   it('raises the level when treatment capacity is exceeded', () => {
@@ -28,15 +55,34 @@ describe('assessLevel (Resolution 128, thresholds as data)', () => {
   });
 
   it('follows other thresholds given as data', () => {
-    const strict: LevelThresholds = { casesPer100k: [1, 5, 10], coverage: { adultsOneDosePct: 99, over50FullyVaccinatedPct: 99 }, treatment: { maxOccupancyPct: 50 } };
-    expect(assessLevel({ casesPer100k: 6, coverage: { adultsOneDosePct: 100, over50FullyVaccinatedPct: 100 }, treatmentOccupancyPct: 0 }, strict).level).toBe(3);
+    const strict: LevelThresholds = {
+      casesPer100k: [1, 5, 10],
+      coverage: { adultsOneDosePct: 99, over50FullyVaccinatedPct: 99 },
+      treatment: { maxOccupancyPct: 50 },
+    };
+    expect(
+      assessLevel(
+        {
+          casesPer100k: 6,
+          coverage: { adultsOneDosePct: 100, over50FullyVaccinatedPct: 100 },
+          treatmentOccupancyPct: 0,
+        },
+        strict,
+      ).level,
+    ).toBe(3);
     expect(assessLevel({ casesPer100k: 6, coverage: good, treatmentOccupancyPct: 0 }, strict).level).toBe(4);
-    expect(assessLevel({ casesPer100k: 6, coverage: good, treatmentOccupancyPct: 0 }, DEFAULT_THRESHOLDS).level).toBe(1);
+    expect(assessLevel({ casesPer100k: 6, coverage: good, treatmentOccupancyPct: 0 }, DEFAULT_THRESHOLDS).level).toBe(
+      1,
+    );
   });
 
   it('validates thresholds', () => {
     expect(validateThresholds(DEFAULT_THRESHOLDS)).toEqual([]);
-    expect(validateThresholds({ ...DEFAULT_THRESHOLDS, casesPer100k: [50, 20, 150] })).toEqual(['casesPer100k must be ascending']);
-    expect(validateThresholds({ ...DEFAULT_THRESHOLDS, coverage: { adultsOneDosePct: 120, over50FullyVaccinatedPct: 1 } })).toHaveLength(1);
+    expect(validateThresholds({ ...DEFAULT_THRESHOLDS, casesPer100k: [50, 20, 150] })).toEqual([
+      'casesPer100k must be ascending',
+    ]);
+    expect(
+      validateThresholds({ ...DEFAULT_THRESHOLDS, coverage: { adultsOneDosePct: 120, over50FullyVaccinatedPct: 1 } }),
+    ).toHaveLength(1);
   });
 });

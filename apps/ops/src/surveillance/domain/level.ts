@@ -40,7 +40,8 @@ export const LEVEL_COLOURS: Record<EpidemicLevel, string> = { 1: 'green', 2: 'ye
 export function validateThresholds(t: LevelThresholds): string[] {
   const problems: string[] = [];
   const c = t?.casesPer100k;
-  if (!Array.isArray(c) || c.length !== 3 || c.some((n) => typeof n !== 'number' || !(n >= 0))) problems.push('casesPer100k must be three non-negative numbers');
+  if (!Array.isArray(c) || c.length !== 3 || c.some((n) => typeof n !== 'number' || !(n >= 0)))
+    problems.push('casesPer100k must be three non-negative numbers');
   else if (!(c[0] < c[1] && c[1] < c[2])) problems.push('casesPer100k must be ascending');
   for (const k of ['adultsOneDosePct', 'over50FullyVaccinatedPct'] as const) {
     const v = t?.coverage?.[k];
@@ -62,8 +63,12 @@ export function assessLevel(input: LevelInput, t: LevelThresholds = DEFAULT_THRE
     reasons.push('vaccination coverage unknown: no adjustment');
   } else {
     const low: string[] = [];
-    if (input.coverage.adultsOneDosePct < t.coverage.adultsOneDosePct) low.push(`adults with one dose ${input.coverage.adultsOneDosePct}% < ${t.coverage.adultsOneDosePct}%`);
-    if (input.coverage.over50FullyVaccinatedPct < t.coverage.over50FullyVaccinatedPct) low.push(`over-50s fully vaccinated ${input.coverage.over50FullyVaccinatedPct}% < ${t.coverage.over50FullyVaccinatedPct}%`);
+    if (input.coverage.adultsOneDosePct < t.coverage.adultsOneDosePct)
+      low.push(`adults with one dose ${input.coverage.adultsOneDosePct}% < ${t.coverage.adultsOneDosePct}%`);
+    if (input.coverage.over50FullyVaccinatedPct < t.coverage.over50FullyVaccinatedPct)
+      low.push(
+        `over-50s fully vaccinated ${input.coverage.over50FullyVaccinatedPct}% < ${t.coverage.over50FullyVaccinatedPct}%`,
+      );
     if (low.length) {
       level++;
       reasons.push(`coverage too low (${low.join('; ')}): one step up`);
@@ -71,7 +76,9 @@ export function assessLevel(input: LevelInput, t: LevelThresholds = DEFAULT_THRE
   }
   if (input.treatmentOccupancyPct !== null && input.treatmentOccupancyPct > t.treatment.maxOccupancyPct) {
     level++;
-    reasons.push(`treatment beds ${input.treatmentOccupancyPct}% occupied > ${t.treatment.maxOccupancyPct}%: one step up`);
+    reasons.push(
+      `treatment beds ${input.treatmentOccupancyPct}% occupied > ${t.treatment.maxOccupancyPct}%: one step up`,
+    );
   }
   return { level: Math.min(4, level) as EpidemicLevel, baseLevel: base, reasons };
 }

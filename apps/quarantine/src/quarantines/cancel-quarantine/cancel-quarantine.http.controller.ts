@@ -6,25 +6,38 @@ import { QuarantineStore } from '../infrastructure/quarantine.store';
 import { QuarantineWorkflow } from '../quarantine.workflow';
 
 export class CancelQuarantineRequest {
-  @ApiProperty({ description: 'Why the quarantine ends early (kept in its history)' }) @IsString() @Length(3, 500)
+  @ApiProperty({ description: 'Why the quarantine ends early (kept in its history)' })
+  @IsString()
+  @Length(3, 500)
   reason: string;
 }
 
 @ApiTags('quarantines')
 @Controller('quarantines/:id/cancel')
 export class CancelQuarantineHttpController {
-  constructor(private readonly tx: TransactionHost, private readonly store: QuarantineStore, private readonly workflow: QuarantineWorkflow) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly store: QuarantineStore,
+    private readonly workflow: QuarantineWorkflow,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'End a quarantine early with a reason (QuarantineEnded CANCELLED)' })
-  cancel(@Param('id', new UuidParam()) id: string, @Body() b: CancelQuarantineRequest, @CurrentPrincipal() who: Principal) {
+  cancel(
+    @Param('id', new UuidParam()) id: string,
+    @Body() b: CancelQuarantineRequest,
+    @CurrentPrincipal() who: Principal,
+  ) {
     return this.tx.run(async () => {
       const order = await this.store.order(id);
       if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');
-      if (order.status !== 'ACTIVE') throw new DomainError('QUARANTINE.NOT_ACTIVE', `quarantine ${id} has already ended`, 'conflict');
-      await this.workflow.run([{ personId: order.personId, cause: { note: `${b.reason} (by ${who.subject})` }, command: { type: 'Cancel' } }]);
+      if (order.status !== 'ACTIVE')
+        throw new DomainError('QUARANTINE.NOT_ACTIVE', `quarantine ${id} has already ended`, 'conflict');
+      await this.workflow.run([
+        { personId: order.personId, cause: { note: `${b.reason} (by ${who.subject})` }, command: { type: 'Cancel' } },
+      ]);
       return { quarantineId: id, personId: order.personId, status: 'ENDED', endReason: 'CANCELLED' };
     });
   }

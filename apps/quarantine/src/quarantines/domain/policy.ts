@@ -60,7 +60,8 @@ function addMonths(at: Date, months: number): Date {
  */
 export function isProtected(profile: PersonProfile | null, at: Date, p: QuarantinePolicy): boolean {
   if (!profile) return false;
-  if (profile.recoveredAt && profile.recoveredAt <= at && addMonths(profile.recoveredAt, p.recoveredMonths) >= at) return true;
+  if (profile.recoveredAt && profile.recoveredAt <= at && addMonths(profile.recoveredAt, p.recoveredMonths) >= at)
+    return true;
   if (profile.vaccineDoses < p.fullDoses || !profile.lastDoseAt) return false;
   const from = new Date(profile.lastDoseAt.getTime() + p.doseMinDays * DAY_MS);
   return from <= at && addMonths(profile.lastDoseAt, p.doseMaxMonths) >= at;
@@ -94,14 +95,23 @@ export function scheduleFor(lastExposureAt: Date, regimen: Regimen, today: strin
 
 export function scheduleFrom(dayZero: string, regimen: Regimen, today: string, p: QuarantinePolicy): Schedule {
   const tests = regimen.testDays.map((day) => ({ day, dueOn: addDays(dayZero, day) })).filter((t) => t.dueOn >= today);
-  return { dayZero, endsAt: startOfDay(addDays(dayZero, regimen.days), p.utcOffsetMinutes), testDays: [...regimen.testDays], tests };
+  return {
+    dayZero,
+    endsAt: startOfDay(addDays(dayZero, regimen.days), p.utcOffsetMinutes),
+    testDays: [...regimen.testDays],
+    tests,
+  };
 }
 
 /**
  * A facility with a free place: the person's own area first, then any; null when every one is
  * full. `occupied` counts active orders per facility.
  */
-export function chooseFacility(facilities: Facility[], occupied: ReadonlyMap<string, number>, areaCode: string | null): Facility | null {
+export function chooseFacility(
+  facilities: Facility[],
+  occupied: ReadonlyMap<string, number>,
+  areaCode: string | null,
+): Facility | null {
   const free = facilities.filter((f) => (occupied.get(f.id) ?? 0) < f.capacity);
   return free.find((f) => f.areaCode === areaCode) ?? free[0] ?? null;
 }

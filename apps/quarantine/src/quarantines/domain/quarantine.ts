@@ -1,4 +1,15 @@
-import { addDays, chooseFacility, Facility, localDay, PersonProfile, PlannedTest, QuarantinePolicy, regimenFor, scheduleFrom, startOfDay } from './policy';
+import {
+  addDays,
+  chooseFacility,
+  Facility,
+  localDay,
+  PersonProfile,
+  PlannedTest,
+  QuarantinePolicy,
+  regimenFor,
+  scheduleFrom,
+  startOfDay,
+} from './policy';
 
 export type Kind = 'HOME' | 'CENTRALIZED' | 'SELF_MONITORING';
 export type EndReason = 'COMPLETED' | 'CONVERTED_TO_CASE' | 'SOURCE_CLEARED' | 'CANCELLED';
@@ -63,7 +74,11 @@ export type Decision =
 const ignored = (code: string): Decision => ({ type: 'Ignored', code });
 
 /** HOME when the home qualifies, else a facility with a free place, else flagged for ops. */
-function placement(state: PersonState, ctx: DecisionContext, areaCode: string | null): Pick<Order, 'kind' | 'facilityId' | 'needsFacility'> {
+function placement(
+  state: PersonState,
+  ctx: DecisionContext,
+  areaCode: string | null,
+): Pick<Order, 'kind' | 'facilityId' | 'needsFacility'> {
   if (state.homeEligible) return { kind: 'HOME', facilityId: null, needsFacility: false };
   const f = chooseFacility(ctx.facilities, ctx.occupied, areaCode);
   return { kind: 'CENTRALIZED', facilityId: f?.id ?? null, needsFacility: f === null };
@@ -86,9 +101,19 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
       if (command.degree === 2) {
         if (active) return [ignored('ALREADY_UNDER_ORDER')];
         const order: Order = {
-          id: ctx.newId(), personId: state.personId, kind: 'SELF_MONITORING', facilityId: null, needsFacility: false, areaCode,
-          degree: 2, ...source, dayZero, startsAt: ctx.now,
-          endsAt: startOfDay(addDays(dayZero, ctx.policy.f2WatchDays), ctx.policy.utcOffsetMinutes), testDays: [], orderedAt: ctx.now,
+          id: ctx.newId(),
+          personId: state.personId,
+          kind: 'SELF_MONITORING',
+          facilityId: null,
+          needsFacility: false,
+          areaCode,
+          degree: 2,
+          ...source,
+          dayZero,
+          startsAt: ctx.now,
+          endsAt: startOfDay(addDays(dayZero, ctx.policy.f2WatchDays), ctx.policy.utcOffsetMinutes),
+          testDays: [],
+          orderedAt: ctx.now,
         };
         if (order.endsAt <= ctx.now) return [ignored('EXPOSURE_TOO_OLD')];
         return [{ type: 'Ordered', order, tests: [] }];
@@ -97,8 +122,17 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
       if (!active) {
         if (s.endsAt <= ctx.now) return [ignored('EXPOSURE_TOO_OLD')];
         const order: Order = {
-          id: ctx.newId(), personId: state.personId, ...placement(state, ctx, areaCode), areaCode, degree: 1, ...source, dayZero,
-          startsAt: ctx.now, endsAt: s.endsAt, testDays: s.testDays, orderedAt: ctx.now,
+          id: ctx.newId(),
+          personId: state.personId,
+          ...placement(state, ctx, areaCode),
+          areaCode,
+          degree: 1,
+          ...source,
+          dayZero,
+          startsAt: ctx.now,
+          endsAt: s.endsAt,
+          testDays: s.testDays,
+          orderedAt: ctx.now,
         };
         return [{ type: 'Ordered', order, tests: s.tests }];
       }
@@ -107,12 +141,25 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
         return [escalate(active, state, ctx, later, source)];
       }
       if (s.endsAt <= active.endsAt) return [ignored('NOT_LATER')];
-      return [{ type: 'Extended', order: { ...active, dayZero, endsAt: s.endsAt, testDays: s.testDays }, previousEndsAt: active.endsAt, tests: s.tests, cancelTestsFrom: today }];
+      return [
+        {
+          type: 'Extended',
+          order: { ...active, dayZero, endsAt: s.endsAt, testDays: s.testDays },
+          previousEndsAt: active.endsAt,
+          tests: s.tests,
+          cancelTestsFrom: today,
+        },
+      ];
     }
     case 'EscalateWatch':
       if (!active || active.kind !== 'SELF_MONITORING') return [ignored('NO_WATCH')];
       if (state.openCase) return [ignored('OPEN_CASE')];
-      return [escalate(active, state, ctx, active.dayZero, { sourcePersonId: active.sourcePersonId, sourceCaseId: active.sourceCaseId })];
+      return [
+        escalate(active, state, ctx, active.dayZero, {
+          sourcePersonId: active.sourcePersonId,
+          sourceCaseId: active.sourceCaseId,
+        }),
+      ];
     case 'ClearWatch':
       if (!active || active.kind !== 'SELF_MONITORING') return [ignored('NO_WATCH')];
       return [{ type: 'Ended', order: active, reason: 'SOURCE_CLEARED' }];
@@ -141,7 +188,15 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
     case 'ChangeHomeEligibility': {
       if (!active || active.kind !== 'HOME' || command.eligible) return [ignored('NO_MOVE')];
       const to = placement({ ...state, homeEligible: false }, ctx, active.areaCode);
-      return [{ type: 'Transferred', order: { ...active, ...to }, previousKind: 'HOME', reason: 'HOME_INELIGIBLE', tests: [] }];
+      return [
+        {
+          type: 'Transferred',
+          order: { ...active, ...to },
+          previousKind: 'HOME',
+          reason: 'HOME_INELIGIBLE',
+          tests: [],
+        },
+      ];
     }
     case 'Cancel':
       if (!active) return [ignored('NO_ORDER')];
@@ -153,9 +208,23 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
   }
 }
 
-function escalate(watch: Order, state: PersonState, ctx: DecisionContext, dayZero: string, source: Pick<Order, 'sourcePersonId' | 'sourceCaseId'>): Decision {
+function escalate(
+  watch: Order,
+  state: PersonState,
+  ctx: DecisionContext,
+  dayZero: string,
+  source: Pick<Order, 'sourcePersonId' | 'sourceCaseId'>,
+): Decision {
   const s = quarantineFrom(dayZero, state, ctx);
-  const order: Order = { ...watch, ...placement(state, ctx, watch.areaCode), ...source, degree: 1, dayZero, endsAt: s.endsAt, testDays: s.testDays };
+  const order: Order = {
+    ...watch,
+    ...placement(state, ctx, watch.areaCode),
+    ...source,
+    degree: 1,
+    dayZero,
+    endsAt: s.endsAt,
+    testDays: s.testDays,
+  };
   return { type: 'Transferred', order, previousKind: 'SELF_MONITORING', reason: 'ESCALATED', tests: s.tests };
 }
 
@@ -205,7 +274,12 @@ export interface ExitTest {
  * cancelled) is negative; when the period is over and the exit test's day has passed without a
  * negative result, the person stays and is flagged overdue. A watch ends when its period is over.
  */
-export function releaseOutcome(order: Pick<Order, 'kind' | 'endsAt'>, exit: ExitTest | null, now: Date, today: string): ReleaseOutcome {
+export function releaseOutcome(
+  order: Pick<Order, 'kind' | 'endsAt'>,
+  exit: ExitTest | null,
+  now: Date,
+  today: string,
+): ReleaseOutcome {
   if (order.endsAt > now) return 'WAIT';
   if (order.kind === 'SELF_MONITORING') return 'RELEASE';
   if (exit?.status === 'RECORDED' && exit.result === 'NEGATIVE') return 'RELEASE';

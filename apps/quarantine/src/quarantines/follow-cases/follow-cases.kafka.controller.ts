@@ -12,7 +12,11 @@ import { causeOf, QuarantineWorkflow } from '../quarantine.workflow';
  */
 @Controller()
 export class FollowCasesKafkaController {
-  constructor(private readonly tx: TransactionHost, private readonly store: QuarantineStore, private readonly workflow: QuarantineWorkflow) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly store: QuarantineStore,
+    private readonly workflow: QuarantineWorkflow,
+  ) {}
 
   @HandleEvent('CaseConfirmed')
   async onCaseConfirmed(e: EventEnvelope<'CaseConfirmed'>): Promise<void> {
@@ -31,7 +35,10 @@ export class FollowCasesKafkaController {
 
   @HandleEvent('CaseClosed')
   async onCaseClosed(e: EventEnvelope<'CaseClosed'>): Promise<void> {
-    await this.tx.manager.query('DELETE FROM quarantine.open_cases WHERE person_id = $1 AND case_id = $2', [e.payload.personId, e.payload.caseId]);
+    await this.tx.manager.query('DELETE FROM quarantine.open_cases WHERE person_id = $1 AND case_id = $2', [
+      e.payload.personId,
+      e.payload.caseId,
+    ]);
   }
 
   @HandleEvent('PersonProfileChanged')

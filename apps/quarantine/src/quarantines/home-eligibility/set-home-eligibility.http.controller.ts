@@ -5,24 +5,33 @@ import { IsBoolean } from 'class-validator';
 import { QuarantineWorkflow } from '../quarantine.workflow';
 
 export class HomeEligibilityRequest {
-  @ApiProperty({ description: 'The person can stay in a room of their own' }) @IsBoolean()
+  @ApiProperty({ description: 'The person can stay in a room of their own' })
+  @IsBoolean()
   separateRoom: boolean;
 
-  @ApiProperty({ description: 'Nobody at high risk (elderly, chronic disease, pregnant) lives in the home' }) @IsBoolean()
+  @ApiProperty({ description: 'Nobody at high risk (elderly, chronic disease, pregnant) lives in the home' })
+  @IsBoolean()
   noHighRiskMember: boolean;
 
-  @ApiProperty({ description: 'Staff can reach the person every day' }) @IsBoolean()
+  @ApiProperty({ description: 'Staff can reach the person every day' })
+  @IsBoolean()
   reachableDaily: boolean;
 }
 
 @ApiTags('quarantines')
 @Controller('persons/:personId/home-eligibility')
 export class SetHomeEligibilityHttpController {
-  constructor(private readonly tx: TransactionHost, private readonly workflow: QuarantineWorkflow) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly workflow: QuarantineWorkflow,
+  ) {}
 
   @Put()
   @Roles('quarantine')
-  @ApiOperation({ summary: "Record whether a person's home qualifies for home quarantine; not eligible moves an active home quarantine to a facility (QuarantineTransferred)" })
+  @ApiOperation({
+    summary:
+      "Record whether a person's home qualifies for home quarantine; not eligible moves an active home quarantine to a facility (QuarantineTransferred)",
+  })
   set(@Param('personId') personId: string, @Body() b: HomeEligibilityRequest, @CurrentPrincipal() who: Principal) {
     const eligible = b.separateRoom && b.noHighRiskMember && b.reachableDaily;
     return this.tx.run(async (m) => {
@@ -33,11 +42,25 @@ export class SetHomeEligibilityHttpController {
            reachable_daily = EXCLUDED.reachable_daily, eligible = EXCLUDED.eligible, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
         [personId, b.separateRoom, b.noHighRiskMember, b.reachableDaily, eligible, this.workflow.now(), who.subject],
       );
-      const [d] = await this.workflow.run([{ personId, cause: { note: `home eligibility by ${who.subject}` }, command: { type: 'ChangeHomeEligibility', eligible } }]);
+      const [d] = await this.workflow.run([
+        {
+          personId,
+          cause: { note: `home eligibility by ${who.subject}` },
+          command: { type: 'ChangeHomeEligibility', eligible },
+        },
+      ]);
       return {
         personId,
         eligible,
-        transferred: d.type === 'Transferred' ? { quarantineId: d.order.id, kind: d.order.kind, facilityId: d.order.facilityId, needsFacility: d.order.needsFacility } : null,
+        transferred:
+          d.type === 'Transferred'
+            ? {
+                quarantineId: d.order.id,
+                kind: d.order.kind,
+                facilityId: d.order.facilityId,
+                needsFacility: d.order.needsFacility,
+              }
+            : null,
       };
     });
   }

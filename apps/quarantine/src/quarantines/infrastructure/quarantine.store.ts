@@ -61,13 +61,13 @@ export class QuarantineStore {
     const ids = [...new Set(personIds)];
     const m = this.tx.manager;
     const people: PersonRow[] = await m.query(
-        `SELECT p.id AS person_id, oc.person_id IS NOT NULL AS open_case, h.eligible,
+      `SELECT p.id AS person_id, oc.person_id IS NOT NULL AS open_case, h.eligible,
                 pp.area_code, pp.vaccine_doses, pp.last_dose_at, pp.recovered_at
            FROM unnest($1::text[]) AS p(id)
            LEFT JOIN quarantine.open_cases oc ON oc.person_id = p.id
            LEFT JOIN quarantine.home_eligibility h ON h.person_id = p.id
            LEFT JOIN quarantine.person_profiles pp ON pp.person_id = p.id`,
-        [ids],
+      [ids],
     );
     const orders: OrderRow[] = await m.query(
       `SELECT ${ORDER_COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = ANY($1::text[]) AND q.status = 'ACTIVE' FOR UPDATE`,
@@ -84,7 +84,12 @@ export class QuarantineStore {
           profile:
             p.vaccine_doses === null
               ? null
-              : { areaCode: p.area_code ?? '', vaccineDoses: p.vaccine_doses, lastDoseAt: p.last_dose_at && new Date(p.last_dose_at), recoveredAt: p.recovered_at && new Date(p.recovered_at) },
+              : {
+                  areaCode: p.area_code ?? '',
+                  vaccineDoses: p.vaccine_doses,
+                  lastDoseAt: p.last_dose_at && new Date(p.last_dose_at),
+                  recoveredAt: p.recovered_at && new Date(p.recovered_at),
+                },
           active: active.get(p.person_id) ?? null,
         },
       ]),
@@ -104,7 +109,10 @@ export class QuarantineStore {
   }
 
   async order(id: string): Promise<(Order & { status: string }) | null> {
-    const [r] = await this.tx.manager.query(`SELECT ${ORDER_COLUMNS}, q.status FROM quarantine.quarantines q WHERE q.id = $1 FOR UPDATE`, [id]);
+    const [r] = await this.tx.manager.query(
+      `SELECT ${ORDER_COLUMNS}, q.status FROM quarantine.quarantines q WHERE q.id = $1 FOR UPDATE`,
+      [id],
+    );
     return r ? { ...toOrder(r), status: r.status } : null;
   }
 

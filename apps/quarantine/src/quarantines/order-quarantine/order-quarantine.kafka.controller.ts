@@ -14,7 +14,10 @@ const CONSUMER = 'quarantine';
  */
 @Controller()
 export class OrderQuarantineKafkaController {
-  constructor(private readonly tx: TransactionHost, private readonly workflow: QuarantineWorkflow) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly workflow: QuarantineWorkflow,
+  ) {}
 
   @HandleEvent('ContactIdentified', { batch: true })
   async onContacts(events: EventEnvelope<'ContactIdentified'>[]): Promise<void> {

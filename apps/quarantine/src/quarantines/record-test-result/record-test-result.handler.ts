@@ -43,14 +43,29 @@ export class RecordTestResultHandler {
         [testId],
       );
       if (!t) throw new DomainError('TEST.NOT_FOUND', `test ${testId} not found`, 'not_found');
-      if (t.status !== 'SCHEDULED') throw new DomainError('TEST.NOT_SCHEDULED', `test ${testId} is ${t.status}`, 'conflict', { status: t.status });
-      return this.record({ id: t.id, personId: t.person_id, quarantineId: t.quarantine_id, purpose: t.purpose, dueOn: t.due_on, day: t.day }, input, false);
+      if (t.status !== 'SCHEDULED')
+        throw new DomainError('TEST.NOT_SCHEDULED', `test ${testId} is ${t.status}`, 'conflict', { status: t.status });
+      return this.record(
+        {
+          id: t.id,
+          personId: t.person_id,
+          quarantineId: t.quarantine_id,
+          purpose: t.purpose,
+          dueOn: t.due_on,
+          day: t.day,
+        },
+        input,
+        false,
+      );
     });
   }
 
   other(personId: string, purpose: 'SCREENING' | 'UNSCHEDULED', input: ResultInput): Promise<RecordedResult> {
     return this.tx.run(async (m) => {
-      const [q] = await m.query(`SELECT id FROM quarantine.quarantines WHERE person_id = $1 AND status = 'ACTIVE' AND kind <> 'SELF_MONITORING'`, [personId]);
+      const [q] = await m.query(
+        `SELECT id FROM quarantine.quarantines WHERE person_id = $1 AND status = 'ACTIVE' AND kind <> 'SELF_MONITORING'`,
+        [personId],
+      );
       const id = randomUUID();
       await m.query(
         `INSERT INTO quarantine.tests (id, person_id, quarantine_id, purpose, status, scheduled_at) VALUES ($1, $2, $3, $4, 'SCHEDULED', $5)`,
@@ -61,7 +76,14 @@ export class RecordTestResultHandler {
   }
 
   private async record(
-    t: { id: string; personId: string; quarantineId: string | null; purpose: TestPurpose; dueOn: string | null; day: number | null },
+    t: {
+      id: string;
+      personId: string;
+      quarantineId: string | null;
+      purpose: TestPurpose;
+      dueOn: string | null;
+      day: number | null;
+    },
     input: ResultInput,
     unscheduled: boolean,
   ): Promise<RecordedResult> {
@@ -74,14 +96,27 @@ export class RecordTestResultHandler {
     const recorded = createEvent(
       'TestResultRecorded',
       {
-        testId: t.id, personId: t.personId, quarantineId: t.quarantineId, result: input.result, testType: input.testType, purpose: t.purpose,
-        sampleTakenAt: new Date(input.sampleTakenAt).toISOString(), recordedAt: now.toISOString(),
+        testId: t.id,
+        personId: t.personId,
+        quarantineId: t.quarantineId,
+        result: input.result,
+        testType: input.testType,
+        purpose: t.purpose,
+        sampleTakenAt: new Date(input.sampleTakenAt).toISOString(),
+        recordedAt: now.toISOString(),
       },
       { source: '/quarantine', time: now.toISOString() },
     );
     await this.outbox.add(recorded);
     const cause = { correlationId: recorded.meta.correlationId, causationId: recorded.meta.id };
-    const out: RecordedResult = { testId: t.id, personId: t.personId, quarantineId: t.quarantineId, result: input.result, outcome: null, retestId: null };
+    const out: RecordedResult = {
+      testId: t.id,
+      personId: t.personId,
+      quarantineId: t.quarantineId,
+      result: input.result,
+      outcome: null,
+      retestId: null,
+    };
 
     if (!t.quarantineId) {
       if (input.result === 'INCONCLUSIVE') out.retestId = await this.retestOutside(t.personId, t.purpose, cause);
@@ -97,26 +132,45 @@ export class RecordTestResultHandler {
           [t.quarantineId, t.id, t.dueOn],
         );
     const decisions = await this.workflow.run([
-      { personId: t.personId, cause, command: { type: 'RecordResult', result: input.result, day: t.day, dueOn: t.dueOn, isExitTest: later.length === 0 } },
+      {
+        personId: t.personId,
+        cause,
+        command: {
+          type: 'RecordResult',
+          result: input.result,
+          day: t.day,
+          dueOn: t.dueOn,
+          isExitTest: later.length === 0,
+        },
+      },
     ]);
     for (const d of decisions) {
       if (d.type === 'Ended') out.outcome = 'CONVERTED_TO_CASE';
       if (d.type === 'RetestScheduled') {
         out.outcome = 'RETEST_SCHEDULED';
-        const [r] = await m.query(`SELECT id FROM quarantine.tests WHERE quarantine_id = $1 AND status = 'SCHEDULED' AND due_on = $2`, [t.quarantineId, d.test.dueOn]);
+        const [r] = await m.query(
+          `SELECT id FROM quarantine.tests WHERE quarantine_id = $1 AND status = 'SCHEDULED' AND due_on = $2`,
+          [t.quarantineId, d.test.dueOn],
+        );
         out.retestId = r?.id ?? null;
       }
       if (d.type === 'ExitTestNegative') {
         // The F1's exit test is negative: their F2s are released (SOURCE_CLEARED).
         const watchers = await this.store.watchersOf([t.personId]);
-        await this.workflow.run(watchers.map((w) => ({ personId: w, cause, command: { type: 'ClearWatch' as const } })));
+        await this.workflow.run(
+          watchers.map((w) => ({ personId: w, cause, command: { type: 'ClearWatch' as const } })),
+        );
         out.outcome = 'SOURCES_CLEARED';
       }
     }
     return out;
   }
 
-  private async retestOutside(personId: string, purpose: TestPurpose, cause: { correlationId: string; causationId: string }): Promise<string> {
+  private async retestOutside(
+    personId: string,
+    purpose: TestPurpose,
+    cause: { correlationId: string; causationId: string },
+  ): Promise<string> {
     const id = randomUUID();
     const now = this.workflow.now();
     const dueOn = addDays(this.workflow.today(), this.policy.retestAfterDays);
@@ -125,7 +179,11 @@ export class RecordTestResultHandler {
       [id, personId, purpose, dueOn, now],
     );
     await this.outbox.add(
-      createEvent('TestScheduled', { testId: id, personId, quarantineId: null, dueOn, day: null, scheduledAt: now.toISOString() }, { source: '/quarantine', ...cause, time: now.toISOString() }),
+      createEvent(
+        'TestScheduled',
+        { testId: id, personId, quarantineId: null, dueOn, day: null, scheduledAt: now.toISOString() },
+        { source: '/quarantine', ...cause, time: now.toISOString() },
+      ),
     );
     return id;
   }

@@ -12,9 +12,16 @@ export class RecordTestResultHttpController {
   @Post('tests/:id/result')
   @HttpCode(200)
   @Roles('quarantine')
-  @ApiOperation({ summary: 'Record the result of a scheduled test; publishes TestResultRecorded. POSITIVE converts the quarantine, INCONCLUSIVE schedules a retest' })
+  @ApiOperation({
+    summary:
+      'Record the result of a scheduled test; publishes TestResultRecorded. POSITIVE converts the quarantine, INCONCLUSIVE schedules a retest',
+  })
   @ApiOkResponse({ description: 'The result and what followed from it' })
-  record(@Param('id', new UuidParam()) id: string, @Body() body: RecordTestResultRequest, @CurrentPrincipal() who: Principal) {
+  record(
+    @Param('id', new UuidParam()) id: string,
+    @Body() body: RecordTestResultRequest,
+    @CurrentPrincipal() who: Principal,
+  ) {
     return this.handler.scheduled(id, { ...body, recordedBy: who.subject });
   }
 
@@ -22,6 +29,11 @@ export class RecordTestResultHttpController {
   @Roles('quarantine')
   @ApiOperation({ summary: 'Record a screening or unscheduled result for any person; publishes TestResultRecorded' })
   recordOther(@Body() body: RecordOtherTestResultRequest, @CurrentPrincipal() who: Principal) {
-    return this.handler.other(body.personId, body.purpose, { result: body.result, testType: body.testType, sampleTakenAt: body.sampleTakenAt, recordedBy: who.subject });
+    return this.handler.other(body.personId, body.purpose, {
+      result: body.result,
+      testType: body.testType,
+      sampleTakenAt: body.sampleTakenAt,
+      recordedBy: who.subject,
+    });
   }
 }

@@ -11,7 +11,10 @@ export class ReleaseQuarantinesHttpController {
   @Post()
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Run the release pass now (it also runs every QUARANTINE_RELEASE_INTERVAL_SECONDS): releases, F2 clearances, overdue flags' })
+  @ApiOperation({
+    summary:
+      'Run the release pass now (it also runs every QUARANTINE_RELEASE_INTERVAL_SECONDS): releases, F2 clearances, overdue flags',
+  })
   run() {
     return this.job.run();
   }

@@ -72,8 +72,9 @@ export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicat
     const now = this.clock.now();
     const today = localDay(now, this.policy.utcOffsetMinutes);
     const result = await this.tx.run(async (m) => {
-      const released = returned<EndedRow>(await m.query(
-        `WITH due AS (
+      const released = returned<EndedRow>(
+        await m.query(
+          `WITH due AS (
            SELECT q.id FROM quarantine.quarantines q ${EXIT_TEST}
             WHERE q.status = 'ACTIVE' AND q.ends_at <= $1
               AND (q.kind = 'SELF_MONITORING' OR (x.status = 'RECORDED' AND x.result = 'NEGATIVE'))
@@ -81,58 +82,92 @@ export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicat
          UPDATE quarantine.quarantines q SET status = 'ENDED', end_reason = 'COMPLETED', ended_at = $1, overdue = false, updated_at = now()
            FROM due WHERE q.id = due.id AND q.status = 'ACTIVE'
          RETURNING q.id, q.person_id, q.kind, q.ends_at, q.facility_id`,
-        [now],
-      ));
+          [now],
+        ),
+      );
       const clearedSources = released.filter((r) => r.kind !== 'SELF_MONITORING').map((r) => r.person_id);
       const cleared: EndedRow[] = clearedSources.length
-        ? returned<EndedRow>(await m.query(
-            `WITH w AS (
+        ? returned<EndedRow>(
+            await m.query(
+              `WITH w AS (
                SELECT q.id FROM quarantine.quarantines q
                 WHERE q.status = 'ACTIVE' AND q.kind = 'SELF_MONITORING' AND q.source_person_id = ANY($2::text[])
                 FOR UPDATE SKIP LOCKED)
              UPDATE quarantine.quarantines q SET status = 'ENDED', end_reason = 'SOURCE_CLEARED', ended_at = $1, updated_at = now()
                FROM w WHERE q.id = w.id AND q.status = 'ACTIVE'
              RETURNING q.id, q.person_id, q.kind, q.ends_at, q.facility_id`,
-            [now, clearedSources],
-          ))
+              [now, clearedSources],
+            ),
+          )
         : [];
-      const ended = [...released.map((r) => ({ r, reason: 'COMPLETED' as const })), ...cleared.map((r) => ({ r, reason: 'SOURCE_CLEARED' as const }))];
+      const ended = [
+        ...released.map((r) => ({ r, reason: 'COMPLETED' as const })),
+        ...cleared.map((r) => ({ r, reason: 'SOURCE_CLEARED' as const })),
+      ];
       if (ended.length) {
         const ids = ended.map((e) => e.r.id);
-        await m.query(`UPDATE quarantine.tests SET status = 'CANCELLED' WHERE quarantine_id = ANY($1::uuid[]) AND status = 'SCHEDULED'`, [ids]);
+        await m.query(
+          `UPDATE quarantine.tests SET status = 'CANCELLED' WHERE quarantine_id = ANY($1::uuid[]) AND status = 'SCHEDULED'`,
+          [ids],
+        );
         await m.query(
           `INSERT INTO quarantine.quarantine_history (quarantine_id, change, previous_kind, previous_ends_at, facility_id, reason, at)
            SELECT id, 'ENDED', kind, ends_at, facility_id, reason, $6 FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
              AS t(id, kind, ends_at, facility_id, reason)`,
-          [ids, ended.map((e) => e.r.kind), ended.map((e) => e.r.ends_at), ended.map((e) => e.r.facility_id), ended.map((e) => e.reason), now],
+          [
+            ids,
+            ended.map((e) => e.r.kind),
+            ended.map((e) => e.r.ends_at),
+            ended.map((e) => e.r.facility_id),
+            ended.map((e) => e.reason),
+            now,
+          ],
         );
         const at = now.toISOString();
         const events: EventEnvelope[] = ended.map((e) =>
-          createEvent('QuarantineEnded', { quarantineId: e.r.id, personId: e.r.person_id, endedAt: at, reason: e.reason }, { source: '/quarantine', time: at }),
+          createEvent(
+            'QuarantineEnded',
+            { quarantineId: e.r.id, personId: e.r.person_id, endedAt: at, reason: e.reason },
+            { source: '/quarantine', time: at },
+          ),
         );
         await this.outbox.add(...events);
       }
-      const flagged = returned(await m.query(
-        `UPDATE quarantine.quarantines q SET overdue = true, updated_at = now()
+      const flagged = returned(
+        await m.query(
+          `UPDATE quarantine.quarantines q SET overdue = true, updated_at = now()
            FROM (SELECT q.id FROM quarantine.quarantines q ${EXIT_TEST}
                   WHERE q.status = 'ACTIVE' AND q.kind <> 'SELF_MONITORING' AND NOT q.overdue AND q.ends_at <= $1
                     AND (x.due_on IS NULL OR (x.due_on < $2::date AND NOT (x.status = 'RECORDED' AND x.result = 'NEGATIVE')))) o
           WHERE q.id = o.id RETURNING q.id`,
-        [now, today],
-      ));
-      const missed = returned(await m.query(
-        `UPDATE quarantine.tests SET missed = true WHERE status = 'SCHEDULED' AND due_on < $1::date AND NOT missed RETURNING id`,
-        [today],
-      ));
+          [now, today],
+        ),
+      );
+      const missed = returned(
+        await m.query(
+          `UPDATE quarantine.tests SET missed = true WHERE status = 'SCHEDULED' AND due_on < $1::date AND NOT missed RETURNING id`,
+          [today],
+        ),
+      );
       const [{ due, overdue }] = await m.query(
         `SELECT (SELECT count(*)::int FROM quarantine.tests WHERE status = 'SCHEDULED' AND due_on = $1::date) AS due,
                 (SELECT count(*)::int FROM quarantine.quarantines WHERE status = 'ACTIVE' AND overdue) AS overdue`,
         [today],
       );
-      return { today, released: released.length, sourceCleared: cleared.length, flaggedOverdue: flagged.length, overdue, markedMissed: missed.length, dueToday: due };
+      return {
+        today,
+        released: released.length,
+        sourceCleared: cleared.length,
+        flaggedOverdue: flagged.length,
+        overdue,
+        markedMissed: missed.length,
+        dueToday: due,
+      };
     });
     const out = { ...result, ms: Date.now() - started };
-    this.log.log(`release pass ${today}: released ${out.released}, F2 cleared ${out.sourceCleared}, newly overdue ${out.flaggedOverdue}, tests due ${out.dueToday} (${out.ms} ms)`);
+    this.log.log(
+      `release pass ${today}: released ${out.released}, F2 cleared ${out.sourceCleared}, newly overdue ${out.flaggedOverdue}, tests due ${out.dueToday} (${out.ms} ms)`,
+    );
     return out;
   }
 }

@@ -9,31 +9,59 @@ import { IsTimestamp } from '@ct/contracts';
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListQuarantinesQuery {
-  @ApiPropertyOptional({ enum: ['ACTIVE', 'ENDED'] }) @IsOptional() @IsIn(['ACTIVE', 'ENDED'])
+  @ApiPropertyOptional({ enum: ['ACTIVE', 'ENDED'] })
+  @IsOptional()
+  @IsIn(['ACTIVE', 'ENDED'])
   status?: 'ACTIVE' | 'ENDED';
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   area?: string;
 
-  @ApiPropertyOptional({ enum: ['HOME', 'CENTRALIZED', 'SELF_MONITORING'] }) @IsOptional() @IsIn(['HOME', 'CENTRALIZED', 'SELF_MONITORING'])
+  @ApiPropertyOptional({ enum: ['HOME', 'CENTRALIZED', 'SELF_MONITORING'] })
+  @IsOptional()
+  @IsIn(['HOME', 'CENTRALIZED', 'SELF_MONITORING'])
   kind?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
   facility?: string;
 
-  @ApiPropertyOptional({ description: 'Orders ending before this instant' }) @IsOptional() @IsTimestamp()
+  @ApiPropertyOptional({ description: 'Orders ending before this instant' })
+  @IsOptional()
+  @IsTimestamp()
   endsBefore?: string;
 
-  @ApiPropertyOptional({ description: 'Period over without a negative exit test' }) @IsOptional() @Transform(bool) @IsBoolean()
+  @ApiPropertyOptional({ description: 'Period over without a negative exit test' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ description: 'Centralized orders still waiting for a facility place' }) @IsOptional() @Transform(bool) @IsBoolean()
+  @ApiPropertyOptional({ description: 'Centralized orders still waiting for a facility place' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
   needsFacility?: boolean;
 
-  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 }
 
@@ -52,15 +80,28 @@ export class StaffViewsHttpController {
 
   @Get('quarantines')
   @Roles('quarantine')
-  @ApiOperation({ summary: 'Quarantine orders by status, area, kind, facility, end and overdue flag; paginated with the total' })
+  @ApiOperation({
+    summary: 'Quarantine orders by status, area, kind, facility, end and overdue flag; paginated with the total',
+  })
   async list(@Query() f: ListQuarantinesQuery) {
     const page = f.page ?? 1;
     const limit = f.limit ?? 50;
     const where = `($1::text IS NULL OR q.status = $1) AND ($2::text IS NULL OR q.area_code = $2) AND ($3::text IS NULL OR q.kind = $3)
       AND ($4::text IS NULL OR q.facility_id = $4) AND ($5::timestamptz IS NULL OR q.ends_at < $5) AND ($6::boolean IS NULL OR q.overdue = $6)
       AND ($7::boolean IS NULL OR q.needs_facility = $7)`;
-    const params = [f.status ?? null, f.area ?? null, f.kind ?? null, f.facility ?? null, f.endsBefore ?? null, f.overdue ?? null, f.needsFacility ?? null];
-    const [{ total }] = await this.ds.query(`SELECT count(*)::int AS total FROM quarantine.quarantines q WHERE ${where}`, params);
+    const params = [
+      f.status ?? null,
+      f.area ?? null,
+      f.kind ?? null,
+      f.facility ?? null,
+      f.endsBefore ?? null,
+      f.overdue ?? null,
+      f.needsFacility ?? null,
+    ];
+    const [{ total }] = await this.ds.query(
+      `SELECT count(*)::int AS total FROM quarantine.quarantines q WHERE ${where}`,
+      params,
+    );
     const items = await this.ds.query(
       `SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE ${where} ORDER BY q.ends_at, q.id LIMIT $8 OFFSET $9`,
       [...params, limit, (page - 1) * limit],
@@ -72,7 +113,9 @@ export class StaffViewsHttpController {
   @Roles('quarantine')
   @ApiOperation({ summary: 'One order with its history (extensions, transfers, end) and tests' })
   async one(@Param('id', new UuidParam()) id: string) {
-    const [order] = await this.withDetails(await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.id = $1`, [id]));
+    const [order] = await this.withDetails(
+      await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.id = $1`, [id]),
+    );
     if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');
     return order;
   }
@@ -82,8 +125,15 @@ export class StaffViewsHttpController {
   @ApiOperation({ summary: "A person's orders, newest first, each with its full history and tests" })
   async ofPerson(@Param('personId') personId: string) {
     // Bounded: the newest PERSON_ORDERS_MAX orders (a person has a handful), `truncated` if more.
-    const orders = await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = $1 ORDER BY q.ordered_at DESC, q.id LIMIT $2`, [personId, PERSON_ORDERS_MAX + 1]);
-    return { personId, items: await this.withDetails(orders.slice(0, PERSON_ORDERS_MAX)), truncated: orders.length > PERSON_ORDERS_MAX };
+    const orders = await this.ds.query(
+      `SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = $1 ORDER BY q.ordered_at DESC, q.id LIMIT $2`,
+      [personId, PERSON_ORDERS_MAX + 1],
+    );
+    return {
+      personId,
+      items: await this.withDetails(orders.slice(0, PERSON_ORDERS_MAX)),
+      truncated: orders.length > PERSON_ORDERS_MAX,
+    };
   }
 
   private async withDetails(orders: { quarantineId: string }[]) {

@@ -11,20 +11,40 @@ import { QuarantineWorkflow } from '../quarantine.workflow';
 export const WORKLIST_PAGE_MAX = 5000;
 
 export class TestWorklistQuery {
-  @ApiPropertyOptional({ description: 'Day the tests are due (local calendar day); default today', example: '2021-11-27' })
-  @IsOptional() @IsCalendarDate()
+  @ApiPropertyOptional({
+    description: 'Day the tests are due (local calendar day); default today',
+    example: '2021-11-27',
+  })
+  @IsOptional()
+  @IsCalendarDate()
   due?: string;
 
-  @ApiPropertyOptional({ description: "Area code of the person's quarantine (or profile)" }) @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({ description: "Area code of the person's quarantine (or profile)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   area?: string;
 
-  @ApiPropertyOptional({ description: 'Facility id (centralized quarantine)' }) @IsOptional() @IsString() @MaxLength(128)
+  @ApiPropertyOptional({ description: 'Facility id (centralized quarantine)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
   facility?: string;
 
-  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
-  @ApiPropertyOptional({ default: WORKLIST_PAGE_MAX, maximum: WORKLIST_PAGE_MAX }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(WORKLIST_PAGE_MAX)
+  @ApiPropertyOptional({ default: WORKLIST_PAGE_MAX, maximum: WORKLIST_PAGE_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(WORKLIST_PAGE_MAX)
   limit?: number;
 }
 
@@ -39,11 +59,17 @@ const DUE_TESTS = `FROM quarantine.tests t
 @ApiTags('tests')
 @Controller('tests')
 export class TestWorklistHttpController {
-  constructor(private readonly ds: DataSource, private readonly workflow: QuarantineWorkflow) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly workflow: QuarantineWorkflow,
+  ) {}
 
   @Get()
   @Roles('quarantine')
-  @ApiOperation({ summary: "Testing staff's worklist: tests still to take on a day, by area and facility (missed = an earlier day's test not yet taken); paginated with the total" })
+  @ApiOperation({
+    summary:
+      "Testing staff's worklist: tests still to take on a day, by area and facility (missed = an earlier day's test not yet taken); paginated with the total",
+  })
   async worklist(@Query() q: TestWorklistQuery) {
     const due = q.due ?? this.workflow.today();
     const page = q.page ?? 1;

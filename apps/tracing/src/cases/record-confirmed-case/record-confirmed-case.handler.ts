@@ -10,13 +10,24 @@ import { RecordConfirmedCase } from './record-confirmed-case.command';
  */
 @CommandHandler(RecordConfirmedCase)
 export class RecordConfirmedCaseHandler implements ICommandHandler<RecordConfirmedCase> {
-  constructor(private readonly tx: TransactionHost, private readonly tracer: ContactTracer) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly tracer: ContactTracer,
+  ) {}
 
   async execute({ payload: p, cause }: RecordConfirmedCase): Promise<void> {
     const inserted: unknown[] = await this.tx.manager.query(
       `INSERT INTO tracing.traced_cases (case_id, person_id, confirmed_at, symptom_onset_at, sample_taken_at, origin, area_code)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING case_id`,
-      [p.caseId, p.personId, new Date(p.confirmedAt), p.symptomOnsetAt ? new Date(p.symptomOnsetAt) : null, p.sampleTakenAt ? new Date(p.sampleTakenAt) : null, p.origin, p.areaCode],
+      [
+        p.caseId,
+        p.personId,
+        new Date(p.confirmedAt),
+        p.symptomOnsetAt ? new Date(p.symptomOnsetAt) : null,
+        p.sampleTakenAt ? new Date(p.sampleTakenAt) : null,
+        p.origin,
+        p.areaCode,
+      ],
     );
     if (inserted.length === 0) return;
     await this.tracer.traceCase(

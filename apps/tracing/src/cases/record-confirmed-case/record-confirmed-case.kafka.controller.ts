@@ -10,6 +10,8 @@ export class RecordConfirmedCaseKafkaController {
 
   @HandleEvent('CaseConfirmed')
   async onCaseConfirmed(event: EventEnvelope<'CaseConfirmed'>): Promise<void> {
-    await this.commands.execute(new RecordConfirmedCase(event.payload, { eventId: event.meta.id, correlationId: event.meta.correlationId }));
+    await this.commands.execute(
+      new RecordConfirmedCase(event.payload, { eventId: event.meta.id, correlationId: event.meta.correlationId }),
+    );
   }
 }

@@ -3,7 +3,10 @@ import { Command } from '@nestjs/cqrs';
 import { Cause } from '../trace-case/contact-tracer';
 
 export class RecordDeclaredContact extends Command<void> {
-  constructor(readonly payload: ContactDeclared, readonly cause: Cause) {
+  constructor(
+    readonly payload: ContactDeclared,
+    readonly cause: Cause,
+  ) {
     super();
   }
 }

@@ -26,7 +26,16 @@ export class RecordDeclaredContactHandler implements ICommandHandler<RecordDecla
     const inserted: unknown[] = await this.tx.manager.query(
       `INSERT INTO tracing.declared_contacts (declaration_id, case_id, source_person_id, person_id, kind, started_at, ended_at, declared_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING declaration_id`,
-      [p.declarationId, p.caseId, p.sourcePersonId, p.personId, p.kind, new Date(p.startedAt), new Date(p.endedAt), new Date(p.declaredAt)],
+      [
+        p.declarationId,
+        p.caseId,
+        p.sourcePersonId,
+        p.personId,
+        p.kind,
+        new Date(p.startedAt),
+        new Date(p.endedAt),
+        new Date(p.declaredAt),
+      ],
     );
     if (inserted.length === 0) return;
     const [c] = await this.tx.manager.query(
@@ -41,8 +50,20 @@ export class RecordDeclaredContactHandler implements ICommandHandler<RecordDecla
     if (c.person_id !== p.sourcePersonId) return;
     const t = (v: Date | null) => (v ? new Date(v).getTime() : null);
     await this.tracer.addDeclared(
-      { caseId: c.case_id, personId: c.person_id, confirmedAt: new Date(c.confirmed_at).getTime(), symptomOnsetAt: t(c.symptom_onset_at), sampleTakenAt: t(c.sample_taken_at) },
-      { sourcePersonId: p.sourcePersonId, personId: p.personId, kind: p.kind, start: Date.parse(p.startedAt), end: Date.parse(p.endedAt) },
+      {
+        caseId: c.case_id,
+        personId: c.person_id,
+        confirmedAt: new Date(c.confirmed_at).getTime(),
+        symptomOnsetAt: t(c.symptom_onset_at),
+        sampleTakenAt: t(c.sample_taken_at),
+      },
+      {
+        sourcePersonId: p.sourcePersonId,
+        personId: p.personId,
+        kind: p.kind,
+        start: Date.parse(p.startedAt),
+        end: Date.parse(p.endedAt),
+      },
       cause,
     );
   }

@@ -10,6 +10,8 @@ export class RecordDeclaredContactKafkaController {
 
   @HandleEvent('ContactDeclared')
   async onContactDeclared(event: EventEnvelope<'ContactDeclared'>): Promise<void> {
-    await this.commands.execute(new RecordDeclaredContact(event.payload, { eventId: event.meta.id, correlationId: event.meta.correlationId }));
+    await this.commands.execute(
+      new RecordDeclaredContact(event.payload, { eventId: event.meta.id, correlationId: event.meta.correlationId }),
+    );
   }
 }

@@ -30,7 +30,8 @@ export function coLocations(stays: Stay[], personId: string, window: Interval, p
     for (const other of stays) {
       if (other.personId === personId || other.venueId !== m.venueId) continue;
       const i = intersect(m, other, policy.minOverlapMs);
-      if (i) out.push({ sourcePersonId: personId, personId: other.personId, venueId: m.venueId, kind: 'CO_LOCATION', ...i });
+      if (i)
+        out.push({ sourcePersonId: personId, personId: other.personId, venueId: m.venueId, kind: 'CO_LOCATION', ...i });
     }
   }
   return out;
@@ -41,10 +42,19 @@ export interface TraceResult {
   f2: Finding[];
 }
 
-export function referenceTrace(stays: Stay[], c: CaseFacts, declarations: Declaration[], identifiedAt: number, policy: TracingPolicy): TraceResult {
+export function referenceTrace(
+  stays: Stay[],
+  c: CaseFacts,
+  declarations: Declaration[],
+  identifiedAt: number,
+  policy: TracingPolicy,
+): TraceResult {
   const w = infectiousWindow(c, policy);
   const f1 = collapse(
-    [...coLocations(stays, c.personId, w, policy), ...declarations.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)],
+    [
+      ...coLocations(stays, c.personId, w, policy),
+      ...declarations.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap),
+    ],
     1,
   );
   const f1Ids = new Set(f1.map((f) => f.personId));

@@ -77,7 +77,10 @@ export function clip(stay: Stay, w: Interval): Stay | null {
 }
 
 /** The exposure reported for a contact: latest end, then latest start, then smallest source and venue (deterministic). */
-export function betterExposure(a: { start: number; end: number; sourcePersonId: string; venueId: string | null }, b: { start: number; end: number; sourcePersonId: string; venueId: string | null }): boolean {
+export function betterExposure(
+  a: { start: number; end: number; sourcePersonId: string; venueId: string | null },
+  b: { start: number; end: number; sourcePersonId: string; venueId: string | null },
+): boolean {
   if (a.end !== b.end) return a.end > b.end;
   if (a.start !== b.start) return a.start > b.start;
   if (a.sourcePersonId !== b.sourcePersonId) return a.sourcePersonId < b.sourcePersonId;
@@ -139,7 +142,15 @@ export function mergeFindings(lists: Finding[][]): Finding[] {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.sourcePersonId < b.sourcePersonId ? -1 : a.sourcePersonId > b.sourcePersonId ? 1 : a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0;
+  return a.sourcePersonId < b.sourcePersonId
+    ? -1
+    : a.sourcePersonId > b.sourcePersonId
+      ? 1
+      : a.personId < b.personId
+        ? -1
+        : a.personId > b.personId
+          ? 1
+          : 0;
 }
 
 /** A declared contact (interview) as an overlap of its own kind, not clipped to any window. */
@@ -152,7 +163,14 @@ export interface Declaration {
 }
 
 export function declarationOverlap(d: Declaration): Overlap {
-  return { sourcePersonId: d.sourcePersonId, personId: d.personId, venueId: null, kind: d.kind, start: d.start, end: d.end };
+  return {
+    sourcePersonId: d.sourcePersonId,
+    personId: d.personId,
+    venueId: null,
+    kind: d.kind,
+    start: d.start,
+    end: d.end,
+  };
 }
 
 /** The F1's window for finding F2: [earliest exposure to the F0, identification time]. */
@@ -166,8 +184,12 @@ export function excludeKnown(f2: Finding[], f0PersonId: string, f1PersonIds: Set
 }
 
 /** Merges each venue's overlapping or touching intervals (exposure sites shown to the public). */
-export function mergeSites<T extends { venueId: string; start: number; end: number }>(sites: T[]): { venueId: string; start: number; end: number }[] {
-  const sorted = [...sites].sort((a, b) => (a.venueId < b.venueId ? -1 : a.venueId > b.venueId ? 1 : a.start - b.start));
+export function mergeSites<T extends { venueId: string; start: number; end: number }>(
+  sites: T[],
+): { venueId: string; start: number; end: number }[] {
+  const sorted = [...sites].sort((a, b) =>
+    a.venueId < b.venueId ? -1 : a.venueId > b.venueId ? 1 : a.start - b.start,
+  );
   const out: { venueId: string; start: number; end: number }[] = [];
   for (const s of sorted) {
     const last = out[out.length - 1];

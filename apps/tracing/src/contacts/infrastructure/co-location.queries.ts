@@ -30,7 +30,9 @@ export function queryOn(manager: EntityManager): QueryFn {
  * JIT: its compile time is more than these index-driven queries' run time. Local to the transaction.
  */
 export async function tuneSession(manager: EntityManager): Promise<void> {
-  await manager.query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)");
+  await manager.query(
+    "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)",
+  );
 }
 
 export interface EngineLimits {
@@ -39,7 +41,8 @@ export interface EngineLimits {
   maxStayMs: number;
 }
 
-const ms = (v: Date | string | number) => (typeof v === 'number' ? v : v instanceof Date ? v.getTime() : new Date(v).getTime());
+const ms = (v: Date | string | number) =>
+  typeof v === 'number' ? v : v instanceof Date ? v.getTime() : new Date(v).getTime();
 const interval = (millis: number) => `${millis} milliseconds`;
 
 export const F1_SQL = `
@@ -58,8 +61,19 @@ WHERE v.person_id <> $1
 
 /** Everyone co-located with `personId` inside `w`. */
 export async function f1Overlaps(q: QueryFn, personId: string, w: Interval, lim: EngineLimits): Promise<Overlap[]> {
-  const rows = await q(F1_SQL, [personId, new Date(w.start), new Date(w.end), interval(lim.minOverlapMs), interval(lim.maxStayMs)], 'ct_tracing_f1_v1');
-  return rows.map((r) => ({ sourcePersonId: personId, personId: r.person_id, venueId: r.venue_id, kind: 'CO_LOCATION', start: ms(r.s), end: ms(r.e) }));
+  const rows = await q(
+    F1_SQL,
+    [personId, new Date(w.start), new Date(w.end), interval(lim.minOverlapMs), interval(lim.maxStayMs)],
+    'ct_tracing_f1_v1',
+  );
+  return rows.map((r) => ({
+    sourcePersonId: personId,
+    personId: r.person_id,
+    venueId: r.venue_id,
+    kind: 'CO_LOCATION',
+    start: ms(r.s),
+    end: ms(r.e),
+  }));
 }
 
 /**
@@ -126,20 +140,26 @@ export async function f2Findings(
   const earliest = Math.min(...live.map((s) => s.from));
   const rows = await q(
     F2_SQL,
-    [live.map((s) => s.personId), live.map((s) => new Date(s.from)), new Date(until), interval(lim.minOverlapMs), interval(lim.maxStayMs), new Date(earliest), exclude],
+    [
+      live.map((s) => s.personId),
+      live.map((s) => new Date(s.from)),
+      new Date(until),
+      interval(lim.minOverlapMs),
+      interval(lim.maxStayMs),
+      new Date(earliest),
+      exclude,
+    ],
     'ct_tracing_f2_v5',
   );
   return rows
-    .map(
-      (r): Finding => ({
-        sourcePersonId: r.src,
-        personId: r.person_id,
-        degree: 2,
-        exposure: { kind: 'CO_LOCATION', venueId: r.venue_id, start: ms(r.s), end: ms(r.e) },
-        firstExposureAt: ms(r.first_s),
-        lastExposureAt: ms(r.last_e),
-      }),
-    )
+    .map((r): Finding => ({
+      sourcePersonId: r.src,
+      personId: r.person_id,
+      degree: 2,
+      exposure: { kind: 'CO_LOCATION', venueId: r.venue_id, start: ms(r.s), end: ms(r.e) },
+      firstExposureAt: ms(r.first_s),
+      lastExposureAt: ms(r.last_e),
+    }))
     .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
 }
 
@@ -147,7 +167,12 @@ export async function f2Findings(
  * F2 through sources whose windows end at different instants (each F1's own identification): one
  * f2Findings per end, merged to one finding per person by the domain's rule.
  */
-export async function f2ByWindowEnd(q: QueryFn, sources: { personId: string; from: number; to: number }[], exclude: string[], lim: EngineLimits): Promise<Finding[]> {
+export async function f2ByWindowEnd(
+  q: QueryFn,
+  sources: { personId: string; from: number; to: number }[],
+  exclude: string[],
+  lim: EngineLimits,
+): Promise<Finding[]> {
   const byEnd = new Map<number, { personId: string; from: number }[]>();
   for (const s of sources) byEnd.set(s.to, [...(byEnd.get(s.to) ?? []), { personId: s.personId, from: s.from }]);
   const parts: Finding[][] = [];
@@ -156,7 +181,12 @@ export async function f2ByWindowEnd(q: QueryFn, sources: { personId: string; fro
 }
 
 /** The person's own stays clipped to `w` (the case's exposure sites). */
-export async function staysInside(q: QueryFn, personId: string, w: Interval, lim: EngineLimits): Promise<{ venueId: string; start: number; end: number }[]> {
+export async function staysInside(
+  q: QueryFn,
+  personId: string,
+  w: Interval,
+  lim: EngineLimits,
+): Promise<{ venueId: string; start: number; end: number }[]> {
   const rows = await q(
     `SELECT venue_id, greatest(checked_in_at, $2::timestamptz) AS s, least(ends_at, $3::timestamptz) AS e FROM tracing.visits
      WHERE person_id = $1 AND checked_in_at >= $2::timestamptz - $4::interval AND checked_in_at < $3::timestamptz AND ends_at > $2::timestamptz`,

@@ -84,10 +84,18 @@ export class ContactStore {
    * naming someone already found as F2); queues one event per new or upgraded contact.
    * `copyFrom`: from this many findings on, COPY is tried first.
    */
-  async store(caseId: string, findings: Finding[], identifiedAt: number, cause: Cause, copyFrom: number): Promise<Finding[]> {
+  async store(
+    caseId: string,
+    findings: Finding[],
+    identifiedAt: number,
+    cause: Cause,
+    copyFrom: number,
+  ): Promise<Finding[]> {
     if (findings.length === 0) return [];
     const iso = isoMemo();
-    const stored = (findings.length >= copyFrom && (await this.copyNew(caseId, findings, identifiedAt, iso))) || (await this.upsert(caseId, findings, identifiedAt, false));
+    const stored =
+      (findings.length >= copyFrom && (await this.copyNew(caseId, findings, identifiedAt, iso))) ||
+      (await this.upsert(caseId, findings, identifiedAt, false));
     return this.publish(caseId, findings, stored, identifiedAt, cause, iso);
   }
 
@@ -107,7 +115,12 @@ export class ContactStore {
    * the cost of an upsert for thousands of rows. If the case does have one of them (a resumed
    * stage), nothing of the COPY is kept (savepoint) and null tells the caller to upsert instead.
    */
-  private async copyNew(caseId: string, findings: Finding[], identifiedAt: number, iso: (ms: number) => string): Promise<Written[] | null> {
+  private async copyNew(
+    caseId: string,
+    findings: Finding[],
+    identifiedAt: number,
+    iso: (ms: number) => string,
+  ): Promise<Written[] | null> {
     const m = this.tx.manager;
     const v = copyValue;
     const identified = iso(identifiedAt);
@@ -184,16 +197,23 @@ export class ContactStore {
   async withdraw(caseId: string, gone: StoredContact[], at: number, cause: Cause): Promise<number> {
     if (gone.length === 0) return 0;
     const rows = returned<{ contact_id: string; person_id: string; degree: 1 | 2 }>(
-      await this.tx.manager.query('DELETE FROM tracing.contacts WHERE source_case_id = $1 AND person_id = ANY($2::text[]) RETURNING contact_id, person_id, degree', [
-        caseId,
-        gone.map((g) => g.personId),
-      ]),
+      await this.tx.manager.query(
+        'DELETE FROM tracing.contacts WHERE source_case_id = $1 AND person_id = ANY($2::text[]) RETURNING contact_id, person_id, degree',
+        [caseId, gone.map((g) => g.personId)],
+      ),
     );
     const withdrawnAt = new Date(at).toISOString();
     const events = rows.map((r) =>
       createEvent(
         'ContactWithdrawn',
-        { contactId: r.contact_id, personId: r.person_id, sourceCaseId: caseId, previousDegree: r.degree, reason: 'NO_LONGER_EXPOSED', withdrawnAt },
+        {
+          contactId: r.contact_id,
+          personId: r.person_id,
+          sourceCaseId: caseId,
+          previousDegree: r.degree,
+          reason: 'NO_LONGER_EXPOSED',
+          withdrawnAt,
+        },
         { source: '/tracing', correlationId: cause.correlationId, causationId: cause.eventId },
       ),
     );
@@ -202,7 +222,14 @@ export class ContactStore {
   }
 
   /** One ContactIdentified per written contact, through the outbox; returns the findings written. */
-  private async publish(caseId: string, findings: Finding[], stored: Written[], identifiedAt: number, cause: Cause, iso: (ms: number) => string): Promise<Finding[]> {
+  private async publish(
+    caseId: string,
+    findings: Finding[],
+    stored: Written[],
+    identifiedAt: number,
+    cause: Cause,
+    iso: (ms: number) => string,
+  ): Promise<Finding[]> {
     const written = new Map(stored.map((r) => [r.person_id, r]));
     const events: EventEnvelope[] = [];
     const news: Finding[] = [];
@@ -219,7 +246,12 @@ export class ContactStore {
             sourcePersonId: f.sourcePersonId,
             sourceCaseId: caseId,
             degree: f.degree,
-            exposure: { kind: f.exposure.kind, venueId: f.exposure.venueId, startedAt: iso(f.exposure.start), endedAt: iso(f.exposure.end) },
+            exposure: {
+              kind: f.exposure.kind,
+              venueId: f.exposure.venueId,
+              startedAt: iso(f.exposure.start),
+              endedAt: iso(f.exposure.end),
+            },
             lastExposureAt: iso(f.lastExposureAt),
             identifiedAt: iso(w.identified_at ? new Date(w.identified_at).getTime() : identifiedAt),
           },

@@ -51,7 +51,13 @@ export class CaseRetracer {
     );
     if (!r) return null;
     const t = (v: Date | null) => (v ? new Date(v).getTime() : null);
-    const c: CaseFacts = { caseId, personId: r.person_id, confirmedAt: new Date(r.confirmed_at).getTime(), symptomOnsetAt: t(r.symptom_onset_at), sampleTakenAt: t(r.sample_taken_at) };
+    const c: CaseFacts = {
+      caseId,
+      personId: r.person_id,
+      confirmedAt: new Date(r.confirmed_at).getTime(),
+      symptomOnsetAt: t(r.symptom_onset_at),
+      sampleTakenAt: t(r.sample_taken_at),
+    };
     const cause: Cause = { eventId: r.cause_event_id ?? caseId, correlationId: r.correlation_id ?? caseId };
     const w = infectiousWindow(c, this.policy);
     const intent = await this.late.beginIntent(caseId, c.personId, w);
@@ -61,7 +67,13 @@ export class CaseRetracer {
         const q = queryOn(this.tx.manager);
         await tuneSession(this.tx.manager);
         const declared = await this.tracer.declarationsOf(caseId);
-        const f1 = collapse([...(await f1Overlaps(q, c.personId, w, this.policy)), ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)], 1);
+        const f1 = collapse(
+          [
+            ...(await f1Overlaps(q, c.personId, w, this.policy)),
+            ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap),
+          ],
+          1,
+        );
         const sites = await staysInside(q, c.personId, w, this.policy);
         const known = await this.contacts.contactsOf(caseId);
         // An F1 already stored keeps their F2 window's end (their identification); a new one is identified now.
@@ -69,15 +81,35 @@ export class CaseRetracer {
           const k = known.get(f.personId);
           return k && k.degree === 1 ? k.identifiedAt : now;
         };
-        const windows = f1.map((f) => ({ personId: f.personId, from: f.firstExposureAt, to: Math.max(until(f), f.firstExposureAt) }));
+        const windows = f1.map((f) => ({
+          personId: f.personId,
+          from: f.firstExposureAt,
+          to: Math.max(until(f), f.firstExposureAt),
+        }));
         await this.late.detailIntent(intent, { sites, f1: windows });
-        const found = [...f1, ...(await f2ByWindowEnd(q, windows, [c.personId, ...f1.map((f) => f.personId)], this.policy))];
+        const found = [
+          ...f1,
+          ...(await f2ByWindowEnd(q, windows, [c.personId, ...f1.map((f) => f.personId)], this.policy)),
+        ];
         const foundIds = new Set(found.map((f) => f.personId));
         await this.tx.manager.query('DELETE FROM tracing.exposure_sites WHERE case_id = $1', [caseId]);
         await this.tracer.storeSites(caseId, sites);
-        const written = await this.contacts.storeChanges(caseId, found.filter((f) => differs(known.get(f.personId), f)), now, cause);
-        const withdrawn = await this.contacts.withdraw(caseId, [...known.values()].filter((k) => !foundIds.has(k.personId)), now, cause);
-        await this.tx.manager.query('UPDATE tracing.traced_cases SET window_start = $2, window_end = $3 WHERE case_id = $1', [caseId, new Date(w.start), new Date(w.end)]);
+        const written = await this.contacts.storeChanges(
+          caseId,
+          found.filter((f) => differs(known.get(f.personId), f)),
+          now,
+          cause,
+        );
+        const withdrawn = await this.contacts.withdraw(
+          caseId,
+          [...known.values()].filter((k) => !foundIds.has(k.personId)),
+          now,
+          cause,
+        );
+        await this.tx.manager.query(
+          'UPDATE tracing.traced_cases SET window_start = $2, window_end = $3 WHERE case_id = $1',
+          [caseId, new Date(w.start), new Date(w.end)],
+        );
         await this.late.endIntent(intent);
         return { written, withdrawn };
       });

@@ -83,7 +83,10 @@ describe('late and out-of-order data', () => {
     admin = testKafka('late-data-admin').admin();
     await admin.connect();
     pg = await db();
-    await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [iso(base - 5 * DAY).slice(0, 10), iso(base + 5 * DAY).slice(0, 10)]);
+    await pg.query('SELECT tracing.ensure_visit_partitions($1::date, $2::date)', [
+      iso(base - 5 * DAY).slice(0, 10),
+      iso(base + 5 * DAY).slice(0, 10),
+    ]);
   });
 
   afterAll(async () => {
@@ -94,7 +97,14 @@ describe('late and out-of-order data', () => {
   const checkIn = (s: GenStay, withOut: boolean) =>
     createEvent(
       'CheckInRecorded',
-      { checkInId: s.id, personId: s.person, venueId: s.venue, checkedInAt: iso(s.in), checkedOutAt: withOut && s.out !== null ? iso(s.out) : null, source: 'test' },
+      {
+        checkInId: s.id,
+        personId: s.person,
+        venueId: s.venue,
+        checkedInAt: iso(s.in),
+        checkedOutAt: withOut && s.out !== null ? iso(s.out) : null,
+        source: 'test',
+      },
       { source: '/test' },
     );
 
@@ -128,7 +138,10 @@ describe('late and out-of-order data', () => {
         if (lag.some((t) => t.lag > 0)) return false;
         const p = await late.pending();
         if (p.requests > 0 || p.intents > 0) return false;
-        const { rows } = await pg.query('SELECT count(*)::int AS n FROM tracing.traced_cases WHERE case_id = ANY($1) AND f2_expanded_at IS NOT NULL', [caseIds]);
+        const { rows } = await pg.query(
+          'SELECT count(*)::int AS n FROM tracing.traced_cases WHERE case_id = ANY($1) AND f2_expanded_at IS NOT NULL',
+          [caseIds],
+        );
         return rows[0].n === caseIds.length;
       },
       60_000,
@@ -138,12 +151,38 @@ describe('late and out-of-order data', () => {
   /** The stored contacts of a case and the reference's, in one comparable form. */
   async function compare(c: CaseFacts, stays: GenStay[]): Promise<{ got: string[]; want: string[] }> {
     const { rows } = await pg.query('SELECT * FROM tracing.contacts WHERE source_case_id = $1', [c.caseId]);
-    const all: Stay[] = stays.map((s) => ({ personId: s.person, venueId: s.venue, start: s.in, end: s.out ?? s.in + 60 * MIN }));
+    const all: Stay[] = stays.map((s) => ({
+      personId: s.person,
+      venueId: s.venue,
+      start: s.in,
+      end: s.out ?? s.in + 60 * MIN,
+    }));
     const ref = referenceTrace(all, c, [], fixedNow, DEFAULT_POLICY);
-    const key = (f: Finding) => [f.degree, f.sourcePersonId, f.personId, iso(f.firstExposureAt), iso(f.lastExposureAt), iso(f.exposure.start), iso(f.exposure.end), f.exposure.venueId].join(' ');
+    const key = (f: Finding) =>
+      [
+        f.degree,
+        f.sourcePersonId,
+        f.personId,
+        iso(f.firstExposureAt),
+        iso(f.lastExposureAt),
+        iso(f.exposure.start),
+        iso(f.exposure.end),
+        f.exposure.venueId,
+      ].join(' ');
     const t = (v: Date) => iso(new Date(v).getTime());
     const got = rows
-      .map((r) => [r.degree, r.source_person_id, r.person_id, t(r.first_exposure_at), t(r.last_exposure_at), t(r.started_at), t(r.ended_at), r.venue_id].join(' '))
+      .map((r) =>
+        [
+          r.degree,
+          r.source_person_id,
+          r.person_id,
+          t(r.first_exposure_at),
+          t(r.last_exposure_at),
+          t(r.started_at),
+          t(r.ended_at),
+          r.venue_id,
+        ].join(' '),
+      )
       .sort();
     return { got, want: [...ref.f1, ...ref.f2].map(key).sort() };
   }
@@ -159,13 +198,25 @@ describe('late and out-of-order data', () => {
     for (let i = 0; i < count; i++) {
       const start = base - HOUR + rnd.int(3 * 24 * 60) * MIN;
       const len = (5 + rnd.int(6) * 15) * MIN;
-      stays.push({ id: `${tag}-c${i}`, person: `${tag}-p${rnd.int(people)}`, venue: `${tag}-v${rnd.int(venues)}`, in: start, out: rnd.next() < 0.25 ? null : start + len });
+      stays.push({
+        id: `${tag}-c${i}`,
+        person: `${tag}-p${rnd.int(people)}`,
+        venue: `${tag}-v${rnd.int(venues)}`,
+        in: start,
+        out: rnd.next() < 0.25 ? null : start + len,
+      });
     }
     const cases: CaseFacts[] = [];
     for (let k = 0, n = 1 + rnd.int(2); k < n; k++) {
       const confirmedAt = base + rnd.int(3 * 24 * 60) * MIN;
       const onset = rnd.next() < 0.5 ? confirmedAt - rnd.int(36 * 60) * MIN : null;
-      cases.push({ caseId: randomUUID(), personId: `${tag}-p${k === 0 ? 0 : 1 + rnd.int(people - 1)}`, confirmedAt, symptomOnsetAt: onset, sampleTakenAt: null });
+      cases.push({
+        caseId: randomUUID(),
+        personId: `${tag}-p${k === 0 ? 0 : 1 + rnd.int(people - 1)}`,
+        confirmedAt,
+        symptomOnsetAt: onset,
+        sampleTakenAt: null,
+      });
     }
     return { rnd, stays, cases };
   }
@@ -177,7 +228,8 @@ describe('late and out-of-order data', () => {
       const { rnd, stays, cases } = generate(seed);
       // Units of arrival: each case, each check-in, and (for half of the stays with a check-out) the
       // check-out as a second record of the same check-in, which must come after it.
-      type Unit = { kind: 'case'; c: CaseFacts } | { kind: 'in'; s: GenStay; withOut: boolean } | { kind: 'out'; s: GenStay };
+      type Unit =
+        { kind: 'case'; c: CaseFacts } | { kind: 'in'; s: GenStay; withOut: boolean } | { kind: 'out'; s: GenStay };
       const units: Unit[] = cases.map((c) => ({ kind: 'case', c }) as Unit);
       for (const s of stays) {
         const split = s.out !== null && rnd.next() < 0.5;
@@ -205,7 +257,12 @@ describe('late and out-of-order data', () => {
           await publisher.publish(phase);
           phase = [];
           if (rnd.next() < 0.6) {
-            await eventually('phase handled', async () => (await consumerGroupLag(admin, 'tracing', [Topics.CHECKINS, Topics.CASES])).every((t) => t.lag === 0), 30_000);
+            await eventually(
+              'phase handled',
+              async () =>
+                (await consumerGroupLag(admin, 'tracing', [Topics.CHECKINS, Topics.CASES])).every((t) => t.lag === 0),
+              30_000,
+            );
           }
         }
       }
@@ -235,7 +292,11 @@ describe('late and out-of-order data', () => {
           ...cases.map(async (c) => {
             await jitter();
             const e = caseEvent(c);
-            await tx.run(() => bus.execute(new RecordConfirmedCase(e.payload, { eventId: e.meta.id, correlationId: e.meta.correlationId })));
+            await tx.run(() =>
+              bus.execute(
+                new RecordConfirmedCase(e.payload, { eventId: e.meta.id, correlationId: e.meta.correlationId }),
+              ),
+            );
           }),
         ]);
         await settled(cases.map((c) => c.caseId));
@@ -256,15 +317,36 @@ describe('late and out-of-order data', () => {
         await publisher.publish(list.map((x) => checkIn(x.s, x.withOut)));
         await settled(caseIds);
       };
-      const stay = (id: string, person: string, venue: string, from: number, to: number | null): GenStay => ({ id: p(id), person: p(person), venue: p(venue), in: from, out: to });
-      const c: CaseFacts = { caseId: randomUUID(), personId: p('f0'), confirmedAt: at(10), symptomOnsetAt: null, sampleTakenAt: null };
+      const stay = (id: string, person: string, venue: string, from: number, to: number | null): GenStay => ({
+        id: p(id),
+        person: p(person),
+        venue: p(venue),
+        in: from,
+        out: to,
+      });
+      const c: CaseFacts = {
+        caseId: randomUUID(),
+        personId: p('f0'),
+        confirmedAt: at(10),
+        symptomOnsetAt: null,
+        sampleTakenAt: null,
+      };
       const all: GenStay[] = [];
-      const contactOf = async (person: string) => (await pg.query('SELECT * FROM tracing.contacts WHERE source_case_id = $1 AND person_id = $2', [c.caseId, p(person)])).rows[0];
+      const contactOf = async (person: string) =>
+        (
+          await pg.query('SELECT * FROM tracing.contacts WHERE source_case_id = $1 AND person_id = $2', [
+            c.caseId,
+            p(person),
+          ])
+        ).rows[0];
 
       // The F0 at the market 01:00-02:00 with A; the case is traced: A is the only F1.
       const first = [stay('s1', 'f0', 'market', at(1), at(2)), stay('s2', 'a', 'market', at(1), at(2))];
       all.push(...first);
-      await send(first.map((s) => ({ s, withOut: true })), []);
+      await send(
+        first.map((s) => ({ s, withOut: true })),
+        [],
+      );
       await publisher.publish([caseEvent(c)]);
       await settled([c.caseId]);
       expect((await contactOf('a')).degree).toBe(1);
@@ -284,7 +366,9 @@ describe('late and out-of-order data', () => {
       expect(await contactOf('c')).toBeUndefined(); // C alone at the cafe is nobody's contact yet
       await send([{ s: f0Cafe, withOut: true }]);
       expect(await contactOf('c')).toMatchObject({ degree: 1, found_late: true });
-      const sites = (await pg.query('SELECT venue_id FROM tracing.exposure_sites WHERE case_id = $1 ORDER BY venue_id', [c.caseId])).rows;
+      const sites = (
+        await pg.query('SELECT venue_id FROM tracing.exposure_sites WHERE case_id = $1 ORDER BY venue_id', [c.caseId])
+      ).rows;
       expect(sites.map((r) => r.venue_id)).toEqual([p('cafe'), p('market')]);
 
       // 3. A late stay of F1 A at the gym (inside A's F2 window) with D: D is a new F2; then E, who
@@ -294,7 +378,10 @@ describe('late and out-of-order data', () => {
       const aGym = stay('s7', 'a', 'gym', at(12.5), at(20));
       const eGym = stay('s8', 'e', 'gym', at(19), at(19.5));
       all.push(dGym, aGym, eGym);
-      await send([{ s: dGym, withOut: true }, { s: eGym, withOut: true }]);
+      await send([
+        { s: dGym, withOut: true },
+        { s: eGym, withOut: true },
+      ]);
       await send([{ s: aGym, withOut: false }]);
       expect(await contactOf('d')).toMatchObject({ degree: 2, source_person_id: p('a'), found_late: true });
       expect(await contactOf('e')).toBeUndefined();
@@ -328,13 +415,25 @@ describe('late and out-of-order data', () => {
       const f0Library = stay('s10', 'f0', 'library', at(5.5), at(5.75));
       const hLibrary = stay('s11', 'h', 'library', at(6), null);
       all.push(f0Library, hLibrary);
-      await send([{ s: hLibrary, withOut: false }, { s: f0Library, withOut: false }]);
+      await send([
+        { s: hLibrary, withOut: false },
+        { s: f0Library, withOut: false },
+      ]);
       const hAsF1 = await contactOf('h');
       expect(hAsF1).toMatchObject({ degree: 1, found_late: true });
       await send([{ s: f0Library, withOut: true }]);
       expect(await contactOf('h')).toBeUndefined();
-      const withdrawn = await contacts.waitFor((m) => JSON.parse(m.value!.toString()).contactId === hAsF1.contact_id && m.headers?.ce_type?.toString() === 'ContactWithdrawn');
-      expect(JSON.parse(withdrawn[0].value!.toString())).toMatchObject({ personId: p('h'), sourceCaseId: c.caseId, previousDegree: 1, reason: 'NO_LONGER_EXPOSED' });
+      const withdrawn = await contacts.waitFor(
+        (m) =>
+          JSON.parse(m.value!.toString()).contactId === hAsF1.contact_id &&
+          m.headers?.ce_type?.toString() === 'ContactWithdrawn',
+      );
+      expect(JSON.parse(withdrawn[0].value!.toString())).toMatchObject({
+        personId: p('h'),
+        sourceCaseId: c.caseId,
+        previousDegree: 1,
+        reason: 'NO_LONGER_EXPOSED',
+      });
 
       // Exactly the reference, from all the data.
       const { got, want } = await compare(c, all);
@@ -351,11 +450,20 @@ describe('late and out-of-order data', () => {
       const lastEvents = await eventually('the last event of every contact to say what is stored', async () => {
         const events = eventsOf();
         const last = stored.map((r) => events.filter((e) => e.contactId === r.contact_id).pop());
-        const ok = stored.every((r, i) => last[i] && last[i].degree === r.degree && last[i].lastExposureAt === new Date(r.last_exposure_at).toISOString());
+        const ok = stored.every(
+          (r, i) =>
+            last[i] &&
+            last[i].degree === r.degree &&
+            last[i].lastExposureAt === new Date(r.last_exposure_at).toISOString(),
+        );
         return ok && last;
       });
       expect(lastEvents).toHaveLength(stored.length);
-      expect(eventsOf().filter((e) => e.contactId === fAsF2.contact_id).map((e) => e.degree)).toEqual([2, 1]);
+      expect(
+        eventsOf()
+          .filter((e) => e.contactId === fAsF2.contact_id)
+          .map((e) => e.degree),
+      ).toEqual([2, 1]);
 
       // The graph API says when each contact was found and whether late; /metrics counts them.
       const graph = await http(tracing.url, 'GET', `/cases/${c.caseId}/contacts`, { role: 'tracer' });
@@ -364,7 +472,9 @@ describe('late and out-of-order data', () => {
       expect(edgeTo('a')).toMatchObject({ late: false, identifiedAt: iso(fixedNow) });
       expect(edgeTo('b')).toMatchObject({ late: true, identifiedAt: iso(fixedNow) });
       const exposures = await http(tracing.url, 'GET', `/persons/${p('d')}/exposures`, { role: 'tracer' });
-      expect(exposures.body.exposures).toEqual([expect.objectContaining({ sourceCaseId: c.caseId, degree: 2, late: true })]);
+      expect(exposures.body.exposures).toEqual([
+        expect.objectContaining({ sourceCaseId: c.caseId, degree: 2, late: true }),
+      ]);
       const metrics = await http(tracing.url, 'GET', '/metrics', { role: 'ops' });
       const found = /tracing_contacts_found_late_total\{[^}]*\} (\d+)/.exec(String(metrics.body));
       expect(Number(found?.[1])).toBeGreaterThanOrEqual(6);

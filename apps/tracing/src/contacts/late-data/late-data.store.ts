@@ -48,7 +48,12 @@ export class LateDataStore {
    * Commits an intent at once, on a connection of its own (outside any current transaction):
    * until `detailIntent`, any batch with a stay after `windowStart` asks for a retrace of the case.
    */
-  async beginIntent(caseId: string, personId: string, window: { start: number; end: number }, detail?: IntentDetail): Promise<string> {
+  async beginIntent(
+    caseId: string,
+    personId: string,
+    window: { start: number; end: number },
+    detail?: IntentDetail,
+  ): Promise<string> {
     const d = detail ? detailParams(detail) : [null, null, null, null, null, null];
     const [row] = await this.tx.dataSource.query(
       `INSERT INTO tracing.trace_intents (case_id, person_id, window_start, window_end, site_venue, site_start, site_end, f1_person, f1_from, f1_to)
@@ -119,27 +124,36 @@ export class LateDataStore {
    * the whole case; a case still being traced, or never confirmed, waits), for `leaseMs`.
    */
   async lease(leaseMs: number): Promise<RetraceLease | null> {
-    const [row] = returned<{ case_id: string; requested_seq: string; reason: string }>(await this.tx.dataSource.query(
-      `UPDATE tracing.retrace_requests r SET leased_until = now() + $1::interval
+    const [row] = returned<{ case_id: string; requested_seq: string; reason: string }>(
+      await this.tx.dataSource.query(
+        `UPDATE tracing.retrace_requests r SET leased_until = now() + $1::interval
        WHERE r.case_id = (
          SELECT q.case_id FROM tracing.retrace_requests q JOIN tracing.traced_cases t USING (case_id)
          WHERE t.traced_at IS NOT NULL AND t.f2_expanded_at IS NOT NULL AND (q.leased_until IS NULL OR q.leased_until < now())
          ORDER BY q.requested_at LIMIT 1 FOR UPDATE OF q SKIP LOCKED)
        RETURNING r.case_id, r.requested_seq, r.reason`,
-      [`${leaseMs} milliseconds`],
-    ));
+        [`${leaseMs} milliseconds`],
+      ),
+    );
     return row ? { caseId: row.case_id, seq: String(row.requested_seq), reason: row.reason } : null;
   }
 
   /** The retrace is stored: the request goes, unless it was asked again meanwhile (then it is run again). */
   async done(lease: RetraceLease): Promise<void> {
-    const deleted = returned(await this.tx.dataSource.query('DELETE FROM tracing.retrace_requests WHERE case_id = $1 AND requested_seq = $2 RETURNING case_id', [lease.caseId, lease.seq]));
+    const deleted = returned(
+      await this.tx.dataSource.query(
+        'DELETE FROM tracing.retrace_requests WHERE case_id = $1 AND requested_seq = $2 RETURNING case_id',
+        [lease.caseId, lease.seq],
+      ),
+    );
     if (deleted.length === 0) await this.release(lease);
   }
 
   /** Gives a lease back (a failed retrace, a newer request): the next pass takes it again. */
   async release(lease: RetraceLease): Promise<void> {
-    await this.tx.dataSource.query('UPDATE tracing.retrace_requests SET leased_until = NULL WHERE case_id = $1', [lease.caseId]);
+    await this.tx.dataSource.query('UPDATE tracing.retrace_requests SET leased_until = NULL WHERE case_id = $1', [
+      lease.caseId,
+    ]);
   }
 
   /** Requests and intents left behind: intents of tracings that died, requests for cases never confirmed within retention. */

@@ -35,9 +35,22 @@ export class RetraceJob implements OnApplicationBootstrap, OnApplicationShutdown
     metrics: ServiceMetrics,
   ) {
     const registers = [metrics.registry];
-    this.foundLate = new Counter({ name: 'tracing_contacts_found_late_total', help: 'Contacts found or changed by a retrace (late check-ins, check-outs or declarations)', registers });
-    this.withdrawn = new Counter({ name: 'tracing_contacts_withdrawn_total', help: 'Contacts a retrace no longer found (a stay shorter than assumed), each a ContactWithdrawn', registers });
-    this.retraces = new Counter({ name: 'tracing_retraces_total', help: 'Cases traced again because late data could change them, by outcome', labelNames: ['outcome'], registers });
+    this.foundLate = new Counter({
+      name: 'tracing_contacts_found_late_total',
+      help: 'Contacts found or changed by a retrace (late check-ins, check-outs or declarations)',
+      registers,
+    });
+    this.withdrawn = new Counter({
+      name: 'tracing_contacts_withdrawn_total',
+      help: 'Contacts a retrace no longer found (a stay shorter than assumed), each a ContactWithdrawn',
+      registers,
+    });
+    this.retraces = new Counter({
+      name: 'tracing_retraces_total',
+      help: 'Cases traced again because late data could change them, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -88,7 +101,10 @@ export class RetraceJob implements OnApplicationBootstrap, OnApplicationShutdown
         this.foundLate.inc(count);
         this.withdrawn.inc(withdrawn);
         this.retraces.inc({ outcome: count + withdrawn > 0 ? 'changed' : 'unchanged' });
-        if (count + withdrawn > 0) this.log.log(`case ${lease.caseId} retraced (${lease.reason}): ${count} contact(s) found or changed late, ${withdrawn} withdrawn`);
+        if (count + withdrawn > 0)
+          this.log.log(
+            `case ${lease.caseId} retraced (${lease.reason}): ${count} contact(s) found or changed late, ${withdrawn} withdrawn`,
+          );
         n++;
       } catch (err) {
         this.retraces.inc({ outcome: 'failed' });

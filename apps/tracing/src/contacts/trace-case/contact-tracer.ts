@@ -14,7 +14,15 @@ import {
   TracingPolicy,
 } from '../domain/tracing-policy';
 import { Cause } from '../domain/contact-id';
-import { EngineLimits, f1Overlaps, f2Findings, QueryFn, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
+import {
+  EngineLimits,
+  f1Overlaps,
+  f2Findings,
+  QueryFn,
+  queryOn,
+  staysInside,
+  tuneSession,
+} from '../infrastructure/co-location.queries';
 import { ContactStore } from '../infrastructure/contact-store';
 import { LateDataStore } from '../late-data/late-data.store';
 import { RetraceSignal } from '../late-data/retrace-signal';
@@ -90,15 +98,27 @@ export class ContactTracer {
     }
   }
 
-  private async traceWithIntent(c: CaseFacts, cause: Cause, identifiedAt: number, w: { start: number; end: number }, intent: string): Promise<{ f1: number }> {
+  private async traceWithIntent(
+    c: CaseFacts,
+    cause: Cause,
+    identifiedAt: number,
+    w: { start: number; end: number },
+    intent: string,
+  ): Promise<{ f1: number }> {
     await this.tuneSession();
     const declared = await this.declarationsOf(c.caseId);
     const f1 = collapse(
-      [...(await f1Overlaps(this.q, c.personId, w, this.policy)), ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap)],
+      [
+        ...(await f1Overlaps(this.q, c.personId, w, this.policy)),
+        ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap),
+      ],
       1,
     );
     const sites = await staysInside(this.q, c.personId, w, this.policy);
-    await this.late.detailIntent(intent, { sites, f1: f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start, to: identifiedAt })) });
+    await this.late.detailIntent(intent, {
+      sites,
+      f1: f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start, to: identifiedAt })),
+    });
     const staged = f1.length > this.policy.stagedFromF1;
     // F2 only reads the visit store; staged, it runs beside the F1 stage and is used once that has
     // committed (or dropped with it), as two queries on two connections (half of the F1 each, so
@@ -108,23 +128,54 @@ export class ContactTracer {
           [f1.filter((_, i) => i % 2 === 0), f1.filter((_, i) => i % 2 === 1)].map((half) =>
             this.tx.dataSource.transaction(async (m) => {
               await this.tuneSession(m);
-              return this.f2Of(queryOn(m), c, half, f1.map((f) => f.personId), identifiedAt);
+              return this.f2Of(
+                queryOn(m),
+                c,
+                half,
+                f1.map((f) => f.personId),
+                identifiedAt,
+              );
             }),
           ),
         ).then(mergeFindings)
-      : this.f2Of(this.q, c, f1, f1.map((f) => f.personId), identifiedAt);
+      : this.f2Of(
+          this.q,
+          c,
+          f1,
+          f1.map((f) => f.personId),
+          identifiedAt,
+        );
     f2.catch(() => undefined); // a failure is met where it is awaited, or not at all after a rollback
     if (!staged) await f2;
     await this.storeSites(c.caseId, sites);
-    const stored = await this.contacts.store(c.caseId, staged ? f1 : [...f1, ...(await f2)], identifiedAt, cause, this.policy.copyFrom);
+    const stored = await this.contacts.store(
+      c.caseId,
+      staged ? f1 : [...f1, ...(await f2)],
+      identifiedAt,
+      cause,
+      this.policy.copyFrom,
+    );
     await this.tx.manager.query(
       `UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = CASE WHEN $5 THEN NULL ELSE now() END, cause_event_id = $3, correlation_id = $4,
          window_start = $6, window_end = $7, f2_lease_owner = CASE WHEN $5 THEN $8 END, f2_lease_until = CASE WHEN $5 THEN now() + $9::interval END
        WHERE case_id = $1`,
-      [c.caseId, new Date(identifiedAt), cause.eventId, cause.correlationId, staged, new Date(w.start), new Date(w.end), this.f2Stage.owner, this.f2Stage.leaseInterval],
+      [
+        c.caseId,
+        new Date(identifiedAt),
+        cause.eventId,
+        cause.correlationId,
+        staged,
+        new Date(w.start),
+        new Date(w.end),
+        this.f2Stage.owner,
+        this.f2Stage.leaseInterval,
+      ],
     );
     await this.late.endIntent(intent);
-    if (staged) await this.tx.afterCommit(() => this.f2Stage.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }, f2));
+    if (staged)
+      await this.tx.afterCommit(() =>
+        this.f2Stage.expandSafely({ caseId: c.caseId, personId: c.personId, identifiedAt, cause }, f2),
+      );
     return { f1: stored.filter((f) => f.degree === 1).length };
   }
 
@@ -141,7 +192,13 @@ export class ContactTracer {
 
   /** F2 through `sources` (some or all of the case's F1): their contacts inside their F2 windows, minus the F0 and every F1 (`f1Ids`). */
   f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
-    return f2Findings(q, sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })), identifiedAt, [c.personId, ...f1Ids], this.policy);
+    return f2Findings(
+      q,
+      sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })),
+      identifiedAt,
+      [c.personId, ...f1Ids],
+      this.policy,
+    );
   }
 
   /** A declaration for a case already traced: one more F1 (unless already one) and their F2. */
@@ -175,6 +232,12 @@ export class ContactTracer {
       'SELECT source_person_id, person_id, kind, started_at, ended_at FROM tracing.declared_contacts WHERE case_id = $1',
       [caseId],
     );
-    return rows.map((r: any) => ({ sourcePersonId: r.source_person_id, personId: r.person_id, kind: r.kind, start: new Date(r.started_at).getTime(), end: new Date(r.ended_at).getTime() }));
+    return rows.map((r: any) => ({
+      sourcePersonId: r.source_person_id,
+      personId: r.person_id,
+      kind: r.kind,
+      start: new Date(r.started_at).getTime(),
+      end: new Date(r.ended_at).getTime(),
+    }));
   }
 }

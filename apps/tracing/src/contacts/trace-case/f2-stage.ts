@@ -58,15 +58,25 @@ export class F2Stage {
       const size = this.policy.f2Chunk;
       for (let i = 0; i < f2.length; i += size) {
         stored += await this.tx.run(async () => {
-          await this.tx.manager.query('UPDATE tracing.traced_cases SET f2_lease_until = now() + $2::interval WHERE case_id = $1 AND f2_lease_owner = $3', [
-            job.caseId,
-            this.leaseInterval,
-            this.owner,
-          ]);
-          return (await this.contacts.store(job.caseId, f2.slice(i, i + size), job.identifiedAt, job.cause, this.policy.copyFrom)).length;
+          await this.tx.manager.query(
+            'UPDATE tracing.traced_cases SET f2_lease_until = now() + $2::interval WHERE case_id = $1 AND f2_lease_owner = $3',
+            [job.caseId, this.leaseInterval, this.owner],
+          );
+          return (
+            await this.contacts.store(
+              job.caseId,
+              f2.slice(i, i + size),
+              job.identifiedAt,
+              job.cause,
+              this.policy.copyFrom,
+            )
+          ).length;
         });
       }
-      await this.tx.dataSource.query('UPDATE tracing.traced_cases SET f2_expanded_at = now(), f2_lease_owner = NULL, f2_lease_until = NULL WHERE case_id = $1', [job.caseId]);
+      await this.tx.dataSource.query(
+        'UPDATE tracing.traced_cases SET f2_expanded_at = now(), f2_lease_owner = NULL, f2_lease_until = NULL WHERE case_id = $1',
+        [job.caseId],
+      );
       return stored;
     } finally {
       this.running.delete(job.caseId);
@@ -81,8 +91,17 @@ export class F2Stage {
         [job.caseId],
       );
       // Each F1's F2 window is [their first exposure, their identification] (f2Window).
-      const windows = rows.map((r) => ({ personId: r.person_id, from: new Date(r.first_exposure_at).getTime(), to: new Date(r.identified_at).getTime() }));
-      return f2ByWindowEnd(queryOn(this.tx.manager), windows, [job.personId, ...rows.map((r) => r.person_id)], this.policy);
+      const windows = rows.map((r) => ({
+        personId: r.person_id,
+        from: new Date(r.first_exposure_at).getTime(),
+        to: new Date(r.identified_at).getTime(),
+      }));
+      return f2ByWindowEnd(
+        queryOn(this.tx.manager),
+        windows,
+        [job.personId, ...rows.map((r) => r.person_id)],
+        this.policy,
+      );
     });
   }
 
@@ -96,16 +115,24 @@ export class F2Stage {
     let n = 0;
     for (; n < limit; n++) {
       const running = [...this.running];
-      const [r] = returned<{ case_id: string; person_id: string; traced_at: Date; cause_event_id: string | null; correlation_id: string | null }>(await this.tx.dataSource.query(
-        `UPDATE tracing.traced_cases t SET f2_lease_owner = $1, f2_lease_until = now() + $2::interval
+      const [r] = returned<{
+        case_id: string;
+        person_id: string;
+        traced_at: Date;
+        cause_event_id: string | null;
+        correlation_id: string | null;
+      }>(
+        await this.tx.dataSource.query(
+          `UPDATE tracing.traced_cases t SET f2_lease_owner = $1, f2_lease_until = now() + $2::interval
          WHERE t.case_id = (
            SELECT case_id FROM tracing.traced_cases
            WHERE f2_expanded_at IS NULL AND traced_at IS NOT NULL AND traced_at < now() - $3::interval
              AND (f2_lease_until IS NULL OR f2_lease_until < now() OR (f2_lease_owner = $1 AND NOT case_id = ANY($4::text[])))
            ORDER BY traced_at LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING case_id, person_id, traced_at, cause_event_id, correlation_id`,
-        [this.owner, this.leaseInterval, `${graceMs} milliseconds`, running],
-      ));
+          [this.owner, this.leaseInterval, `${graceMs} milliseconds`, running],
+        ),
+      );
       if (!r) break;
       this.log.log(`resuming the F2 stage of case ${r.case_id}`);
       await this.expand({

@@ -17,7 +17,10 @@ export class ResumeTracingJob implements OnApplicationBootstrap, OnApplicationSh
   private readonly log = new Logger(ResumeTracingJob.name);
   private task?: PeriodicTask;
 
-  constructor(private readonly stage: F2Stage, @Inject(SERVICE_ENV) private readonly env: TracingEnv) {}
+  constructor(
+    private readonly stage: F2Stage,
+    @Inject(SERVICE_ENV) private readonly env: TracingEnv,
+  ) {}
 
   onApplicationBootstrap(): void {
     const seconds = this.env.TRACING_RESUME_INTERVAL_SECONDS;

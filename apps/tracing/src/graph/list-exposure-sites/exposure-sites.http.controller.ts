@@ -12,15 +12,25 @@ export const EXPOSURE_SITES_MAX_DAYS = 62;
 
 export class ExposureSitesQuery {
   @ApiPropertyOptional({ description: 'ISO-8601; default 14 days before `to`' })
-  @IsOptional() @IsTimestamp()
+  @IsOptional()
+  @IsTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ description: `ISO-8601; default now; at most ${EXPOSURE_SITES_MAX_DAYS} days after \`from\`` })
-  @IsOptional() @IsTimestamp()
+  @IsOptional()
+  @IsTimestamp()
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Most sites in the answer (earliest first)', default: EXPOSURE_SITES_MAX, maximum: EXPOSURE_SITES_MAX })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(EXPOSURE_SITES_MAX)
+  @ApiPropertyOptional({
+    description: 'Most sites in the answer (earliest first)',
+    default: EXPOSURE_SITES_MAX,
+    maximum: EXPOSURE_SITES_MAX,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(EXPOSURE_SITES_MAX)
   limit?: number;
 }
 
@@ -39,10 +49,15 @@ export class ExposureSitesHttpController {
   list(@Query() q: ExposureSitesQuery) {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 14 * DAY);
-    const invalid = (code: string, field: string, problem: string) => new DomainError(code, problem, 'invalid', { details: [{ field, problems: [problem] }] });
+    const invalid = (code: string, field: string, problem: string) =>
+      new DomainError(code, problem, 'invalid', { details: [{ field, problems: [problem] }] });
     if (to.getTime() <= from.getTime()) throw invalid('EXPOSURE_SITES.INVALID_PERIOD', 'to', 'to must be after from');
     if (to.getTime() - from.getTime() > EXPOSURE_SITES_MAX_DAYS * DAY) {
-      throw invalid('EXPOSURE_SITES.PERIOD_TOO_LONG', 'from', `from..to must span at most ${EXPOSURE_SITES_MAX_DAYS} days`);
+      throw invalid(
+        'EXPOSURE_SITES.PERIOD_TOO_LONG',
+        'from',
+        `from..to must span at most ${EXPOSURE_SITES_MAX_DAYS} days`,
+      );
     }
     return this.sites.list(from, to, q.limit ?? EXPOSURE_SITES_MAX);
   }

@@ -15,12 +15,20 @@ export class ExposureSiteQueries {
       'SELECT venue_id, started_at, ended_at FROM tracing.exposure_sites WHERE ended_at > $1 AND started_at < $2',
       [from, to],
     );
-    const merged = mergeSites(rows.map((r) => ({ venueId: r.venue_id, start: new Date(r.started_at).getTime(), end: new Date(r.ended_at).getTime() })));
+    const merged = mergeSites(
+      rows.map((r) => ({
+        venueId: r.venue_id,
+        start: new Date(r.started_at).getTime(),
+        end: new Date(r.ended_at).getTime(),
+      })),
+    );
     const sorted = merged.sort((a, b) => a.start - b.start || (a.venueId < b.venueId ? -1 : 1));
     return {
       from: from.toISOString(),
       to: to.toISOString(),
-      sites: sorted.slice(0, limit).map((s) => ({ venueId: s.venueId, from: new Date(s.start).toISOString(), to: new Date(s.end).toISOString() })),
+      sites: sorted
+        .slice(0, limit)
+        .map((s) => ({ venueId: s.venueId, from: new Date(s.start).toISOString(), to: new Date(s.end).toISOString() })),
       total: sorted.length,
       truncated: sorted.length > limit,
     };

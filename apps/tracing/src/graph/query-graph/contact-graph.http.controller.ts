@@ -11,23 +11,48 @@ export const CLUSTERS_PAGE_MAX = 500;
 
 export class ClustersQuery {
   @ApiPropertyOptional({ description: 'Smallest cluster listed (cases)', default: 2 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   minSize?: number;
 
-  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
+  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
-  @ApiPropertyOptional({ default: CLUSTERS_PAGE_MAX, maximum: CLUSTERS_PAGE_MAX }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(CLUSTERS_PAGE_MAX)
+  @ApiPropertyOptional({ default: CLUSTERS_PAGE_MAX, maximum: CLUSTERS_PAGE_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(CLUSTERS_PAGE_MAX)
   limit?: number;
 }
 
 export class ContactsQuery {
-  @ApiPropertyOptional({ description: 'Most edges in this answer', default: CONTACTS_PAGE_MAX, maximum: CONTACTS_PAGE_MAX })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(CONTACTS_PAGE_MAX)
+  @ApiPropertyOptional({
+    description: 'Most edges in this answer',
+    default: CONTACTS_PAGE_MAX,
+    maximum: CONTACTS_PAGE_MAX,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(CONTACTS_PAGE_MAX)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The `next` of the previous answer: edges after it' })
-  @IsOptional() @IsString() @Length(1, 400) @Matches(/^[A-Za-z0-9_-]+$/, { message: 'after must be the next cursor of a previous answer' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 400)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'after must be the next cursor of a previous answer' })
   after?: string;
 }
 
@@ -45,7 +70,8 @@ export class ContactGraphHttpController {
   // ops reads it too, for the dashboard's graph: nodes carry pseudonymous ids only.
   @Roles('tracer', 'ops')
   @ApiOperation({
-    summary: "A case's contacts: nodes (personId, degree, current class) and edges (source → contact, kind, venue, interval)",
+    summary:
+      "A case's contacts: nodes (personId, degree, current class) and edges (source → contact, kind, venue, interval)",
     description: `At most \`limit\` edges (default and maximum ${CONTACTS_PAGE_MAX}); \`truncated\` says more follow, \`next\` is the \`after\` of the next page.`,
   })
   contacts(@Param('id', new UuidParam()) id: string, @Query() q: ContactsQuery) {
@@ -54,7 +80,9 @@ export class ContactGraphHttpController {
       after = decodeContactsCursor(q.after) ?? undefined;
       if (!after) {
         const problem = 'after must be the next cursor of a previous answer';
-        throw new DomainError('GRAPH.INVALID_CURSOR', problem, 'invalid', { details: [{ field: 'after', problems: [problem] }] });
+        throw new DomainError('GRAPH.INVALID_CURSOR', problem, 'invalid', {
+          details: [{ field: 'after', problems: [problem] }],
+        });
       }
     }
     return this.graph.caseContacts(id, { limit: q.limit ?? CONTACTS_PAGE_MAX, after });
@@ -80,7 +108,14 @@ export class ContactGraphHttpController {
     summary: 'Connected groups of cases linked by contact edges (size, venues, first and last dates)',
     description: `Largest first, at most \`limit\` a page (default and maximum ${CLUSTERS_PAGE_MAX}). The body stays an array; headers X-Total-Count, X-Truncated (more pages follow) and Link rel="next" say what was left out.`,
   })
-  @ApiResponse({ status: 200, headers: { 'X-Total-Count': { description: 'clusters of at least minSize' }, 'X-Truncated': { description: 'true when later pages hold more' }, Link: { description: '<…?page=N>; rel="next"' } } })
+  @ApiResponse({
+    status: 200,
+    headers: {
+      'X-Total-Count': { description: 'clusters of at least minSize' },
+      'X-Truncated': { description: 'true when later pages hold more' },
+      Link: { description: '<…?page=N>; rel="next"' },
+    },
+  })
   async clusters(@Query() q: ClustersQuery, @Res({ passthrough: true }) res: Response) {
     const all = await this.graph.clusters(q.minSize ?? 2);
     const page = q.page ?? 1;
@@ -90,7 +125,8 @@ export class ContactGraphHttpController {
     const truncated = start + limit < all.length;
     res.setHeader('X-Total-Count', String(all.length));
     res.setHeader('X-Truncated', String(truncated));
-    if (truncated) res.setHeader('Link', `</clusters?minSize=${q.minSize ?? 2}&page=${page + 1}&limit=${limit}>; rel="next"`);
+    if (truncated)
+      res.setHeader('Link', `</clusters?minSize=${q.minSize ?? 2}&page=${page + 1}&limit=${limit}>; rel="next"`);
     return items;
   }
 }

@@ -24,7 +24,16 @@ export function decodeContactsCursor(raw: string): ContactsCursor | null {
     const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (!Array.isArray(v) || v.length !== 3) return null;
     const [d, s, p] = v;
-    if (!Number.isInteger(d) || d < 0 || d > 9 || typeof s !== 'string' || typeof p !== 'string' || s.length > 128 || p.length > 128) return null;
+    if (
+      !Number.isInteger(d) ||
+      d < 0 ||
+      d > 9 ||
+      typeof s !== 'string' ||
+      typeof p !== 'string' ||
+      s.length > 128 ||
+      p.length > 128
+    )
+      return null;
     if (/[\u0000-\u001F\u007F]/.test(s + p)) return null;
     return [d, s, p];
   } catch {
@@ -38,7 +47,10 @@ export class ContactGraphQueries {
   constructor(private readonly ds: DataSource) {}
 
   private async tracedCase(caseId: string) {
-    const [c] = await this.ds.query('SELECT case_id, person_id, confirmed_at, origin, f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1', [caseId]);
+    const [c] = await this.ds.query(
+      'SELECT case_id, person_id, confirmed_at, origin, f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1',
+      [caseId],
+    );
     if (!c) throw new DomainError('CASE.NOT_TRACED', `case ${caseId} has not been traced`, 'not_found', { caseId });
     return c;
   }
@@ -61,7 +73,10 @@ export class ContactGraphQueries {
     const truncated = rows.length > page.limit;
     const edges = truncated ? rows.slice(0, page.limit) : rows;
     const last = edges[edges.length - 1];
-    const paging = { truncated, next: truncated ? encodeContactsCursor([last.degree, last.source_person_id, last.person_id]) : null };
+    const paging = {
+      truncated,
+      next: truncated ? encodeContactsCursor([last.degree, last.source_person_id, last.person_id]) : null,
+    };
     const people = [...new Set<string>(edges.map((e: any) => e.person_id))];
     const cls = await this.classes(people);
     const degree = new Map<string, number>();
@@ -71,7 +86,10 @@ export class ContactGraphQueries {
       // false while a super-spreader's F2 are still being stored (staged tracing): more edges follow.
       complete: c.f2_expanded_at !== null,
       ...paging,
-      nodes: [{ personId: c.person_id, degree: 0, class: 'F0' }, ...people.map((p) => ({ personId: p, degree: degree.get(p)!, class: cls.get(p) ?? `F${degree.get(p)}` }))],
+      nodes: [
+        { personId: c.person_id, degree: 0, class: 'F0' },
+        ...people.map((p) => ({ personId: p, degree: degree.get(p)!, class: cls.get(p) ?? `F${degree.get(p)}` })),
+      ],
       edges: edges.map((e: any) => ({
         source: e.source_person_id,
         target: e.person_id,
@@ -130,12 +148,17 @@ export class ContactGraphQueries {
 
   /** Connected groups of cases: a case is linked to the case that listed its person as a contact. */
   async clusters(minSize: number) {
-    const cases: { case_id: string; confirmed_at: Date }[] = await this.ds.query('SELECT case_id, confirmed_at FROM tracing.traced_cases');
+    const cases: { case_id: string; confirmed_at: Date }[] = await this.ds.query(
+      'SELECT case_id, confirmed_at FROM tracing.traced_cases',
+    );
     const links: { a: string; b: string; venue_id: string | null }[] = await this.ds.query(
       `SELECT c.source_case_id AS a, t.case_id AS b, c.venue_id
        FROM tracing.contacts c JOIN tracing.traced_cases t ON t.person_id = c.person_id WHERE t.case_id <> c.source_case_id`,
     );
-    const groups = clusters(cases.map((c) => c.case_id), links.map((l) => [l.a, l.b]));
+    const groups = clusters(
+      cases.map((c) => c.case_id),
+      links.map((l) => [l.a, l.b]),
+    );
     const at = new Map(cases.map((c) => [c.case_id, new Date(c.confirmed_at).getTime()]));
     return groups
       .filter((g) => g.length >= minSize)
@@ -180,8 +203,20 @@ export class ContactGraphQueries {
          WHERE w.case_id <> $1 GROUP BY w.case_id, t.person_id, t.confirmed_at, t.origin ORDER BY depth, t.confirmed_at`,
         [caseId],
       );
-    const shape = (r: any) => ({ caseId: r.case_id, personId: r.person_id, generation: Number(r.depth), confirmedAt: iso(r.confirmed_at), origin: r.origin });
+    const shape = (r: any) => ({
+      caseId: r.case_id,
+      personId: r.person_id,
+      generation: Number(r.depth),
+      confirmedAt: iso(r.confirmed_at),
+      origin: r.origin,
+    });
     const [up, down] = [await walk('up'), await walk('down')];
-    return { caseId, personId: c.person_id, confirmedAt: iso(c.confirmed_at), ancestors: up.map(shape), descendants: down.map(shape) };
+    return {
+      caseId,
+      personId: c.person_id,
+      confirmedAt: iso(c.confirmed_at),
+      ancestors: up.map(shape),
+      descendants: down.map(shape),
+    };
   }
 }

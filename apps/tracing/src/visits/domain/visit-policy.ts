@@ -62,17 +62,39 @@ export function endOfStay(checkedInAt: Date, checkedOutAt: Date | null, defaultS
 }
 
 /** Why a (contract-valid) check-in cannot be stored, or null when it can. */
-export function admissibility(c: Pick<CheckIn, 'checkedInAt' | 'checkedOutAt'>, now: Date, p: VisitPolicy): Rejection<null> | null {
+export function admissibility(
+  c: Pick<CheckIn, 'checkedInAt' | 'checkedOutAt'>,
+  now: Date,
+  p: VisitPolicy,
+): Rejection<null> | null {
   const inAt = Date.parse(c.checkedInAt);
   const latest = now.getTime() + p.maxClockSkewSeconds * 1000;
   if (inAt > latest) {
-    return { item: null, reason: 'check-in in the future', fields: [{ field: 'checkedInAt', problems: [`checkedInAt is after now + ${p.maxClockSkewSeconds} s of clock skew`] }] };
+    return {
+      item: null,
+      reason: 'check-in in the future',
+      fields: [
+        { field: 'checkedInAt', problems: [`checkedInAt is after now + ${p.maxClockSkewSeconds} s of clock skew`] },
+      ],
+    };
   }
   if (c.checkedOutAt !== null && Date.parse(c.checkedOutAt) > latest) {
-    return { item: null, reason: 'check-out in the future', fields: [{ field: 'checkedOutAt', problems: [`checkedOutAt is after now + ${p.maxClockSkewSeconds} s of clock skew`] }] };
+    return {
+      item: null,
+      reason: 'check-out in the future',
+      fields: [
+        { field: 'checkedOutAt', problems: [`checkedOutAt is after now + ${p.maxClockSkewSeconds} s of clock skew`] },
+      ],
+    };
   }
   if (inAt < retentionCutoff(now, p.retentionDays).getTime()) {
-    return { item: null, reason: 'check-in older than retention', fields: [{ field: 'checkedInAt', problems: [`checkedInAt is older than the ${p.retentionDays}-day retention period`] }] };
+    return {
+      item: null,
+      reason: 'check-in older than retention',
+      fields: [
+        { field: 'checkedInAt', problems: [`checkedInAt is older than the ${p.retentionDays}-day retention period`] },
+      ],
+    };
   }
   return null;
 }
@@ -99,7 +121,14 @@ export function planBatch<T>(items: T[], payload: (item: T) => CheckIn, now: Dat
         continue;
       }
     }
-    const row: VisitRow = { checkInId: c.checkInId, personId: c.personId, venueId: c.venueId, checkedInAt: c.checkedInAt, checkedOutAt: c.checkedOutAt, source: c.source };
+    const row: VisitRow = {
+      checkInId: c.checkInId,
+      personId: c.personId,
+      venueId: c.venueId,
+      checkedInAt: c.checkedInAt,
+      checkedOutAt: c.checkedOutAt,
+      source: c.source,
+    };
     const key = `${c.checkInId}\u0000${inAt}`;
     const seen = byStay.get(key);
     if (!seen || row.checkedOutAt !== null || seen.checkedOutAt === null) byStay.set(key, row);

@@ -31,7 +31,10 @@ export class VisitStore {
       if (this.knownDays.has(day)) continue;
       for (let attempt = 1; ; attempt++) {
         try {
-          const [{ made }] = await this.tx.dataSource.query('SELECT tracing.ensure_visit_partitions($1::date, $1::date) AS made', [day]);
+          const [{ made }] = await this.tx.dataSource.query(
+            'SELECT tracing.ensure_visit_partitions($1::date, $1::date) AS made',
+            [day],
+          );
           if (made > 0) this.log.log(`created visit partition for ${day}`);
           break;
         } catch (err) {
@@ -57,8 +60,12 @@ export class VisitStore {
   async upsert(rows: VisitRow[], defaultStayMinutes: number): Promise<void> {
     if (rows.length === 0) return;
     const n = rows.length;
-    const ids = new Array<string>(n), persons = new Array<string>(n), venues = new Array<string>(n);
-    const ins = new Array<string>(n), outs = new Array<string | null>(n), sources = new Array<string>(n);
+    const ids = new Array<string>(n),
+      persons = new Array<string>(n),
+      venues = new Array<string>(n);
+    const ins = new Array<string>(n),
+      outs = new Array<string | null>(n),
+      sources = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const r = rows[i];
       ids[i] = r.checkInId;

@@ -38,7 +38,12 @@ export class RecordCheckInsHandler implements ICommandHandler<RecordCheckIns> {
     const stays = plan.rows.map((r) => {
       const start = Date.parse(r.checkedInAt);
       // A check-out may shorten a stay that counted the default length until now: both are matched.
-      return { personId: r.personId, venueId: r.venueId, start, end: Math.max(r.checkedOutAt ? Date.parse(r.checkedOutAt) : 0, start + stayMs) };
+      return {
+        personId: r.personId,
+        venueId: r.venueId,
+        start,
+        end: Math.max(r.checkedOutAt ? Date.parse(r.checkedOutAt) : 0, start + stayMs),
+      };
     });
     await this.tx.afterCommit(async () => {
       const cases = await this.late.matchStays(stays);
@@ -46,7 +51,9 @@ export class RecordCheckInsHandler implements ICommandHandler<RecordCheckIns> {
       this.log.log(`late check-ins: retrace asked for ${cases.length} case(s)`);
       this.signal.kick();
     });
-    this.log.debug(`stored ${plan.rows.length} stays from ${events.length} check-ins (${plan.rejected.length} refused)`);
+    this.log.debug(
+      `stored ${plan.rows.length} stays from ${events.length} check-ins (${plan.rejected.length} refused)`,
+    );
     return { rejected: plan.rejected.map((r) => ({ event: r.item, reason: r.reason, fields: r.fields })) };
   }
 }
