@@ -110,6 +110,8 @@ describe('cases flow: register, confirm, declare, follow status; privacy', () =>
 
     expect(await status(f0)).toMatchObject({ class: 'F0', openCase: { caseId } });
     expect(await status(spouse)).toMatchObject({ currentQuarantine: null, scheduledTests: [], openCase: null });
+    expect(child).not.toBe(spouse);
+    expect(await status(child)).toMatchObject({ currentQuarantine: null, scheduledTests: [], openCase: null });
   });
 
   it("shows the contacts' status change as the other services' events arrive through the broker", async () => {

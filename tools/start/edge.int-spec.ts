@@ -21,7 +21,8 @@ async function upstream(
     req.on('end', () => {
       if (req.url === '/docs-json') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ paths }));
+        res.end(JSON.stringify({ paths }));
+        return;
       }
       const s = { method: req.method!, url: req.url!, headers: req.headers, body };
       seen.push(s);

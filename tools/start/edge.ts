@@ -394,7 +394,10 @@ export class Edge {
       },
       (up) => {
         clearTimeout(responseTimer);
-        if (settled) return up.resume();
+        if (settled) {
+          up.resume();
+          return;
+        }
         settled = true;
         up.on('error', () => res.destroy());
         res.writeHead(up.statusCode ?? 502, forwardableHeaders(up.headers, false));

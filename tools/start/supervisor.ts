@@ -184,8 +184,7 @@ export class Supervisor {
 /** A ChildHandle for a spawned process: stop() sends SIGTERM, then SIGKILL after graceMs. */
 export function processHandle(proc: ChildProcess, graceMs = 10000): ChildHandle {
   const exited = new Promise<ChildExit>((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null)
-      resolve({ code: proc.exitCode, signal: proc.signalCode as NodeJS.Signals | null });
+    if (proc.exitCode !== null || proc.signalCode !== null) resolve({ code: proc.exitCode, signal: proc.signalCode });
     else proc.once('exit', (code, signal) => resolve({ code, signal }));
   });
   return {

@@ -33,7 +33,7 @@ function main(): void {
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (roles.length === 0) fail('--role is required');
   if (unknown.length > 0) fail(`unknown role: ${unknown.join(', ')}`);
-  const ttl = /^(\d+)([smhd])$/.exec(values.ttl!);
+  const ttl = /^(\d+)([smhd])$/.exec(values.ttl);
   if (!ttl || Number(ttl[1]) < 1) fail(`--ttl must be a number and a unit (s, m, h, d), e.g. 12h; got ${values.ttl}`);
   const areas = values.area ?? [];
   const badArea = areas.find((a) => !/^[A-Za-z0-9._-]{1,32}$/.test(a));
@@ -54,10 +54,10 @@ function main(): void {
   }
   const key = loadOrCreateSigningKey(env.LOCAL_OIDC_DIR);
   const token = mintToken(key, issuer, {
-    subject: values.subject!,
+    subject: values.subject,
     roles,
     areas,
-    ttlSeconds: Number(ttl![1]) * UNITS[ttl![2]],
+    ttlSeconds: Number(ttl[1]) * UNITS[ttl[2]],
   });
   process.stdout.write(`${token}\n`);
 }

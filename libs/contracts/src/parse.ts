@@ -182,7 +182,7 @@ export function parse(raw: RawMessage): ParseResult {
   }
 
   let payload: EventPayloads[EventType] | null = null;
-  let key = text(raw.key);
+  const key = text(raw.key);
   if (type !== null && readable) {
     let checked: ReturnType<typeof check>;
     try {

@@ -1,4 +1,3 @@
-import { RawMessage } from '@ct/contracts';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import { TappedMessage } from './tap';
 
@@ -28,7 +27,7 @@ export class RawConsumer {
           timestamp: message.timestamp,
           key: message.key,
           value: message.value,
-          headers: message.headers as RawMessage['headers'],
+          headers: message.headers,
         });
       },
     });
@@ -72,7 +71,7 @@ export async function consumerGroupLag(admin: Admin, groupId: string, topics: st
       const from = has ? Number(c) : Number(e.low);
       return {
         partition: e.partition,
-        committed: has ? c! : null,
+        committed: has ? c : null,
         end: e.high,
         lag: Math.max(0, Number(e.high) - from),
       };

@@ -188,9 +188,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const ev = consumer.events;
     consumer.on(ev.GROUP_JOIN, (e) => {
       this.setJoined(true);
-      const assigned = Object.entries(e.payload.memberAssignment).map(
-        ([t, ps]) => `${t}[${(ps as number[]).join(',')}]`,
-      );
+      const assigned = Object.entries(e.payload.memberAssignment).map(([t, ps]) => `${t}[${ps.join(',')}]`);
       log.info(
         {
           group: groupId,
@@ -221,7 +219,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         topic: batch.topic,
         key: message.key,
         value: message.value,
-        headers: message.headers as RawMessage['headers'],
+        headers: message.headers,
       };
       return { raw, message };
     });

@@ -45,7 +45,7 @@ export class TopicTap {
           timestamp: message.timestamp,
           key: message.key,
           value: message.value,
-          headers: message.headers as RawMessage['headers'],
+          headers: message.headers,
         });
         for (const w of tap.waiters) w();
       },

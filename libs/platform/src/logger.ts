@@ -55,7 +55,7 @@ export class JsonLogger implements LoggerService {
     if (message instanceof Error) {
       this.pino[level]({ ...fields, err: message }, redactMessage(message.message));
     } else if (typeof message === 'object' && message !== null) {
-      this.pino[level]({ ...fields, ...(message as object) });
+      this.pino[level]({ ...fields, ...message });
     } else {
       this.pino[level](fields, String(message));
     }

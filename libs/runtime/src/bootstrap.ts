@@ -168,7 +168,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
     await app.startAllMicroservices();
     logger.log(`${def.name} consuming (group joined in ${Date.now() - started} ms)`, 'Bootstrap');
   } catch (err) {
-    logger.error(err as Error, 'Bootstrap');
+    logger.error(err, 'Bootstrap');
     logger.pino.flush();
     setTimeout(() => process.exit(1), 100);
   }

@@ -144,7 +144,7 @@ export class RuntimeGauges implements OnApplicationShutdown {
   private admin?: Admin;
 
   constructor(
-    private readonly metrics: ServiceMetrics,
+    metrics: ServiceMetrics,
     private readonly outbox: Outbox,
     private readonly ds: DataSource,
     private readonly kafka: Kafka,

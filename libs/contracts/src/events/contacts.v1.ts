@@ -73,7 +73,7 @@ export function certainContactIdentified(o: Record<string, unknown>): ContactIde
   if (Number.isNaN(s) || Number.isNaN(e) || e < s) return null;
   const x = new Exposure();
   x.kind = kind;
-  x.venueId = venueId as string | null;
+  x.venueId = venueId;
   x.startedAt = startedAt as string;
   x.endedAt = endedAt as string;
   const p = new ContactIdentified();

@@ -135,6 +135,6 @@ export class StatusStore {
         sampleTakenAt: iso(r.sample_taken_at),
         recordedAt: iso(r.recorded_at),
       })),
-    } as { contacts: KnownContact[]; quarantines: KnownQuarantine[]; tests: KnownTest[] };
+    };
   }
 }

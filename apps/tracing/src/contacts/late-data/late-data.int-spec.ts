@@ -230,7 +230,7 @@ describe('late and out-of-order data', () => {
       // check-out as a second record of the same check-in, which must come after it.
       type Unit =
         { kind: 'case'; c: CaseFacts } | { kind: 'in'; s: GenStay; withOut: boolean } | { kind: 'out'; s: GenStay };
-      const units: Unit[] = cases.map((c) => ({ kind: 'case', c }) as Unit);
+      const units: Unit[] = cases.map((c) => ({ kind: 'case', c }));
       for (const s of stays) {
         const split = s.out !== null && rnd.next() < 0.5;
         units.push({ kind: 'in', s, withOut: !split });
