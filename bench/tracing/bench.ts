@@ -319,7 +319,7 @@ async function measureEndToEnd(typical: BenchCase[], publisher: EventPublisher, 
     let committedMs = 0;
     let expandedMs = 0;
     let n = -1;
-    let last = 0;
+    let last: number;
     let nextDbCheck = 0;
     for (const deadline = Date.now() + 180_000; ;) {
       // The database every 50 ms (diagnostics), the broker every 20 ms (the figure measured, to 20 ms).

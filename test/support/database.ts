@@ -18,6 +18,7 @@ export async function dropTestDatabase(name: string, server = DEFAULT_SERVER): P
   } catch (err) {
     throw new Error(
       `PostgreSQL is not reachable at ${base.host} (${(err as Error).message}); start it first (see README)`,
+      { cause: err },
     );
   }
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -579,7 +579,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
       // already exited
     }
     await stop();
-    throw new Error(msg);
+    throw new Error(msg, { cause: err });
   }
   log(`kafka: broker on 127.0.0.1:${port} (pid ${pid}) started in ${seconds(started)}`);
 

@@ -246,7 +246,7 @@ describe('identity from a real Keycloak through the edge', () => {
       expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
       expect(authorize.searchParams.get('client_id')).toBe('contact-tracing-dashboard');
       // The token it got is accepted by the API (ops role: the topic panel fills in).
-      const token = (await page.evaluate("sessionStorage.getItem('ct.token')")) as string | null;
+      const token = await page.evaluate<string | null>("sessionStorage.getItem('ct.token')");
       expect((await http(base, 'GET', '/me', { token: token! })).body).toMatchObject({
         roles: expect.arrayContaining(['ops']),
         areas: expect.arrayContaining(['48']),

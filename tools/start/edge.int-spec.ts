@@ -46,7 +46,7 @@ function raw(port: number, request: string): Promise<{ status: number; text: str
     const socket = connect(port, '127.0.0.1');
     let text = '';
     socket.setEncoding('latin1');
-    socket.on('data', (d) => (text += d));
+    socket.on('data', (d: string) => (text += d));
     socket.on('error', reject);
     socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
     socket.write(request);

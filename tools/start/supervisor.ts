@@ -165,7 +165,7 @@ export class Supervisor {
   async stopAll(): Promise<void> {
     this.stopping = true;
     for (const s of this.slots) if (s.timer) clearTimeout(s.timer);
-    await Promise.all(this.slots.map((s) => s.starting));
+    await Promise.all(this.slots.map((s) => s.starting ?? Promise.resolve()));
     const tiers = [...new Set(this.slots.map((s) => s.spec.tier ?? 0))].sort((a, b) => b - a);
     for (const tier of tiers) {
       await Promise.all(

@@ -35,7 +35,7 @@ export function createKafka(s: KafkaSettings): Kafka {
     logCreator: () => (entry: LogEntry) => {
       if (!log) return;
       const { message, ...extra } = entry.log;
-      const key = `${entry.namespace}|${message}|${String((extra as { broker?: unknown }).broker ?? '')}`;
+      const key = `${entry.namespace}|${message}|${JSON.stringify((extra as { broker?: unknown }).broker ?? '')}`;
       const seen = recent.get(key);
       const now = Date.now();
       if (seen && now - seen.at < 10_000) {

@@ -139,7 +139,7 @@ export class Outbox {
             `${r.id}\t${v(events[i].meta.id)}\t${v(r.topic)}\t${v(r.key)}\t${v(events[i].meta.type)}\t${v(JSON.stringify(r.headers))}\t${v(r.value)}\n`,
         ),
       );
-      if (this.cache.enabled) await this.tx.afterCommit(async () => this.cache.offer(rows));
+      if (this.cache.enabled) await this.tx.afterCommit(() => Promise.resolve(this.cache.offer(rows)));
     } else {
       await this.insert(events);
     }

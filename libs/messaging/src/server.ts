@@ -475,7 +475,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
 function headerString(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  const s = Array.isArray(v) ? String(v[0]) : String(v);
+  const first: unknown = Array.isArray(v) ? v[0] : v;
+  const s = Buffer.isBuffer(first) ? first.toString() : typeof first === 'string' ? first : JSON.stringify(first);
   // An id is short and printable; anything else is not logged (it may be a poison).
   return /^[\w.:@-]{1,128}$/.test(s) ? s : '(unprintable)';
 }

@@ -37,7 +37,7 @@ export class TopicTap {
       if (joinedGroup) fetched();
     });
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: ({ topic, partition, message }) => {
         tap.messages.push({
           topic,
           partition,
@@ -48,6 +48,7 @@ export class TopicTap {
           headers: message.headers,
         });
         for (const w of tap.waiters) w();
+        return Promise.resolve();
       },
     });
     await ready;

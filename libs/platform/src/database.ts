@@ -2,12 +2,15 @@ import { Client } from 'pg';
 import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { SafeTypeOrmLogger } from './typeorm-logger';
 
+/** A class (entity, migration): what TypeORM and Nest accept where they say `Function`. */
+export type Constructor = new (...args: any[]) => unknown;
+
 export interface ServiceDataSourceOptions {
   url: string;
   /** The PostgreSQL schema the service owns; no service reads another's. */
   schema: string;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: MixedList<Constructor | string | EntitySchema>;
+  migrations: MixedList<Constructor | string>;
   poolSize?: number;
   applicationName?: string;
 }

@@ -61,7 +61,7 @@ interface DbErrorLike {
  * PostgreSQL error fields that carry names (code, constraint, table, column), never `parameters`,
  * `detail`, `where` or other own properties of the error that may hold values.
  */
-export function safeError(err: unknown): Record<string, unknown> | unknown {
+export function safeError(err: unknown): unknown {
   if (!(err instanceof Error) && (typeof err !== 'object' || err === null)) return err;
   const e = err as DbErrorLike;
   const driver = (e.driverError ?? {}) as DbErrorLike;

@@ -17,6 +17,7 @@ import {
   runMigrations,
   StrictInputPipe,
   TransactionHost,
+  Constructor,
 } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -39,7 +40,7 @@ export interface ServiceDefinition<E extends ServiceEnv> {
   description: string;
   envSchema: new () => E;
   /** TypeORM migrations, in order of application. */
-  migrations: Function[];
+  migrations: Constructor[];
   module(env: E): DynamicModule;
   /** Optional: called right after the Nest app is created, before Nest's own middleware (e.g. body parsers). */
   configure?(app: INestApplication, env: E): void;

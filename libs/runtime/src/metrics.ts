@@ -145,19 +145,19 @@ export class RuntimeGauges implements OnApplicationShutdown {
 
   constructor(
     metrics: ServiceMetrics,
-    private readonly outbox: Outbox,
-    private readonly ds: DataSource,
+    outbox: Outbox,
+    ds: DataSource,
     private readonly kafka: Kafka,
     @Inject(SERVICE_NAME) private readonly service: string,
   ) {
     const registers = [metrics.registry];
-    const self = this;
+    const ownLag = () => this.ownLag();
     new Gauge({
       name: 'outbox_backlog',
       help: 'Outbox rows committed but not yet published',
       registers,
       async collect() {
-        this.set(await self.outbox.backlog());
+        this.set(await outbox.backlog());
       },
     });
     new Gauge({
@@ -167,7 +167,7 @@ export class RuntimeGauges implements OnApplicationShutdown {
       registers,
       collect() {
         const pool = (
-          self.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }
+          ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }
         ).master;
         if (!pool) return;
         this.set({ state: 'total' }, pool.totalCount);
@@ -182,7 +182,7 @@ export class RuntimeGauges implements OnApplicationShutdown {
       registers,
       async collect() {
         this.reset();
-        for (const t of await self.ownLag()) this.set({ topic: t.topic }, t.lag);
+        for (const t of await ownLag()) this.set({ topic: t.topic }, t.lag);
       },
     });
   }

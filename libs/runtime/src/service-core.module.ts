@@ -7,6 +7,7 @@ import {
   oidcSettings,
   serviceDataSourceOptions,
   TransactionHost,
+  Constructor,
 } from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
@@ -21,8 +22,8 @@ export interface ServiceCoreOptions {
   service: string;
   schema: string;
   env: BaseEnv;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: MixedList<Constructor | string | EntitySchema>;
+  migrations: MixedList<Constructor | string>;
   observer?: MessagingObserver;
   /** false: do not start the outbox relay in this process. */
   relay?: boolean;

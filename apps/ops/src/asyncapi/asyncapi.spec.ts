@@ -60,7 +60,7 @@ function checkSchema(cls: Function, schema: any, path: string): void {
       .sort(),
   });
   for (const [name, d] of want) {
-    let s = schema.properties[name];
+    const s = schema.properties[name];
     if (d.nested) {
       expect(s.$ref).toBe(`#/components/schemas/${d.nested.name}`);
       checkSchema(d.nested, resolve(s.$ref), `${path}.${name}`);
@@ -78,7 +78,6 @@ function checkSchema(cls: Function, schema: any, path: string): void {
         at: `${path}.${name}`,
         enum: [...d.enum],
       });
-    s = undefined;
   }
 }
 
@@ -88,7 +87,10 @@ describe('docs/asyncapi.yaml matches libs/contracts', () => {
     const refs: string[] = [];
     const walk = (n: any) => {
       if (n && typeof n === 'object')
-        for (const [k, v] of Object.entries(n)) k === '$ref' ? refs.push(v as string) : walk(v);
+        for (const [k, v] of Object.entries(n)) {
+          if (k === '$ref') refs.push(v as string);
+          else walk(v);
+        }
     };
     walk(doc);
     expect(refs.length).toBeGreaterThan(50);

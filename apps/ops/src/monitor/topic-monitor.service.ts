@@ -82,7 +82,7 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async recordDeadLetter(topic: string, e: ReturnType<typeof toObserved>): Promise<void> {
     const h = e.headers;
-    let fields: unknown = null;
+    let fields: unknown;
     try {
       fields = h.dlq_fields ? JSON.parse(h.dlq_fields) : null;
     } catch {

@@ -1,6 +1,7 @@
 import { CheckInRecorded, createEvent, dlqTopic, toKafkaHeaders, Topics } from '@ct/contracts';
 import { EventPublisher, TopicTap } from '@ct/messaging';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { db, eventually, startService, tap, TestService } from '../../../../test/support/services';
 import { TracingService } from '../service';
@@ -197,7 +198,7 @@ describe('visit store: checkins.v1 → tracing.visits', () => {
     const runs = await pg.query('SELECT * FROM tracing.visit_retention_runs ORDER BY id DESC LIMIT 1');
     expect(Number(runs.rows[0].purged_rows)).toBe(result!.purgedRows);
     expect(runs.rows[0].dropped_partitions).toEqual(expect.arrayContaining([`visits_${day(30).replace(/-/g, '')}`]));
-    const logged = require('node:fs').readFileSync(tracing.logFile, 'utf8') as string;
+    const logged = readFileSync(tracing.logFile, 'utf8');
     expect(logged).toMatch(/visit retention: purged \d+ stays/);
 
     // A second run finds nothing more to drop; a run while another instance holds the lock skips.

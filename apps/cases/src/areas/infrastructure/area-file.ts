@@ -9,7 +9,9 @@ export function loadAreaFile(path: string): AreaCatalog {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`AREAS_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
+    throw new Error(`AREAS_FILE ${file} cannot be read as JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return AreaCatalog.fromJson(data);
 }

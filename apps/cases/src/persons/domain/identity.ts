@@ -4,7 +4,7 @@
  */
 export function normalizePhone(raw: string): string | null {
   const trimmed = raw.trim();
-  if (!/^[+0-9(][0-9 .()\-]*$/.test(trimmed)) return null;
+  if (!/^[+0-9(][0-9 .()-]*$/.test(trimmed)) return null;
   const plus = trimmed.startsWith('+');
   let digits = trimmed.replace(/\D/g, '');
   if (plus && !digits.startsWith('84')) {

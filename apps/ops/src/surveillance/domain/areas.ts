@@ -2,7 +2,8 @@
 export interface Area {
   code: string;
   name: string;
-  level: 'province' | 'district' | 'commune' | string;
+  /** 'province', 'district' or 'commune' in the shipped file; other levels are kept as given. */
+  level: string;
   parentCode: string | null;
   population: number;
 }

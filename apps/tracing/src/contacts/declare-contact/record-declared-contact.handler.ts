@@ -44,7 +44,7 @@ export class RecordDeclaredContactHandler implements ICommandHandler<RecordDecla
     );
     if (!c) {
       await this.late.request(p.caseId, 'DECLARATION');
-      await this.tx.afterCommit(async () => this.signal.kick());
+      await this.tx.afterCommit(() => Promise.resolve(this.signal.kick()));
       return;
     }
     if (c.person_id !== p.sourcePersonId) return;

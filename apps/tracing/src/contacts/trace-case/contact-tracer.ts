@@ -90,7 +90,7 @@ export class ContactTracer {
     const intent = await this.late.beginIntent(c.caseId, c.personId, w);
     try {
       const result = await this.traceWithIntent(c, cause, identifiedAt, w, intent);
-      await this.tx.afterCommit(async () => this.signal.kick()); // a retrace asked for while the case was traced may now run
+      await this.tx.afterCommit(() => Promise.resolve(this.signal.kick())); // a retrace asked for while the case was traced may now run
       return result;
     } catch (err) {
       await this.late.dropIntent(intent).catch(() => undefined);
