@@ -3,7 +3,7 @@ import { Outbox } from '@ct/messaging';
 import { DomainError, Principal, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AreaCatalog } from '../areas/domain/area-catalog';
+import { AreaCatalog } from '@ct/platform';
 import { AuditTrail } from '../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../config';
 import { Clock, CASES_CLOCK } from '../shared/domain/clock';
