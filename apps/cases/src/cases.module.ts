@@ -24,6 +24,7 @@ import { CASES_CLOCK, systemClock } from './shared/domain/clock';
 import { PersonStatusHttpController } from './status/person-status.http.controller';
 import { RecordStatusEventsKafkaController } from './status/record-status-events/record-status-events.kafka.controller';
 import { StatusStore } from './status/record-status-events/status-store';
+import { AreaAccess } from './shared/infrastructure/area-access';
 
 /** Areas are read once at boot from AREAS_FILE (ServiceCoreModule); a default area not among them stops start-up. */
 function checkDefaultArea(env: CasesEnv, catalog: AreaCatalog): true {
@@ -53,9 +54,14 @@ export class CasesModule {
         RecordStatusEventsKafkaController,
       ],
       providers: [
-        { provide: 'CASES_DEFAULT_AREA', useFactory: (c: AreaCatalog) => checkDefaultArea(env, c), inject: [AreaCatalog] },
+        {
+          provide: 'CASES_DEFAULT_AREA',
+          useFactory: (c: AreaCatalog) => checkDefaultArea(env, c),
+          inject: [AreaCatalog],
+        },
         { provide: CASES_CLOCK, useValue: systemClock },
         AuditTrail,
+        AreaAccess,
         PersonStore,
         PersonsService,
         PersonErasure,

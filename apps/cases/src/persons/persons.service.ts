@@ -4,6 +4,7 @@ import { DomainError, Principal, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AreaCatalog } from '@ct/platform';
+import { AreaAccess, personNotFound } from '../shared/infrastructure/area-access';
 import { AuditTrail } from '../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../config';
 import { Clock, CASES_CLOCK } from '../shared/domain/clock';
@@ -11,6 +12,13 @@ import { SERVICE_ENV } from '@ct/runtime';
 import { normalizeNationalId, normalizePhone } from './domain/identity';
 import { applyPersonFields, PersonFields, PersonRecord, profileChanged, profileOf } from './domain/person';
 import { PersonStore, personView, StoredPerson } from './infrastructure/person-store';
+
+/** A registered person of an area the caller does not serve: answered as an unknown person. */
+class OutOfScope extends DomainError {
+  constructor(readonly personId: string) {
+    super('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+  }
+}
 
 /** Identity fields: the names recorded in the audit trail when they are read or changed. */
 export const IDENTITY_FIELDS = ['fullName', 'phone', 'nationalId', 'dateOfBirth', 'address'] as const;
@@ -29,6 +37,7 @@ export class PersonsService {
     private readonly outbox: Outbox,
     private readonly audit: AuditTrail,
     private readonly areas: AreaCatalog,
+    private readonly access: AreaAccess,
     @Inject(CASES_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
@@ -40,12 +49,14 @@ export class PersonsService {
   /**
    * A 409 that names an existing person (same personId, phone or national ID) tells the caller who
    * is registered: audited as a LOOKUP of that person by the matching fields, in its own
-   * transaction (the failed one rolls back).
+   * transaction (the failed one rolls back). A person outside the caller's areas reads as unknown
+   * (404) and the attempt is audited as DENIED, in a transaction of its own too.
    */
   private async auditingRevealed<T>(who: Principal, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
+      if (err instanceof OutOfScope) await this.tx.run(() => this.audit.record(who, 'DENIED', err.personId, []));
       if (
         err instanceof DomainError &&
         (err.code === 'PERSON.DUPLICATE' || err.code === 'PERSON.EXISTS') &&
@@ -61,6 +72,7 @@ export class PersonsService {
   async register(who: Principal, input: PersonFields & { personId?: string }): Promise<ReturnType<typeof personView>> {
     const personId = input.personId ?? randomUUID();
     const { personId: _omit, ...fields } = input;
+    if (input.areaCode !== undefined) this.access.requireTarget(who, input.areaCode);
     const person = applyPersonFields(personId, null, fields, this.ctx());
     return this.auditingRevealed(who, () => this.insertNew(who, person, fields));
   }
@@ -97,7 +109,9 @@ export class PersonsService {
     return this.auditingRevealed(who, () =>
       this.tx.run(async () => {
         const current = await this.store.find(personId, true);
-        if (!current) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+        if (!current) throw personNotFound(personId);
+        if (!this.access.scope(who).covers(current.areaCode)) throw new OutOfScope(personId);
+        if (patch.areaCode !== undefined) this.access.requireTarget(who, patch.areaCode);
         if (current.erasedAt)
           throw new DomainError(
             'PERSON.ERASED',
@@ -121,9 +135,14 @@ export class PersonsService {
   }
 
   async get(who: Principal, personId: string) {
+    return this.auditingRevealed(who, () => this.read(who, personId));
+  }
+
+  private read(who: Principal, personId: string) {
     return this.tx.run(async () => {
       const p = await this.store.find(personId);
-      if (!p) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+      if (!p) throw personNotFound(personId);
+      if (!this.access.scope(who).covers(p.areaCode)) throw new OutOfScope(personId);
       await this.audit.record(who, 'READ', personId, [...IDENTITY_FIELDS]);
       return personView(p);
     });
@@ -150,7 +169,11 @@ export class PersonsService {
       });
     const by = [...(phone ? ['phone'] : []), ...(nationalId ? ['nationalId'] : [])];
     return this.tx.run(async () => {
-      const found = await this.store.findBy({ phone: phone ?? undefined, nationalId: nationalId ?? undefined });
+      // Only persons of the caller's areas are found (and audited); the others are not revealed.
+      const found = await this.store.findBy(
+        { phone: phone ?? undefined, nationalId: nationalId ?? undefined },
+        this.access.scope(who).codes(),
+      );
       if (found.length === 0) await this.audit.record(who, 'LOOKUP', null, by);
       for (const p of found)
         await this.audit.record(who, 'LOOKUP', p.personId, [...new Set([...by, ...IDENTITY_FIELDS])]);
