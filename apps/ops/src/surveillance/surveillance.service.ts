@@ -212,9 +212,10 @@ export class SurveillanceService {
     };
   }
 
-  async levels(at?: string) {
+  /** The level of every area `shown` keeps (the caller's scope). */
+  async levels(at: string | undefined, shown: (code: string) => boolean) {
     const out = [];
-    for (const a of this.areas.all()) out.push(await this.level(a.code, at));
+    for (const a of this.areas.all()) if (shown(a.code)) out.push(await this.level(a.code, at));
     return out;
   }
 
