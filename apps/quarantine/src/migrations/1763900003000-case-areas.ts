@@ -10,7 +10,7 @@ export class CaseAreas1763900003000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE quarantine.case_areas (
-      case_id text PRIMARY KEY,
+      case_id uuid PRIMARY KEY,
       person_id text NOT NULL,
       area_code text NOT NULL
     )`);
