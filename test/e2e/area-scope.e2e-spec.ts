@@ -188,6 +188,14 @@ describe('area-scoped access', () => {
       const reg = await as(tamKy)('POST', '/persons', { fullName: `Elsewhere ${run}`, areaCode: '20335' });
       expect(reg.status).toBe(403);
       expect(reg.body.details).toEqual([{ field: 'areaCode', problems: [expect.any(String)] }]);
+      const nested = await as(tamKy)('POST', `/cases/${ids.caseA}/contacts`, {
+        kind: 'DECLARED',
+        startedAt: at(40),
+        endedAt: at(39),
+        person: { fullName: `Nested ${run}`, areaCode: '20335' },
+      });
+      expect(nested.status).toBe(403);
+      expect(nested.body.details).toEqual([{ field: 'person.areaCode', problems: [expect.any(String)] }]);
       const move = await as(tamKy)('PATCH', `/persons/${ids.b}`, { areaCode: '20335' });
       expect(move.status).toBe(403);
       const unregistered = await as(tamKy)('POST', '/cases', {
