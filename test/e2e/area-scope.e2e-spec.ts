@@ -41,6 +41,7 @@ describe('area-scoped access', () => {
   const venue = `venue-${run}`;
   const ids = { f0: '', b: '', c: '', caseA: '', caseC: '' };
   const phoneF0 = `09${digits(8)}`;
+  const phoneC = `07${digits(8)}`;
 
   beforeAll(async () => {
     [cases, tracing, quarantine, ops] = await Promise.all([
@@ -58,7 +59,7 @@ describe('area-scoped access', () => {
     };
     ids.f0 = await register('F0', '20290', phoneF0);
     ids.b = await register('Household', '20290');
-    ids.c = await register('Visitor', '20335');
+    ids.c = await register('Visitor', '20335', phoneC);
     // The F0 stayed at a venue inside the infectious window: an exposure site of the case.
     await cases.app.get(EventPublisher).publish([
       createEvent(
@@ -207,6 +208,16 @@ describe('area-scoped access', () => {
       expect(unregistered.status).toBe(403);
       const { rows } = await pg.query('SELECT area_code FROM cases.persons WHERE person_id = $1', [ids.b]);
       expect(rows[0].area_code).toBe('20290');
+    });
+
+    it("answers a duplicate of another area's person with a 409 that does not name them", async () => {
+      const dup = await as(tamKy)('POST', '/persons', { fullName: `Again ${run}`, phone: phoneC, areaCode: '20290' });
+      expect(dup.status).toBe(409);
+      expect(dup.body.code).toBe('PERSON.DUPLICATE');
+      expect(JSON.stringify(dup.body)).not.toContain(ids.c);
+      const seen = await as(hoiAn)('POST', '/persons', { fullName: `Again ${run}`, phone: phoneC, areaCode: '20335' });
+      expect(seen.status).toBe(409);
+      expect(seen.body.existingPersonId).toBe(ids.c);
     });
   });
 

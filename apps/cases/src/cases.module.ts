@@ -20,6 +20,7 @@ import { migrations } from './migrations';
 import { PersonStore } from './persons/infrastructure/person-store';
 import { PersonsHttpController } from './persons/persons.http.controller';
 import { PersonsService } from './persons/persons.service';
+import { PersonDisclosure } from './persons/person-disclosure';
 import { CASES_CLOCK, systemClock } from './shared/domain/clock';
 import { PersonStatusHttpController } from './status/person-status.http.controller';
 import { RecordStatusEventsKafkaController } from './status/record-status-events/record-status-events.kafka.controller';
@@ -64,6 +65,7 @@ export class CasesModule {
         AreaAccess,
         PersonStore,
         PersonsService,
+        PersonDisclosure,
         PersonErasure,
         ConfirmCaseHandler,
         ListCases,

@@ -1,10 +1,10 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, Principal, TransactionHost } from '@ct/platform';
+import { AreaCatalog, DomainError, Principal, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AreaCatalog } from '@ct/platform';
 import { AreaAccess, personNotFound } from '../shared/infrastructure/area-access';
+import { OutOfScope, PersonDisclosure } from './person-disclosure';
 import { AuditTrail } from '../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../config';
 import { Clock, CASES_CLOCK } from '../shared/domain/clock';
@@ -12,13 +12,6 @@ import { SERVICE_ENV } from '@ct/runtime';
 import { normalizeNationalId, normalizePhone } from './domain/identity';
 import { applyPersonFields, PersonFields, PersonRecord, profileChanged, profileOf } from './domain/person';
 import { PersonStore, personView, StoredPerson } from './infrastructure/person-store';
-
-/** A registered person of an area the caller does not serve: answered as an unknown person. */
-class OutOfScope extends DomainError {
-  constructor(readonly personId: string) {
-    super('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
-  }
-}
 
 /** Identity fields: the names recorded in the audit trail when they are read or changed. */
 export const IDENTITY_FIELDS = ['fullName', 'phone', 'nationalId', 'dateOfBirth', 'address'] as const;
@@ -38,6 +31,7 @@ export class PersonsService {
     private readonly audit: AuditTrail,
     private readonly areas: AreaCatalog,
     private readonly access: AreaAccess,
+    private readonly disclosure: PersonDisclosure,
     @Inject(CASES_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
@@ -46,35 +40,12 @@ export class PersonsService {
     return { now: this.clock.now(), skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000, areas: this.areas };
   }
 
-  /**
-   * A 409 that names an existing person (same personId, phone or national ID) tells the caller who
-   * is registered: audited as a LOOKUP of that person by the matching fields, in its own
-   * transaction (the failed one rolls back). A person outside the caller's areas reads as unknown
-   * (404) and the attempt is audited as DENIED, in a transaction of its own too.
-   */
-  private async auditingRevealed<T>(who: Principal, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      if (err instanceof OutOfScope) await this.tx.run(() => this.audit.record(who, 'DENIED', err.personId, []));
-      if (
-        err instanceof DomainError &&
-        (err.code === 'PERSON.DUPLICATE' || err.code === 'PERSON.EXISTS') &&
-        typeof err.details.existingPersonId === 'string'
-      ) {
-        const fields = Array.isArray(err.details.fields) ? (err.details.fields as string[]) : ['personId'];
-        await this.tx.run(() => this.audit.record(who, 'LOOKUP', err.details.existingPersonId as string, fields));
-      }
-      throw err;
-    }
-  }
-
   async register(who: Principal, input: PersonFields & { personId?: string }): Promise<ReturnType<typeof personView>> {
     const personId = input.personId ?? randomUUID();
     const { personId: _omit, ...fields } = input;
     if (input.areaCode !== undefined) this.access.requireTarget(who, input.areaCode);
     const person = applyPersonFields(personId, null, fields, this.ctx());
-    return this.auditingRevealed(who, () => this.insertNew(who, person, fields));
+    return this.disclosure.guard(who, () => this.insertNew(who, person, fields));
   }
 
   private insertNew(
@@ -106,7 +77,7 @@ export class PersonsService {
   }
 
   async update(who: Principal, personId: string, patch: PersonFields): Promise<ReturnType<typeof personView>> {
-    return this.auditingRevealed(who, () =>
+    return this.disclosure.guard(who, () =>
       this.tx.run(async () => {
         const current = await this.store.find(personId, true);
         if (!current) throw personNotFound(personId);
@@ -135,7 +106,7 @@ export class PersonsService {
   }
 
   async get(who: Principal, personId: string) {
-    return this.auditingRevealed(who, () => this.read(who, personId));
+    return this.disclosure.guard(who, () => this.read(who, personId));
   }
 
   private read(who: Principal, personId: string) {
