@@ -64,7 +64,8 @@ export function mint(o: MintOptions): string {
   return mintToken(signingKey.key, issuer, o);
 }
 
-export function tokenFor(role: Role, subject = `test-${role}`, areas: string[] = []): string {
+/** A token of the run's issuer; areas default to ['*'] (every area), so a test limits them only on purpose. */
+export function tokenFor(role: Role, subject = `test-${role}`, areas: string[] = ['*']): string {
   return mint({ subject, roles: [role], areas });
 }
 

@@ -6,6 +6,7 @@ import { RecordConfirmedCaseKafkaController } from './cases/record-confirmed-cas
 import { TracingEnv } from './config';
 import { ContactsModule } from './contacts/contacts.module';
 import { migrations } from './migrations';
+import { RecordPersonAreaKafkaController } from './persons/record-person-area/record-person-area.kafka.controller';
 import { VISIT_ENTITIES, VisitsModule } from './visits/visits.module';
 
 @Module({})
@@ -24,7 +25,7 @@ export class TracingModule {
         VisitsModule,
         ContactsModule,
       ],
-      controllers: [RecordConfirmedCaseKafkaController],
+      controllers: [RecordConfirmedCaseKafkaController, RecordPersonAreaKafkaController],
       providers: [RecordConfirmedCaseHandler],
     };
   }

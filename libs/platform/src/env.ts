@@ -67,6 +67,15 @@ export class BaseEnv {
   })
   OIDC_ROLES_CLAIM = 'realm_access.roles';
 
+  /**
+   * JSON file of the administrative areas ({ description, areas: [{ code, name, level, parentCode,
+   * population }] }): validates areaCodes (cases), keeps figures (ops) and says which areas a token's
+   * areas cover (every service: an area and everything below it).
+   */
+  @IsString()
+  @MinLength(1)
+  AREAS_FILE = 'data/areas/quang-nam.json';
+
   /** Dotted path of the claim with the area codes the holder serves. */
   @Matches(/^[\w-]+(\.[\w-]+)*$/, { message: 'OIDC_AREAS_CLAIM must be a dotted claim path such as areas' })
   OIDC_AREAS_CLAIM = 'areas';

@@ -1,4 +1,7 @@
 export * from './auth';
+export * from './principal';
+export * from './area-catalog';
+export * from './area-scope';
 export * from './config';
 export * from './database';
 export * from './env';

@@ -1,5 +1,7 @@
 import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
 import {
+  AreaCatalog,
+  AreaScopes,
   AuthGuard,
   BaseEnv,
   databaseConnectionUrl,
@@ -8,6 +10,7 @@ import {
   serviceDataSourceOptions,
   TransactionHost,
   Constructor,
+  loadAreaFile,
 } from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
@@ -31,7 +34,8 @@ export interface ServiceCoreOptions {
 
 /**
  * What every service has: its own schema through TypeORM, the unit-of-work host, Kafka messaging
- * with outbox and inbox, CQRS buses, the deny-by-default bearer-token guard and GET /health.
+ * with outbox and inbox, CQRS buses, the deny-by-default bearer-token guard, the area catalog and
+ * callers' area scopes, and GET /health.
  */
 @Global()
 @Module({})
@@ -75,10 +79,23 @@ export class ServiceCoreModule implements NestModule {
         RequestContextMiddleware,
         { provide: SERVICE_NAME, useValue: o.service },
         { provide: OidcVerifier, useValue: verifier },
+        // Read once at boot (a bad file stops start-up); every service scopes tokens' areas with it.
+        { provide: AreaCatalog, useFactory: () => loadAreaFile(o.env.AREAS_FILE) },
+        AreaScopes,
         { provide: TransactionHost, useFactory: (ds: DataSource) => new TransactionHost(ds), inject: [DataSource] },
         { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, verifier), inject: [Reflector] },
       ],
-      exports: [SERVICE_ENV, SERVICE_NAME, ServiceMetrics, OidcVerifier, TransactionHost, MessagingModule, CqrsModule],
+      exports: [
+        SERVICE_ENV,
+        SERVICE_NAME,
+        ServiceMetrics,
+        OidcVerifier,
+        AreaCatalog,
+        AreaScopes,
+        TransactionHost,
+        MessagingModule,
+        CqrsModule,
+      ],
     };
   }
 

@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import { TracingEnv } from '../config';
 import { ContactGraphHttpController } from '../graph/query-graph/contact-graph.http.controller';
 import { ContactGraphQueries } from '../graph/query-graph/contact-graph.queries';
+import { CaseChainQueries } from '../graph/query-graph/case-chain.queries';
+import { GraphSecrets } from '../graph/infrastructure/graph-secrets';
 import { ExposureSitesHttpController } from '../graph/list-exposure-sites/exposure-sites.http.controller';
 import { ExposureSiteQueries } from '../graph/list-exposure-sites/exposure-sites.queries';
 import { systemClock } from '../visits/domain/clock';
@@ -32,6 +34,8 @@ import { RetraceSignal } from './late-data/retrace-signal';
     ResumeTracingJob,
     RecordDeclaredContactHandler,
     ContactGraphQueries,
+    CaseChainQueries,
+    GraphSecrets,
     ExposureSiteQueries,
     { provide: TRACING_CLOCK, useValue: systemClock },
     {
