@@ -8,10 +8,14 @@
  *   lifecycle.ts  ports, readiness, log tails, the watchdog that kills brokers left by a dying parent
  *   node.ts       startBroker: one broker process
  *   cluster.ts    startCluster: several nodes of one KRaft cluster
+ *   tls.ts        a throwaway CA and broker certificate (openssl) for a SASL_SSL broker
  *
  * This file is the entry point the rest of the project imports.
  */
-export type { ClusterMembership } from './config';
+export type { BrokerSecurity, ClusterMembership } from './config';
+export { SUPER_USER } from './config';
+export { makeBrokerTls } from './tls';
+export type { BrokerTls } from './tls';
 export { ensureKafkaJars } from './jars';
 export { freePort } from './lifecycle';
 export type { ProcessExit } from './lifecycle';

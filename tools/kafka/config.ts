@@ -6,6 +6,67 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ProcessExit, tailOf } from './lifecycle';
+import type { BrokerTls } from './tls';
+
+/**
+ * A SASL_SSL listener for clients instead of PLAINTEXT: SCRAM-SHA-512 over TLS, KRaft's
+ * StandardAuthorizer, and nothing allowed without an ACL. The controller listener stays PLAINTEXT
+ * on loopback (its principal, ANONYMOUS, is a super user so the broker can register with it).
+ */
+export interface BrokerSecurity {
+  /**
+   * SCRAM-SHA-512 users created when the storage is formatted (name → password). Must include
+   * `admin`: the super user, which the broker also uses for itself.
+   */
+  users: Record<string, string>;
+  tls: BrokerTls;
+}
+
+export const SUPER_USER = 'admin';
+
+/** What a JAAS or --add-scram value can carry without quoting trouble. */
+const SAFE_CREDENTIAL = /^[A-Za-z0-9._~+/=-]{1,128}$/;
+
+export function checkSecurity(s: BrokerSecurity): void {
+  if (!s.users[SUPER_USER]) throw new Error(`kafka: security.users must include the super user "${SUPER_USER}"`);
+  for (const [name, password] of Object.entries(s.users)) {
+    if (!SAFE_CREDENTIAL.test(name)) throw new Error(`kafka: SCRAM user name ${JSON.stringify(name)} is not allowed`);
+    // The value is a secret: never in the message.
+    if (!SAFE_CREDENTIAL.test(password))
+      throw new Error(`kafka: the password of SCRAM user ${name} must be 1-128 of A-Z a-z 0-9 . _ ~ + / = -`);
+  }
+}
+
+function securityProperties(port: number, controllerPort: number, s: BrokerSecurity): string[] {
+  return [
+    `listeners=SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=SASL_SSL://127.0.0.1:${port}`,
+    'listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=SASL_SSL',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule ' +
+      `required username="${SUPER_USER}" password="${s.users[SUPER_USER]}";`,
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${s.tls.keystoreFile}`,
+    `ssl.keystore.password=${s.tls.keystorePassword}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${s.tls.caFile}`,
+    'ssl.client.auth=none',
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${SUPER_USER};User:ANONYMOUS`,
+    'allow.everyone.if.no.acl.found=false',
+  ];
+}
+
+/** --add-scram arguments of the storage format, one per user. */
+export function scramFormatArgs(s: BrokerSecurity | undefined): string[] {
+  if (!s) return [];
+  return Object.entries(s.users).flatMap(([name, password]) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${name},password=${password}]`,
+  ]);
+}
 
 /** One node of a KRaft cluster whose nodes are all combined broker and controller. */
 export interface ClusterMembership {
@@ -32,19 +93,24 @@ export function serverProperties(o: {
   controllerPort: number;
   logDirs: string;
   cluster?: ClusterMembership;
+  security?: BrokerSecurity;
 }): string {
   const c = o.cluster;
+  const plain = [
+    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+  ];
+  const secured = o.security && securityProperties(o.port, o.controllerPort, o.security);
   const rf = c?.replicationFactor ?? 1;
   const isr = c?.minInsyncReplicas ?? 1;
   return [
     'process.roles=broker,controller',
     `node.id=${c?.nodeId ?? 1}`,
     `controller.quorum.voters=${c?.voters ?? `1@127.0.0.1:${o.controllerPort}`}`,
-    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...(secured ?? plain),
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${o.logDirs}`,
     'num.partitions=3',
     `default.replication.factor=${rf}`,
@@ -109,6 +175,7 @@ export async function formatStorage(
   log4jFile: string,
   logFile: string,
   clusterId = newClusterId(),
+  security?: BrokerSecurity,
 ): Promise<void> {
   // With static controller.quorum.voters, 3.9 formats without --standalone/--initial-controllers.
   const args = [
@@ -119,6 +186,7 @@ export async function formatStorage(
     clusterId,
     '-c',
     configFile,
+    ...scramFormatArgs(security),
   ];
   const out: string[] = [];
   const { code, signal } = await new Promise<ProcessExit>((res, rej) => {
@@ -131,8 +199,9 @@ export async function formatStorage(
     p.on('close', (c, s) => res({ code: c, signal: s }));
   });
   if (code !== 0) {
-    throw new Error(
-      `kafka: formatting storage failed (exit ${code ?? signal}):\n${out.join('').trim()}\n${await tailOf(logFile)}`,
-    );
+    // The tool's output could repeat an --add-scram argument: no password in the message.
+    const secrets = Object.values(security?.users ?? {});
+    const said = secrets.reduce((text, p) => text.split(p).join('***'), out.join('').trim());
+    throw new Error(`kafka: formatting storage failed (exit ${code ?? signal}):\n${said}\n${await tailOf(logFile)}`);
   }
 }

@@ -7,7 +7,15 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, promises as fsp, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ClusterMembership, formatStorage, jvmArgs, log4jProperties, serverProperties } from './config';
+import {
+  BrokerSecurity,
+  checkSecurity,
+  ClusterMembership,
+  formatStorage,
+  jvmArgs,
+  log4jProperties,
+  serverProperties,
+} from './config';
 import { ensureKafkaJars } from './jars';
 import {
   defaultLog,
@@ -44,6 +52,8 @@ export interface BrokerOptions {
   readyTimeoutMs?: number;
   /** Cluster membership (startCluster); a single node by default. */
   cluster?: ClusterMembership;
+  /** A SASL_SSL client listener with SCRAM users and ACLs (config.ts); PLAINTEXT when unset. */
+  security?: BrokerSecurity;
 }
 
 export interface RunningBroker {
@@ -64,6 +74,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const keepData = opts.keepData ?? false;
   const heapMb = opts.heapMb ?? 512;
   const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
+  if (opts.security) checkSecurity(opts.security);
 
   const libDir = await ensureKafkaJars({ cacheDir: opts.cacheDir, log });
   const started = Date.now();
@@ -98,13 +109,19 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   try {
     await fsp.mkdir(dataDir, { recursive: true });
     if (!keepData) await fsp.rm(logDirs, { recursive: true, force: true });
-    await fsp.writeFile(configFile, serverProperties({ port, controllerPort, logDirs, cluster: opts.cluster }));
+    // Mode 0600: with a SASL_SSL listener it holds the super user's and the keystore's passwords.
+    await fsp.writeFile(
+      configFile,
+      serverProperties({ port, controllerPort, logDirs, cluster: opts.cluster, security: opts.security }),
+      { mode: 0o600 },
+    );
     await fsp.writeFile(log4jFile, log4jProperties(logFile));
     if (!existsSync(join(logDirs, 'meta.properties'))) {
       log(`kafka: formatting storage in ${logDirs}`);
-      await formatStorage(libDir, dataDir, configFile, log4jFile, logFile, opts.cluster?.clusterId);
+      await formatStorage(libDir, dataDir, configFile, log4jFile, logFile, opts.cluster?.clusterId, opts.security);
     }
-    log(`kafka: starting broker on 127.0.0.1:${port} (controller ${controllerPort}), log ${logFile}`);
+    const listener = opts.security ? 'SASL_SSL' : 'PLAINTEXT';
+    log(`kafka: starting broker on 127.0.0.1:${port} (${listener}; controller ${controllerPort}), log ${logFile}`);
   } catch (err) {
     await removeData();
     throw err;

@@ -2,6 +2,7 @@ export * from './auth';
 export * from './config';
 export * from './database';
 export * from './env';
+export * from './kafka-env';
 export * from './http-errors';
 export * from './logger';
 export * from './transaction-host';
