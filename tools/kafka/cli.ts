@@ -2,17 +2,60 @@
  * kafka fetch                                   download the broker jars into the project cache
  * kafka start [--port 9092] [--data-dir DIR]    run a broker in the foreground until SIGINT/SIGTERM
  * kafka topics [--brokers 127.0.0.1:9092]       list topics and partition counts (like kcat -L)
+ * kafka acls [--dry-run]                        create the topics and apply the ACLs, as the admin
  *
  * Without --data-dir the broker uses a temp dir that is removed on stop; with it, data is kept.
+ * `topics` and `acls` connect with the Kafka variables of the environment (KAFKA_BROKERS,
+ * KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_USERNAME=admin, … as in .env.example).
  */
 import 'reflect-metadata';
-import { createKafka, parseBrokers } from '@ct/messaging';
+import { applyAcls, createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
+import { BaseEnv, kafkaSecurity, loadConfig } from '@ct/platform';
+import { Logger } from '@nestjs/common';
+import { describePlan, projectAclPlan } from './acls';
 import { ensureKafkaJars, startBroker } from './broker';
 
 const USAGE = `usage: kafka fetch
        kafka start [--port 9092] [--controller-port N] [--data-dir DIR] [--heap-mb 512]
        kafka topics [--brokers 127.0.0.1:9092]
+       kafka acls [--dry-run]
 `;
+
+/** A client of the environment's brokers, with its SASL_SSL settings (the admin's, for acls). */
+function envKafka(clientId: string, brokers?: string) {
+  const env = loadConfig(BaseEnv);
+  const kafka = createKafka({
+    brokers: parseBrokers(brokers ?? env.KAFKA_BROKERS),
+    clientId,
+    security: kafkaSecurity(env),
+  });
+  return { env, kafka };
+}
+
+/**
+ * Creates every topic and .dlq (the services' principals may not) and makes the ACLs of the
+ * project's principals exactly what the code declares (tools/kafka/acls.ts). Idempotent.
+ */
+async function acls(args: string[]): Promise<number> {
+  if (args.length > 1 || (args.length === 1 && args[0] !== '--dry-run'))
+    throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
+  // Building the five services' modules (only to read their handlers) makes Nest chatty.
+  Logger.overrideLogger(['error']);
+  const plan = projectAclPlan(process.env);
+  process.stdout.write(`${describePlan(plan)}\n`);
+  if (args[0] === '--dry-run') return 0;
+  const { env, kafka } = envKafka('kafka-acls');
+  const created = await provisionTopics(kafka, {
+    checkins: env.KAFKA_PARTITIONS_CHECKINS,
+    default: env.KAFKA_PARTITIONS_DEFAULT,
+  });
+  process.stdout.write(`kafka: topics ready (${created.length} created)\n`);
+  const done = await applyAcls(kafka, plan);
+  process.stdout.write(
+    `kafka: ${plan.length} ACLs in place (${done.created} created, ${done.deleted} stale removed)\n`,
+  );
+  return 0;
+}
 
 class UsageError extends Error {}
 
@@ -91,7 +134,7 @@ async function start(args: string[]): Promise<number> {
 async function topics(args: string[]): Promise<number> {
   if (args.length > 0 && (args[0] !== '--brokers' || args.length !== 2))
     throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
-  const kafka = createKafka({ brokers: parseBrokers(args[1] ?? '127.0.0.1:9092'), clientId: 'kafka-cli' });
+  const { kafka } = envKafka('kafka-cli', args[1]);
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -118,6 +161,8 @@ async function main(argv: string[]): Promise<number> {
       return start(rest);
     case 'topics':
       return topics(rest);
+    case 'acls':
+      return acls(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,4 +1,4 @@
-import { dlqTopic, TOPIC_PRODUCERS, TopicName } from '@ct/contracts';
+import { ALL_TOPICS, dlqTopic, TOPIC_PRODUCERS, TopicName } from '@ct/contracts';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { MODULE_METADATA } from '@nestjs/common/constants';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
@@ -96,6 +96,12 @@ export function kafkaAclPlan(services: ServiceKafkaDeclaration[]): AclRule[] {
     for (const g of s.access?.groups ?? []) add(s.name, 'GROUP', g, 'READ');
     for (const g of s.access?.describeGroups ?? []) add(s.name, 'GROUP', g, 'DESCRIBE');
     for (const t of s.access?.writes ?? []) add(s.name, 'TOPIC', t, 'WRITE');
+    // /metrics reports the service's own consumer lag by asking for its group's offsets on every
+    // event topic (libs/runtime metrics.ts): DESCRIBE shows partitions and offsets, never a message.
+    const granted = (r: AclResource, n: string) =>
+      [...rules.values()].some((x) => x.principal === `User:${s.name}` && x.resource === r && x.name === n);
+    for (const t of ALL_TOPICS) if (!granted('TOPIC', t)) add(s.name, 'TOPIC', t, 'DESCRIBE');
+    if (!granted('GROUP', s.name)) add(s.name, 'GROUP', s.name, 'DESCRIBE');
   }
   const key = (r: AclRule) => `${r.principal}|${r.resource}|${r.name}|${r.operation}`;
   return [...rules.values()].sort((a, b) => key(a).localeCompare(key(b)));
