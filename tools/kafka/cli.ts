@@ -1,6 +1,8 @@
 /**
  * kafka fetch                                   download the broker jars into the project cache
  * kafka start [--port 9092] [--data-dir DIR]    run a broker in the foreground until SIGINT/SIGTERM
+ *   [--sasl DIR]                                a SASL_SSL listener instead, with a test CA and SCRAM users
+ *                                               whose password files are kept in DIR (sasl-dir.ts)
  * kafka topics [--brokers 127.0.0.1:9092]       list topics and partition counts (like kcat -L)
  * kafka acls [--dry-run]                        create the topics and apply the ACLs, as the admin
  *
@@ -14,9 +16,11 @@ import { BaseEnv, kafkaSecurity, loadConfig } from '@ct/platform';
 import { Logger } from '@nestjs/common';
 import { describePlan, projectAclPlan } from './acls';
 import { ensureKafkaJars, startBroker } from './broker';
+import { prepareSaslDir } from './sasl-dir';
+import { resolve } from 'node:path';
 
 const USAGE = `usage: kafka fetch
-       kafka start [--port 9092] [--controller-port N] [--data-dir DIR] [--heap-mb 512]
+       kafka start [--port 9092] [--controller-port N] [--data-dir DIR] [--heap-mb 512] [--sasl DIR]
        kafka topics [--brokers 127.0.0.1:9092]
        kafka acls [--dry-run]
 `;
@@ -65,7 +69,7 @@ function parseFlags(args: string[]): Map<string, string> {
     const arg = args[i];
     const eq = arg.indexOf('=');
     const [name, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (!['--port', '--controller-port', '--data-dir', '--heap-mb'].includes(name)) {
+    if (!['--port', '--controller-port', '--data-dir', '--heap-mb', '--sasl'].includes(name)) {
       throw new UsageError(`unknown argument: ${arg}`);
     }
     const value = inline ?? args[++i];
@@ -86,7 +90,9 @@ function intFlag(flags: Map<string, string>, name: string, fallback: number): nu
 async function start(args: string[]): Promise<number> {
   const flags = parseFlags(args);
   const dataDir = flags.get('--data-dir');
+  const saslDir = flags.get('--sasl');
   const broker = await startBroker({
+    security: saslDir ? await prepareSaslDir(saslDir) : undefined,
     port: intFlag(flags, '--port', 9092),
     controllerPort: intFlag(flags, '--controller-port', 0),
     dataDir,
@@ -94,6 +100,12 @@ async function start(args: string[]): Promise<number> {
     heapMb: intFlag(flags, '--heap-mb', 512),
   });
   process.stdout.write(`kafka: broker ready at ${broker.brokers} (pid ${broker.pid})\n`);
+  if (saslDir) {
+    process.stdout.write(
+      `kafka: SASL_SSL: KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SSL_CA_FILE=${resolve(saslDir, 'tls', 'ca.pem')} ` +
+        `KAFKA_SASL_USERNAME=<admin|service|feed> KAFKA_SASL_PASSWORD_FILE=${resolve(saslDir)}/<name>.password\n`,
+    );
+  }
   process.stdout.write(`kafka: log ${broker.logFile}; press Ctrl-C to stop\n`);
 
   return new Promise<number>((resolve) => {

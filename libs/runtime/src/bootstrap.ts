@@ -108,10 +108,13 @@ export async function createServiceApp<E extends ServiceEnv>(
     await provisionTopics(app.get(Kafka), {
       checkins: env.KAFKA_PARTITIONS_CHECKINS,
       default: env.KAFKA_PARTITIONS_DEFAULT,
-    }).catch((err: Error & { type?: string }) => {
-      if (!/AUTHORIZATION_FAILED/.test(err.type ?? '') && !/not authorized/i.test(err.message)) throw err;
+    }).catch((err: Error & { type?: string; errors?: { type?: string }[] }) => {
+      // One refused topic is an Error of its own; several come as kafkajs's aggregate (errors[]).
+      const types = [err.type, ...(err.errors ?? []).map((e) => e.type)];
+      if (!types.some((t) => t?.endsWith('AUTHORIZATION_FAILED')) && !/not authorized/i.test(err.message)) throw err;
       throw new ConfigError([
-        `KAFKA_PROVISION_TOPICS: ${def.name}'s Kafka principal may not create topics (${err.message}); ` +
+        `KAFKA_PROVISION_TOPICS: ${def.name}'s Kafka principal may not create topics ` +
+          `(${[...new Set(types.filter(Boolean))].join(', ') || err.message}); ` +
           'provision them as the admin (npm run kafka -- acls) and set KAFKA_PROVISION_TOPICS=false',
       ]);
     });
