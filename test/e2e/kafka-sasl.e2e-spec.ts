@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { CasesService } from '../../apps/cases/src/service';
+import { OpsService } from '../../apps/ops/src/service';
 import { TracingService } from '../../apps/tracing/src/service';
+import { CsvRow } from '../../tools/feed/csv';
 import { publishRows } from '../../tools/feed/replay';
 import { projectAclPlan, projectPrincipals } from '../../tools/kafka/acls';
 import { makeBrokerTls, RunningBroker, startBroker, SUPER_USER } from '../../tools/kafka/broker';
@@ -57,6 +59,7 @@ describe('Kafka over SASL_SSL with one principal per service and ACLs from the c
   let passwords: Record<string, string>;
   let tracing: TestService | undefined;
   let cases: TestService | undefined;
+  let ops: TestService | undefined;
   let contacts: TopicTap | undefined;
   let deadLetters: TopicTap | undefined;
   let plan: AclRule[];
@@ -81,6 +84,16 @@ describe('Kafka over SASL_SSL with one principal per service and ACLs from the c
     return { ...saslEnv(user, { KAFKA_SASL_PASSWORD_FILE: file }), KAFKA_PROVISION_TOPICS: 'false' };
   };
 
+  /** Check-ins published the feed CLI's way (publishRows + EventPublisher) as the `feed` principal. */
+  const feedCheckIns = async (rows: CsvRow[]) => {
+    const feed = new EventPublisher(kafkaAs('feed'), new MessagingObserver());
+    try {
+      await publishRows(rows, 'sasl-test', { publish: (events) => feed.publish(events), batchSize: 10 });
+    } finally {
+      await feed.onApplicationShutdown();
+    }
+  };
+
   beforeAll(async () => {
     dir = await fsp.mkdtemp(join(tmpdir(), 'kafka-sasl-test-'));
     const tls = await makeBrokerTls(join(dir, 'tls'));
@@ -96,16 +109,24 @@ describe('Kafka over SASL_SSL with one principal per service and ACLs from the c
     plan = projectAclPlan();
     await applyAcls(admin, plan);
     pg = await db();
-    [tracing, cases] = await Promise.all([
+    [tracing, cases, ops] = await Promise.all([
       startService(TracingService, { ...(await serviceEnv('tracing')), RETENTION_INTERVAL_MINUTES: '0' }),
       startService(CasesService, await serviceEnv('cases')),
+      startService(OpsService, await serviceEnv('ops')),
     ]);
     contacts = await TopicTap.open(admin, [Topics.CONTACTS]);
     deadLetters = await TopicTap.open(admin, [dlqTopic(Topics.CONTACTS)]);
   });
 
   afterAll(async () => {
-    await Promise.all([tracing?.close(), cases?.close(), contacts?.close(), deadLetters?.close(), pg?.end()]);
+    await Promise.all([
+      tracing?.close(),
+      cases?.close(),
+      ops?.close(),
+      contacts?.close(),
+      deadLetters?.close(),
+      pg?.end(),
+    ]);
     await broker?.stop();
     if (dir) await fsp.rm(dir, { recursive: true, force: true });
   });
@@ -114,20 +135,10 @@ describe('Kafka over SASL_SSL with one principal per service and ACLs from the c
     const tag = `sasl-${randomUUID().slice(0, 8)}`;
     const [f0, f1, venue] = [`${tag}-a`, `${tag}-b`, `${tag}-venue`];
     const at = Date.now() - 26 * HOUR;
-    // The feed CLI's own path (publishRows + EventPublisher) as the `feed` principal.
-    const feed = new EventPublisher(kafkaAs('feed'), new MessagingObserver());
-    try {
-      await publishRows(
-        [
-          { personId: f0, venueId: venue, checkedInAt: iso(at), checkedOutAt: iso(at + HOUR) },
-          { personId: f1, venueId: venue, checkedInAt: iso(at + 10 * 60_000), checkedOutAt: iso(at + HOUR) },
-        ],
-        'sasl-test',
-        { publish: (events) => feed.publish(events), batchSize: 10 },
-      );
-    } finally {
-      await feed.onApplicationShutdown();
-    }
+    await feedCheckIns([
+      { personId: f0, venueId: venue, checkedInAt: iso(at), checkedOutAt: iso(at + HOUR) },
+      { personId: f1, venueId: venue, checkedInAt: iso(at + 10 * 60_000), checkedOutAt: iso(at + HOUR) },
+    ]);
     await eventually('both stays in the visit store', async () => {
       const { rows } = await pg.query('SELECT count(*)::int AS n FROM tracing.visits WHERE venue_id = $1', [venue]);
       return rows[0].n === 2;
@@ -154,6 +165,25 @@ describe('Kafka over SASL_SSL with one principal per service and ACLs from the c
       const res = await fetch(`${tracing!.url}/metrics`, { headers: { authorization: `Bearer ${tokenFor('ops')}` } });
       return /kafka_consumer_group_lag\{[^}]*topic="checkins.v1"/.test(await res.text());
     });
+  });
+
+  it('lets ops monitor every topic and report every group’s lag as its own principal', async () => {
+    const venue = `sasl-${randomUUID().slice(0, 8)}-venue`;
+    const at = Date.now() - 2 * HOUR;
+    await feedCheckIns([{ personId: `${venue}-p`, venueId: venue, checkedInAt: iso(at), checkedOutAt: null }]);
+    await eventually('the ops monitor to see the check-in', async () => {
+      const r = await http(ops!.url, 'GET', `/ops/topics/${Topics.CHECKINS}/events?limit=1000`, { role: 'ops' });
+      return (r.body.events as { key: string }[]).some((e) => e.key === venue);
+    });
+    const lag = await eventually('tracing’s lag on checkins.v1 in /ops/lag', async () => {
+      const r = await http(ops!.url, 'GET', '/ops/lag', { role: 'ops' });
+      const group = (r.body.groups as { group: string; topics: { topic: string }[] }[]).find(
+        (g) => g.group === 'tracing',
+      );
+      return group?.topics.some((t) => t.topic === Topics.CHECKINS) ? r : undefined;
+    });
+    expect(lag.status).toBe(200);
+    expect((await http(ops!.url, 'GET', '/health/ready')).status).toBe(200);
   });
 
   it('refuses tracing’s principal a produce to cases.v1 (TOPIC_AUTHORIZATION_FAILED), through its own publisher too', async () => {
@@ -204,7 +234,7 @@ describe('Kafka over SASL_SSL with one principal per service and ACLs from the c
   });
 
   it('writes no password into the services’ or the broker’s logs', () => {
-    const logs = [tracing!.logFile, cases!.logFile, broker.logFile].map((f) => readFileSync(f, 'utf8'));
+    const logs = [tracing!.logFile, cases!.logFile, ops!.logFile, broker.logFile].map((f) => readFileSync(f, 'utf8'));
     expect(logs.every((text) => text.length > 0)).toBe(true);
     for (const secret of Object.values(passwords)) for (const text of logs) expect(text).not.toContain(secret);
   });
