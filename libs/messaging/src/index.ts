@@ -1,3 +1,4 @@
+export * from './acls';
 export * from './errors';
 export * from './failures';
 export * from './inbox';

@@ -86,13 +86,22 @@ export class MessagingModule {
         {
           provide: Kafka,
           useFactory: () =>
-            createKafka({ brokers: options.brokers, clientId: options.service, logger: nestLogSink('Kafka') }),
+            createKafka({
+              brokers: options.brokers,
+              clientId: options.service,
+              security: options.security,
+              logger: nestLogSink('Kafka'),
+            }),
         },
         {
           provide: EventPublisher,
           // The producer runs in its own thread: record encoding stays off the service's event loop.
           useFactory: (k: Kafka, o: MessagingObserver) =>
-            new EventPublisher(k, o, { brokers: options.brokers, clientId: options.service }),
+            new EventPublisher(k, o, {
+              brokers: options.brokers,
+              clientId: options.service,
+              security: options.security,
+            }),
           inject: [Kafka, MessagingObserver],
         },
         { provide: OutboxCache, useFactory: () => new OutboxCache() },

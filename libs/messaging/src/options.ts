@@ -1,3 +1,5 @@
+import type { KafkaSecurity } from '@ct/platform';
+
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 export interface MessagingOptions {
@@ -7,6 +9,8 @@ export interface MessagingOptions {
   schema: string;
   databaseUrl: string;
   brokers: string[];
+  /** SASL_SSL settings (kafkaSecurity() of libs/platform); PLAINTEXT when unset. */
+  security?: KafkaSecurity;
   partitions: { checkins: number; default: number };
   /** false: this process never relays the outbox (tests that drive the relay by hand). */
   relay?: boolean;

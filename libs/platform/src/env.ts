@@ -2,12 +2,16 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import type { OidcSettings } from './auth';
 import { ConfigError } from './config';
+import { KafkaClientEnv } from './kafka-env';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Variables every service reads. Service configs extend this class with their own. */
-export class BaseEnv {
+/**
+ * Variables every service reads (the Kafka connection's, KAFKA_BROKERS and KAFKA_SECURITY_PROTOCOL…,
+ * are KafkaClientEnv's, shared with the feed CLI and the tools). Service configs extend this class.
+ */
+export class BaseEnv extends KafkaClientEnv {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
@@ -34,8 +38,13 @@ export class BaseEnv {
   @IsString()
   DATABASE_SSL_ROOT_CERT?: string;
 
-  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
+  /**
+   * Create the topics (and their .dlq) at start-up. `false` when the service's Kafka principal may
+   * not create topics (ACLs: `npm run kafka -- acls` provisions them as the admin).
+   */
+  @IsIn(['true', 'false'])
+  @Transform(({ value }) => String(value))
+  KAFKA_PROVISION_TOPICS: 'true' | 'false' = 'true';
 
   @IsInt()
   @Min(1)

@@ -5,6 +5,7 @@ export * from './area-scope';
 export * from './config';
 export * from './database';
 export * from './env';
+export * from './kafka-env';
 export * from './http-errors';
 export * from './logger';
 export * from './transaction-host';

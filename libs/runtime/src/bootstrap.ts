@@ -2,6 +2,7 @@ import {
   ConsumerStatus,
   EventPublisher,
   Inbox,
+  KafkaAccess,
   KafkaEventServer,
   MessagingObserver,
   provisionTopics,
@@ -11,6 +12,7 @@ import {
   ConfigError,
   createValidationPipe,
   JsonLogger,
+  kafkaSecurity,
   loadConfig,
   OidcVerifier,
   oidcSettings,
@@ -44,6 +46,11 @@ export interface ServiceDefinition<E extends ServiceEnv> {
   module(env: E): DynamicModule;
   /** Optional: called right after the Nest app is created, before Nest's own middleware (e.g. body parsers). */
   configure?(app: INestApplication, env: E): void;
+  /**
+   * Optional Kafka access beyond its @HandleEvent subscriptions and the topics it publishes
+   * (TOPIC_PRODUCERS): what its ACLs must also allow (libs/messaging acls.ts).
+   */
+  kafkaAccess?(env: E): KafkaAccess;
   /** Optional Kafka consumer tuning: partitions handled at once and bytes fetched per partition. */
   consumer?(env: E): { concurrency?: number; maxBytesPerPartition?: number };
 }
@@ -96,10 +103,22 @@ export async function createServiceApp<E extends ServiceEnv>(
       `connected to PostgreSQL as a superuser: give ${def.name} its own role, which owns its schema only (README, Security: npm run db:roles)`,
       'Database',
     );
-  await provisionTopics(app.get(Kafka), {
-    checkins: env.KAFKA_PARTITIONS_CHECKINS,
-    default: env.KAFKA_PARTITIONS_DEFAULT,
-  });
+  // With ACLs a service's principal may not create topics: the admin provisions them (npm run kafka -- acls).
+  if (env.KAFKA_PROVISION_TOPICS === 'true') {
+    await provisionTopics(app.get(Kafka), {
+      checkins: env.KAFKA_PARTITIONS_CHECKINS,
+      default: env.KAFKA_PARTITIONS_DEFAULT,
+    }).catch((err: Error & { type?: string; errors?: { type?: string }[] }) => {
+      // One refused topic is an Error of its own; several come as kafkajs's aggregate (errors[]).
+      const types = [err.type, ...(err.errors ?? []).map((e) => e.type)];
+      if (!types.some((t) => t?.endsWith('AUTHORIZATION_FAILED')) && !/not authorized/i.test(err.message)) throw err;
+      throw new ConfigError([
+        `KAFKA_PROVISION_TOPICS: ${def.name}'s Kafka principal may not create topics ` +
+          `(${[...new Set(types.filter(Boolean))].join(', ') || err.message}); ` +
+          'provision them as the admin (npm run kafka -- acls) and set KAFKA_PROVISION_TOPICS=false',
+      ]);
+    });
+  }
 
   const server = new KafkaEventServer({
     kafka: app.get(Kafka),
@@ -137,6 +156,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   try {
     env = loadConfig(def.envSchema);
     oidcSettings(env);
+    kafkaSecurity(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${err.message}\n`);
@@ -171,6 +191,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   } catch (err) {
     logger.error(err, 'Bootstrap');
     logger.pino.flush();
-    setTimeout(() => process.exit(1), 100);
+    // 78: configuration (the supervisor does not restart it), as for a bad environment above.
+    setTimeout(() => process.exit(err instanceof ConfigError ? 78 : 1), 100);
   }
 }
