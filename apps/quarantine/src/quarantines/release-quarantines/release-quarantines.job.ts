@@ -110,7 +110,7 @@ export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicat
       ];
       if (ended.length) {
         await this.store.cancelScheduledTests(ended.map((e) => e.r.id));
-        await this.store.history(
+        await this.store.endHistory(
           ended.map(({ r, reason }) =>
             endedHistory({ id: r.id, kind: r.kind, endsAt: r.ends_at, facilityId: r.facility_id }, reason),
           ),
