@@ -1,4 +1,7 @@
+export * from './admin';
+export * from './consumer-status';
 export * from './errors';
+export * from './event-server.factory';
 export * from './failures';
 export * from './inbox';
 export * from './kafka';

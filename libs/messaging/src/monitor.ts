@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import { TappedMessage } from './tap';
 
@@ -36,6 +37,19 @@ export class RawConsumer {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+  }
+}
+
+/** Starts raw consumers on the service's Kafka client (the ops topic monitor), so callers need no kafkajs. */
+@Injectable()
+export class RawConsumers {
+  constructor(private readonly kafka: Kafka) {}
+
+  start(
+    opts: { groupId: string; topics: string[]; fromBeginning?: boolean },
+    onMessage: (m: TappedMessage) => Promise<void> | void,
+  ): Promise<RawConsumer> {
+    return RawConsumer.start(this.kafka, opts, onMessage);
   }
 }
 

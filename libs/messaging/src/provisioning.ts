@@ -1,5 +1,7 @@
 import { ALL_TOPICS, dlqTopic, Topics } from '@ct/contracts';
+import { Inject, Injectable } from '@nestjs/common';
 import { Kafka, ITopicConfig } from 'kafkajs';
+import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 
 export interface TopicPartitions {
   checkins: number;
@@ -67,5 +69,18 @@ async function provisionOnce(kafka: Kafka, p: TopicPartitions): Promise<string[]
     return missing.map((t) => t.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Provisions the topics with the service's configured partitions (createServiceApp runs it at start). */
+@Injectable()
+export class TopicProvisioner {
+  constructor(
+    private readonly kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+  ) {}
+
+  provision(): Promise<string[]> {
+    return provisionTopics(this.kafka, this.opts.partitions);
   }
 }

@@ -7,7 +7,7 @@ import { lastValueFrom, Observable, throwError } from 'rxjs';
 import type { Logger } from 'pino';
 import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, Failure, RetryPolicy } from './failures';
 import { Inbox } from './inbox';
-import type { ConsumerStatus } from './messaging.module';
+import type { ConsumerStatus } from './consumer-status';
 import { MessagingObserver } from './observer';
 import { EventPublisher } from './publisher';
 

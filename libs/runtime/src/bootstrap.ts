@@ -1,11 +1,4 @@
-import {
-  ConsumerStatus,
-  EventPublisher,
-  Inbox,
-  KafkaEventServer,
-  MessagingObserver,
-  provisionTopics,
-} from '@ct/messaging';
+import { KafkaEventServer, KafkaEventServerFactory, TopicProvisioner } from '@ct/messaging';
 import {
   BaseEnv,
   ConfigError,
@@ -16,13 +9,11 @@ import {
   oidcSettings,
   runMigrations,
   StrictInputPipe,
-  TransactionHost,
   Constructor,
 } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { authBeforeBody } from './auth-before-body';
 import { DomainErrorFilter } from './domain-error.filter';
@@ -96,20 +87,12 @@ export async function createServiceApp<E extends ServiceEnv>(
       `connected to PostgreSQL as a superuser: give ${def.name} its own role, which owns its schema only (README, Security: npm run db:roles)`,
       'Database',
     );
-  await provisionTopics(app.get(Kafka), {
-    checkins: env.KAFKA_PARTITIONS_CHECKINS,
-    default: env.KAFKA_PARTITIONS_DEFAULT,
-  });
+  // Partitions (KAFKA_PARTITIONS_*) and retention come from the service's MessagingModule options.
+  await app.get(TopicProvisioner).provision();
 
-  const server = new KafkaEventServer({
-    kafka: app.get(Kafka),
+  const server = app.get(KafkaEventServerFactory).create({
     groupId: def.name,
-    tx: app.get(TransactionHost),
-    inbox: app.get(Inbox),
-    publisher: app.get(EventPublisher),
-    observer: app.get(MessagingObserver),
     log: logger.pino,
-    status: app.get(ConsumerStatus),
     retry: { maxAttempts: env.MESSAGING_MAX_ATTEMPTS, backoffMs: env.MESSAGING_RETRY_BACKOFF_MS },
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     ...def.consumer?.(env),

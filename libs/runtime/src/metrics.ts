@@ -1,19 +1,9 @@
 import { ALL_TOPICS } from '@ct/contracts';
-import { consumerGroupLag, MessagingObserver, Outbox } from '@ct/messaging';
+import { KafkaAdmin, MessagingObserver, Outbox } from '@ct/messaging';
 import { currentLogContext, Roles, withLogContext } from '@ct/platform';
-import {
-  Controller,
-  Get,
-  Inject,
-  Injectable,
-  Logger,
-  NestMiddleware,
-  OnApplicationShutdown,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Logger, NestMiddleware, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { Admin, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -139,15 +129,14 @@ export class ServiceMetrics {
 
 /** Scrape-time gauges that need the service's live objects (outbox, pool, Kafka admin). */
 @Injectable()
-export class RuntimeGauges implements OnApplicationShutdown {
+export class RuntimeGauges {
   private readonly logger = new Logger('Metrics');
-  private admin?: Admin;
 
   constructor(
     metrics: ServiceMetrics,
     outbox: Outbox,
     ds: DataSource,
-    private readonly kafka: Kafka,
+    private readonly admin: KafkaAdmin,
     @Inject(SERVICE_NAME) private readonly service: string,
   ) {
     const registers = [metrics.registry];
@@ -189,25 +178,11 @@ export class RuntimeGauges implements OnApplicationShutdown {
 
   private async ownLag() {
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
-      }
-      const committed = await this.admin.fetchOffsets({ groupId: this.service, topics: [...ALL_TOPICS] });
-      const used = committed.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic);
-      return used.length ? await consumerGroupLag(this.admin, this.service, used) : [];
+      return await this.admin.groupLag(this.service, ALL_TOPICS);
     } catch (err) {
       this.logger.warn(`consumer lag unavailable: ${(err as Error).message}`);
-      const admin = this.admin;
-      this.admin = undefined;
-      await admin?.disconnect().catch(() => undefined);
       return [];
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.admin?.disconnect();
   }
 }
 
