@@ -9,7 +9,9 @@ import { createKafka, KafkaLogSink } from './kafka';
 import { RawConsumers } from './monitor';
 import { MessagingObserver } from './observer';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
-import { Outbox, OutboxCache, OutboxRelay } from './outbox';
+import { Outbox } from './outbox';
+import { OutboxCache } from './outbox-cache';
+import { OutboxRelay } from './outbox-relay';
 import { TopicProvisioner } from './provisioning';
 import { EventPublisher } from './publisher';
 
