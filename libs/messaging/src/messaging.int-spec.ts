@@ -11,7 +11,7 @@ import { UnprocessableEvent } from './errors';
 import { Outbox } from './outbox';
 import { OutboxCache } from './outbox-cache';
 import { EventPublisher } from './publisher';
-import { BatchOutcome, HandleEvent } from './server';
+import { BatchOutcome, HandleEvent } from './handle-event';
 import { messagingTablesSql } from './messaging-migrations';
 import { TopicTap } from './tap';
 
