@@ -15,7 +15,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { HealthController } from './health.controller';
-import { MetricsController, RequestContextMiddleware, RuntimeGauges, ServiceMetrics } from './metrics';
+import { MetricsController } from './metrics';
+import { RequestContextMiddleware } from './request-context';
+import { RuntimeGauges } from './runtime-gauges';
+import { ServiceMetrics } from './service-metrics';
 import { SERVICE_ENV, SERVICE_NAME } from './tokens';
 
 export interface ServiceCoreOptions {
