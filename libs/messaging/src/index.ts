@@ -16,5 +16,4 @@ export * from './provisioning';
 export * from './publisher';
 export * from './handle-event';
 export * from './server';
-export * from './tap';
 export * from './monitor';

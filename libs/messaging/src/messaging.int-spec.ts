@@ -13,7 +13,7 @@ import { OutboxCache } from './outbox-cache';
 import { EventPublisher } from './publisher';
 import { BatchOutcome, HandleEvent } from './handle-event';
 import { messagingTablesSql } from './messaging-migrations';
-import { TopicTap } from './tap';
+import { TopicTap } from './testing';
 
 const SCHEMA = 'msgtest';
 

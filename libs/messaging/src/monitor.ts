@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Admin, Consumer, Kafka } from 'kafkajs';
-import { TappedMessage } from './tap';
+import { RawMessage } from '@ct/contracts';
+
+/** A message as read off a topic, without parsing: what RawConsumer (and the tests' TopicTap) hand over. */
+export interface TappedMessage extends RawMessage {
+  partition: number;
+  offset: string;
+  timestamp: string;
+}
 
 /**
  * A raw, committing consumer in a named group: every message of `topics` is handed to `onMessage`
