@@ -11,4 +11,8 @@ export const OpsService: ServiceDefinition<OpsEnv> = {
   envSchema: OpsEnv,
   migrations,
   module: (env) => OpsModule.register(env),
+  retention: (env) => ({
+    OPS_DLQ_PAYLOAD_RETENTION_DAYS: env.OPS_DLQ_PAYLOAD_RETENTION_DAYS,
+    OPS_DLQ_RETENTION_INTERVAL_MINUTES: env.OPS_DLQ_RETENTION_INTERVAL_MINUTES,
+  }),
 };

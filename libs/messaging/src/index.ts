@@ -14,6 +14,7 @@ export * from './outbox-cache';
 export * from './outbox-relay';
 export * from './provisioning';
 export * from './publisher';
+export * from './topic-retention';
 export * from './handle-event';
 export * from './server';
 export * from './monitor';

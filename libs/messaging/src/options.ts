@@ -1,3 +1,5 @@
+import type { TopicRetention } from './topic-retention';
+
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 export interface MessagingOptions {
@@ -8,6 +10,8 @@ export interface MessagingOptions {
   databaseUrl: string;
   brokers: string[];
   partitions: { checkins: number; default: number };
+  /** retention.ms of the topics it provisions (default: DEFAULT_TOPIC_RETENTION). */
+  retention?: TopicRetention;
   /** false: this process never relays the outbox (tests that drive the relay by hand). */
   relay?: boolean;
   relayPollMs?: number;

@@ -7,6 +7,7 @@ import {
   loadConfig,
   OidcVerifier,
   oidcSettings,
+  refuseUnboundedRetention,
   runMigrations,
   StrictInputPipe,
   Constructor,
@@ -35,6 +36,11 @@ export interface ServiceDefinition<E extends ServiceEnv> {
   module(env: E): DynamicModule;
   /** Optional: called right after the Nest app is created, before Nest's own middleware (e.g. body parsers). */
   configure?(app: INestApplication, env: E): void;
+  /**
+   * Optional: the service's own retention settings (variable name → value) that production refuses
+   * when absent, zero or negative; the topics' KAFKA_RETENTION_* are always checked.
+   */
+  retention?(env: E): Record<string, number | undefined>;
   /** Optional Kafka consumer tuning: partitions handled at once and bytes fetched per partition. */
   consumer?(env: E): { concurrency?: number; maxBytesPerPartition?: number };
 }
@@ -44,6 +50,16 @@ export interface CreatedService {
   logger: JsonLogger;
   server: KafkaEventServer;
   openapi: OpenAPIObject;
+}
+
+/** Refuses (NODE_ENV=production) retention settings that would keep personal data without limit. */
+export function checkRetention<E extends ServiceEnv>(def: Pick<ServiceDefinition<E>, 'retention'>, env: E): void {
+  refuseUnboundedRetention(env, {
+    KAFKA_RETENTION_CHECKINS_DAYS: env.KAFKA_RETENTION_CHECKINS_DAYS,
+    KAFKA_RETENTION_EVENTS_DAYS: env.KAFKA_RETENTION_EVENTS_DAYS,
+    KAFKA_RETENTION_DLQ_DAYS: env.KAFKA_RETENTION_DLQ_DAYS,
+    ...def.retention?.(env),
+  });
 }
 
 export function buildOpenApi(app: INestApplication, def: { title: string; description: string }): OpenAPIObject {
@@ -66,6 +82,7 @@ export async function createServiceApp<E extends ServiceEnv>(
   env: E,
   opts: { logger?: JsonLogger; migrate?: boolean; startConsumers?: boolean } = {},
 ): Promise<CreatedService> {
+  checkRetention(def, env);
   const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
@@ -120,6 +137,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   try {
     env = loadConfig(def.envSchema);
     oidcSettings(env);
+    checkRetention(def, env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${err.message}\n`);

@@ -1,4 +1,4 @@
-import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
+import { MessagingModule, MessagingObserver, parseBrokers, topicRetentionFromDays } from '@ct/messaging';
 import {
   AuthGuard,
   BaseEnv,
@@ -65,6 +65,11 @@ export class ServiceCoreModule implements NestModule {
             databaseUrl,
             brokers: parseBrokers(o.env.KAFKA_BROKERS),
             partitions: { checkins: o.env.KAFKA_PARTITIONS_CHECKINS, default: o.env.KAFKA_PARTITIONS_DEFAULT },
+            retention: topicRetentionFromDays({
+              checkins: o.env.KAFKA_RETENTION_CHECKINS_DAYS,
+              events: o.env.KAFKA_RETENTION_EVENTS_DAYS,
+              dlq: o.env.KAFKA_RETENTION_DLQ_DAYS,
+            }),
             relay: o.relay,
           },
           o.observer ?? metrics.observer,
