@@ -6,6 +6,7 @@ import { RecordConfirmedCaseKafkaController } from './cases/record-confirmed-cas
 import { TracingEnv } from './config';
 import { ContactsModule } from './contacts/contacts.module';
 import { migrations } from './migrations';
+import { RetentionModule } from './retention/retention.module';
 import { VISIT_ENTITIES, VisitsModule } from './visits/visits.module';
 
 @Module({})
@@ -23,6 +24,7 @@ export class TracingModule {
         }),
         VisitsModule,
         ContactsModule,
+        RetentionModule,
       ],
       controllers: [RecordConfirmedCaseKafkaController],
       providers: [RecordConfirmedCaseHandler],
