@@ -64,10 +64,17 @@ describe('topic provisioning: retention.ms (real broker)', () => {
         },
       ],
     });
-    expect(await ensureTopics(kafka, [{ topic, numPartitions: 2, retentionMs: 3 * DAY }])).toEqual([]);
+    const changed: string[] = [];
+    expect(
+      await ensureTopics(kafka, [{ topic, numPartitions: 2, retentionMs: 3 * DAY }], (t) => changed.push(...t)),
+    ).toEqual([]);
+    expect(changed).toEqual([topic]);
     const after = (await topicConfigs(admin, [topic])).get(topic)!;
     expect(after['retention.ms']).toBe(String(3 * DAY));
     expect(after['max.message.bytes']).toBe('2000000');
+    // Already as configured: nothing is altered.
+    await ensureTopics(kafka, [{ topic, numPartitions: 2, retentionMs: 3 * DAY }], (t) => changed.push(...t));
+    expect(changed).toEqual([topic]);
     await admin.deleteTopics({ topics: [topic] });
   });
 

@@ -1,5 +1,5 @@
 import { ALL_TOPICS, dlqTopic, Topics } from '@ct/contracts';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ITopicConfig, Kafka } from 'kafkajs';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 import { alignRetention, DEFAULT_TOPIC_RETENTION, retentionFor, TopicRetention } from './topic-retention';
@@ -33,18 +33,25 @@ export function provisionTopics(
   kafka: Kafka,
   p: TopicPartitions,
   retention: TopicRetention = DEFAULT_TOPIC_RETENTION,
+  onRetentionChanged?: (topics: string[]) => void,
 ): Promise<string[]> {
-  return ensureTopics(kafka, plannedTopics(p, retention));
+  return ensureTopics(kafka, plannedTopics(p, retention), onRetentionChanged);
 }
 
-/** Makes the topics exist as planned; returns those it created. */
-export async function ensureTopics(kafka: Kafka, plan: TopicPlan[]): Promise<string[]> {
+/** Makes the topics exist as planned; returns those it created (and tells which existing ones got a new retention). */
+export async function ensureTopics(
+  kafka: Kafka,
+  plan: TopicPlan[],
+  onRetentionChanged?: (topics: string[]) => void,
+): Promise<string[]> {
   // On a cluster, a topic just created is not yet known to every broker: the metadata request
   // answers UNKNOWN_TOPIC_OR_PARTITION (retriable) for a moment. The whole pass is idempotent.
   const created = new Set<string>();
   for (let attempt = 1; ; attempt++) {
     try {
-      for (const t of await provisionOnce(kafka, plan)) created.add(t);
+      const done = await provisionOnce(kafka, plan);
+      for (const t of done.created) created.add(t);
+      if (done.retentionChanged.length > 0) onRetentionChanged?.(done.retentionChanged);
       return [...created];
     } catch (err) {
       const retriable =
@@ -63,7 +70,10 @@ function topicConfig(t: TopicPlan): ITopicConfig {
   };
 }
 
-async function provisionOnce(kafka: Kafka, wanted: TopicPlan[]): Promise<string[]> {
+async function provisionOnce(
+  kafka: Kafka,
+  wanted: TopicPlan[],
+): Promise<{ created: string[]; retentionChanged: string[] }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -78,6 +88,7 @@ async function provisionOnce(kafka: Kafka, wanted: TopicPlan[]): Promise<string[
         });
     }
     const present = wanted.filter((t) => existing.has(t.topic));
+    let retentionChanged: string[] = [];
     if (present.length > 0) {
       const meta = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
       const grow = meta.topics
@@ -90,12 +101,12 @@ async function provisionOnce(kafka: Kafka, wanted: TopicPlan[]): Promise<string[
         .map((t) => ({ topic: t.topic, count: t.want }));
       if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
       // A topic created before (or by another service racing this one) gets the configured retention.
-      await alignRetention(
+      retentionChanged = await alignRetention(
         admin,
         present.flatMap((t) => (t.retentionMs === null ? [] : [{ topic: t.topic, retentionMs: t.retentionMs }])),
       );
     }
-    return missing.map((t) => t.topic);
+    return { created: missing.map((t) => t.topic), retentionChanged };
   } finally {
     await admin.disconnect();
   }
@@ -110,6 +121,8 @@ export class TopicProvisioner {
   ) {}
 
   provision(): Promise<string[]> {
-    return provisionTopics(this.kafka, this.opts.partitions, this.opts.retention ?? DEFAULT_TOPIC_RETENTION);
+    return provisionTopics(this.kafka, this.opts.partitions, this.opts.retention ?? DEFAULT_TOPIC_RETENTION, (t) =>
+      new Logger('Provisioning').log(`retention.ms brought to the configured value on ${t.join(', ')}`),
+    );
   }
 }
