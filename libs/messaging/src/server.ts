@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Attempts, Where } from './attempts';
 import { BatchHandling } from './batch-handling';
 import type { ConsumerStatus } from './consumer-status';
+import { watchGroup } from './consumer-events';
 import { DeadLetters, Item } from './dead-letters';
 import { classifyFailure, DEFAULT_RETRY_POLICY, RetryPolicy } from './failures';
 import { KafkaEventContext, SEP } from './handle-event';
@@ -122,7 +123,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, retries: 10 },
     });
-    this.watch(consumer);
+    watchGroup(consumer, this.deps, (up) => this.setJoined(up));
     await consumer.connect();
     // A new consumer group starts from the beginning: a service deployed later catches up on history.
     await consumer.subscribe({ topics, fromBeginning: true });
@@ -133,36 +134,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       partitionsConsumedConcurrently: this.deps.concurrency ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
-  }
-
-  /** One log line and a metric for each group event: joins, rebalances, crashes and stops. */
-  private watch(consumer: Consumer): void {
-    const { log, observer, groupId } = this.deps;
-    const ev = consumer.events;
-    consumer.on(ev.GROUP_JOIN, (e) => {
-      this.setJoined(true);
-      const assigned = Object.entries(e.payload.memberAssignment).map(([t, ps]) => `${t}[${ps.join(',')}]`);
-      log.info(
-        {
-          group: groupId,
-          memberId: e.payload.memberId,
-          leader: e.payload.isLeader,
-          durationMs: e.payload.duration,
-          assigned,
-        },
-        'consumer joined its group',
-      );
-    });
-    consumer.on(ev.REBALANCING, (e) => {
-      this.setJoined(false);
-      log.warn({ group: groupId, memberId: e.payload.memberId }, 'consumer group rebalancing');
-      observer.rebalanced(groupId);
-    });
-    consumer.on(ev.CRASH, (e) => {
-      this.setJoined(false);
-      log.error({ group: groupId, error: safe(e.payload.error), restart: e.payload.restart }, 'consumer crashed');
-    });
-    consumer.on(ev.STOP, () => this.setJoined(false));
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {
@@ -234,10 +205,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async invoke(handler: MessageHandler, data: unknown, ctx: KafkaEventContext): Promise<unknown> {
     return lastValueFrom(this.transformToObservable(await handler(data, ctx)), { defaultValue: undefined });
   }
-}
-
-function safe(err: Error | undefined): string {
-  return err ? `${err.name}: ${err.message}`.slice(0, 240) : '';
 }
 
 export type { EventEnvelope } from '@ct/contracts';
