@@ -1,7 +1,7 @@
 import { ALL_TOPICS, dlqTopic, Topics } from '@ct/contracts';
 import { Admin, ConfigResourceTypes } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { testKafka } from '../../../test/support/services';
+import { eventually, testKafka } from '../../../test/support/services';
 import { ensureTopics, provisionTopics } from './provisioning';
 import { DEFAULT_TOPIC_RETENTION, TopicRetention } from './topic-retention';
 
@@ -19,6 +19,17 @@ async function topicConfigs(admin: Admin, topics: string[]): Promise<Map<string,
       Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue ?? ''])),
     ]),
   );
+}
+
+/**
+ * Waits until the broker describes `topic` with `want` (an AlterConfigs is committed by the
+ * controller; the broker answering DescribeConfigs applies it a moment later).
+ */
+function settled(admin: Admin, topic: string, want: Record<string, string>): Promise<Record<string, string>> {
+  return eventually(`${topic} described with ${JSON.stringify(want)}`, async () => {
+    const got = (await topicConfigs(admin, [topic])).get(topic) ?? {};
+    return Object.entries(want).every(([k, v]) => got[k] === v) && got;
+  });
 }
 
 describe('topic provisioning: retention.ms (real broker)', () => {
@@ -48,7 +59,7 @@ describe('topic provisioning: retention.ms (real broker)', () => {
   it('creates a topic with its retention and brings an existing one to a new value, keeping its other settings', async () => {
     const topic = `retention-test-${randomUUID()}`;
     expect(await ensureTopics(kafka, [{ topic, numPartitions: 2, retentionMs: DAY }])).toEqual([topic]);
-    expect((await topicConfigs(admin, [topic])).get(topic)!['retention.ms']).toBe(String(DAY));
+    await settled(admin, topic, { 'retention.ms': String(DAY) });
 
     // An operator's own setting on the topic survives the change (AlterConfigs replaces them all).
     await admin.alterConfigs({
@@ -64,13 +75,13 @@ describe('topic provisioning: retention.ms (real broker)', () => {
         },
       ],
     });
+    await settled(admin, topic, { 'max.message.bytes': '2000000' });
     const changed: string[] = [];
     expect(
       await ensureTopics(kafka, [{ topic, numPartitions: 2, retentionMs: 3 * DAY }], (t) => changed.push(...t)),
     ).toEqual([]);
     expect(changed).toEqual([topic]);
-    const after = (await topicConfigs(admin, [topic])).get(topic)!;
-    expect(after['retention.ms']).toBe(String(3 * DAY));
+    const after = await settled(admin, topic, { 'retention.ms': String(3 * DAY) });
     expect(after['max.message.bytes']).toBe('2000000');
     // Already as configured: nothing is altered.
     await ensureTopics(kafka, [{ topic, numPartitions: 2, retentionMs: 3 * DAY }], (t) => changed.push(...t));
@@ -82,14 +93,14 @@ describe('topic provisioning: retention.ms (real broker)', () => {
     const changed: TopicRetention = { checkinsMs: 14 * DAY, eventsMs: 60 * DAY, dlqMs: 7 * DAY };
     try {
       expect(await provisionTopics(kafka, { checkins: 6, default: 3 }, changed)).toEqual([]);
-      const configs = await topicConfigs(admin, [Topics.CHECKINS, Topics.TESTING, dlqTopic(Topics.CASES)]);
-      expect(Number(configs.get(Topics.CHECKINS)!['retention.ms'])).toBe(14 * DAY);
-      expect(Number(configs.get(Topics.TESTING)!['retention.ms'])).toBe(60 * DAY);
-      expect(Number(configs.get(dlqTopic(Topics.CASES))!['retention.ms'])).toBe(7 * DAY);
+      // Each awaited until described so (or the test fails naming it).
+      await settled(admin, Topics.CHECKINS, { 'retention.ms': String(14 * DAY) });
+      await settled(admin, Topics.TESTING, { 'retention.ms': String(60 * DAY) });
+      await settled(admin, dlqTopic(Topics.CASES), { 'retention.ms': String(7 * DAY) });
     } finally {
       await provisionTopics(kafka, { checkins: 6, default: 3 }, DEFAULT_TOPIC_RETENTION);
     }
-    const restored = await topicConfigs(admin, [Topics.CHECKINS]);
-    expect(Number(restored.get(Topics.CHECKINS)!['retention.ms'])).toBe(21 * DAY);
+    const restored = await settled(admin, Topics.CHECKINS, { 'retention.ms': String(21 * DAY) });
+    expect(Number(restored['retention.ms'])).toBe(21 * DAY);
   });
 });
