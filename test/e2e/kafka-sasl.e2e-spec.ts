@@ -1,13 +1,6 @@
 import { dlqTopic, Topics } from '@ct/contracts';
-import {
-  AclRule,
-  applyAcls,
-  createKafka,
-  EventPublisher,
-  MessagingObserver,
-  provisionTopics,
-  TopicTap,
-} from '@ct/messaging';
+import { AclRule, applyAcls, createKafka, EventPublisher, MessagingObserver, provisionTopics } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { KafkaClientEnv, kafkaSecurity, loadConfig } from '@ct/platform';
 import { Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -1,4 +1,5 @@
-import { createKafka, parseBrokers, TopicTap } from '@ct/messaging';
+import { createKafka, parseBrokers } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { JsonLogger, loadConfig, Role } from '@ct/platform';
 import { createServiceApp, CreatedService, ServiceDefinition, ServiceEnv } from '@ct/runtime';
 import { INestApplication } from '@nestjs/common';

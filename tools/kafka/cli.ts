@@ -11,7 +11,7 @@
  * KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_USERNAME=admin, … as in .env.example).
  */
 import 'reflect-metadata';
-import { applyAcls, createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
+import { applyAcls, createKafka, parseBrokers, provisionTopics, topicRetentionFromDays } from '@ct/messaging';
 import { BaseEnv, kafkaSecurity, loadConfig } from '@ct/platform';
 import { Logger } from '@nestjs/common';
 import { describePlan, projectAclPlan } from './acls';
@@ -49,10 +49,15 @@ async function acls(args: string[]): Promise<number> {
   process.stdout.write(`${describePlan(plan)}\n`);
   if (args[0] === '--dry-run') return 0;
   const { env, kafka } = envKafka('kafka-acls');
-  const created = await provisionTopics(kafka, {
-    checkins: env.KAFKA_PARTITIONS_CHECKINS,
-    default: env.KAFKA_PARTITIONS_DEFAULT,
-  });
+  const created = await provisionTopics(
+    kafka,
+    { checkins: env.KAFKA_PARTITIONS_CHECKINS, default: env.KAFKA_PARTITIONS_DEFAULT },
+    topicRetentionFromDays({
+      checkins: env.KAFKA_RETENTION_CHECKINS_DAYS,
+      events: env.KAFKA_RETENTION_EVENTS_DAYS,
+      dlq: env.KAFKA_RETENTION_DLQ_DAYS,
+    }),
+  );
   process.stdout.write(`kafka: topics ready (${created.length} created)\n`);
   const done = await applyAcls(kafka, plan);
   process.stdout.write(

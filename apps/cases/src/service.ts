@@ -11,4 +11,8 @@ export const CasesService: ServiceDefinition<CasesEnv> = {
   envSchema: CasesEnv,
   migrations,
   module: (env) => CasesModule.register(env),
+  retention: (env) => ({
+    PERSON_ERASURE_AFTER_DAYS: env.PERSON_ERASURE_AFTER_DAYS,
+    PERSON_ERASURE_INTERVAL_MINUTES: env.PERSON_ERASURE_INTERVAL_MINUTES,
+  }),
 };

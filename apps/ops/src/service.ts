@@ -21,4 +21,8 @@ export const OpsService: ServiceDefinition<OpsEnv> = {
     describeGroups: SERVICE_GROUPS,
     writes: ALL_TOPICS,
   }),
+  retention: (env) => ({
+    OPS_DLQ_PAYLOAD_RETENTION_DAYS: env.OPS_DLQ_PAYLOAD_RETENTION_DAYS,
+    OPS_DLQ_RETENTION_INTERVAL_MINUTES: env.OPS_DLQ_RETENTION_INTERVAL_MINUTES,
+  }),
 };

@@ -7,6 +7,7 @@ import { TracingEnv } from './config';
 import { ContactsModule } from './contacts/contacts.module';
 import { migrations } from './migrations';
 import { RecordPersonAreaKafkaController } from './persons/record-person-area/record-person-area.kafka.controller';
+import { RetentionModule } from './retention/retention.module';
 import { VISIT_ENTITIES, VisitsModule } from './visits/visits.module';
 
 @Module({})
@@ -24,6 +25,7 @@ export class TracingModule {
         }),
         VisitsModule,
         ContactsModule,
+        RetentionModule,
       ],
       controllers: [RecordConfirmedCaseKafkaController, RecordPersonAreaKafkaController],
       providers: [RecordConfirmedCaseHandler],

@@ -1,4 +1,5 @@
 import type { KafkaSecurity } from '@ct/platform';
+import type { TopicRetention } from './topic-retention';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -12,6 +13,8 @@ export interface MessagingOptions {
   /** SASL_SSL settings (kafkaSecurity() of libs/platform); PLAINTEXT when unset. */
   security?: KafkaSecurity;
   partitions: { checkins: number; default: number };
+  /** retention.ms of the topics it provisions (default: DEFAULT_TOPIC_RETENTION). */
+  retention?: TopicRetention;
   /** false: this process never relays the outbox (tests that drive the relay by hand). */
   relay?: boolean;
   relayPollMs?: number;

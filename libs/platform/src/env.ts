@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import type { OidcSettings } from './auth';
 import { ConfigError } from './config';
 import { KafkaClientEnv } from './kafka-env';
@@ -55,6 +55,28 @@ export class BaseEnv extends KafkaClientEnv {
   @Min(1)
   @Max(1000)
   KAFKA_PARTITIONS_DEFAULT = 3;
+
+  /**
+   * Days the broker keeps checkins.v1 and contacts.v1 (venues and times of stays, derived from
+   * check-ins): retention.ms, set when a topic is created and brought to this value on every start.
+   * 0 = the broker's default (development only; refused in production).
+   */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3650)
+  KAFKA_RETENTION_CHECKINS_DAYS = 21;
+
+  /** Days the broker keeps cases.v1, quarantine.v1, testing.v1 and surveillance.v1 (0: as above). */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3650)
+  KAFKA_RETENTION_EVENTS_DAYS = 30;
+
+  /** Days the broker keeps every `<topic>.dlq` (dead letters carry the original payload; 0: as above). */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3650)
+  KAFKA_RETENTION_DLQ_DAYS = 21;
 
   /**
    * The OpenID Connect issuer whose tokens the API accepts (discovery at

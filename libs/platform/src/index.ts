@@ -13,5 +13,6 @@ export * from './domain-error';
 export * from './periodic-task';
 export * from './strict-input';
 export * from './redaction';
+export * from './retention';
 export * from './typeorm-logger';
 export * from './db-roles';

@@ -1,12 +1,4 @@
-import {
-  ConsumerStatus,
-  EventPublisher,
-  Inbox,
-  KafkaAccess,
-  KafkaEventServer,
-  MessagingObserver,
-  provisionTopics,
-} from '@ct/messaging';
+import { KafkaAccess, KafkaEventServer, KafkaEventServerFactory, TopicProvisioner } from '@ct/messaging';
 import {
   BaseEnv,
   ConfigError,
@@ -16,15 +8,14 @@ import {
   loadConfig,
   OidcVerifier,
   oidcSettings,
+  refuseUnboundedRetention,
   runMigrations,
   StrictInputPipe,
-  TransactionHost,
   Constructor,
 } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { authBeforeBody } from './auth-before-body';
 import { DomainErrorFilter } from './domain-error.filter';
@@ -51,6 +42,11 @@ export interface ServiceDefinition<E extends ServiceEnv> {
    * (TOPIC_PRODUCERS): what its ACLs must also allow (libs/messaging acls.ts).
    */
   kafkaAccess?(env: E): KafkaAccess;
+  /**
+   * Optional: the service's own retention settings (variable name → value) that production refuses
+   * when absent, zero or negative; the topics' KAFKA_RETENTION_* are always checked.
+   */
+  retention?(env: E): Record<string, number | undefined>;
   /** Optional Kafka consumer tuning: partitions handled at once and bytes fetched per partition. */
   consumer?(env: E): { concurrency?: number; maxBytesPerPartition?: number };
 }
@@ -60,6 +56,16 @@ export interface CreatedService {
   logger: JsonLogger;
   server: KafkaEventServer;
   openapi: OpenAPIObject;
+}
+
+/** Refuses (NODE_ENV=production) retention settings that would keep personal data without limit. */
+export function checkRetention<E extends ServiceEnv>(def: Pick<ServiceDefinition<E>, 'retention'>, env: E): void {
+  refuseUnboundedRetention(env, {
+    KAFKA_RETENTION_CHECKINS_DAYS: env.KAFKA_RETENTION_CHECKINS_DAYS,
+    KAFKA_RETENTION_EVENTS_DAYS: env.KAFKA_RETENTION_EVENTS_DAYS,
+    KAFKA_RETENTION_DLQ_DAYS: env.KAFKA_RETENTION_DLQ_DAYS,
+    ...def.retention?.(env),
+  });
 }
 
 export function buildOpenApi(app: INestApplication, def: { title: string; description: string }): OpenAPIObject {
@@ -82,6 +88,7 @@ export async function createServiceApp<E extends ServiceEnv>(
   env: E,
   opts: { logger?: JsonLogger; migrate?: boolean; startConsumers?: boolean } = {},
 ): Promise<CreatedService> {
+  checkRetention(def, env);
   const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
@@ -104,31 +111,26 @@ export async function createServiceApp<E extends ServiceEnv>(
       'Database',
     );
   // With ACLs a service's principal may not create topics: the admin provisions them (npm run kafka -- acls).
+  // Partitions (KAFKA_PARTITIONS_*) and retention come from the service's MessagingModule options.
   if (env.KAFKA_PROVISION_TOPICS === 'true') {
-    await provisionTopics(app.get(Kafka), {
-      checkins: env.KAFKA_PARTITIONS_CHECKINS,
-      default: env.KAFKA_PARTITIONS_DEFAULT,
-    }).catch((err: Error & { type?: string; errors?: { type?: string }[] }) => {
-      // One refused topic is an Error of its own; several come as kafkajs's aggregate (errors[]).
-      const types = [err.type, ...(err.errors ?? []).map((e) => e.type)];
-      if (!types.some((t) => t?.endsWith('AUTHORIZATION_FAILED')) && !/not authorized/i.test(err.message)) throw err;
-      throw new ConfigError([
-        `KAFKA_PROVISION_TOPICS: ${def.name}'s Kafka principal may not create topics ` +
-          `(${[...new Set(types.filter(Boolean))].join(', ') || err.message}); ` +
-          'provision them as the admin (npm run kafka -- acls) and set KAFKA_PROVISION_TOPICS=false',
-      ]);
-    });
+    await app
+      .get(TopicProvisioner)
+      .provision()
+      .catch((err: Error & { type?: string; errors?: { type?: string }[] }) => {
+        // One refused topic is an Error of its own; several come as kafkajs's aggregate (errors[]).
+        const types = [err.type, ...(err.errors ?? []).map((e) => e.type)];
+        if (!types.some((t) => t?.endsWith('AUTHORIZATION_FAILED')) && !/not authorized/i.test(err.message)) throw err;
+        throw new ConfigError([
+          `KAFKA_PROVISION_TOPICS: ${def.name}'s Kafka principal may not create topics ` +
+            `(${[...new Set(types.filter(Boolean))].join(', ') || err.message}); ` +
+            'provision them as the admin (npm run kafka -- acls) and set KAFKA_PROVISION_TOPICS=false',
+        ]);
+      });
   }
 
-  const server = new KafkaEventServer({
-    kafka: app.get(Kafka),
+  const server = app.get(KafkaEventServerFactory).create({
     groupId: def.name,
-    tx: app.get(TransactionHost),
-    inbox: app.get(Inbox),
-    publisher: app.get(EventPublisher),
-    observer: app.get(MessagingObserver),
     log: logger.pino,
-    status: app.get(ConsumerStatus),
     retry: { maxAttempts: env.MESSAGING_MAX_ATTEMPTS, backoffMs: env.MESSAGING_RETRY_BACKOFF_MS },
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     ...def.consumer?.(env),
@@ -157,6 +159,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
     env = loadConfig(def.envSchema);
     oidcSettings(env);
     kafkaSecurity(env);
+    checkRetention(def, env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${err.message}\n`);

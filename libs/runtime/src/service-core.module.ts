@@ -1,4 +1,4 @@
-import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
+import { MessagingModule, MessagingObserver, parseBrokers, topicRetentionFromDays } from '@ct/messaging';
 import {
   AreaCatalog,
   AreaScopes,
@@ -19,7 +19,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { HealthController } from './health.controller';
-import { MetricsController, RequestContextMiddleware, RuntimeGauges, ServiceMetrics } from './metrics';
+import { MetricsController } from './metrics';
+import { RequestContextMiddleware } from './request-context';
+import { RuntimeGauges } from './runtime-gauges';
+import { ServiceMetrics } from './service-metrics';
 import { SERVICE_ENV, SERVICE_NAME } from './tokens';
 
 export interface ServiceCoreOptions {
@@ -68,6 +71,11 @@ export class ServiceCoreModule implements NestModule {
             brokers: parseBrokers(o.env.KAFKA_BROKERS),
             security: kafkaSecurity(o.env),
             partitions: { checkins: o.env.KAFKA_PARTITIONS_CHECKINS, default: o.env.KAFKA_PARTITIONS_DEFAULT },
+            retention: topicRetentionFromDays({
+              checkins: o.env.KAFKA_RETENTION_CHECKINS_DAYS,
+              events: o.env.KAFKA_RETENTION_EVENTS_DAYS,
+              dlq: o.env.KAFKA_RETENTION_DLQ_DAYS,
+            }),
             relay: o.relay,
           },
           o.observer ?? metrics.observer,
