@@ -9,6 +9,8 @@ import { RetraceSignal } from './retrace-signal';
 
 /** A lease on a request outlives any retrace (a super-spreader takes seconds); an instance that died gives its cases up after it. */
 const LEASE_MS = 120_000;
+/** A retrace that failed waits this long before it is tried again, so it never holds up the others. */
+const RETRY_AFTER_MS = 30_000;
 
 /**
  * Runs the retraces that late data asked for (tracing.retrace_requests), one case at a time per
@@ -107,9 +109,13 @@ export class RetraceJob implements OnApplicationBootstrap, OnApplicationShutdown
           );
         n++;
       } catch (err) {
+        // One case failing (a bug, bad data) must not stop the queue behind it: it is tried again
+        // later, and the pass goes on with the next case. A database outage fails the next lease too.
         this.retraces.inc({ outcome: 'failed' });
-        await this.late.release(lease).catch(() => undefined);
-        throw err;
+        this.log.error(
+          `case ${lease.caseId} not retraced (${(err as Error).message}); next try in ${RETRY_AFTER_MS / 1000} s`,
+        );
+        await this.late.postpone(lease, RETRY_AFTER_MS);
       }
     }
     return n;
