@@ -1,7 +1,8 @@
-import { BaseEnv } from '@ct/platform';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { NotifyEnv } from './notifications/notify.config';
 
-export class CasesEnv extends BaseEnv {
+/** NotifyEnv (notifications) extends BaseEnv. */
+export class CasesEnv extends NotifyEnv {
   @IsInt()
   @Min(1)
   @Max(65535)

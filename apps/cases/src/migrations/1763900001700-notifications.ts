@@ -39,7 +39,9 @@ export class Notifications1763900001700 implements MigrationInterface {
     await q.query(
       `CREATE INDEX notification_deliveries_due ON cases.notification_deliveries (due_at) WHERE state IN ('PENDING', 'RETRYING')`,
     );
-    await q.query('CREATE INDEX notification_deliveries_person ON cases.notification_deliveries (person_id, created_at)');
+    await q.query(
+      'CREATE INDEX notification_deliveries_person ON cases.notification_deliveries (person_id, created_at)',
+    );
     await q.query(
       `CREATE INDEX notification_deliveries_quarantine ON cases.notification_deliveries (quarantine_id) WHERE quarantine_id IS NOT NULL AND state IN ('PENDING', 'RETRYING')`,
     );

@@ -95,7 +95,11 @@ export class RegisterPersonRequest {
   @NoControlCharacters()
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, enum: PERSON_LANGUAGES, description: 'Language of notifications (default vi)' })
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: PERSON_LANGUAGES,
+    description: 'Language of notifications (default vi)',
+  })
   @IsOptional()
   @IsIn(PERSON_LANGUAGES)
   language?: PersonLanguage | null;
