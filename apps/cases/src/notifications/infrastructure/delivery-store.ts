@@ -1,4 +1,4 @@
-import { TransactionHost } from '@ct/platform';
+import { returned, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { Channel, CHANNELS } from '../domain/plan';
 import { Language, MessageParams, TemplateName } from '../domain/templates';
@@ -111,7 +111,7 @@ export class DeliveryStore {
 
   /** Takes up to `limit` due messages for `owner` for `leaseMs` (FOR UPDATE SKIP LOCKED: replicas never share one). */
   async lease(owner: string, limit: number, leaseMs: number, now: Date): Promise<LeasedDelivery[]> {
-    const rows: Record<string, unknown>[] = await this.tx.manager.query(
+    const answer: unknown = await this.tx.manager.query(
       `WITH due AS (
          SELECT id FROM cases.notification_deliveries
           WHERE state IN ('PENDING', 'RETRYING') AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
@@ -123,7 +123,7 @@ export class DeliveryStore {
        RETURNING d.id, d.channel, d.person_id, d.template, d.params, d.urgent, d.attempts, d.first_attempt_at`,
       [owner, limit, now, leaseMs],
     );
-    return rows.map((r) => ({
+    return returned<Record<string, unknown>>(answer).map((r) => ({
       id: r.id as string,
       channel: r.channel as Channel,
       personId: r.person_id as string,

@@ -92,7 +92,7 @@ export class RegisterPersonRequest {
   @IsOptional()
   @IsString()
   @MaxLength(254)
-  @NoControlCharacters()
+  @Matches(/^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'email must be an e-mail address' })
   email?: string | null;
 
   @ApiPropertyOptional({

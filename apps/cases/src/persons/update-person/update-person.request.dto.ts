@@ -1,7 +1,7 @@
 import { IsCalendarDate, IsTimestamp, NoControlCharacters } from '@ct/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PERSON_LANGUAGES, PersonLanguage } from '../domain/person';
 import { VaccinationDto } from '../register-person/register-person.request.dto';
 
@@ -62,7 +62,7 @@ export class UpdatePersonRequest {
   @IsOptional()
   @IsString()
   @MaxLength(254)
-  @NoControlCharacters()
+  @Matches(/^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'email must be an e-mail address' })
   email?: string | null;
 
   @ApiPropertyOptional({
