@@ -148,13 +148,20 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 5));
     }
     const afterLastMs = doneAt - lastPublished;
-    const [{ sent, people }] = (
-      await pg.query(
-        `SELECT count(*)::int AS sent, count(DISTINCT person_id)::int AS people FROM cases.notification_deliveries
-          WHERE person_id LIKE $1 AND channel = 'SMS' AND state = 'SENT'`,
-        [`${prefix}%`],
-      )
-    ).rows;
+    // The gateway answers before the dispatcher records the batch: wait for the rows.
+    const count = async () =>
+      (
+        await pg.query(
+          `SELECT count(*)::int AS sent, count(DISTINCT person_id)::int AS people FROM cases.notification_deliveries
+            WHERE person_id LIKE $1 AND channel = 'SMS' AND state = 'SENT'`,
+          [`${prefix}%`],
+        )
+      ).rows[0] as { sent: number; people: number };
+    let { sent, people } = await count();
+    for (let i = 0; i < 300 && sent < ORDERS + 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ({ sent, people } = await count());
+    }
     const twice = [...gateway.accepted.values()].filter((n) => n > 1).length;
     if (people !== ORDERS + 1 || sent !== ORDERS + 1 || twice > 0 || gateway.badSignatures() > 0)
       throw new Error(

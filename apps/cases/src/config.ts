@@ -39,4 +39,10 @@ export class CasesEnv extends NotifyEnv {
   @Min(0)
   @Max(10080)
   PERSON_ERASURE_INTERVAL_MINUTES = 60;
+
+  /** Partitions handled at once by one instance (each event in its own transaction). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CASES_CONSUMER_CONCURRENCY = 3;
 }

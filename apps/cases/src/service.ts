@@ -11,4 +11,6 @@ export const CasesService: ServiceDefinition<CasesEnv> = {
   envSchema: CasesEnv,
   migrations,
   module: (env) => CasesModule.register(env),
+  // A super-spreader's quarantine orders (and their notifications) arrive as a burst: partitions at once.
+  consumer: (env) => ({ concurrency: env.CASES_CONSUMER_CONCURRENCY }),
 };

@@ -11,6 +11,9 @@ import { TemplateCatalog } from '../infrastructure/template-files';
 import { DeliveryStore } from '../infrastructure/delivery-store';
 import { attemptDelivery } from './attempt';
 
+/** How long a wake-up waits for more messages to lease with it. */
+const COALESCE_MS = 20;
+
 /**
  * Sends due messages: leases a batch (FOR UPDATE SKIP LOCKED, NOTIFY_LEASE_SECONDS, so replicas
  * never send one together and a dead instance's rows are taken over), sends them with at most
@@ -69,6 +72,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
 
   private async spin(): Promise<void> {
     while (this.pending && !this.stopped) {
+      // A burst of commits (a super-spreader's orders) is sent in batches rather than one lease each.
+      await new Promise((r) => setTimeout(r, COALESCE_MS));
       this.pending = false;
       await this.drain().catch((err: Error) => this.log.error(`notification dispatch failed: ${err.message}`));
     }

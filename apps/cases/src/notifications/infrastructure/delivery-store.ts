@@ -52,27 +52,43 @@ const iso = (v: unknown) => (v === null || v === undefined ? null : (v as Date).
 export class DeliveryStore {
   constructor(private readonly tx: TransactionHost) {}
 
-  /** Plans messages in the current transaction (the event's inbox record's); a row already there is kept. */
-  async plan(rows: NewDelivery[], now: Date): Promise<number> {
-    if (rows.length === 0) return 0;
-    const res: unknown[] = await this.tx.manager.query(
+  /**
+   * Plans one message for a person in one statement: a row per channel in `channels` that the
+   * person can be reached by (SMS: a phone; EMAIL: an e-mail address; APP: the personId, also for
+   * people not registered here, whose id is their app account) and has not opted out of; none for
+   * an erased person. Returns the channels planned (a row already there is kept and not returned).
+   */
+  async planFor(
+    m: Omit<NewDelivery, 'channel' | 'dueAt'>,
+    channels: Channel[],
+    due: { sms: Date; other: Date },
+    now: Date,
+  ): Promise<Channel[]> {
+    if (channels.length === 0) return [];
+    const rows: { channel: Channel }[] = await this.tx.manager.query(
       `INSERT INTO cases.notification_deliveries (id, event_id, channel, person_id, template, params, urgent, quarantine_id, due_at, created_at)
-       SELECT gen_random_uuid(), e, c, p, t, pa, u, q, d, $9 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bool[], $7::uuid[], $8::timestamptz[])
-         AS r(e, c, p, t, pa, u, q, d)
-       ON CONFLICT ON CONSTRAINT notification_deliveries_once DO NOTHING RETURNING 1`,
+       SELECT gen_random_uuid(), $1::uuid, c.channel, $2::text, $3::text, $4::jsonb, $5::bool, $6::uuid,
+              CASE WHEN c.channel = 'SMS' THEN $7::timestamptz ELSE $8::timestamptz END, $9::timestamptz
+         FROM unnest($10::text[]) AS c(channel)
+         LEFT JOIN cases.persons p ON p.person_id = $2::text
+        WHERE (CASE c.channel WHEN 'SMS' THEN p.phone IS NOT NULL WHEN 'EMAIL' THEN p.email IS NOT NULL ELSE true END)
+          AND p.erased_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM cases.notification_preferences n WHERE n.person_id = $2::text AND n.channel = c.channel AND n.opted_out)
+       ON CONFLICT ON CONSTRAINT notification_deliveries_once DO NOTHING RETURNING channel`,
       [
-        rows.map((r) => r.eventId),
-        rows.map((r) => r.channel),
-        rows.map((r) => r.personId),
-        rows.map((r) => r.template),
-        rows.map((r) => JSON.stringify(r.params)),
-        rows.map((r) => r.urgent),
-        rows.map((r) => r.quarantineId),
-        rows.map((r) => r.dueAt),
+        m.eventId,
+        m.personId,
+        m.template,
+        JSON.stringify(m.params),
+        m.urgent,
+        m.quarantineId,
+        due.sms,
+        due.other,
         now,
+        channels,
       ],
     );
-    return res.length;
+    return rows.map((r) => r.channel);
   }
 
   /** Pending test reminders of a quarantine that ended, or whose test dates are no longer in `keep`. */

@@ -7,7 +7,7 @@ import { Channels } from '../channels/channels';
 import { NotificationDispatcher } from '../dispatch-notifications/notification-dispatcher.job';
 import { minutesOf, parseQuietHours } from '../domain/local-time';
 import * as plan from '../domain/plan';
-import { DeliveryStore, NewDelivery } from '../infrastructure/delivery-store';
+import { DeliveryStore } from '../infrastructure/delivery-store';
 import { NotificationMetrics } from '../notification-metrics';
 import { NotifyEnv } from '../notify.config';
 
@@ -56,23 +56,15 @@ export class NotificationPlanner {
     }
     if (!message || this.channels.enabled.length === 0) return;
     const personId = e.payload.personId;
-    const who = (await this.store.recipients([personId])).get(personId)!;
-    if (who.erased) return;
-    const rows: NewDelivery[] = this.channels.enabled
-      .filter((s) => !who.optedOut.includes(s.channel) && s.addressOf(personId, who) !== null)
-      .map((s) => ({
-        eventId: e.meta.id,
-        channel: s.channel,
-        personId,
-        template: message.template,
-        params: message.params,
-        urgent: message.urgent,
-        quarantineId: message.quarantineId,
-        dueAt: plan.dueOn(s.channel, message, this.quiet),
-      }));
-    if ((await this.store.plan(rows, now)) === 0) return;
-    for (const r of rows) this.metrics.count(r.channel, 'planned');
-    if (rows.some((r) => r.dueAt <= now)) await this.tx.afterCommit(() => Promise.resolve(this.dispatcher.kick()));
+    const planned = await this.store.planFor(
+      { eventId: e.meta.id, personId, ...message },
+      this.channels.enabled.map((s) => s.channel),
+      { sms: plan.dueOn('SMS', message, this.quiet), other: message.dueAt },
+      now,
+    );
+    for (const c of planned) this.metrics.count(c, 'planned');
+    const dueNow = planned.some((c) => (c === 'SMS' ? plan.dueOn('SMS', message, this.quiet) : message.dueAt) <= now);
+    if (dueNow) await this.tx.afterCommit(() => Promise.resolve(this.dispatcher.kick()));
   }
 
   private messageOf(e: NotifyingEvent, now: Date): plan.PlannedMessage | null {
