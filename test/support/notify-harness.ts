@@ -48,6 +48,7 @@ export class NotifyHarness {
       NOTIFY_RETRY_MAX_MS: '400',
       NOTIFY_DISPATCH_INTERVAL_MS: '100',
       NOTIFY_LEASE_SECONDS: '5',
+      NOTIFY_SEND_TIMEOUT_MS: '2000',
     });
   }
 

@@ -5,8 +5,6 @@ import { SendOutcome } from '../domain/retry';
 import { Recipient } from '../infrastructure/delivery-store';
 import { ChannelSender, OutgoingMessage } from './channel';
 
-const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED']);
-
 /**
  * E-mail over SMTP (nodemailer, pooled connections): a plain-text and an HTML part, Message-ID
  * from the delivery id. SMTP 4xx and connection failures are tried again, 5xx refuse the message.
@@ -53,8 +51,9 @@ export class SmtpSender implements ChannelSender {
       const e = err as { responseCode?: number; code?: string };
       if (typeof e.responseCode === 'number')
         return { ok: false, permanent: e.responseCode >= 500, reason: `SMTP ${e.responseCode}` };
+      // No SMTP answer: a connection, TLS or timeout problem is tried again; an unusable envelope is not.
       const code = e.code ?? 'error';
-      return { ok: false, permanent: !TRANSIENT_CODES.has(code) && code === 'EENVELOPE', reason: `SMTP ${code}` };
+      return { ok: false, permanent: code === 'EENVELOPE', reason: `SMTP ${code}` };
     }
   }
 

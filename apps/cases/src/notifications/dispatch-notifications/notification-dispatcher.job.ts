@@ -20,7 +20,8 @@ const COALESCE_MS = 20;
  * NOTIFY_DISPATCH_CONCURRENCY requests in flight, records every outcome in one statement, and goes
  * on while rows are due. Woken at once by a commit that planned a message due now, and every
  * NOTIFY_DISPATCH_INTERVAL_MS for the rest (reminders, retries, the morning after quiet hours).
- * On shutdown the batch in flight is finished and recorded; rows not yet tried are released.
+ * On shutdown the batch in flight is finished and recorded; rows not yet tried are released, as are
+ * rows whose send could no longer finish within the lease.
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +42,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     @Inject(SERVICE_ENV) private readonly env: NotifyEnv,
   ) {
     this.owner = `${env.NOTIFY_INSTANCE_ID || hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+    if (env.NOTIFY_LEASE_SECONDS * 1000 < 2 * env.NOTIFY_SEND_TIMEOUT_MS)
+      throw new Error('NOTIFY_LEASE_SECONDS must be at least twice NOTIFY_SEND_TIMEOUT_MS (in seconds)');
   }
 
   onApplicationBootstrap(): void {
@@ -95,8 +98,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
       const recipients = await this.store.recipients([...new Set(rows.map((r) => r.personId))]);
       const results = new Array<Awaited<ReturnType<typeof attemptDelivery>> | undefined>(rows.length);
       let next = 0;
+      // No send starts that could outlast the lease (another instance may then take the row over).
+      const lastStart = Date.now() + this.env.NOTIFY_LEASE_SECONDS * 1000 - this.env.NOTIFY_SEND_TIMEOUT_MS - 1000;
       const worker = async () => {
-        for (let i = next++; i < rows.length && !this.stopped; i = next++) {
+        for (let i = next++; i < rows.length && !this.stopped && Date.now() < lastStart; i = next++) {
           const r = rows[i];
           results[i] = await attemptDelivery(r, recipients.get(r.personId)!, {
             sender: this.channels.byChannel[r.channel],
