@@ -8,6 +8,8 @@
  * - A lib imports only the libs below it, never an app or a tool.
  * - Only libs/messaging imports kafkajs (tools/ and tests drive brokers directly).
  * - Domain folders (`domain/`) are plain TypeScript: no Nest, TypeORM, kafkajs or pg.
+ * - Test-only helpers (`libs/<lib>/src/testing`: TopicTap, the PRNG, sample payloads) are for tests,
+ *   benchmarks and tools, never for production code in apps/ or libs/.
  */
 const TEST = '(\\.(spec|int-spec|e2e-spec|fault-spec)\\.ts$|^test/|^bench/)';
 
@@ -53,6 +55,13 @@ module.exports = {
       comment: 'libs/messaging is the one door to Kafka: transport, outbox, DLQ, admin, monitoring.',
       from: { path: '^(apps|libs)/', pathNot: ['^libs/messaging/', TEST] },
       to: { path: '(^|/)node_modules/kafkajs/' },
+    },
+    {
+      name: 'testing-helpers-only-in-tests',
+      severity: 'error',
+      comment: 'Import test helpers from @ct/<lib>/testing in tests, benchmarks and tools only.',
+      from: { path: '^(apps|libs)/', pathNot: ['^libs/[^/]+/src/testing/', TEST] },
+      to: { path: '^libs/[^/]+/src/testing/' },
     },
     {
       name: 'domain-is-plain-typescript',

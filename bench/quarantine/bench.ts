@@ -25,8 +25,8 @@ import {
   parseBrokers,
   provisionTopics,
   TappedMessage,
-  TopicTap,
 } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';

@@ -43,6 +43,7 @@ import {
 import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
 import { TracingService } from '../../apps/tracing/src/service';
 import { benchOutput, freshBenchDatabase, intArg, runBench, ServiceProcess, startServiceProcess } from '../support';
+import { mulberry32 } from '@ct/contracts/testing/prng';
 
 const { log, out } = benchOutput('bench:tracing');
 
@@ -76,18 +77,6 @@ const stats = (xs: number[]) => ({
   p99: r2(pct(xs, 99)),
   max: r2(Math.max(...xs)),
 });
-
-/** A deterministic PRNG (mulberry32) for the choice of cases. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function prepareStore(): Promise<{ reused: boolean; generateSeconds: number }> {
   await ensureDatabase(DB_URL);
@@ -383,7 +372,7 @@ async function main(): Promise<void> {
   const rows = Number((await c.query('SELECT count(*)::bigint AS n FROM tracing.visits')).rows[0].n);
   await c.end();
 
-  const rnd = prng(7);
+  const rnd = mulberry32(7);
   const cases: BenchCase[] = Array.from({ length: CASES }, () => ({
     personId: `p${Math.floor(rnd() * PEOPLE)}`,
     // Confirmed between day 3 and the end of the data, so the 2-day window is inside it.

@@ -1,5 +1,5 @@
 import { Topics } from '@ct/contracts';
-import { TopicTap } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { CasesService } from '../../apps/cases/src/service';

@@ -1,5 +1,6 @@
 import { ALL_TOPICS, createEvent, dlqTopic, EventEnvelope, EventType, EventPayloads, Topics } from '@ct/contracts';
-import { EventPublisher, TopicTap } from '@ct/messaging';
+import { EventPublisher } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomInt, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

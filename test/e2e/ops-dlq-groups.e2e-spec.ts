@@ -1,5 +1,6 @@
 import { createEvent, dlqTopic, toKafkaHeaders, Topics } from '@ct/contracts';
-import { EventPublisher, MessagingObserver, TopicTap } from '@ct/messaging';
+import { EventPublisher, MessagingObserver } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { OpsService } from '../../apps/ops/src/service';
 import { eventually, http, startService, tap, testKafka, TestService } from '../support/services';

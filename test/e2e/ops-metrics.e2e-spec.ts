@@ -1,5 +1,6 @@
 import { dlqTopic, Topics } from '@ct/contracts';
-import { EventPublisher, MessagingObserver, TopicTap } from '@ct/messaging';
+import { EventPublisher, MessagingObserver } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
 import { createEvent, dlqTopic, toKafkaHeaders, Topics } from '@ct/contracts';
 import { SAMPLE_PAYLOADS } from '@ct/contracts/testing/samples';
-import { EventPublisher, MessagingObserver, TopicTap } from '@ct/messaging';
+import { EventPublisher, MessagingObserver } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { OpsService } from '../../apps/ops/src/service';

@@ -1,5 +1,6 @@
 import { CheckInRecorded, createEvent, dlqTopic, toKafkaHeaders, Topics } from '@ct/contracts';
-import { EventPublisher, TopicTap } from '@ct/messaging';
+import { EventPublisher } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { TracingService } from '../../apps/tracing/src/service';

@@ -1,6 +1,7 @@
 import { dlqTopic, EVENT_TYPES, EventDefinition, EventType, toKafkaHeaders } from '@ct/contracts';
 import { samplePlain } from '@ct/contracts/testing/samples';
-import { createKafka, parseBrokers, TopicTap } from '@ct/messaging';
+import { createKafka, parseBrokers } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { Admin, Producer } from 'kafkajs';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';

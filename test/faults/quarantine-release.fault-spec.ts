@@ -1,5 +1,6 @@
 import { Topics } from '@ct/contracts';
-import { createKafka, parseBrokers, TappedMessage, TopicTap } from '@ct/messaging';
+import { createKafka, parseBrokers, TappedMessage } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';
 import {

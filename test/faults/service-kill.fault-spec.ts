@@ -1,6 +1,7 @@
 import { createEvent, Topics } from '@ct/contracts';
 import { samplePlain } from '@ct/contracts/testing/samples';
-import { createKafka, EventPublisher, parseBrokers, TappedMessage, TopicTap } from '@ct/messaging';
+import { createKafka, EventPublisher, parseBrokers, TappedMessage } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../tools/kafka/broker';

@@ -1,4 +1,5 @@
-import { createKafka, parseBrokers, TopicTap } from '@ct/messaging';
+import { createKafka, parseBrokers } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { JsonLogger, loadConfig, Role } from '@ct/platform';
 import { createServiceApp, CreatedService, ServiceDefinition, ServiceEnv } from '@ct/runtime';
 import { INestApplication } from '@nestjs/common';
@@ -64,7 +65,8 @@ export function mint(o: MintOptions): string {
   return mintToken(signingKey.key, issuer, o);
 }
 
-export function tokenFor(role: Role, subject = `test-${role}`, areas: string[] = []): string {
+/** A token of the run's issuer; areas default to ['*'] (every area), so a test limits them only on purpose. */
+export function tokenFor(role: Role, subject = `test-${role}`, areas: string[] = ['*']): string {
   return mint({ subject, roles: [role], areas });
 }
 

@@ -1,10 +1,11 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { KafkaClientEnv } from '@ct/platform';
+import { IsInt, Max, Min } from 'class-validator';
 
-/** What the feed CLI reads from the environment (validated by loadConfig). */
-export class FeedEnv {
-  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
-
+/**
+ * What the feed CLI reads from the environment (validated by loadConfig): the Kafka connection
+ * (KAFKA_BROKERS, and over SASL_SSL the `feed` principal, which may only write checkins.v1) and:
+ */
+export class FeedEnv extends KafkaClientEnv {
   /** Check-ins per produce request (one request per partition must stay under the broker's 1 MB). */
   @IsInt()
   @Min(1)

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createKafka, EventPublisher, MessagingObserver, parseBrokers } from '@ct/messaging';
-import { ConfigError, loadConfig } from '@ct/platform';
+import { ConfigError, kafkaSecurity, loadConfig } from '@ct/platform';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CSV_HEADER, formatCsvRow } from './csv';
@@ -25,7 +25,8 @@ const USAGE = `usage:
   npm run feed -- simulate --people N --venues M --days D --seed S [--start YYYY-MM-DD] (--out file.csv | --publish)
       a synthetic population's check-ins; the same options give the same data
       (--start defaults to D days before today, UTC, so that the data is inside retention)
-environment: KAFKA_BROKERS (default 127.0.0.1:9092), FEED_BATCH_SIZE (default 1000), FEED_RETRY_BUDGET_MS (default 60000)`;
+environment: KAFKA_BROKERS (default 127.0.0.1:9092), FEED_BATCH_SIZE (default 1000), FEED_RETRY_BUDGET_MS (default 60000);
+  over SASL_SSL: KAFKA_SECURITY_PROTOCOL=SASL_SSL, KAFKA_SASL_USERNAME=feed, KAFKA_SASL_PASSWORD(_FILE), KAFKA_SSL_CA_FILE`;
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -106,7 +107,7 @@ async function withPublisher<T>(
 ): Promise<T> {
   const env = loadConfig(FeedEnv);
   const publisher = new EventPublisher(
-    createKafka({ brokers: parseBrokers(env.KAFKA_BROKERS), clientId: 'feed-cli' }),
+    createKafka({ brokers: parseBrokers(env.KAFKA_BROKERS), clientId: 'feed-cli', security: kafkaSecurity(env) }),
     new MessagingObserver(),
   );
   try {

@@ -1,5 +1,5 @@
 import { CsvRow } from './csv';
-import { Prng } from './prng';
+import { Prng } from '@ct/contracts/testing/prng';
 
 /**
  * A synthetic population and its check-ins, the same for the same options: households in homes,

@@ -1,18 +1,70 @@
 /**
  * kafka fetch                                   download the broker jars into the project cache
  * kafka start [--port 9092] [--data-dir DIR]    run a broker in the foreground until SIGINT/SIGTERM
+ *   [--sasl DIR]                                a SASL_SSL listener instead, with a test CA and SCRAM users
+ *                                               whose password files are kept in DIR (sasl-dir.ts)
  * kafka topics [--brokers 127.0.0.1:9092]       list topics and partition counts (like kcat -L)
+ * kafka acls [--dry-run]                        create the topics and apply the ACLs, as the admin
  *
  * Without --data-dir the broker uses a temp dir that is removed on stop; with it, data is kept.
+ * `topics` and `acls` connect with the Kafka variables of the environment (KAFKA_BROKERS,
+ * KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_USERNAME=admin, … as in .env.example).
  */
 import 'reflect-metadata';
-import { createKafka, parseBrokers } from '@ct/messaging';
+import { applyAcls, createKafka, parseBrokers, provisionTopics, topicRetentionFromDays } from '@ct/messaging';
+import { BaseEnv, kafkaSecurity, loadConfig } from '@ct/platform';
+import { Logger } from '@nestjs/common';
+import { describePlan, projectAclPlan } from './acls';
 import { ensureKafkaJars, startBroker } from './broker';
+import { prepareSaslDir } from './sasl-dir';
+import { resolve } from 'node:path';
 
 const USAGE = `usage: kafka fetch
-       kafka start [--port 9092] [--controller-port N] [--data-dir DIR] [--heap-mb 512]
+       kafka start [--port 9092] [--controller-port N] [--data-dir DIR] [--heap-mb 512] [--sasl DIR]
        kafka topics [--brokers 127.0.0.1:9092]
+       kafka acls [--dry-run]
 `;
+
+/** A client of the environment's brokers, with its SASL_SSL settings (the admin's, for acls). */
+function envKafka(clientId: string, brokers?: string) {
+  const env = loadConfig(BaseEnv);
+  const kafka = createKafka({
+    brokers: parseBrokers(brokers ?? env.KAFKA_BROKERS),
+    clientId,
+    security: kafkaSecurity(env),
+  });
+  return { env, kafka };
+}
+
+/**
+ * Creates every topic and .dlq (the services' principals may not) and makes the ACLs of the
+ * project's principals exactly what the code declares (tools/kafka/acls.ts). Idempotent.
+ */
+async function acls(args: string[]): Promise<number> {
+  if (args.length > 1 || (args.length === 1 && args[0] !== '--dry-run'))
+    throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
+  // Building the five services' modules (only to read their handlers) makes Nest chatty.
+  Logger.overrideLogger(['error']);
+  const plan = projectAclPlan(process.env);
+  process.stdout.write(`${describePlan(plan)}\n`);
+  if (args[0] === '--dry-run') return 0;
+  const { env, kafka } = envKafka('kafka-acls');
+  const created = await provisionTopics(
+    kafka,
+    { checkins: env.KAFKA_PARTITIONS_CHECKINS, default: env.KAFKA_PARTITIONS_DEFAULT },
+    topicRetentionFromDays({
+      checkins: env.KAFKA_RETENTION_CHECKINS_DAYS,
+      events: env.KAFKA_RETENTION_EVENTS_DAYS,
+      dlq: env.KAFKA_RETENTION_DLQ_DAYS,
+    }),
+  );
+  process.stdout.write(`kafka: topics ready (${created.length} created)\n`);
+  const done = await applyAcls(kafka, plan);
+  process.stdout.write(
+    `kafka: ${plan.length} ACLs in place (${done.created} created, ${done.deleted} stale removed)\n`,
+  );
+  return 0;
+}
 
 class UsageError extends Error {}
 
@@ -22,7 +74,7 @@ function parseFlags(args: string[]): Map<string, string> {
     const arg = args[i];
     const eq = arg.indexOf('=');
     const [name, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (!['--port', '--controller-port', '--data-dir', '--heap-mb'].includes(name)) {
+    if (!['--port', '--controller-port', '--data-dir', '--heap-mb', '--sasl'].includes(name)) {
       throw new UsageError(`unknown argument: ${arg}`);
     }
     const value = inline ?? args[++i];
@@ -43,7 +95,9 @@ function intFlag(flags: Map<string, string>, name: string, fallback: number): nu
 async function start(args: string[]): Promise<number> {
   const flags = parseFlags(args);
   const dataDir = flags.get('--data-dir');
+  const saslDir = flags.get('--sasl');
   const broker = await startBroker({
+    security: saslDir ? await prepareSaslDir(saslDir) : undefined,
     port: intFlag(flags, '--port', 9092),
     controllerPort: intFlag(flags, '--controller-port', 0),
     dataDir,
@@ -51,6 +105,12 @@ async function start(args: string[]): Promise<number> {
     heapMb: intFlag(flags, '--heap-mb', 512),
   });
   process.stdout.write(`kafka: broker ready at ${broker.brokers} (pid ${broker.pid})\n`);
+  if (saslDir) {
+    process.stdout.write(
+      `kafka: SASL_SSL: KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SSL_CA_FILE=${resolve(saslDir, 'tls', 'ca.pem')} ` +
+        `KAFKA_SASL_USERNAME=<admin|service|feed> KAFKA_SASL_PASSWORD_FILE=${resolve(saslDir)}/<name>.password\n`,
+    );
+  }
   process.stdout.write(`kafka: log ${broker.logFile}; press Ctrl-C to stop\n`);
 
   return new Promise<number>((resolve) => {
@@ -91,7 +151,7 @@ async function start(args: string[]): Promise<number> {
 async function topics(args: string[]): Promise<number> {
   if (args.length > 0 && (args[0] !== '--brokers' || args.length !== 2))
     throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
-  const kafka = createKafka({ brokers: parseBrokers(args[1] ?? '127.0.0.1:9092'), clientId: 'kafka-cli' });
+  const { kafka } = envKafka('kafka-cli', args[1]);
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -118,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
       return start(rest);
     case 'topics':
       return topics(rest);
+    case 'acls':
+      return acls(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -37,6 +37,8 @@ describe('identity from a real Keycloak through the edge', () => {
   const users = {
     quangNamTracer: { username: 'tracer-49', roles: ['tracer'], areas: ['49'] },
     daNangOps: { username: 'ops-48', roles: ['ops', 'quarantine'], areas: ['48', '48.490'] },
+    hoiAnTracer: { username: 'tracer-503', roles: ['tracer'], areas: ['503'] },
+    nationalTracer: { username: 'tracer-national', roles: ['tracer'], areas: ['*'] },
   };
 
   beforeAll(async () => {
@@ -155,9 +157,20 @@ describe('identity from a real Keycloak through the edge', () => {
     expect(rows).toEqual([expect.objectContaining({ subject: tracerSub, roles: 'tracer' })]);
     const created = await http(base, 'POST', '/cases', {
       token: tracer,
-      body: { personId: `pc-${randomUUID()}`, confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR', areaCode: '49' },
+      body: { personId: `pc-${randomUUID()}`, confirmedAt: '2021-11-20T08:00:00Z', testType: 'PCR', areaCode: '20290' },
     });
     expect(created.status).toBe(201);
+
+    // Areas from the Keycloak attribute scope what each account sees: the province tracer sees its
+    // commune's case, a tracer of another district gets 404, a national account (`*`) sees it.
+    const [hoiAn, national] = [await signIn(users.hoiAnTracer), await signIn(users.nationalTracer)];
+    expect((await http(base, 'GET', '/me', { token: national })).body.areas).toEqual(['*']);
+    const caseUrl = `/cases/${created.body.caseId}`;
+    expect((await http(base, 'GET', caseUrl, { token: tracer })).status).toBe(200);
+    expect((await http(base, 'GET', caseUrl, { token: hoiAn })).status).toBe(404);
+    expect((await http(base, 'GET', caseUrl, { token: national })).status).toBe(200);
+    // Figures are not personal: the ops account of another province reads them.
+    expect((await http(base, 'GET', '/stats/weekly?area=49', { token: opsUser })).status).toBe(200);
 
     // The ops account may read the topic monitor but not confirm cases.
     expect((await http(base, 'GET', '/ops/topics', { token: opsUser })).status).toBe(200);

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { LocalOidcEnv, localIssuerUrl, loadOrCreateSigningKey, mintToken } from '../oidc/local-issuer';
 
 const usage =
-  `usage: npm run token -- --role <${ROLES.join('|')}> [--role <another>] [--area <code>] [--area <another>] [--subject <account id>] [--ttl 12h]\n` +
+  `usage: npm run token -- --role <${ROLES.join('|')}> [--role <another>] [--area <code|*>] [--area <another>] [--subject <account id>] [--ttl 12h]\n` +
   'Mints a token of the local development issuer (the one `npm start` runs; its key is in LOCAL_OIDC_DIR).\n' +
+  'An area covers the areas below it; --area "*" covers every area; admin sees all, other roles without --area see nothing.\n' +
   'With OIDC_ISSUER_URL set, tokens come from that identity provider instead.';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -36,9 +37,9 @@ function main(): void {
   const ttl = /^(\d+)([smhd])$/.exec(values.ttl);
   if (!ttl || Number(ttl[1]) < 1) fail(`--ttl must be a number and a unit (s, m, h, d), e.g. 12h; got ${values.ttl}`);
   const areas = values.area ?? [];
-  const badArea = areas.find((a) => !/^[A-Za-z0-9._-]{1,32}$/.test(a));
+  const badArea = areas.find((a) => a !== '*' && !/^[A-Za-z0-9._-]{1,32}$/.test(a));
   if (badArea !== undefined)
-    fail(`--area must be an area code (letters, digits, . _ -), got ${JSON.stringify(badArea)}`);
+    fail(`--area must be an area code (letters, digits, . _ -) or *, got ${JSON.stringify(badArea)}`);
 
   let env: LocalOidcEnv;
   try {

@@ -1,7 +1,6 @@
+import { AreaCatalog } from '@ct/platform';
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
-import { AreaCatalog } from './areas/domain/area-catalog';
-import { loadAreaFile } from './areas/infrastructure/area-file';
 import { ListAreasHttpController } from './areas/list-areas/list-areas.http.controller';
 import { AuditTrail } from './audit/infrastructure/audit-trail';
 import { ErasePersonHttpController } from './persons/erase-person/erase-person.http.controller';
@@ -22,18 +21,19 @@ import { notificationControllers, notificationProviders } from './notifications/
 import { PersonStore } from './persons/infrastructure/person-store';
 import { PersonsHttpController } from './persons/persons.http.controller';
 import { PersonsService } from './persons/persons.service';
+import { PersonDisclosure } from './persons/person-disclosure';
 import { CASES_CLOCK, systemClock } from './shared/domain/clock';
 import { PersonStatusHttpController } from './status/person-status.http.controller';
 import { RecordStatusEventsKafkaController } from './status/record-status-events/record-status-events.kafka.controller';
 import { StatusStore } from './status/record-status-events/status-store';
+import { AreaAccess } from './shared/infrastructure/area-access';
 
-/** Areas are read once at boot from AREAS_FILE and served from memory; a bad file or default area stops start-up. */
-function areaCatalog(env: CasesEnv): AreaCatalog {
-  const catalog = loadAreaFile(env.AREAS_FILE);
+/** Areas are read once at boot from AREAS_FILE (ServiceCoreModule); a default area not among them stops start-up. */
+function checkDefaultArea(env: CasesEnv, catalog: AreaCatalog): true {
   if (!catalog.has(env.CASES_DEFAULT_AREA_CODE)) {
     throw new Error(`CASES_DEFAULT_AREA_CODE ${env.CASES_DEFAULT_AREA_CODE} is not an area of ${env.AREAS_FILE}`);
   }
-  return catalog;
+  return true;
 }
 
 @Module({})
@@ -57,11 +57,17 @@ export class CasesModule {
         ...notificationControllers,
       ],
       providers: [
-        { provide: AreaCatalog, useFactory: () => areaCatalog(env) },
+        {
+          provide: 'CASES_DEFAULT_AREA',
+          useFactory: (c: AreaCatalog) => checkDefaultArea(env, c),
+          inject: [AreaCatalog],
+        },
         { provide: CASES_CLOCK, useValue: systemClock },
         AuditTrail,
+        AreaAccess,
         PersonStore,
         PersonsService,
+        PersonDisclosure,
         PersonErasure,
         ConfirmCaseHandler,
         ListCases,

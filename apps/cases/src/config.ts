@@ -8,11 +8,6 @@ export class CasesEnv extends NotifyEnv {
   @Max(65535)
   PORT = 3003;
 
-  /** JSON file of administrative areas ({ description, areas: [{ code, name, level, parentCode, population }] }). */
-  @IsString()
-  @MinLength(1)
-  AREAS_FILE = 'data/areas/quang-nam.json';
-
   /** Area of a case converted from a positive test when the person is not registered here. */
   @IsString()
   @MinLength(1)

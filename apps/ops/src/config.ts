@@ -23,10 +23,6 @@ export class OpsEnv extends BaseEnv {
   @IsString()
   OPS_MONITOR_GROUP = 'ops-monitor';
 
-  /** Administrative areas (same file and format the cases service reads). */
-  @IsString()
-  AREAS_FILE = 'data/areas/quang-nam.json';
-
   /** Optional JSON file overriding the epidemic-level thresholds (see apps/ops/src/surveillance/domain/level.ts). */
   @IsOptional()
   @IsString()

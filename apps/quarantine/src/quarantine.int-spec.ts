@@ -1,5 +1,6 @@
 import { createEvent, dlqTopic, EventPayloads, EventType, toKafkaHeaders, Topics } from '@ct/contracts';
-import { EventPublisher, TappedMessage, TopicTap } from '@ct/messaging';
+import { EventPublisher, TappedMessage } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { db, eventually, http, startService, tap, TestService } from '../../../test/support/services';

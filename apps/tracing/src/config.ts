@@ -19,13 +19,23 @@ export class TracingEnv extends BaseEnv {
   @Max(3650)
   CHECKIN_RETENTION_DAYS = 21;
 
+  /**
+   * Contacts and exposure sites (derived from check-ins) are kept this many days after the exposure
+   * or the stay ended, and never before the stays they came from are purged (see ARCHITECTURE.md,
+   * "Retention"). Purged by the retention job, every RETENTION_INTERVAL_MINUTES.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  TRACING_CONTACT_RETENTION_DAYS = 21;
+
   /** A check-in further than this in the future (by the service's clock) is dead-lettered. */
   @IsInt()
   @Min(0)
   @Max(86400)
   CHECKIN_MAX_CLOCK_SKEW_SECONDS = 300;
 
-  /** How often the retention job runs (0 = never; a test or an operator runs it by hand). */
+  /** How often the retention jobs run (0 = never, refused in production; a test or an operator runs them by hand). */
   @IsInt()
   @Min(0)
   @Max(7 * 24 * 60)

@@ -11,6 +11,11 @@ export const TracingService: ServiceDefinition<TracingEnv> = {
   envSchema: TracingEnv,
   migrations,
   module: (env) => TracingModule.register(env),
+  retention: (env) => ({
+    CHECKIN_RETENTION_DAYS: env.CHECKIN_RETENTION_DAYS,
+    TRACING_CONTACT_RETENTION_DAYS: env.TRACING_CONTACT_RETENTION_DAYS,
+    RETENTION_INTERVAL_MINUTES: env.RETENTION_INTERVAL_MINUTES,
+  }),
   // checkins.v1 is a firehose: several partitions written at once, big fetches for big batched statements.
   consumer: (env) => ({
     concurrency: env.CHECKIN_CONSUMER_CONCURRENCY,

@@ -6,6 +6,8 @@ import { RecordConfirmedCaseKafkaController } from './cases/record-confirmed-cas
 import { TracingEnv } from './config';
 import { ContactsModule } from './contacts/contacts.module';
 import { migrations } from './migrations';
+import { RecordPersonAreaKafkaController } from './persons/record-person-area/record-person-area.kafka.controller';
+import { RetentionModule } from './retention/retention.module';
 import { VISIT_ENTITIES, VisitsModule } from './visits/visits.module';
 
 @Module({})
@@ -23,8 +25,9 @@ export class TracingModule {
         }),
         VisitsModule,
         ContactsModule,
+        RetentionModule,
       ],
-      controllers: [RecordConfirmedCaseKafkaController],
+      controllers: [RecordConfirmedCaseKafkaController, RecordPersonAreaKafkaController],
       providers: [RecordConfirmedCaseHandler],
     };
   }

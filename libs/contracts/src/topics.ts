@@ -33,3 +33,17 @@ export function isTopicName(t: string): t is TopicName {
 export function dlqTopic(t: string): string {
   return `${t}.dlq`;
 }
+
+/**
+ * Who may publish to each topic: the owning service (its Kafka principal, named like the service),
+ * and `feed`, the feed CLI (tools/feed) that bulk-loads check-ins. The ACLs (libs/messaging acls.ts)
+ * grant WRITE on a topic to these principals only; ops also writes every topic, to replay dead letters.
+ */
+export const TOPIC_PRODUCERS: Readonly<Record<TopicName, readonly string[]>> = {
+  [Topics.CHECKINS]: ['checkin-gateway', 'feed'],
+  [Topics.CASES]: ['cases'],
+  [Topics.CONTACTS]: ['tracing'],
+  [Topics.QUARANTINE]: ['quarantine'],
+  [Topics.TESTING]: ['quarantine'],
+  [Topics.SURVEILLANCE]: ['ops'],
+};

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import type { KafkaSecurity } from '@ct/platform';
+import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 /** Where kafkajs's warnings and errors go: the service's JSON logger (pino, or an adapter of Nest's Logger). */
 export interface KafkaLogSink {
   warn(fields: object, message: string): void;
@@ -9,6 +10,26 @@ export interface KafkaSettings {
   brokers: string[];
   clientId: string;
   logger?: KafkaLogSink;
+  /** SASL_SSL (kafkaSecurity() of libs/platform, from KAFKA_SECURITY_PROTOCOL …); PLAINTEXT when unset. */
+  security?: KafkaSecurity;
+}
+
+/**
+ * Every client's connection settings, in one place: the services' clients, the producer thread
+ * (publisher.ts, which gets them as plain data), the feed CLI and the tools.
+ */
+export function connectionConfig(s: Omit<KafkaSettings, 'logger'>): KafkaConfig {
+  return {
+    clientId: s.clientId,
+    brokers: s.brokers,
+    connectionTimeout: 5000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    ...(s.security && {
+      ssl: { ...s.security.ssl, rejectUnauthorized: true },
+      // A union kafkajs spells per mechanism; both SCRAM variants take the same fields.
+      sasl: { ...s.security.sasl } as SASLOptions,
+    }),
+  };
 }
 
 export function parseBrokers(list: string): string[] {
@@ -27,10 +48,7 @@ export function createKafka(s: KafkaSettings): Kafka {
   const log = s.logger;
   const recent = new Map<string, { at: number; suppressed: number }>();
   return new Kafka({
-    clientId: s.clientId,
-    brokers: s.brokers,
-    connectionTimeout: 5000,
-    retry: { initialRetryTime: 200, retries: 8 },
+    ...connectionConfig(s),
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       if (!log) return;

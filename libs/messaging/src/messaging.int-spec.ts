@@ -8,11 +8,12 @@ import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { db, eventually, http, startService, tap, TestService } from '../../../test/support/services';
 import { UnprocessableEvent } from './errors';
-import { Outbox, OutboxCache } from './outbox';
+import { Outbox } from './outbox';
+import { OutboxCache } from './outbox-cache';
 import { EventPublisher } from './publisher';
-import { BatchOutcome, HandleEvent } from './server';
-import { messagingTablesSql } from './outbox';
-import { TopicTap } from './tap';
+import { BatchOutcome, HandleEvent } from './handle-event';
+import { messagingTablesSql } from './messaging-migrations';
+import { TopicTap } from './testing';
 
 const SCHEMA = 'msgtest';
 

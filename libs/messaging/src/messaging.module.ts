@@ -1,30 +1,19 @@
 import { TransactionHost } from '@ct/platform';
 import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
+import { KafkaAdmin } from './admin';
+import { ConsumerStatus } from './consumer-status';
+import { KafkaEventServerFactory } from './event-server.factory';
 import { Inbox } from './inbox';
 import { createKafka, KafkaLogSink } from './kafka';
+import { RawConsumers } from './monitor';
 import { MessagingObserver } from './observer';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
-import { Outbox, OutboxCache, OutboxRelay } from './outbox';
+import { Outbox } from './outbox';
+import { OutboxCache } from './outbox-cache';
+import { OutboxRelay } from './outbox-relay';
+import { TopicProvisioner } from './provisioning';
 import { EventPublisher } from './publisher';
-
-/**
- * Whether this instance's consumer is in its group and consuming, for /health/ready. The transport
- * (server.ts) sets it; a service without consumers is `consuming` from the start.
- */
-export class ConsumerStatus {
-  /** null: no consumer started yet. */
-  private state: { up: boolean; since: number; topics: number } | null = null;
-  set(up: boolean, topics = this.state?.topics ?? 0): void {
-    if (this.state?.up !== up || this.state.topics !== topics) this.state = { up, since: Date.now(), topics };
-  }
-  get up(): boolean {
-    return this.state?.up === true;
-  }
-  describe(): { up: boolean; sinceMs: number | null; topics: number } {
-    return { up: this.up, sinceMs: this.state ? Date.now() - this.state.since : null, topics: this.state?.topics ?? 0 };
-  }
-}
 
 /** Answers whether the broker is reachable, for /health. */
 @Injectable()
@@ -86,13 +75,22 @@ export class MessagingModule {
         {
           provide: Kafka,
           useFactory: () =>
-            createKafka({ brokers: options.brokers, clientId: options.service, logger: nestLogSink('Kafka') }),
+            createKafka({
+              brokers: options.brokers,
+              clientId: options.service,
+              security: options.security,
+              logger: nestLogSink('Kafka'),
+            }),
         },
         {
           provide: EventPublisher,
           // The producer runs in its own thread: record encoding stays off the service's event loop.
           useFactory: (k: Kafka, o: MessagingObserver) =>
-            new EventPublisher(k, o, { brokers: options.brokers, clientId: options.service }),
+            new EventPublisher(k, o, {
+              brokers: options.brokers,
+              clientId: options.service,
+              security: options.security,
+            }),
           inject: [Kafka, MessagingObserver],
         },
         { provide: OutboxCache, useFactory: () => new OutboxCache() },
@@ -109,6 +107,11 @@ export class MessagingModule {
         },
         { provide: KafkaHealth, useFactory: (k: Kafka) => new KafkaHealth(k), inject: [Kafka] },
         { provide: ConsumerStatus, useValue: new ConsumerStatus() },
+        // What runtime and the apps use instead of the kafkajs client itself.
+        KafkaAdmin,
+        RawConsumers,
+        TopicProvisioner,
+        KafkaEventServerFactory,
       ],
       exports: [
         ConsumerStatus,
@@ -120,6 +123,10 @@ export class MessagingModule {
         Inbox,
         OutboxRelay,
         KafkaHealth,
+        KafkaAdmin,
+        RawConsumers,
+        TopicProvisioner,
+        KafkaEventServerFactory,
       ],
     };
   }

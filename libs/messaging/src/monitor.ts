@@ -1,5 +1,13 @@
+import { Injectable } from '@nestjs/common';
 import { Admin, Consumer, Kafka } from 'kafkajs';
-import { TappedMessage } from './tap';
+import { RawMessage } from '@ct/contracts';
+
+/** A message as read off a topic, without parsing: what RawConsumer (and the tests' TopicTap) hand over. */
+export interface TappedMessage extends RawMessage {
+  partition: number;
+  offset: string;
+  timestamp: string;
+}
 
 /**
  * A raw, committing consumer in a named group: every message of `topics` is handed to `onMessage`
@@ -36,6 +44,19 @@ export class RawConsumer {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+  }
+}
+
+/** Starts raw consumers on the service's Kafka client (the ops topic monitor), so callers need no kafkajs. */
+@Injectable()
+export class RawConsumers {
+  constructor(private readonly kafka: Kafka) {}
+
+  start(
+    opts: { groupId: string; topics: string[]; fromBeginning?: boolean },
+    onMessage: (m: TappedMessage) => Promise<void> | void,
+  ): Promise<RawConsumer> {
+    return RawConsumer.start(this.kafka, opts, onMessage);
   }
 }
 

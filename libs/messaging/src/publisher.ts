@@ -2,6 +2,7 @@ import { EventEnvelope, toKafkaHeaders } from '@ct/contracts';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, Message, Producer } from 'kafkajs';
 import { Worker } from 'node:worker_threads';
+import { connectionConfig, KafkaSettings } from './kafka';
 import { MessagingObserver } from './observer';
 
 export interface OutgoingMessage {
@@ -15,11 +16,8 @@ export function toOutgoing(e: EventEnvelope): OutgoingMessage {
   return { topic: e.topic, key: e.key, value: JSON.stringify(e.payload), headers: toKafkaHeaders(e.meta) };
 }
 
-/** Where a producer thread connects (the service's brokers and client id). */
-export interface ProducerThreadSettings {
-  brokers: string[];
-  clientId: string;
-}
+/** Where a producer thread connects (the service's brokers, client id and SASL_SSL settings). */
+export type ProducerThreadSettings = Omit<KafkaSettings, 'logger'>;
 
 type TopicMessages = { topic: string; messages: Message[] }[];
 
@@ -35,8 +33,7 @@ const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Kafka, logLevel } = require(workerData.kafkajs);
 const kafka = new Kafka({
-  clientId: workerData.clientId, brokers: workerData.brokers, connectionTimeout: 5000,
-  retry: { initialRetryTime: 200, retries: 8 }, logLevel: logLevel.WARN,
+  ...workerData.connection, logLevel: logLevel.WARN,
   logCreator: () => (entry) => parentPort.postMessage({ log: { level: entry.level, namespace: entry.namespace, message: entry.log.message } }),
 });
 const producer = kafka.producer(workerData.producer);
@@ -85,7 +82,12 @@ class ProducerThread {
     if (this.worker) return this.worker;
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
-      workerData: { ...this.settings, kafkajs: require.resolve('kafkajs'), producer: PRODUCER },
+      // The same connection settings as the service's own client (credentials and CA as plain data).
+      workerData: {
+        connection: connectionConfig(this.settings),
+        kafkajs: require.resolve('kafkajs'),
+        producer: PRODUCER,
+      },
     });
     worker.unref();
     worker.on(

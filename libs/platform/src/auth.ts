@@ -1,35 +1,15 @@
 import {
   CanActivate,
-  createParamDecorator,
   ExecutionContext,
   ForbiddenException,
   Injectable,
   Logger,
   ServiceUnavailableException,
-  SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, JWTPayload, jwtVerify } from 'jose';
-
-export const ROLES = ['tracer', 'quarantine', 'feed', 'ops', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface Principal {
-  /** The user or system the token was issued to (never personal data: an account id). */
-  subject: string;
-  roles: Role[];
-  /** Area codes the holder serves (from the token's areas claim; empty when it has none). */
-  areas: string[];
-}
-
-const ROLES_KEY = 'ct:roles';
-const PUBLIC_KEY = 'ct:public';
-
-/** The roles allowed on a route; `admin` may do everything. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
-/** Routes anyone may call: only health and API docs. */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+import { Principal, PUBLIC_KEY, Role, ROLES, ROLES_KEY } from './principal';
 
 /** Only asymmetric algorithms: a service can check a token but never make one. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -251,8 +231,3 @@ export class AuthGuard implements CanActivate {
     );
   }
 }
-
-/** The authenticated caller, for audit records. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
-  return ctx.switchToHttp().getRequest<{ principal: Principal }>().principal;
-});

@@ -12,10 +12,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value is never repeated in a message. */
+const SECRET = /PASSWORD|SECRET/;
+
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => [
     ...(e.constraints
-      ? [`${e.property}: ${Object.values(e.constraints).join('; ')} (got ${JSON.stringify(e.value)})`]
+      ? [
+          `${e.property}: ${Object.values(e.constraints).join('; ')}` +
+            (SECRET.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`),
+        ]
       : []),
     ...flatten(e.children ?? []),
   ]);

@@ -1,13 +1,17 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import type { OidcSettings } from './auth';
 import { ConfigError } from './config';
+import { KafkaClientEnv } from './kafka-env';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Variables every service reads. Service configs extend this class with their own. */
-export class BaseEnv {
+/**
+ * Variables every service reads (the Kafka connection's, KAFKA_BROKERS and KAFKA_SECURITY_PROTOCOL…,
+ * are KafkaClientEnv's, shared with the feed CLI and the tools). Service configs extend this class.
+ */
+export class BaseEnv extends KafkaClientEnv {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
@@ -34,8 +38,13 @@ export class BaseEnv {
   @IsString()
   DATABASE_SSL_ROOT_CERT?: string;
 
-  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
+  /**
+   * Create the topics (and their .dlq) at start-up. `false` when the service's Kafka principal may
+   * not create topics (ACLs: `npm run kafka -- acls` provisions them as the admin).
+   */
+  @IsIn(['true', 'false'])
+  @Transform(({ value }) => String(value))
+  KAFKA_PROVISION_TOPICS: 'true' | 'false' = 'true';
 
   @IsInt()
   @Min(1)
@@ -46,6 +55,28 @@ export class BaseEnv {
   @Min(1)
   @Max(1000)
   KAFKA_PARTITIONS_DEFAULT = 3;
+
+  /**
+   * Days the broker keeps checkins.v1 and contacts.v1 (venues and times of stays, derived from
+   * check-ins): retention.ms, set when a topic is created and brought to this value on every start.
+   * 0 = the broker's default (development only; refused in production).
+   */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3650)
+  KAFKA_RETENTION_CHECKINS_DAYS = 21;
+
+  /** Days the broker keeps cases.v1, quarantine.v1, testing.v1 and surveillance.v1 (0: as above). */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3650)
+  KAFKA_RETENTION_EVENTS_DAYS = 30;
+
+  /** Days the broker keeps every `<topic>.dlq` (dead letters carry the original payload; 0: as above). */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(3650)
+  KAFKA_RETENTION_DLQ_DAYS = 21;
 
   /**
    * The OpenID Connect issuer whose tokens the API accepts (discovery at
@@ -66,6 +97,15 @@ export class BaseEnv {
     message: 'OIDC_ROLES_CLAIM must be a dotted claim path such as realm_access.roles',
   })
   OIDC_ROLES_CLAIM = 'realm_access.roles';
+
+  /**
+   * JSON file of the administrative areas ({ description, areas: [{ code, name, level, parentCode,
+   * population }] }): validates areaCodes (cases), keeps figures (ops) and says which areas a token's
+   * areas cover (every service: an area and everything below it).
+   */
+  @IsString()
+  @MinLength(1)
+  AREAS_FILE = 'data/areas/quang-nam.json';
 
   /** Dotted path of the claim with the area codes the holder serves. */
   @Matches(/^[\w-]+(\.[\w-]+)*$/, { message: 'OIDC_AREAS_CLAIM must be a dotted claim path such as areas' })

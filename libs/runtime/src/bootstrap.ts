@@ -1,28 +1,21 @@
-import {
-  ConsumerStatus,
-  EventPublisher,
-  Inbox,
-  KafkaEventServer,
-  MessagingObserver,
-  provisionTopics,
-} from '@ct/messaging';
+import { KafkaAccess, KafkaEventServer, KafkaEventServerFactory, TopicProvisioner } from '@ct/messaging';
 import {
   BaseEnv,
   ConfigError,
   createValidationPipe,
   JsonLogger,
+  kafkaSecurity,
   loadConfig,
   OidcVerifier,
   oidcSettings,
+  refuseUnboundedRetention,
   runMigrations,
   StrictInputPipe,
-  TransactionHost,
   Constructor,
 } from '@ct/platform';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { authBeforeBody } from './auth-before-body';
 import { DomainErrorFilter } from './domain-error.filter';
@@ -44,6 +37,16 @@ export interface ServiceDefinition<E extends ServiceEnv> {
   module(env: E): DynamicModule;
   /** Optional: called right after the Nest app is created, before Nest's own middleware (e.g. body parsers). */
   configure?(app: INestApplication, env: E): void;
+  /**
+   * Optional Kafka access beyond its @HandleEvent subscriptions and the topics it publishes
+   * (TOPIC_PRODUCERS): what its ACLs must also allow (libs/messaging acls.ts).
+   */
+  kafkaAccess?(env: E): KafkaAccess;
+  /**
+   * Optional: the service's own retention settings (variable name → value) that production refuses
+   * when absent, zero or negative; the topics' KAFKA_RETENTION_* are always checked.
+   */
+  retention?(env: E): Record<string, number | undefined>;
   /** Optional Kafka consumer tuning: partitions handled at once and bytes fetched per partition. */
   consumer?(env: E): { concurrency?: number; maxBytesPerPartition?: number };
 }
@@ -53,6 +56,16 @@ export interface CreatedService {
   logger: JsonLogger;
   server: KafkaEventServer;
   openapi: OpenAPIObject;
+}
+
+/** Refuses (NODE_ENV=production) retention settings that would keep personal data without limit. */
+export function checkRetention<E extends ServiceEnv>(def: Pick<ServiceDefinition<E>, 'retention'>, env: E): void {
+  refuseUnboundedRetention(env, {
+    KAFKA_RETENTION_CHECKINS_DAYS: env.KAFKA_RETENTION_CHECKINS_DAYS,
+    KAFKA_RETENTION_EVENTS_DAYS: env.KAFKA_RETENTION_EVENTS_DAYS,
+    KAFKA_RETENTION_DLQ_DAYS: env.KAFKA_RETENTION_DLQ_DAYS,
+    ...def.retention?.(env),
+  });
 }
 
 export function buildOpenApi(app: INestApplication, def: { title: string; description: string }): OpenAPIObject {
@@ -75,6 +88,7 @@ export async function createServiceApp<E extends ServiceEnv>(
   env: E,
   opts: { logger?: JsonLogger; migrate?: boolean; startConsumers?: boolean } = {},
 ): Promise<CreatedService> {
+  checkRetention(def, env);
   const logger = opts.logger ?? new JsonLogger(def.name, env.LOG_LEVEL);
   const app = await NestFactory.create(def.module(env), { logger, bufferLogs: true, abortOnError: false });
   app.useLogger(logger);
@@ -96,20 +110,27 @@ export async function createServiceApp<E extends ServiceEnv>(
       `connected to PostgreSQL as a superuser: give ${def.name} its own role, which owns its schema only (README, Security: npm run db:roles)`,
       'Database',
     );
-  await provisionTopics(app.get(Kafka), {
-    checkins: env.KAFKA_PARTITIONS_CHECKINS,
-    default: env.KAFKA_PARTITIONS_DEFAULT,
-  });
+  // With ACLs a service's principal may not create topics: the admin provisions them (npm run kafka -- acls).
+  // Partitions (KAFKA_PARTITIONS_*) and retention come from the service's MessagingModule options.
+  if (env.KAFKA_PROVISION_TOPICS === 'true') {
+    await app
+      .get(TopicProvisioner)
+      .provision()
+      .catch((err: Error & { type?: string; errors?: { type?: string }[] }) => {
+        // One refused topic is an Error of its own; several come as kafkajs's aggregate (errors[]).
+        const types = [err.type, ...(err.errors ?? []).map((e) => e.type)];
+        if (!types.some((t) => t?.endsWith('AUTHORIZATION_FAILED')) && !/not authorized/i.test(err.message)) throw err;
+        throw new ConfigError([
+          `KAFKA_PROVISION_TOPICS: ${def.name}'s Kafka principal may not create topics ` +
+            `(${[...new Set(types.filter(Boolean))].join(', ') || err.message}); ` +
+            'provision them as the admin (npm run kafka -- acls) and set KAFKA_PROVISION_TOPICS=false',
+        ]);
+      });
+  }
 
-  const server = new KafkaEventServer({
-    kafka: app.get(Kafka),
+  const server = app.get(KafkaEventServerFactory).create({
     groupId: def.name,
-    tx: app.get(TransactionHost),
-    inbox: app.get(Inbox),
-    publisher: app.get(EventPublisher),
-    observer: app.get(MessagingObserver),
     log: logger.pino,
-    status: app.get(ConsumerStatus),
     retry: { maxAttempts: env.MESSAGING_MAX_ATTEMPTS, backoffMs: env.MESSAGING_RETRY_BACKOFF_MS },
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     ...def.consumer?.(env),
@@ -137,6 +158,8 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   try {
     env = loadConfig(def.envSchema);
     oidcSettings(env);
+    kafkaSecurity(env);
+    checkRetention(def, env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${err.message}\n`);
@@ -171,6 +194,7 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
   } catch (err) {
     logger.error(err, 'Bootstrap');
     logger.pino.flush();
-    setTimeout(() => process.exit(1), 100);
+    // 78: configuration (the supervisor does not restart it), as for a bad environment above.
+    setTimeout(() => process.exit(err instanceof ConfigError ? 78 : 1), 100);
   }
 }

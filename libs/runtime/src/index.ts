@@ -4,3 +4,6 @@ export * from './service-core.module';
 export * from './tokens';
 export * from './domain-error.filter';
 export * from './metrics';
+export * from './request-context';
+export * from './runtime-gauges';
+export * from './service-metrics';

@@ -1,13 +1,17 @@
-import { MessagingModule, MessagingObserver, parseBrokers } from '@ct/messaging';
+import { MessagingModule, MessagingObserver, parseBrokers, topicRetentionFromDays } from '@ct/messaging';
 import {
+  AreaCatalog,
+  AreaScopes,
   AuthGuard,
   BaseEnv,
   databaseConnectionUrl,
+  kafkaSecurity,
   OidcVerifier,
   oidcSettings,
   serviceDataSourceOptions,
   TransactionHost,
   Constructor,
+  loadAreaFile,
 } from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
@@ -15,7 +19,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { HealthController } from './health.controller';
-import { MetricsController, RequestContextMiddleware, RuntimeGauges, ServiceMetrics } from './metrics';
+import { MetricsController } from './metrics';
+import { RequestContextMiddleware } from './request-context';
+import { RuntimeGauges } from './runtime-gauges';
+import { ServiceMetrics } from './service-metrics';
 import { SERVICE_ENV, SERVICE_NAME } from './tokens';
 
 export interface ServiceCoreOptions {
@@ -31,7 +38,8 @@ export interface ServiceCoreOptions {
 
 /**
  * What every service has: its own schema through TypeORM, the unit-of-work host, Kafka messaging
- * with outbox and inbox, CQRS buses, the deny-by-default bearer-token guard and GET /health.
+ * with outbox and inbox, CQRS buses, the deny-by-default bearer-token guard, the area catalog and
+ * callers' area scopes, and GET /health.
  */
 @Global()
 @Module({})
@@ -61,7 +69,13 @@ export class ServiceCoreModule implements NestModule {
             schema: o.schema,
             databaseUrl,
             brokers: parseBrokers(o.env.KAFKA_BROKERS),
+            security: kafkaSecurity(o.env),
             partitions: { checkins: o.env.KAFKA_PARTITIONS_CHECKINS, default: o.env.KAFKA_PARTITIONS_DEFAULT },
+            retention: topicRetentionFromDays({
+              checkins: o.env.KAFKA_RETENTION_CHECKINS_DAYS,
+              events: o.env.KAFKA_RETENTION_EVENTS_DAYS,
+              dlq: o.env.KAFKA_RETENTION_DLQ_DAYS,
+            }),
             relay: o.relay,
           },
           o.observer ?? metrics.observer,
@@ -75,10 +89,23 @@ export class ServiceCoreModule implements NestModule {
         RequestContextMiddleware,
         { provide: SERVICE_NAME, useValue: o.service },
         { provide: OidcVerifier, useValue: verifier },
+        // Read once at boot (a bad file stops start-up); every service scopes tokens' areas with it.
+        { provide: AreaCatalog, useFactory: () => loadAreaFile(o.env.AREAS_FILE) },
+        AreaScopes,
         { provide: TransactionHost, useFactory: (ds: DataSource) => new TransactionHost(ds), inject: [DataSource] },
         { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, verifier), inject: [Reflector] },
       ],
-      exports: [SERVICE_ENV, SERVICE_NAME, ServiceMetrics, OidcVerifier, TransactionHost, MessagingModule, CqrsModule],
+      exports: [
+        SERVICE_ENV,
+        SERVICE_NAME,
+        ServiceMetrics,
+        OidcVerifier,
+        AreaCatalog,
+        AreaScopes,
+        TransactionHost,
+        MessagingModule,
+        CqrsModule,
+      ],
     };
   }
 

@@ -1,7 +1,7 @@
 import { EventPublisher } from '@ct/messaging';
 import { randomInt } from 'node:crypto';
 import { NotifyHarness } from '../../../../test/support/notify-harness';
-import { eventually, http } from '../../../../test/support/services';
+import { eventually, http, tokenFor } from '../../../../test/support/services';
 
 /**
  * Notifications end to end on the real broker and database, local HTTP gateways and a real SMTP
@@ -138,5 +138,25 @@ describe('notifications (cases)', () => {
     await h.order(q.personId);
     await eventually('the e-mail only', async () => (await h.rows(q.personId)).some((r) => r.state === 'SENT'));
     expect((await h.rows(q.personId)).map((r) => r.channel)).toEqual(['EMAIL']);
+  });
+
+  it("is area-scoped: another area's tracer gets 404 on the person's notifications and preferences", async () => {
+    const p = await h.register(); // registered in province 49
+    const hoiAn = tokenFor('tracer', 'tracer-503-notify', ['503']); // a district: does not cover the province
+    const quangNam = tokenFor('tracer', 'tracer-49-notify', ['49']);
+    const as = (token: string, method: string, path: string, body?: unknown) =>
+      http(h.cases.url, method, path, { token, body });
+    expect((await as(hoiAn, 'GET', `/persons/${p.personId}/notifications`)).status).toBe(404);
+    expect((await as(hoiAn, 'GET', `/persons/${p.personId}/notification-preferences`)).status).toBe(404);
+    expect((await as(hoiAn, 'PUT', `/persons/${p.personId}/notification-preferences`, { sms: false })).status).toBe(
+      404,
+    );
+    expect((await as(quangNam, 'GET', `/persons/${p.personId}/notifications`)).status).toBe(200);
+    expect((await as(quangNam, 'GET', `/persons/${p.personId}/notification-preferences`)).body).toEqual({
+      personId: p.personId,
+      sms: true,
+      email: true,
+      app: true,
+    });
   });
 });

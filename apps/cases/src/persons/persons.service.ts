@@ -1,9 +1,10 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, Principal, TransactionHost } from '@ct/platform';
+import { AreaCatalog, DomainError, Principal, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AreaCatalog } from '../areas/domain/area-catalog';
+import { AreaAccess, personNotFound } from '../shared/infrastructure/area-access';
+import { OutOfScope, PersonDisclosure } from './person-disclosure';
 import { AuditTrail } from '../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../config';
 import { Clock, CASES_CLOCK } from '../shared/domain/clock';
@@ -29,6 +30,8 @@ export class PersonsService {
     private readonly outbox: Outbox,
     private readonly audit: AuditTrail,
     private readonly areas: AreaCatalog,
+    private readonly access: AreaAccess,
+    private readonly disclosure: PersonDisclosure,
     @Inject(CASES_CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
@@ -37,32 +40,12 @@ export class PersonsService {
     return { now: this.clock.now(), skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000, areas: this.areas };
   }
 
-  /**
-   * A 409 that names an existing person (same personId, phone or national ID) tells the caller who
-   * is registered: audited as a LOOKUP of that person by the matching fields, in its own
-   * transaction (the failed one rolls back).
-   */
-  private async auditingRevealed<T>(who: Principal, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      if (
-        err instanceof DomainError &&
-        (err.code === 'PERSON.DUPLICATE' || err.code === 'PERSON.EXISTS') &&
-        typeof err.details.existingPersonId === 'string'
-      ) {
-        const fields = Array.isArray(err.details.fields) ? (err.details.fields as string[]) : ['personId'];
-        await this.tx.run(() => this.audit.record(who, 'LOOKUP', err.details.existingPersonId as string, fields));
-      }
-      throw err;
-    }
-  }
-
   async register(who: Principal, input: PersonFields & { personId?: string }): Promise<ReturnType<typeof personView>> {
     const personId = input.personId ?? randomUUID();
     const { personId: _omit, ...fields } = input;
+    if (input.areaCode !== undefined) this.access.requireTarget(who, input.areaCode);
     const person = applyPersonFields(personId, null, fields, this.ctx());
-    return this.auditingRevealed(who, () => this.insertNew(who, person, fields));
+    return this.disclosure.guard(who, () => this.insertNew(who, person, fields));
   }
 
   private insertNew(
@@ -94,10 +77,12 @@ export class PersonsService {
   }
 
   async update(who: Principal, personId: string, patch: PersonFields): Promise<ReturnType<typeof personView>> {
-    return this.auditingRevealed(who, () =>
+    return this.disclosure.guard(who, () =>
       this.tx.run(async () => {
         const current = await this.store.find(personId, true);
-        if (!current) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+        if (!current) throw personNotFound(personId);
+        if (!this.access.scope(who).covers(current.areaCode)) throw new OutOfScope(personId);
+        if (patch.areaCode !== undefined) this.access.requireTarget(who, patch.areaCode);
         if (current.erasedAt)
           throw new DomainError(
             'PERSON.ERASED',
@@ -121,9 +106,14 @@ export class PersonsService {
   }
 
   async get(who: Principal, personId: string) {
+    return this.disclosure.guard(who, () => this.read(who, personId));
+  }
+
+  private read(who: Principal, personId: string) {
     return this.tx.run(async () => {
       const p = await this.store.find(personId);
-      if (!p) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+      if (!p) throw personNotFound(personId);
+      if (!this.access.scope(who).covers(p.areaCode)) throw new OutOfScope(personId);
       await this.audit.record(who, 'READ', personId, [...IDENTITY_FIELDS]);
       return personView(p);
     });
@@ -150,7 +140,11 @@ export class PersonsService {
       });
     const by = [...(phone ? ['phone'] : []), ...(nationalId ? ['nationalId'] : [])];
     return this.tx.run(async () => {
-      const found = await this.store.findBy({ phone: phone ?? undefined, nationalId: nationalId ?? undefined });
+      // Only persons of the caller's areas are found (and audited); the others are not revealed.
+      const found = await this.store.findBy(
+        { phone: phone ?? undefined, nationalId: nationalId ?? undefined },
+        this.access.scope(who).codes(),
+      );
       if (found.length === 0) await this.audit.record(who, 'LOOKUP', null, by);
       for (const p of found)
         await this.audit.record(who, 'LOOKUP', p.personId, [...new Set([...by, ...IDENTITY_FIELDS])]);

@@ -1,4 +1,5 @@
-import { Roles, TransactionHost } from '@ct/platform';
+import { CurrentPrincipal, Principal, Roles, TransactionHost } from '@ct/platform';
+import { AreaAccess, personNotFound } from '../shared/infrastructure/area-access';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { personStatus } from './domain/person-status';
@@ -11,6 +12,7 @@ export class PersonStatusHttpController {
   constructor(
     private readonly tx: TransactionHost,
     private readonly store: StatusStore,
+    private readonly access: AreaAccess,
   ) {}
 
   @Get()
@@ -18,7 +20,9 @@ export class PersonStatusHttpController {
   @ApiOperation({
     summary: "A person's class (F0 | F1 | F2 | none), open case, current quarantine, scheduled and past tests",
   })
-  async get(@Param('id') personId: string) {
+  async get(@CurrentPrincipal() who: Principal, @Param('id') personId: string) {
+    // The person's area (registered, else their latest case's); unknown or not served: 404.
+    if (!(await this.access.coversPerson(who, personId))) throw personNotFound(personId);
     const [open] = await this.tx.manager.query(
       `SELECT id, confirmed_at, area_code FROM cases.cases WHERE person_id = $1 AND status = 'OPEN'`,
       [personId],

@@ -1,8 +1,7 @@
 import { ALL_TOPICS, dlqTopic } from '@ct/contracts';
-import { classifyFailure, consumerGroupLag, RawConsumer, TappedMessage, TopicLag } from '@ct/messaging';
+import { classifyFailure, KafkaAdmin, RawConsumer, RawConsumers, TappedMessage, TopicLag } from '@ct/messaging';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Admin, Kafka } from 'kafkajs';
 import { StallFlag, StallTracker } from './stall';
 import { DataSource } from 'typeorm';
 import { OpsEnv } from '../config';
@@ -31,12 +30,12 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger(TopicMonitor.name);
   private readonly stats = new Map<string, TopicStats>();
   private consumer?: RawConsumer;
-  private admin?: Admin;
   private readonly stalls: StallTracker;
   readonly startedAt = new Date().toISOString();
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly consumers: RawConsumers,
+    private readonly admin: KafkaAdmin,
     private readonly ds: DataSource,
     @Inject(SERVICE_ENV) private readonly env: OpsEnv,
   ) {
@@ -45,16 +44,13 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await RawConsumer.start(
-      this.kafka,
-      { groupId: this.env.OPS_MONITOR_GROUP, topics: MONITORED_TOPICS },
-      (m) => this.observe(m),
+    this.consumer = await this.consumers.start({ groupId: this.env.OPS_MONITOR_GROUP, topics: MONITORED_TOPICS }, (m) =>
+      this.observe(m),
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
-    await this.admin?.disconnect();
   }
 
   private async observe(m: TappedMessage): Promise<void> {
@@ -130,39 +126,21 @@ export class TopicMonitor implements OnApplicationBootstrap, OnApplicationShutdo
     return this.stats.get(topic)?.latest(limit);
   }
 
-  private async connectAdmin(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    return this.admin;
-  }
-
   /** Lag of every service's group on the topics it consumes (those it committed offsets on). */
   async lag(): Promise<GroupLag[]> {
-    const admin = await this.connectAdmin();
-    try {
-      const groups = [...SERVICE_GROUPS, this.env.OPS_MONITOR_GROUP];
-      return await Promise.all(
-        groups.map(async (group) => {
-          const committed = await admin.fetchOffsets({ groupId: group, topics: MONITORED_TOPICS });
-          const used = committed.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic);
-          const topics = used.length ? await consumerGroupLag(admin, group, used) : [];
-          const now = Date.now();
-          const stalled = topics.flatMap((t) =>
-            t.partitions
-              .map((p) => this.stalls.observe(group, t.topic, p.partition, p.committed, p.lag, now))
-              .filter((f): f is StallFlag => f !== null),
-          );
-          return { group, lag: topics.reduce((s, t) => s + t.lag, 0), topics, stalled };
-        }),
-      );
-    } catch (err) {
-      this.admin = undefined;
-      await admin.disconnect().catch(() => undefined);
-      throw err;
-    }
+    const groups = [...SERVICE_GROUPS, this.env.OPS_MONITOR_GROUP];
+    return Promise.all(
+      groups.map(async (group) => {
+        const topics = await this.admin.groupLag(group, MONITORED_TOPICS);
+        const now = Date.now();
+        const stalled = topics.flatMap((t) =>
+          t.partitions
+            .map((p) => this.stalls.observe(group, t.topic, p.partition, p.committed, p.lag, now))
+            .filter((f): f is StallFlag => f !== null),
+        );
+        return { group, lag: topics.reduce((s, t) => s + t.lag, 0), topics, stalled };
+      }),
+    );
   }
 }
 

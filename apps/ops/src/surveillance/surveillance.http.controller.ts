@@ -1,5 +1,5 @@
 import { isCalendarDate } from '@ct/contracts';
-import { CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
+import { AreaScope, AreaScopes, CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CoverageRequest } from './coverage.request.dto';
@@ -11,10 +11,27 @@ function at(raw: string | undefined): string | undefined {
   return `${raw}T05:00:00Z`; // noon-ish local time of that day
 }
 
+/**
+ * Figures are not personal, but a tracer's are those of their areas (and below): an area outside
+ * the scope is answered like an unknown one (404) and left out of lists. The ops role (monitoring)
+ * and admin see every area's figures.
+ */
 @ApiTags('surveillance')
 @Controller()
 export class SurveillanceHttpController {
-  constructor(private readonly surveillance: SurveillanceService) {}
+  constructor(
+    private readonly surveillance: SurveillanceService,
+    private readonly scopes: AreaScopes,
+  ) {}
+
+  private scope(who: Principal): AreaScope {
+    return this.scopes.of(who, { unscoped: ['ops'] });
+  }
+
+  private requireArea(who: Principal, code: string): void {
+    if (!this.scope(who).covers(code))
+      throw new DomainError('area_not_found', `unknown area ${code}`, 'not_found', { areaCode: code });
+  }
 
   @Get('stats/weekly')
   @Roles('ops', 'tracer')
@@ -24,8 +41,14 @@ export class SurveillanceHttpController {
   @ApiOperation({
     summary: 'Cases per local ISO week with the change on the previous week ("320 cases this week, down 34.1%")',
   })
-  weekly(@Query('area') area?: string, @Query('weeks') weeks?: string, @Query('until') until?: string) {
+  weekly(
+    @CurrentPrincipal() who: Principal,
+    @Query('area') area?: string,
+    @Query('weeks') weeks?: string,
+    @Query('until') until?: string,
+  ) {
     if (!area) throw new DomainError('area_required', 'area is required', 'invalid');
+    this.requireArea(who, area);
     const n = weeks === undefined ? 8 : Number(weeks);
     if (!Number.isInteger(n) || n < 1 || n > 104)
       throw new DomainError('invalid_weeks', 'weeks must be an integer 1..104', 'invalid');
@@ -45,15 +68,17 @@ export class SurveillanceHttpController {
   @Roles('ops', 'tracer')
   @ApiQuery({ name: 'week', required: false, description: 'A date in the week assessed (default: today)' })
   @ApiOperation({ summary: 'The epidemic level of every area' })
-  async levels(@Query('week') week?: string) {
-    return { levels: await this.surveillance.levels(at(week)) };
+  async levels(@CurrentPrincipal() who: Principal, @Query('week') week?: string) {
+    const scope = this.scope(who);
+    return { levels: await this.surveillance.levels(at(week), (code) => scope.covers(code)) };
   }
 
   @Get('areas/:code/level')
   @Roles('ops', 'tracer')
   @ApiQuery({ name: 'week', required: false, description: 'A date in the week assessed (default: today)' })
   @ApiOperation({ summary: 'Epidemic level 1–4 of an area (Resolution 128 criteria), with the reasons' })
-  level(@Param('code') code: string, @Query('week') week?: string) {
+  level(@CurrentPrincipal() who: Principal, @Param('code') code: string, @Query('week') week?: string) {
+    this.requireArea(who, code);
     return this.surveillance.level(code, at(week));
   }
 

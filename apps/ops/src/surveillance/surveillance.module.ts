@@ -3,11 +3,10 @@ import { Module } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OpsEnv } from '../config';
-import { AreaTree } from './domain/areas';
 import { DEFAULT_THRESHOLDS, LevelThresholds, validateThresholds } from './domain/level';
 import { SurveillanceHttpController } from './surveillance.http.controller';
 import { SurveillanceKafkaController } from './surveillance.kafka.controller';
-import { AREAS, LEVEL_THRESHOLDS, OPS_CLOCK, SurveillanceService } from './surveillance.service';
+import { LEVEL_THRESHOLDS, OPS_CLOCK, SurveillanceService } from './surveillance.service';
 
 function loadThresholds(env: OpsEnv): LevelThresholds {
   if (!env.LEVEL_THRESHOLDS_FILE) return DEFAULT_THRESHOLDS;
@@ -24,11 +23,6 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
   controllers: [SurveillanceHttpController, SurveillanceKafkaController],
   providers: [
     SurveillanceService,
-    {
-      provide: AREAS,
-      useFactory: (env: OpsEnv) => AreaTree.parse(JSON.parse(readFileSync(resolve(env.AREAS_FILE), 'utf8'))),
-      inject: [SERVICE_ENV],
-    },
     { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] },
     { provide: OPS_CLOCK, useValue: { now: () => new Date() } },
   ],

@@ -1,12 +1,10 @@
 import { createEvent, EpidemicLevel, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { AreaCatalog, DomainError, TransactionHost } from '@ct/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AreaTree } from './domain/areas';
 import { assessLevel, LEVEL_COLOURS, LevelThresholds } from './domain/level';
 import { addWeeks, changePct, isoWeekLabel, phrase, weekStartOf } from './domain/weeks';
 
-export const AREAS = Symbol('AREAS');
 export const LEVEL_THRESHOLDS = Symbol('LEVEL_THRESHOLDS');
 export const OPS_CLOCK = Symbol('OPS_CLOCK');
 export interface Clock {
@@ -33,7 +31,7 @@ export class SurveillanceService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly outbox: Outbox,
-    @Inject(AREAS) private readonly areas: AreaTree,
+    private readonly areas: AreaCatalog,
     @Inject(LEVEL_THRESHOLDS) private readonly thresholds: LevelThresholds,
     @Inject(OPS_CLOCK) private readonly clock: Clock,
   ) {}
@@ -127,7 +125,7 @@ export class SurveillanceService {
     const rows = await this.tx.manager.query(
       `SELECT week_start::text AS week, count(*)::int AS total, count(*) FILTER (WHERE community)::int AS community
        FROM ops.case_counts WHERE area_code = ANY($1::text[]) AND week_start BETWEEN $2 AND $3 GROUP BY week_start`,
-      [this.areas.selfAndDescendants(code), from, to],
+      [this.areas.withDescendants(code), from, to],
     );
     return new Map(rows.map((r: any) => [r.week, { total: r.total, community: r.community }]));
   }
@@ -214,9 +212,10 @@ export class SurveillanceService {
     };
   }
 
-  async levels(at?: string) {
+  /** The level of every area `shown` keeps (the caller's scope). */
+  async levels(at: string | undefined, shown: (code: string) => boolean) {
     const out = [];
-    for (const a of this.areas.all()) out.push(await this.level(a.code, at));
+    for (const a of this.areas.all()) if (shown(a.code)) out.push(await this.level(a.code, at));
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { createEvent, Topics } from '@ct/contracts';
-import { EventPublisher, TappedMessage, TopicTap } from '@ct/messaging';
+import { EventPublisher, TappedMessage } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { http, startService, tap, TestService } from '../../../../test/support/services';
 import { QuarantineService } from '../service';

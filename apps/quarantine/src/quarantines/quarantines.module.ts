@@ -8,6 +8,7 @@ import { CancelQuarantineHttpController } from './cancel-quarantine/cancel-quara
 import { FollowCasesKafkaController } from './follow-cases/follow-cases.kafka.controller';
 import { SetHomeEligibilityHttpController } from './home-eligibility/set-home-eligibility.http.controller';
 import { QuarantineStore } from './infrastructure/quarantine.store';
+import { QuarantineAreas } from './infrastructure/quarantine-areas';
 import { OrderQuarantineKafkaController } from './order-quarantine/order-quarantine.kafka.controller';
 import { QuarantineWorkflow } from './quarantine.workflow';
 import { FACILITIES, QUARANTINE_POLICY, QuarantineClock } from './quarantines.tokens';
@@ -77,6 +78,7 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
   providers: [
     QuarantineClock,
     QuarantineStore,
+    QuarantineAreas,
     QuarantineWorkflow,
     RecordTestResultHandler,
     ReleaseQuarantinesJob,

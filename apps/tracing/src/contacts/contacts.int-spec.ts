@@ -1,5 +1,6 @@
 import { CaseConfirmed, ContactDeclared, createEvent, Topics } from '@ct/contracts';
-import { EventPublisher, TopicTap } from '@ct/messaging';
+import { EventPublisher } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { TransactionHost } from '@ct/platform';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -10,23 +11,12 @@ import { DEFAULT_POLICY, Finding, Stay } from './domain/tracing-policy';
 import { ContactTracer } from './trace-case/contact-tracer';
 import { F2Stage } from './trace-case/f2-stage';
 import { ResumeTracingJob } from './trace-case/resume-tracing.job';
+import { mulberry32 } from '@ct/contracts/testing/prng';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Names unique to one test, for people and venues alike: `<tag>-<name>`. */
 function tagged(): (name: string) => string {
@@ -136,7 +126,7 @@ describe('contact tracing engine', () => {
     const SEEDS = Array.from({ length: 30 }, (_, i) => 1000 + i);
 
     it.each(SEEDS)('random store, seed %i', async (seed) => {
-      const rnd = prng(seed);
+      const rnd = mulberry32(seed);
       const tag = `s${seed}-${randomUUID().slice(0, 6)}`;
       const people = 12 + Math.floor(rnd() * 30);
       const venues = 2 + Math.floor(rnd() * 6);

@@ -3,16 +3,20 @@ import { Module } from '@nestjs/common';
 import { TracingEnv } from '../config';
 import { ContactGraphHttpController } from '../graph/query-graph/contact-graph.http.controller';
 import { ContactGraphQueries } from '../graph/query-graph/contact-graph.queries';
+import { CaseChainQueries } from '../graph/query-graph/case-chain.queries';
+import { GraphSecrets } from '../graph/infrastructure/graph-secrets';
 import { ExposureSitesHttpController } from '../graph/list-exposure-sites/exposure-sites.http.controller';
 import { ExposureSiteQueries } from '../graph/list-exposure-sites/exposure-sites.queries';
 import { systemClock } from '../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from './contacts.tokens';
 import { RecordDeclaredContactHandler } from './declare-contact/record-declared-contact.handler';
 import { RecordDeclaredContactKafkaController } from './declare-contact/record-declared-contact.kafka.controller';
-import { ContactTracer, EnginePolicy } from './trace-case/contact-tracer';
+import { EnginePolicy } from './engine-policy';
+import { ContactTracer } from './trace-case/contact-tracer';
 import { ResumeTracingJob } from './trace-case/resume-tracing.job';
 import { F2Stage } from './trace-case/f2-stage';
 import { ContactStore } from './infrastructure/contact-store';
+import { TracedCaseStore } from './infrastructure/traced-case.store';
 import { CaseRetracer } from './late-data/case-retracer';
 import { LateDataStore } from './late-data/late-data.store';
 import { RetraceJob } from './late-data/retrace.job';
@@ -25,6 +29,7 @@ import { RetraceSignal } from './late-data/retrace-signal';
     ContactTracer,
     F2Stage,
     ContactStore,
+    TracedCaseStore,
     LateDataStore,
     RetraceSignal,
     CaseRetracer,
@@ -32,6 +37,8 @@ import { RetraceSignal } from './late-data/retrace-signal';
     ResumeTracingJob,
     RecordDeclaredContactHandler,
     ContactGraphQueries,
+    CaseChainQueries,
+    GraphSecrets,
     ExposureSiteQueries,
     { provide: TRACING_CLOCK, useValue: systemClock },
     {

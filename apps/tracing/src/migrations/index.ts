@@ -9,6 +9,8 @@ import { DropSourcePersonIndex1763900000204 } from './1763900000204-drop-source-
 import { LateData1763900002000 } from './1763900002000-late-data';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { PartitionsOwnedByTracing1763900002400 } from './1763900002400-partitions-owned-by-tracing';
+import { DerivedRetentionRuns1763900002500 } from './1763900002500-derived-retention-runs';
+import { PersonAreas1763900003000 } from './1763900003000-person-areas';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -23,4 +25,6 @@ export const migrations = [
   OutboxWithoutEventIdIndex1763900001000,
   LateData1763900002000,
   PartitionsOwnedByTracing1763900002400,
+  DerivedRetentionRuns1763900002500,
+  PersonAreas1763900003000,
 ];

@@ -1,5 +1,6 @@
 import { CheckInRecorded, createEvent, dlqTopic, toKafkaHeaders, Topics } from '@ct/contracts';
-import { EventPublisher, TopicTap } from '@ct/messaging';
+import { EventPublisher } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';

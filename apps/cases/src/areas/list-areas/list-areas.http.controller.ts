@@ -1,7 +1,7 @@
 import { Roles } from '@ct/platform';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AreaCatalog } from '../domain/area-catalog';
+import { AreaCatalog } from '@ct/platform';
 
 @ApiTags('areas')
 @Controller('areas')

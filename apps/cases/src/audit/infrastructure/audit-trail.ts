@@ -2,7 +2,8 @@ import { Principal, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 
-export type AuditAction = 'REGISTER' | 'UPDATE' | 'READ' | 'LOOKUP' | 'ERASE';
+/** DENIED: a read or change refused because the person is outside the caller's areas (answered 404). */
+export type AuditAction = 'REGISTER' | 'UPDATE' | 'READ' | 'LOOKUP' | 'ERASE' | 'DENIED';
 
 /**
  * Every read or change of identity data, written in the transaction of the read or change:

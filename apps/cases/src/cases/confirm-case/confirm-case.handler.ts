@@ -5,7 +5,7 @@ import { SERVICE_ENV } from '@ct/runtime';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { AreaCatalog } from '../../areas/domain/area-catalog';
+import { AreaCatalog } from '@ct/platform';
 import { CasesEnv } from '../../config';
 import { PersonStore } from '../../persons/infrastructure/person-store';
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';

@@ -1,6 +1,6 @@
 import { CaseOrigin, CaseOutcome, TestType } from '@ct/contracts';
 import { DomainError } from '@ct/platform';
-import { AreaCatalog } from '../../areas/domain/area-catalog';
+import { AreaCatalog } from '@ct/platform';
 import { isInFuture, Problems } from '../../shared/domain/problems';
 
 export interface CaseInput {

@@ -1,10 +1,10 @@
 import { IsTimestamp } from '@ct/contracts';
-import { DomainError, TransactionHost, MAX_PAGE } from '@ct/platform';
+import { AreaScope, DomainError, TransactionHost, MAX_PAGE } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { AreaCatalog } from '../../areas/domain/area-catalog';
+import { AreaCatalog } from '@ct/platform';
 import { Problems } from '../../shared/domain/problems';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
 
@@ -57,7 +57,8 @@ export class ListCases {
     private readonly areas: AreaCatalog,
   ) {}
 
-  async run(q: ListCasesQuery) {
+  /** Only cases of the caller's scope are listed and counted; an area filter is cut to the scope. */
+  async run(q: ListCasesQuery, scope: AreaScope) {
     const p = new Problems();
     if (q.area !== undefined && !this.areas.has(q.area)) p.add('area', 'area is not a known area (see GET /areas)');
     if (q.from && q.to && new Date(q.to) <= new Date(q.from)) p.add('to', 'to must be after from');
@@ -65,7 +66,9 @@ export class ListCases {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
     const qb = this.tx.manager.createQueryBuilder(CaseEntity, 'c');
-    if (q.area !== undefined) qb.andWhere('c.area_code IN (:...areas)', { areas: this.areas.withDescendants(q.area) });
+    const wanted = q.area !== undefined ? this.areas.withDescendants(q.area) : scope.codes();
+    // ANY(:areas) with an empty array matches nothing: a scope without areas lists nothing.
+    if (wanted !== null) qb.andWhere('c.area_code = ANY(:areas)', { areas: scope.narrow(wanted) });
     if (q.status !== undefined) qb.andWhere('c.status = :status', { status: q.status.toUpperCase() });
     if (q.from !== undefined) qb.andWhere('c.confirmed_at >= :from', { from: new Date(q.from) });
     if (q.to !== undefined) qb.andWhere('c.confirmed_at < :to', { to: new Date(q.to) });
@@ -78,9 +81,11 @@ export class ListCases {
     return { items: rows.map(caseView), page, pageSize, total };
   }
 
-  async one(caseId: string) {
+  /** One case; a case outside the caller's scope is answered as unknown (404). */
+  async one(caseId: string, scope: AreaScope) {
     const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
-    if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+    if (!c || !scope.covers(c.areaCode))
+      throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
     return c;
   }
 }

@@ -131,9 +131,10 @@ export class DeclareContactHandler {
     try {
       return await this.persons.register(who, body.person!);
     } catch (err) {
-      if (err instanceof DomainError && err.kind === 'invalid' && Array.isArray(err.details.details)) {
+      // Field problems (400) and an area not served (403) name the nested field: person.areaCode.
+      if (err instanceof DomainError && err.kind !== 'conflict' && Array.isArray(err.details.details)) {
         const details = (err.details.details as FieldProblem[]).map((d) => ({ ...d, field: `person.${d.field}` }));
-        throw new DomainError(err.code, err.message, 'invalid', { details });
+        throw new DomainError(err.code, err.message, err.kind, { details });
       }
       throw err;
     }

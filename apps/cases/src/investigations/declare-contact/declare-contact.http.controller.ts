@@ -3,6 +3,7 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeclareContactHandler } from './declare-contact.handler';
 import { DeclareContactRequest } from './declare-contact.request.dto';
+import { AreaAccess } from '../../shared/infrastructure/area-access';
 
 /**
  * POST /cases/:id/contacts declares; the contact graph (GET /cases/:id/contacts) belongs to the
@@ -11,7 +12,10 @@ import { DeclareContactRequest } from './declare-contact.request.dto';
 @ApiTags('investigations')
 @Controller('cases/:id')
 export class DeclareContactHttpController {
-  constructor(private readonly contacts: DeclareContactHandler) {}
+  constructor(
+    private readonly contacts: DeclareContactHandler,
+    private readonly access: AreaAccess,
+  ) {}
 
   @Post('contacts')
   @Roles('tracer')
@@ -20,18 +24,21 @@ export class DeclareContactHttpController {
   @ApiConflictResponse({
     description: 'CONTACT.ALREADY_DECLARED, PERSON.DUPLICATE (with existingPersonId), CASE.NOT_OPEN',
   })
-  declare(
+  async declare(
     @CurrentPrincipal() who: Principal,
     @Param('id', new UuidParam()) id: string,
     @Body() body: DeclareContactRequest,
   ) {
+    // Only on a case of the caller's areas (else 404); the contact may live anywhere.
+    await this.access.requireCase(who, id);
     return this.contacts.declare(who, id, body);
   }
 
   @Get('declared-contacts')
   @Roles('tracer')
   @ApiOperation({ summary: "The contacts named in the case's investigation" })
-  list(@Param('id', new UuidParam()) id: string) {
+  async list(@CurrentPrincipal() who: Principal, @Param('id', new UuidParam()) id: string) {
+    await this.access.requireCase(who, id);
     return this.contacts.list(id);
   }
 }

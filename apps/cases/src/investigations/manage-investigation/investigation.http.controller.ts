@@ -5,6 +5,7 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AuditTrail } from '../../audit/infrastructure/audit-trail';
 import { INVESTIGATION_STATUSES, InvestigationStatus } from '../../cases/domain/case-rules';
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
+import { AreaAccess } from '../../shared/infrastructure/area-access';
 
 export class UpdateInvestigationRequest {
   @ApiPropertyOptional({ enum: INVESTIGATION_STATUSES })
@@ -38,6 +39,7 @@ export class InvestigationHttpController {
   constructor(
     private readonly tx: TransactionHost,
     private readonly audit: AuditTrail,
+    private readonly access: AreaAccess,
     @Inject(CASES_CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -67,6 +69,7 @@ export class InvestigationHttpController {
   @ApiOperation({ summary: "The case's investigation: status, assigned team, notes, timestamps" })
   get(@Param('id', new UuidParam()) id: string, @CurrentPrincipal() who: Principal) {
     return this.tx.run(async () => {
+      await this.access.requireCase(who, id);
       const investigation = await this.load(id);
       await this.audit.record(who, 'READ', investigation.personId, [
         'investigation.status',
@@ -86,6 +89,7 @@ export class InvestigationHttpController {
     @CurrentPrincipal() who: Principal,
   ) {
     return this.tx.run(async (m) => {
+      await this.access.requireCase(who, id);
       const current = await this.load(id, true);
       const changed = (['status', 'assignedTeam', 'notes'] as const)
         .filter((k) => body[k] !== undefined)

@@ -4,6 +4,7 @@ import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { AuditTrail } from '../../audit/infrastructure/audit-trail';
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
+import { AreaAccess, personNotFound } from '../../shared/infrastructure/area-access';
 import { Channel, CHANNELS } from '../domain/plan';
 import { DeliveryStore } from '../infrastructure/delivery-store';
 
@@ -26,6 +27,7 @@ export class NotificationsHttpController {
     private readonly tx: TransactionHost,
     private readonly store: DeliveryStore,
     private readonly audit: AuditTrail,
+    private readonly access: AreaAccess,
     @Inject(CASES_CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -34,7 +36,8 @@ export class NotificationsHttpController {
   @ApiOperation({
     summary: 'What the person was sent or will be sent: template, channel, when, delivery state (never the text)',
   })
-  async list(@Param('id') id: string) {
+  async list(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    await this.requirePerson(who, id);
     const items = await this.store.list(id, LIST_MAX + 1);
     return { items: items.slice(0, LIST_MAX), truncated: items.length > LIST_MAX };
   }
@@ -42,7 +45,8 @@ export class NotificationsHttpController {
   @Get(':id/notification-preferences')
   @Roles('tracer')
   @ApiOperation({ summary: 'Which channels the person receives (true) or opted out of (false)' })
-  async preferences(@Param('id') id: string) {
+  async preferences(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    await this.requirePerson(who, id);
     return this.view(id, await this.store.optedOut(id));
   }
 
@@ -54,6 +58,7 @@ export class NotificationsHttpController {
     @Param('id') id: string,
     @Body() body: NotificationPreferencesRequest,
   ) {
+    await this.requirePerson(who, id);
     return this.tx.run(async (m) => {
       const [person] = await m.query('SELECT erased_at FROM cases.persons WHERE person_id = $1 FOR UPDATE', [id]);
       if (!person) throw new DomainError('PERSON.NOT_FOUND', `person ${id} is not registered`, 'not_found');
@@ -62,6 +67,11 @@ export class NotificationsHttpController {
       await this.audit.record(who, 'UPDATE', id, ['notificationPreferences']);
       return this.view(id, await this.store.optedOut(id));
     });
+  }
+
+  /** Another area's person reads as absent (the same 404 as an unknown id). */
+  private async requirePerson(who: Principal, personId: string): Promise<void> {
+    if (!(await this.access.coversPerson(who, personId))) throw personNotFound(personId);
   }
 
   private view(personId: string, optedOut: Channel[]) {

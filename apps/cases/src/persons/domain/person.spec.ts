@@ -1,5 +1,5 @@
 import { DomainError } from '@ct/platform';
-import { AreaCatalog } from '../../areas/domain/area-catalog';
+import { AreaCatalog } from '@ct/platform';
 import { applyPersonFields, PersonRecord, profileChanged, profileOf } from './person';
 
 const areas = new AreaCatalog([{ code: '49', name: 'P', level: 'province', parentCode: null, population: 100 }]);

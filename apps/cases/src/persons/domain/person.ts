@@ -1,4 +1,4 @@
-import { AreaCatalog } from '../../areas/domain/area-catalog';
+import { AreaCatalog } from '@ct/platform';
 import { isInFuture, Problems } from '../../shared/domain/problems';
 import { normalizeNationalId, normalizePhone } from './identity';
 

@@ -1,4 +1,4 @@
-import { TransactionHost } from '@ct/platform';
+import { inAreaScope, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { PersonRecord } from '../domain/person';
 
@@ -47,10 +47,12 @@ export class PersonStore {
     return rows.length ? fromRow(rows[0]) : null;
   }
 
-  async findBy(key: { phone?: string; nationalId?: string }): Promise<StoredPerson[]> {
+  /** By phone or national ID, among the persons of `areas` (null: all areas). */
+  async findBy(key: { phone?: string; nationalId?: string }, areas: string[] | null): Promise<StoredPerson[]> {
     const rows = await this.tx.manager.query(
-      `SELECT ${COLUMNS} FROM cases.persons WHERE ($1::text IS NOT NULL AND phone = $1) OR ($2::text IS NOT NULL AND national_id = $2) ORDER BY person_id`,
-      [key.phone ?? null, key.nationalId ?? null],
+      `SELECT ${COLUMNS} FROM cases.persons WHERE (($1::text IS NOT NULL AND phone = $1) OR ($2::text IS NOT NULL AND national_id = $2))
+         AND ${inAreaScope('area_code', 3)} ORDER BY person_id`,
+      [key.phone ?? null, key.nationalId ?? null, areas],
     );
     return rows.map(fromRow);
   }

@@ -497,7 +497,10 @@
             'data-target': e.target,
           },
           el('svg:title', {
-            text: `${e.kind}${e.venueId ? ` at ${e.venueId}` : ''}: ${e.startedAt || ''} – ${e.endedAt || ''}`,
+            // A contact of an area the token does not cover: a pseudonym, no kind, venue or times.
+            text: e.hidden
+              ? 'another area (no details)'
+              : `${e.kind}${e.venueId ? ` at ${e.venueId}` : ''}: ${e.startedAt || ''} – ${e.endedAt || ''}`,
           }),
         ),
       );
@@ -509,7 +512,7 @@
           'svg:g',
           { class: `node deg-${n.degree ?? 'x'}`, 'data-person': n.personId, transform: `translate(${p.x},${p.y})` },
           el('svg:circle', { r: n.degree === 0 ? 14 : 10 }),
-          el('svg:title', { text: `${n.personId} · ${n.class || ''}` }),
+          el('svg:title', { text: `${n.personId} · ${n.hidden ? 'another area' : n.class || ''}` }),
           el('svg:text', {
             y: 26,
             'text-anchor': 'middle',

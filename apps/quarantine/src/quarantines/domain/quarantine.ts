@@ -1,75 +1,13 @@
-import {
-  addDays,
-  chooseFacility,
-  Facility,
-  localDay,
-  PersonProfile,
-  PlannedTest,
-  QuarantinePolicy,
-  regimenFor,
-  scheduleFrom,
-  startOfDay,
-} from './policy';
+import { Command, Decision, DecisionContext, Order, PersonState } from './decision';
+import { addDays, chooseFacility, localDay, regimenFor, scheduleFrom, startOfDay } from './policy';
 
-export type Kind = 'HOME' | 'CENTRALIZED' | 'SELF_MONITORING';
-export type EndReason = 'COMPLETED' | 'CONVERTED_TO_CASE' | 'SOURCE_CLEARED' | 'CANCELLED';
-export type TransferReason = 'HOME_INELIGIBLE' | 'ESCALATED';
-export type Result = 'POSITIVE' | 'NEGATIVE' | 'INCONCLUSIVE';
-
-/** An active order: a quarantine (HOME, CENTRALIZED) or an F2 watch (SELF_MONITORING). */
-export interface Order {
-  id: string;
-  personId: string;
-  kind: Kind;
-  facilityId: string | null;
-  needsFacility: boolean;
-  areaCode: string | null;
-  degree: 1 | 2;
-  sourcePersonId: string;
-  sourceCaseId: string;
-  dayZero: string;
-  startsAt: Date;
-  endsAt: Date;
-  testDays: number[];
-  orderedAt: Date;
-}
-
-/** What the service knows about one person when it decides. */
-export interface PersonState {
-  personId: string;
-  openCase: boolean;
-  profile: PersonProfile | null;
-  /** Unknown counts as not eligible. */
-  homeEligible: boolean;
-  active: Order | null;
-}
-
-export interface DecisionContext {
-  now: Date;
-  policy: QuarantinePolicy;
-  facilities: Facility[];
-  /** Active orders per facility, as known before this decision. */
-  occupied: ReadonlyMap<string, number>;
-  newId: () => string;
-}
-
-export type Command =
-  | { type: 'IdentifyContact'; degree: 1 | 2; sourcePersonId: string; sourceCaseId: string; lastExposureAt: Date }
-  | { type: 'EscalateWatch' }
-  | { type: 'ClearWatch' }
-  | { type: 'BecomeCase' }
-  | { type: 'RecordResult'; result: Result; day: number | null; dueOn: string | null; isExitTest: boolean }
-  | { type: 'ChangeHomeEligibility'; eligible: boolean }
-  | { type: 'Cancel' };
-
-export type Decision =
-  | { type: 'Ordered'; order: Order; tests: PlannedTest[] }
-  | { type: 'Extended'; order: Order; previousEndsAt: Date; tests: PlannedTest[]; cancelTestsFrom: string }
-  | { type: 'Transferred'; order: Order; previousKind: Kind; reason: TransferReason; tests: PlannedTest[] }
-  | { type: 'Ended'; order: Order; reason: EndReason }
-  | { type: 'RetestScheduled'; order: Order; test: PlannedTest }
-  | { type: 'ExitTestNegative'; order: Order }
-  | { type: 'Ignored'; code: string };
+/**
+ * The quarantine decider (plain TypeScript): `decide` turns a command and a person's state into
+ * decisions, `evolve` applies a decision to the state. Its vocabulary is in decision.ts, the timer
+ * rule in release.ts; both are re-exported here.
+ */
+export * from './decision';
+export * from './release';
 
 const ignored = (code: string): Decision => ({ type: 'Ignored', code });
 
@@ -258,31 +196,4 @@ export function occupancyChange(before: Order | null, d: Decision): Map<string, 
   }
   if (d.type === 'Ended') add(d.order.facilityId, -1);
   return delta;
-}
-
-export type ReleaseOutcome = 'RELEASE' | 'OVERDUE' | 'WAIT';
-
-export interface ExitTest {
-  status: 'SCHEDULED' | 'RECORDED';
-  result: Result | null;
-  dueOn: string;
-}
-
-/**
- * The timer rule the release pass applies (in SQL, set-based; this is its specification):
- * a quarantine is released when its period is over and its exit test (the latest test not
- * cancelled) is negative; when the period is over and the exit test's day has passed without a
- * negative result, the person stays and is flagged overdue. A watch ends when its period is over.
- */
-export function releaseOutcome(
-  order: Pick<Order, 'kind' | 'endsAt'>,
-  exit: ExitTest | null,
-  now: Date,
-  today: string,
-): ReleaseOutcome {
-  if (order.endsAt > now) return 'WAIT';
-  if (order.kind === 'SELF_MONITORING') return 'RELEASE';
-  if (exit?.status === 'RECORDED' && exit.result === 'NEGATIVE') return 'RELEASE';
-  if (!exit || exit.dueOn < today) return 'OVERDUE';
-  return 'WAIT';
 }

@@ -26,6 +26,11 @@ export class FollowCasesKafkaController {
        ON CONFLICT (person_id) DO UPDATE SET case_id = EXCLUDED.case_id, confirmed_at = EXCLUDED.confirmed_at`,
       [p.personId, p.caseId, p.confirmedAt],
     );
+    // The case's area: the area of its contacts' orders when they have no profile (area-scoped access).
+    await this.tx.manager.query(
+      'INSERT INTO quarantine.case_areas (case_id, person_id, area_code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [p.caseId, p.personId, p.areaCode],
+    );
     const watchers = await this.store.watchersOf([p.personId]);
     await this.workflow.run([
       { personId: p.personId, command: { type: 'BecomeCase' }, cause: causeOf(e.meta) },

@@ -3,6 +3,7 @@ import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiProperty, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { QuarantineWorkflow } from '../quarantine.workflow';
+import { QuarantineAreas } from '../infrastructure/quarantine-areas';
 
 export class HomeEligibilityRequest {
   @ApiProperty({ description: 'The person can stay in a room of their own' })
@@ -24,6 +25,7 @@ export class SetHomeEligibilityHttpController {
   constructor(
     private readonly tx: TransactionHost,
     private readonly workflow: QuarantineWorkflow,
+    private readonly areas: QuarantineAreas,
   ) {}
 
   @Put()
@@ -35,6 +37,7 @@ export class SetHomeEligibilityHttpController {
   set(@Param('personId') personId: string, @Body() b: HomeEligibilityRequest, @CurrentPrincipal() who: Principal) {
     const eligible = b.separateRoom && b.noHighRiskMember && b.reachableDaily;
     return this.tx.run(async (m) => {
+      await this.areas.requirePersonForWrite(who, personId);
       await m.query(
         `INSERT INTO quarantine.home_eligibility (person_id, separate_room, no_high_risk_member, reachable_daily, eligible, updated_at, updated_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)

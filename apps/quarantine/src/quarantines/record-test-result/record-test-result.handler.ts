@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { addDays, QuarantinePolicy } from '../domain/policy';
 import { QuarantineStore } from '../infrastructure/quarantine.store';
+import { testScheduled } from '../quarantine.events';
 import { QuarantineWorkflow } from '../quarantine.workflow';
 import { QUARANTINE_POLICY } from '../quarantines.tokens';
 
@@ -179,11 +180,7 @@ export class RecordTestResultHandler {
       [id, personId, purpose, dueOn, now],
     );
     await this.outbox.add(
-      createEvent(
-        'TestScheduled',
-        { testId: id, personId, quarantineId: null, dueOn, day: null, scheduledAt: now.toISOString() },
-        { source: '/quarantine', ...cause, time: now.toISOString() },
-      ),
+      testScheduled({ id, personId, quarantineId: null, dueOn, day: null }, now.toISOString(), cause),
     );
     return id;
   }

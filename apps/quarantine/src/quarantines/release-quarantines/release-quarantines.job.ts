@@ -1,10 +1,13 @@
-import { createEvent, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
 import { PeriodicTask, returned, schedulePeriodic, TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QuarantineEnv } from '../../config';
 import { localDay, QuarantinePolicy } from '../domain/policy';
+import { Kind } from '../domain/quarantine';
+import { endedHistory } from '../infrastructure/quarantine.rows';
+import { QuarantineStore } from '../infrastructure/quarantine.store';
+import { quarantineEnded } from '../quarantine.events';
 import { QUARANTINE_POLICY, QuarantineClock } from '../quarantines.tokens';
 
 export interface ReleasePassResult {
@@ -21,7 +24,7 @@ export interface ReleasePassResult {
 interface EndedRow {
   id: string;
   person_id: string;
-  kind: string;
+  kind: Kind;
   ends_at: Date;
   facility_id: string | null;
 }
@@ -47,6 +50,7 @@ export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly tx: TransactionHost,
+    private readonly store: QuarantineStore,
     private readonly outbox: Outbox,
     private readonly clock: QuarantineClock,
     @Inject(QUARANTINE_POLICY) private readonly policy: QuarantinePolicy,
@@ -105,32 +109,15 @@ export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicat
         ...cleared.map((r) => ({ r, reason: 'SOURCE_CLEARED' as const })),
       ];
       if (ended.length) {
-        const ids = ended.map((e) => e.r.id);
-        await m.query(
-          `UPDATE quarantine.tests SET status = 'CANCELLED' WHERE quarantine_id = ANY($1::uuid[]) AND status = 'SCHEDULED'`,
-          [ids],
-        );
-        await m.query(
-          `INSERT INTO quarantine.quarantine_history (quarantine_id, change, previous_kind, previous_ends_at, facility_id, reason, at)
-           SELECT id, 'ENDED', kind, ends_at, facility_id, reason, $6 FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
-             AS t(id, kind, ends_at, facility_id, reason)`,
-          [
-            ids,
-            ended.map((e) => e.r.kind),
-            ended.map((e) => e.r.ends_at),
-            ended.map((e) => e.r.facility_id),
-            ended.map((e) => e.reason),
-            now,
-          ],
+        await this.store.cancelScheduledTests(ended.map((e) => e.r.id));
+        await this.store.endHistory(
+          ended.map(({ r, reason }) =>
+            endedHistory({ id: r.id, kind: r.kind, endsAt: r.ends_at, facilityId: r.facility_id }, reason),
+          ),
+          now,
         );
         const at = now.toISOString();
-        const events: EventEnvelope[] = ended.map((e) =>
-          createEvent(
-            'QuarantineEnded',
-            { quarantineId: e.r.id, personId: e.r.person_id, endedAt: at, reason: e.reason },
-            { source: '/quarantine', time: at },
-          ),
-        );
+        const events = ended.map((e) => quarantineEnded({ id: e.r.id, personId: e.r.person_id }, e.reason, at, {}));
         await this.outbox.add(...events);
       }
       const flagged = returned(

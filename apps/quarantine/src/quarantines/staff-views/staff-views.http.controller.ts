@@ -1,10 +1,11 @@
-import { DomainError, Roles, MAX_PAGE, UuidParam } from '@ct/platform';
+import { CurrentPrincipal, DomainError, inAreaScope, MAX_PAGE, Principal, Roles, UuidParam } from '@ct/platform';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { IsTimestamp } from '@ct/contracts';
+import { ORDER_AREA, ORDER_AREA_JOINS, QuarantineAreas } from '../infrastructure/quarantine-areas';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -76,19 +77,22 @@ export const PERSON_ORDERS_MAX = 100;
 @ApiTags('quarantines')
 @Controller()
 export class StaffViewsHttpController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly areas: QuarantineAreas,
+  ) {}
 
   @Get('quarantines')
   @Roles('quarantine')
   @ApiOperation({
     summary: 'Quarantine orders by status, area, kind, facility, end and overdue flag; paginated with the total',
   })
-  async list(@Query() f: ListQuarantinesQuery) {
+  async list(@CurrentPrincipal() who: Principal, @Query() f: ListQuarantinesQuery) {
     const page = f.page ?? 1;
     const limit = f.limit ?? 50;
     const where = `($1::text IS NULL OR q.status = $1) AND ($2::text IS NULL OR q.area_code = $2) AND ($3::text IS NULL OR q.kind = $3)
       AND ($4::text IS NULL OR q.facility_id = $4) AND ($5::timestamptz IS NULL OR q.ends_at < $5) AND ($6::boolean IS NULL OR q.overdue = $6)
-      AND ($7::boolean IS NULL OR q.needs_facility = $7)`;
+      AND ($7::boolean IS NULL OR q.needs_facility = $7) AND ${inAreaScope(ORDER_AREA, 8)}`;
     const params = [
       f.status ?? null,
       f.area ?? null,
@@ -97,13 +101,15 @@ export class StaffViewsHttpController {
       f.endsBefore ?? null,
       f.overdue ?? null,
       f.needsFacility ?? null,
+      this.areas.scope(who).codes(),
     ];
     const [{ total }] = await this.ds.query(
-      `SELECT count(*)::int AS total FROM quarantine.quarantines q WHERE ${where}`,
+      `SELECT count(*)::int AS total FROM quarantine.quarantines q ${ORDER_AREA_JOINS} WHERE ${where}`,
       params,
     );
     const items = await this.ds.query(
-      `SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE ${where} ORDER BY q.ends_at, q.id LIMIT $8 OFFSET $9`,
+      `SELECT ${COLUMNS} FROM quarantine.quarantines q ${ORDER_AREA_JOINS} WHERE ${where}
+        ORDER BY q.ends_at, q.id LIMIT $9 OFFSET $10`,
       [...params, limit, (page - 1) * limit],
     );
     return { total, page, limit, items };
@@ -112,9 +118,13 @@ export class StaffViewsHttpController {
   @Get('quarantines/:id')
   @Roles('quarantine')
   @ApiOperation({ summary: 'One order with its history (extensions, transfers, end) and tests' })
-  async one(@Param('id', new UuidParam()) id: string) {
+  async one(@CurrentPrincipal() who: Principal, @Param('id', new UuidParam()) id: string) {
+    // An order of an area outside the caller's scope is answered as unknown.
     const [order] = await this.withDetails(
-      await this.ds.query(`SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.id = $1`, [id]),
+      await this.ds.query(
+        `SELECT ${COLUMNS} FROM quarantine.quarantines q ${ORDER_AREA_JOINS} WHERE q.id = $1 AND ${inAreaScope(ORDER_AREA, 2)}`,
+        [id, this.areas.scope(who).codes()],
+      ),
     );
     if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');
     return order;
@@ -123,11 +133,13 @@ export class StaffViewsHttpController {
   @Get('persons/:personId/quarantines')
   @Roles('quarantine')
   @ApiOperation({ summary: "A person's orders, newest first, each with its full history and tests" })
-  async ofPerson(@Param('personId') personId: string) {
+  async ofPerson(@CurrentPrincipal() who: Principal, @Param('personId') personId: string) {
     // Bounded: the newest PERSON_ORDERS_MAX orders (a person has a handful), `truncated` if more.
+    // Only orders of the caller's areas: a person of another area has none here, like an unknown one.
     const orders = await this.ds.query(
-      `SELECT ${COLUMNS} FROM quarantine.quarantines q WHERE q.person_id = $1 ORDER BY q.ordered_at DESC, q.id LIMIT $2`,
-      [personId, PERSON_ORDERS_MAX + 1],
+      `SELECT ${COLUMNS} FROM quarantine.quarantines q ${ORDER_AREA_JOINS}
+        WHERE q.person_id = $1 AND ${inAreaScope(ORDER_AREA, 3)} ORDER BY q.ordered_at DESC, q.id LIMIT $2`,
+      [personId, PERSON_ORDERS_MAX + 1, this.areas.scope(who).codes()],
     );
     return {
       personId,

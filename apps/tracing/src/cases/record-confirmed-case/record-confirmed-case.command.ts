@@ -1,6 +1,6 @@
 import { CaseConfirmed } from '@ct/contracts';
 import { Command } from '@nestjs/cqrs';
-import { Cause } from '../../contacts/trace-case/contact-tracer';
+import { Cause } from '../../contacts/domain/contact-id';
 
 export class RecordConfirmedCase extends Command<void> {
   constructor(

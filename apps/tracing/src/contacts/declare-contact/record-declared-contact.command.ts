@@ -1,6 +1,6 @@
 import { ContactDeclared } from '@ct/contracts';
 import { Command } from '@nestjs/cqrs';
-import { Cause } from '../trace-case/contact-tracer';
+import { Cause } from '../domain/contact-id';
 
 export class RecordDeclaredContact extends Command<void> {
   constructor(

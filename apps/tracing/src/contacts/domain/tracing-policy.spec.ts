@@ -1,4 +1,4 @@
-import { Prng } from '../../../../../tools/feed/prng';
+import { Prng } from '@ct/contracts/testing/prng';
 import { referenceTrace } from './reference';
 import {
   clusters,

@@ -2,11 +2,12 @@ import { TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
-import { Cause } from '../domain/contact-id';
-import { CaseFacts, collapse, declarationOverlap, Finding, infectiousWindow } from '../domain/tracing-policy';
-import { f1Overlaps, f2ByWindowEnd, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
+import { Finding, infectiousWindow } from '../domain/tracing-policy';
+import { EnginePolicy } from '../engine-policy';
+import { f2ByWindowEnd, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore, StoredContact } from '../infrastructure/contact-store';
-import { ContactTracer, EnginePolicy } from '../trace-case/contact-tracer';
+import { TracedCaseStore } from '../infrastructure/traced-case.store';
+import { f1Of } from '../trace-case/findings';
 import { LateDataStore } from './late-data.store';
 
 /** Whether a finding differs from the stored contact (or there is none). */
@@ -35,7 +36,7 @@ export function differs(k: StoredContact | undefined, f: Finding): boolean {
 export class CaseRetracer {
   constructor(
     private readonly tx: TransactionHost,
-    private readonly tracer: ContactTracer,
+    private readonly cases: TracedCaseStore,
     private readonly contacts: ContactStore,
     private readonly late: LateDataStore,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
@@ -44,21 +45,9 @@ export class CaseRetracer {
 
   /** The contacts written (one ContactIdentified each) and withdrawn, or null when the case is not traced. */
   async retrace(caseId: string): Promise<{ written: Finding[]; withdrawn: number } | null> {
-    const [r] = await this.tx.dataSource.query(
-      `SELECT case_id, person_id, confirmed_at, symptom_onset_at, sample_taken_at, cause_event_id, correlation_id
-       FROM tracing.traced_cases WHERE case_id = $1 AND traced_at IS NOT NULL`,
-      [caseId],
-    );
-    if (!r) return null;
-    const t = (v: Date | null) => (v ? new Date(v).getTime() : null);
-    const c: CaseFacts = {
-      caseId,
-      personId: r.person_id,
-      confirmedAt: new Date(r.confirmed_at).getTime(),
-      symptomOnsetAt: t(r.symptom_onset_at),
-      sampleTakenAt: t(r.sample_taken_at),
-    };
-    const cause: Cause = { eventId: r.cause_event_id ?? caseId, correlationId: r.correlation_id ?? caseId };
+    const traced = await this.cases.traced(caseId);
+    if (!traced) return null;
+    const { facts: c, cause } = traced;
     const w = infectiousWindow(c, this.policy);
     const intent = await this.late.beginIntent(caseId, c.personId, w);
     try {
@@ -66,14 +55,8 @@ export class CaseRetracer {
         const now = this.clock.now().getTime();
         const q = queryOn(this.tx.manager);
         await tuneSession(this.tx.manager);
-        const declared = await this.tracer.declarationsOf(caseId);
-        const f1 = collapse(
-          [
-            ...(await f1Overlaps(q, c.personId, w, this.policy)),
-            ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap),
-          ],
-          1,
-        );
+        const declared = await this.cases.declarationsOf(caseId);
+        const f1 = await f1Of(q, c, w, declared, this.policy);
         const sites = await staysInside(q, c.personId, w, this.policy);
         const known = await this.contacts.contactsOf(caseId);
         // An F1 already stored keeps their F2 window's end (their identification); a new one is identified now.
@@ -92,8 +75,7 @@ export class CaseRetracer {
           ...(await f2ByWindowEnd(q, windows, [c.personId, ...f1.map((f) => f.personId)], this.policy)),
         ];
         const foundIds = new Set(found.map((f) => f.personId));
-        await this.tx.manager.query('DELETE FROM tracing.exposure_sites WHERE case_id = $1', [caseId]);
-        await this.tracer.storeSites(caseId, sites);
+        await this.cases.replaceSites(caseId, sites);
         const written = await this.contacts.storeChanges(
           caseId,
           found.filter((f) => differs(known.get(f.personId), f)),
@@ -106,10 +88,7 @@ export class CaseRetracer {
           now,
           cause,
         );
-        await this.tx.manager.query(
-          'UPDATE tracing.traced_cases SET window_start = $2, window_end = $3 WHERE case_id = $1',
-          [caseId, new Date(w.start), new Date(w.end)],
-        );
+        await this.cases.setWindow(caseId, w);
         await this.late.endIntent(intent);
         return { written, withdrawn };
       });

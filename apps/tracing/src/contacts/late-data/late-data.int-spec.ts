@@ -1,12 +1,13 @@
 import { CaseConfirmed, createEvent, EventEnvelope, Topics } from '@ct/contracts';
-import { consumerGroupLag, EventPublisher, TopicTap } from '@ct/messaging';
+import { consumerGroupLag, EventPublisher } from '@ct/messaging';
+import { TopicTap } from '@ct/messaging/testing';
 import { TransactionHost } from '@ct/platform';
 import { CommandBus } from '@nestjs/cqrs';
 import { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { db, eventually, http, startService, tap, testKafka, TestService } from '../../../../../test/support/services';
-import { Prng } from '../../../../../tools/feed/prng';
+import { Prng } from '@ct/contracts/testing/prng';
 import { RecordConfirmedCase } from '../../cases/record-confirmed-case/record-confirmed-case.command';
 import { TracingService } from '../../service';
 import { Clock } from '../../visits/domain/clock';

@@ -2,64 +2,37 @@ import { TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../visits/domain/clock';
 import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
+import { Cause } from '../domain/contact-id';
 import {
   CaseFacts,
   collapse,
   Declaration,
   declarationOverlap,
   f2Window,
-  Finding,
   infectiousWindow,
-  mergeFindings,
-  TracingPolicy,
+  Interval,
 } from '../domain/tracing-policy';
-import { Cause } from '../domain/contact-id';
-import {
-  EngineLimits,
-  f1Overlaps,
-  f2Findings,
-  QueryFn,
-  queryOn,
-  staysInside,
-  tuneSession,
-} from '../infrastructure/co-location.queries';
+import { EnginePolicy } from '../engine-policy';
+import { QueryFn, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore } from '../infrastructure/contact-store';
+import { TracedCaseStore } from '../infrastructure/traced-case.store';
 import { LateDataStore } from '../late-data/late-data.store';
 import { RetraceSignal } from '../late-data/retrace-signal';
 import { F2Stage } from './f2-stage';
-
-/** How big cases are traced (see traceCase). */
-export interface Staging {
-  /** A case with more F1 than this is traced in stages. */
-  stagedFromF1: number;
-  /** F2 contacts stored (and their events queued) per transaction of a staged case: each commit wakes the outbox relay. */
-  f2Chunk: number;
-  /** From this many contacts on, a store first tries COPY (see copyNew). */
-  copyFrom: number;
-}
-
-export type EnginePolicy = TracingPolicy & EngineLimits & Staging;
-
-/** An F2 stage to run: the case, its F0, the F1 identification time (end of the F2 windows), the cause. */
-export interface Expansion {
-  caseId: string;
-  personId: string;
-  identifiedAt: number;
-  cause: Cause;
-}
-
-export { Cause, contactIdFor } from '../domain/contact-id';
+import { f1Of, f2Of } from './findings';
 
 /**
  * Traces a case: F1 from co-location in the infectious window plus declarations, F2 from each F1's
  * co-locations in [its earliest exposure, identification time], the case's exposure sites; stores the
- * new edges and queues one ContactIdentified per new edge (see traceCase for the stages).
+ * new edges and queues one ContactIdentified per new edge (see traceCase for the stages). The SQL is
+ * the stores' (contacts, traced case) and co-location.queries'; a staged case's F2 is F2Stage's.
  */
 @Injectable()
 export class ContactTracer {
   constructor(
     private readonly tx: TransactionHost,
     private readonly contacts: ContactStore,
+    private readonly cases: TracedCaseStore,
     private readonly late: LateDataStore,
     private readonly signal: RetraceSignal,
     private readonly f2Stage: F2Stage,
@@ -70,10 +43,6 @@ export class ContactTracer {
   /** Named statements go straight to the transaction's pg connection, so it can keep their plans. */
   private get q(): QueryFn {
     return queryOn(this.tx.manager);
-  }
-
-  private tuneSession(manager = this.tx.manager): Promise<void> {
-    return tuneSession(manager);
   }
 
   /**
@@ -102,18 +71,12 @@ export class ContactTracer {
     c: CaseFacts,
     cause: Cause,
     identifiedAt: number,
-    w: { start: number; end: number },
+    w: Interval,
     intent: string,
   ): Promise<{ f1: number }> {
-    await this.tuneSession();
-    const declared = await this.declarationsOf(c.caseId);
-    const f1 = collapse(
-      [
-        ...(await f1Overlaps(this.q, c.personId, w, this.policy)),
-        ...declared.filter((d) => d.sourcePersonId === c.personId).map(declarationOverlap),
-      ],
-      1,
-    );
+    await tuneSession(this.tx.manager);
+    const declared = await this.cases.declarationsOf(c.caseId);
+    const f1 = await f1Of(this.q, c, w, declared, this.policy);
     const sites = await staysInside(this.q, c.personId, w, this.policy);
     await this.late.detailIntent(intent, {
       sites,
@@ -121,33 +84,20 @@ export class ContactTracer {
     });
     const staged = f1.length > this.policy.stagedFromF1;
     // F2 only reads the visit store; staged, it runs beside the F1 stage and is used once that has
-    // committed (or dropped with it), as two queries on two connections (half of the F1 each, so
-    // PostgreSQL can use two cores), merged to one contact per person.
+    // committed (or dropped with it).
     const f2 = staged
-      ? Promise.all(
-          [f1.filter((_, i) => i % 2 === 0), f1.filter((_, i) => i % 2 === 1)].map((half) =>
-            this.tx.dataSource.transaction(async (m) => {
-              await this.tuneSession(m);
-              return this.f2Of(
-                queryOn(m),
-                c,
-                half,
-                f1.map((f) => f.personId),
-                identifiedAt,
-              );
-            }),
-          ),
-        ).then(mergeFindings)
-      : this.f2Of(
+      ? this.f2Stage.query(c, f1, identifiedAt)
+      : f2Of(
           this.q,
           c,
           f1,
           f1.map((f) => f.personId),
           identifiedAt,
+          this.policy,
         );
     f2.catch(() => undefined); // a failure is met where it is awaited, or not at all after a rollback
     if (!staged) await f2;
-    await this.storeSites(c.caseId, sites);
+    await this.cases.storeSites(c.caseId, sites);
     const stored = await this.contacts.store(
       c.caseId,
       staged ? f1 : [...f1, ...(await f2)],
@@ -155,22 +105,13 @@ export class ContactTracer {
       cause,
       this.policy.copyFrom,
     );
-    await this.tx.manager.query(
-      `UPDATE tracing.traced_cases SET traced_at = $2, f2_expanded_at = CASE WHEN $5 THEN NULL ELSE now() END, cause_event_id = $3, correlation_id = $4,
-         window_start = $6, window_end = $7, f2_lease_owner = CASE WHEN $5 THEN $8 END, f2_lease_until = CASE WHEN $5 THEN now() + $9::interval END
-       WHERE case_id = $1`,
-      [
-        c.caseId,
-        new Date(identifiedAt),
-        cause.eventId,
-        cause.correlationId,
-        staged,
-        new Date(w.start),
-        new Date(w.end),
-        this.f2Stage.owner,
-        this.f2Stage.leaseInterval,
-      ],
-    );
+    await this.cases.markTraced(c.caseId, {
+      identifiedAt,
+      cause,
+      staged,
+      window: w,
+      lease: { owner: this.f2Stage.owner, interval: this.f2Stage.leaseInterval },
+    });
     await this.late.endIntent(intent);
     if (staged)
       await this.tx.afterCommit(() =>
@@ -179,37 +120,12 @@ export class ContactTracer {
     return { f1: stored.filter((f) => f.degree === 1).length };
   }
 
-  /** The case's exposure sites (its stays clipped to the infectious window); a site found longer since is lengthened. */
-  async storeSites(caseId: string, sites: { venueId: string; start: number; end: number }[]): Promise<void> {
-    if (sites.length === 0) return;
-    await this.tx.manager.query(
-      `INSERT INTO tracing.exposure_sites AS x (case_id, venue_id, started_at, ended_at)
-       SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[])
-       ON CONFLICT (case_id, venue_id, started_at) DO UPDATE SET ended_at = EXCLUDED.ended_at WHERE x.ended_at < EXCLUDED.ended_at`,
-      [caseId, sites.map((s) => s.venueId), sites.map((s) => new Date(s.start)), sites.map((s) => new Date(s.end))],
-    );
-  }
-
-  /** F2 through `sources` (some or all of the case's F1): their contacts inside their F2 windows, minus the F0 and every F1 (`f1Ids`). */
-  f2Of(q: QueryFn, c: CaseFacts, sources: Finding[], f1Ids: string[], identifiedAt: number): Promise<Finding[]> {
-    return f2Findings(
-      q,
-      sources.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start })),
-      identifiedAt,
-      [c.personId, ...f1Ids],
-      this.policy,
-    );
-  }
-
   /** A declaration for a case already traced: one more F1 (unless already one) and their F2. */
   async addDeclared(c: CaseFacts, d: Declaration, cause: Cause): Promise<number> {
     const identifiedAt = this.clock.now().getTime();
-    await this.tuneSession();
-    const known: { person_id: string }[] = await this.tx.manager.query(
-      'SELECT person_id FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
-      [c.caseId],
-    );
-    if (known.some((k) => k.person_id === d.personId) || d.personId === c.personId) return 0;
+    await tuneSession(this.tx.manager);
+    const known = await this.contacts.f1PersonIds(c.caseId);
+    if (known.some((k) => k === d.personId) || d.personId === c.personId) return 0;
     const f1 = collapse([declarationOverlap(d)], 1);
     // The new F1's F2 window is read below: a batch of their stays committing meanwhile must see it.
     const intent = await this.late.beginIntent(c.caseId, c.personId, infectiousWindow(c, this.policy), {
@@ -217,7 +133,7 @@ export class ContactTracer {
       f1: f1.map((f) => ({ personId: f.personId, from: f2Window(f, identifiedAt).start, to: identifiedAt })),
     });
     try {
-      const f2 = await this.f2Of(this.q, c, f1, [...known.map((k) => k.person_id), d.personId], identifiedAt);
+      const f2 = await f2Of(this.q, c, f1, [...known, d.personId], identifiedAt, this.policy);
       const n = (await this.contacts.store(c.caseId, [...f1, ...f2], identifiedAt, cause, this.policy.copyFrom)).length;
       await this.late.endIntent(intent);
       return n;
@@ -225,19 +141,5 @@ export class ContactTracer {
       await this.late.dropIntent(intent).catch(() => undefined);
       throw err;
     }
-  }
-
-  async declarationsOf(caseId: string): Promise<Declaration[]> {
-    const rows = await this.tx.manager.query(
-      'SELECT source_person_id, person_id, kind, started_at, ended_at FROM tracing.declared_contacts WHERE case_id = $1',
-      [caseId],
-    );
-    return rows.map((r: any) => ({
-      sourcePersonId: r.source_person_id,
-      personId: r.person_id,
-      kind: r.kind,
-      start: new Date(r.started_at).getTime(),
-      end: new Date(r.ended_at).getTime(),
-    }));
   }
 }

@@ -1,13 +1,24 @@
-import { returned, TransactionHost } from '@ct/platform';
+import { TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { TracingEnv } from '../../config';
 import { TRACING_POLICY } from '../contacts.tokens';
-import { Finding } from '../domain/tracing-policy';
+import { Cause } from '../domain/contact-id';
+import { CaseFacts, Finding, mergeFindings } from '../domain/tracing-policy';
+import { EnginePolicy } from '../engine-policy';
 import { f2ByWindowEnd, queryOn, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore } from '../infrastructure/contact-store';
-import type { EnginePolicy, Expansion } from './contact-tracer';
+import { TracedCaseStore } from '../infrastructure/traced-case.store';
+import { f2Of } from './findings';
+
+/** An F2 stage to run: the case, its F0, the F1 identification time (end of the F2 windows), the cause. */
+export interface Expansion {
+  caseId: string;
+  personId: string;
+  identifiedAt: number;
+  cause: Cause;
+}
 
 /**
  * The F2 stage of a super-spreader, after its F1 stage committed: stored `f2Chunk` contacts per
@@ -27,11 +38,35 @@ export class F2Stage {
   constructor(
     private readonly tx: TransactionHost,
     private readonly contacts: ContactStore,
+    private readonly cases: TracedCaseStore,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
     @Inject(SERVICE_ENV) env: TracingEnv,
   ) {
     this.owner = env.TRACING_INSTANCE_ID || hostname();
     this.leaseInterval = `${env.TRACING_F2_LEASE_SECONDS} seconds`;
+  }
+
+  /**
+   * A staged case's F2, started beside its F1 stage (it only reads the visit store): two queries on
+   * two connections of their own, half of the F1 each (so PostgreSQL can use two cores), merged to
+   * one contact per person. Used once the F1 stage has committed, or dropped with it.
+   */
+  query(c: CaseFacts, f1: Finding[], identifiedAt: number): Promise<Finding[]> {
+    return Promise.all(
+      [f1.filter((_, i) => i % 2 === 0), f1.filter((_, i) => i % 2 === 1)].map((half) =>
+        this.tx.dataSource.transaction(async (m) => {
+          await tuneSession(m);
+          return f2Of(
+            queryOn(m),
+            c,
+            half,
+            f1.map((f) => f.personId),
+            identifiedAt,
+            this.policy,
+          );
+        }),
+      ),
+    ).then(mergeFindings);
   }
 
   /** The F2 stage right after its F1 stage committed; a failure is left to the resume pass, never thrown at the consumer. */
@@ -58,10 +93,7 @@ export class F2Stage {
       const size = this.policy.f2Chunk;
       for (let i = 0; i < f2.length; i += size) {
         stored += await this.tx.run(async () => {
-          await this.tx.manager.query(
-            'UPDATE tracing.traced_cases SET f2_lease_until = now() + $2::interval WHERE case_id = $1 AND f2_lease_owner = $3',
-            [job.caseId, this.leaseInterval, this.owner],
-          );
+          await this.cases.renewLease(job.caseId, this.owner, this.leaseInterval);
           return (
             await this.contacts.store(
               job.caseId,
@@ -73,10 +105,7 @@ export class F2Stage {
           ).length;
         });
       }
-      await this.tx.dataSource.query(
-        'UPDATE tracing.traced_cases SET f2_expanded_at = now(), f2_lease_owner = NULL, f2_lease_until = NULL WHERE case_id = $1',
-        [job.caseId],
-      );
+      await this.cases.markExpanded(job.caseId);
       return stored;
     } finally {
       this.running.delete(job.caseId);
@@ -86,20 +115,12 @@ export class F2Stage {
   private fromStoredF1(job: Expansion): Promise<Finding[]> {
     return this.tx.run(async () => {
       await tuneSession(this.tx.manager);
-      const rows: { person_id: string; first_exposure_at: Date; identified_at: Date }[] = await this.tx.manager.query(
-        'SELECT person_id, first_exposure_at, identified_at FROM tracing.contacts WHERE source_case_id = $1 AND degree = 1',
-        [job.caseId],
-      );
       // Each F1's F2 window is [their first exposure, their identification] (f2Window).
-      const windows = rows.map((r) => ({
-        personId: r.person_id,
-        from: new Date(r.first_exposure_at).getTime(),
-        to: new Date(r.identified_at).getTime(),
-      }));
+      const windows = await this.contacts.f1Windows(job.caseId);
       return f2ByWindowEnd(
         queryOn(this.tx.manager),
         windows,
-        [job.personId, ...rows.map((r) => r.person_id)],
+        [job.personId, ...windows.map((w) => w.personId)],
         this.policy,
       );
     });
@@ -114,33 +135,10 @@ export class F2Stage {
   async resumePending(graceMs = 0, limit = 100): Promise<number> {
     let n = 0;
     for (; n < limit; n++) {
-      const running = [...this.running];
-      const [r] = returned<{
-        case_id: string;
-        person_id: string;
-        traced_at: Date;
-        cause_event_id: string | null;
-        correlation_id: string | null;
-      }>(
-        await this.tx.dataSource.query(
-          `UPDATE tracing.traced_cases t SET f2_lease_owner = $1, f2_lease_until = now() + $2::interval
-         WHERE t.case_id = (
-           SELECT case_id FROM tracing.traced_cases
-           WHERE f2_expanded_at IS NULL AND traced_at IS NOT NULL AND traced_at < now() - $3::interval
-             AND (f2_lease_until IS NULL OR f2_lease_until < now() OR (f2_lease_owner = $1 AND NOT case_id = ANY($4::text[])))
-           ORDER BY traced_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING case_id, person_id, traced_at, cause_event_id, correlation_id`,
-          [this.owner, this.leaseInterval, `${graceMs} milliseconds`, running],
-        ),
-      );
+      const r = await this.cases.leasePending(this.owner, this.leaseInterval, graceMs, [...this.running]);
       if (!r) break;
-      this.log.log(`resuming the F2 stage of case ${r.case_id}`);
-      await this.expand({
-        caseId: r.case_id,
-        personId: r.person_id,
-        identifiedAt: new Date(r.traced_at).getTime(),
-        cause: { eventId: r.cause_event_id ?? r.case_id, correlationId: r.correlation_id ?? r.case_id },
-      });
+      this.log.log(`resuming the F2 stage of case ${r.caseId}`);
+      await this.expand({ caseId: r.caseId, personId: r.personId, identifiedAt: r.tracedAt, cause: r.cause });
     }
     return n;
   }

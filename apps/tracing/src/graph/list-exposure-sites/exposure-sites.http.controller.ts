@@ -1,4 +1,4 @@
-import { DomainError, Roles } from '@ct/platform';
+import { DomainError, Roles, AreaScopes, CurrentPrincipal, Principal } from '@ct/platform';
 import { IsTimestamp } from '@ct/contracts';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -37,16 +37,20 @@ export class ExposureSitesQuery {
 @ApiTags('exposure sites')
 @Controller('exposure-sites')
 export class ExposureSitesHttpController {
-  constructor(private readonly sites: ExposureSiteQueries) {}
+  constructor(
+    private readonly sites: ExposureSiteQueries,
+    private readonly scopes: AreaScopes,
+  ) {}
 
   @Get()
   // Venues and times only (no case or person ids): meant to be republished to venue owners and the public.
+  // Tracers and quarantine staff see the sites of their areas' cases; ops (monitoring, no personal data) all.
   @Roles('tracer', 'quarantine', 'ops')
   @ApiOperation({
     summary: 'Venues where a case stayed inside their infectious window (venue, from, to), merged per venue',
     description: `The period is at most ${EXPOSURE_SITES_MAX_DAYS} days; at most \`limit\` sites, earliest first, \`truncated\` true when more were left out.`,
   })
-  list(@Query() q: ExposureSitesQuery) {
+  list(@CurrentPrincipal() who: Principal, @Query() q: ExposureSitesQuery) {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 14 * DAY);
     const invalid = (code: string, field: string, problem: string) =>
@@ -59,6 +63,6 @@ export class ExposureSitesHttpController {
         `from..to must span at most ${EXPOSURE_SITES_MAX_DAYS} days`,
       );
     }
-    return this.sites.list(from, to, q.limit ?? EXPOSURE_SITES_MAX);
+    return this.sites.list(from, to, this.scopes.of(who, { unscoped: ['ops'] }), q.limit ?? EXPOSURE_SITES_MAX);
   }
 }

@@ -1,3 +1,4 @@
+import { AreaScope, inAreaScope } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { mergeSites } from '../../contacts/domain/tracing-policy';
@@ -10,10 +11,13 @@ export const EXPOSURE_SITES_MAX = 5000;
 export class ExposureSiteQueries {
   constructor(private readonly ds: DataSource) {}
 
-  async list(from: Date, to: Date, limit = EXPOSURE_SITES_MAX) {
+  /** Sites of the cases of the scope (a case's areaCode), so counts and lists stay within it. */
+  async list(from: Date, to: Date, scope: AreaScope, limit = EXPOSURE_SITES_MAX) {
     const rows: { venue_id: string; started_at: Date; ended_at: Date }[] = await this.ds.query(
-      'SELECT venue_id, started_at, ended_at FROM tracing.exposure_sites WHERE ended_at > $1 AND started_at < $2',
-      [from, to],
+      `SELECT s.venue_id, s.started_at, s.ended_at FROM tracing.exposure_sites s
+        ${scope.all ? '' : 'JOIN tracing.traced_cases t ON t.case_id = s.case_id'}
+        WHERE s.ended_at > $1 AND s.started_at < $2 AND ${scope.all ? 'true' : inAreaScope('t.area_code', 3)}`,
+      [from, to, ...(scope.all ? [] : [scope.codes()])],
     );
     const merged = mergeSites(
       rows.map((r) => ({

@@ -1,10 +1,11 @@
-import { DomainError, MAX_PAGE, Roles, UuidParam } from '@ct/platform';
+import { AreaScopes, CurrentPrincipal, DomainError, MAX_PAGE, Principal, Roles, UuidParam } from '@ct/platform';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
-import { ContactGraphQueries, CONTACTS_PAGE_MAX, decodeContactsCursor } from './contact-graph.queries';
+import { CaseChainQueries } from './case-chain.queries';
+import { ContactGraphQueries, CONTACTS_PAGE_MAX } from './contact-graph.queries';
 
 /** Most clusters in one answer of GET /clusters (and the default). */
 export const CLUSTERS_PAGE_MAX = 500;
@@ -60,11 +61,19 @@ export class PersonParam {
   @ApiProperty() @IsString() @Length(1, 128) personId: string;
 }
 
-/** The contact graph for tracing teams. (POST /cases/:id/contacts and GET /cases/:id belong to the cases service.) */
+/**
+ * The contact graph for tracing teams. (POST /cases/:id/contacts and GET /cases/:id belong to the
+ * cases service.) Every route is scoped to the caller's areas, ops included (the dashboard's graph):
+ * an ops account sees the graphs of its areas, `*` for a national one.
+ */
 @ApiTags('contact graph')
 @Controller()
 export class ContactGraphHttpController {
-  constructor(private readonly graph: ContactGraphQueries) {}
+  constructor(
+    private readonly graph: ContactGraphQueries,
+    private readonly chains: CaseChainQueries,
+    private readonly scopes: AreaScopes,
+  ) {}
 
   @Get('cases/:id/contacts')
   // ops reads it too, for the dashboard's graph: nodes carry pseudonymous ids only.
@@ -74,10 +83,14 @@ export class ContactGraphHttpController {
       "A case's contacts: nodes (personId, degree, current class) and edges (source → contact, kind, venue, interval)",
     description: `At most \`limit\` edges (default and maximum ${CONTACTS_PAGE_MAX}); \`truncated\` says more follow, \`next\` is the \`after\` of the next page.`,
   })
-  contacts(@Param('id', new UuidParam()) id: string, @Query() q: ContactsQuery) {
+  async contacts(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', new UuidParam()) id: string,
+    @Query() q: ContactsQuery,
+  ) {
     let after;
     if (q.after !== undefined) {
-      after = decodeContactsCursor(q.after) ?? undefined;
+      after = (await this.graph.openCursor(q.after)) ?? undefined;
       if (!after) {
         const problem = 'after must be the next cursor of a previous answer';
         throw new DomainError('GRAPH.INVALID_CURSOR', problem, 'invalid', {
@@ -85,21 +98,21 @@ export class ContactGraphHttpController {
         });
       }
     }
-    return this.graph.caseContacts(id, { limit: q.limit ?? CONTACTS_PAGE_MAX, after });
+    return this.graph.caseContacts(id, this.scopes.of(who), { limit: q.limit ?? CONTACTS_PAGE_MAX, after });
   }
 
   @Get('cases/:id/chain')
   @Roles('tracer')
   @ApiOperation({ summary: "A case's chain of transmission: ancestor and descendant cases" })
-  chain(@Param('id', new UuidParam()) id: string) {
-    return this.graph.chain(id);
+  chain(@CurrentPrincipal() who: Principal, @Param('id', new UuidParam()) id: string) {
+    return this.chains.chain(id, this.scopes.of(who));
   }
 
   @Get('persons/:personId/exposures')
   @Roles('tracer')
   @ApiOperation({ summary: 'Where and when a person was exposed, and to whom' })
-  exposures(@Param() p: PersonParam) {
-    return this.graph.exposures(p.personId);
+  exposures(@CurrentPrincipal() who: Principal, @Param() p: PersonParam) {
+    return this.graph.exposures(p.personId, this.scopes.of(who));
   }
 
   @Get('clusters')
@@ -116,8 +129,12 @@ export class ContactGraphHttpController {
       Link: { description: '<…?page=N>; rel="next"' },
     },
   })
-  async clusters(@Query() q: ClustersQuery, @Res({ passthrough: true }) res: Response) {
-    const all = await this.graph.clusters(q.minSize ?? 2);
+  async clusters(
+    @CurrentPrincipal() who: Principal,
+    @Query() q: ClustersQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const all = await this.graph.clusters(q.minSize ?? 2, this.scopes.of(who));
     const page = q.page ?? 1;
     const limit = q.limit ?? CLUSTERS_PAGE_MAX;
     const start = (page - 1) * limit;

@@ -1,109 +1,114 @@
-import { DomainError } from '@ct/platform';
+import { AreaScope, DomainError, inAreaScope } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { clusters } from '../../contacts/domain/tracing-policy';
+import { ContactsCursor, GraphSecrets } from '../infrastructure/graph-secrets';
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
 /** Most edges in one answer of GET /cases/:id/contacts (and the default). */
 export const CONTACTS_PAGE_MAX = 5000;
-/** The last edge of a page: (degree, source person, contact person), the graph's order. */
-export type ContactsCursor = [number, string, string];
 export interface ContactsPage {
   limit: number;
   after?: ContactsCursor;
 }
 
-export function encodeContactsCursor(c: ContactsCursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-/** The cursor, or null when `raw` is not one this service wrote. */
-export function decodeContactsCursor(raw: string): ContactsCursor | null {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (!Array.isArray(v) || v.length !== 3) return null;
-    const [d, s, p] = v;
-    if (
-      !Number.isInteger(d) ||
-      d < 0 ||
-      d > 9 ||
-      typeof s !== 'string' ||
-      typeof p !== 'string' ||
-      s.length > 128 ||
-      p.length > 128
-    )
-      return null;
-    if (/[\u0000-\u001F\u007F]/.test(s + p)) return null;
-    return [d, s, p];
-  } catch {
-    return null;
-  }
-}
-
-/** Read side of the contact graph (tracing.contacts, traced_cases, exposure_sites). */
+/**
+ * Read side of the contact graph (tracing.contacts, traced_cases, person_areas), scoped to the
+ * caller's areas. A case belongs to its areaCode; a contact to their registered area
+ * (PersonProfileChanged), else to the area of the case that found them. A case outside the scope
+ * is unknown (404); inside a visible case, a person or case of another area is a pseudonymous node
+ * (`hidden: true`, an opaque id of the GraphSecrets, no class), and an edge touching one carries no
+ * venue or times.
+ */
 @Injectable()
 export class ContactGraphQueries {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly secrets: GraphSecrets,
+  ) {}
 
-  private async tracedCase(caseId: string) {
+  private async tracedCase(caseId: string, scope: AreaScope) {
     const [c] = await this.ds.query(
-      'SELECT case_id, person_id, confirmed_at, origin, f2_expanded_at FROM tracing.traced_cases WHERE case_id = $1',
+      'SELECT case_id, person_id, confirmed_at, origin, f2_expanded_at, area_code FROM tracing.traced_cases WHERE case_id = $1',
       [caseId],
     );
-    if (!c) throw new DomainError('CASE.NOT_TRACED', `case ${caseId} has not been traced`, 'not_found', { caseId });
+    if (!c || !scope.covers(c.area_code as string))
+      throw new DomainError('CASE.NOT_TRACED', `case ${caseId} has not been traced`, 'not_found', { caseId });
     return c;
+  }
+
+  openCursor(raw: string): Promise<ContactsCursor | null> {
+    return this.secrets.openCursor(raw);
   }
 
   /**
    * F0 → F1 → F2 of one case: nodes with their current class, edges with the exposure. At most
    * `page.limit` edges, in (degree, source, person) order after `page.after` (keyset paging: a
-   * super-spreader has tens of thousands); `next` is the cursor of the following page, or null.
+   * super-spreader has tens of thousands); `next` is the sealed cursor of the following page, or null.
    */
-  async caseContacts(caseId: string, page: ContactsPage = { limit: CONTACTS_PAGE_MAX }) {
-    const c = await this.tracedCase(caseId);
+  async caseContacts(caseId: string, scope: AreaScope, page: ContactsPage = { limit: CONTACTS_PAGE_MAX }) {
+    const c = await this.tracedCase(caseId, scope);
     const after = page.after ?? [null, null, null];
     const rows = await this.ds.query(
-      `SELECT source_person_id, person_id, degree, kind, venue_id, started_at, ended_at, last_exposure_at, identified_at, found_late
-       FROM tracing.contacts WHERE source_case_id = $1
-         AND ($2::int IS NULL OR (degree, source_person_id, person_id) > ($2::int, $3::text, $4::text))
-       ORDER BY degree, source_person_id, person_id LIMIT $5`,
-      [caseId, ...after, page.limit + 1],
+      `SELECT ct.source_person_id, ct.person_id, ct.degree, ct.kind, ct.venue_id, ct.started_at, ct.ended_at, ct.last_exposure_at,
+              ct.identified_at, ct.found_late,
+              COALESCE(pa.area_code, $6) AS person_area, COALESCE(sa.area_code, $6) AS source_area
+       FROM tracing.contacts ct
+       LEFT JOIN tracing.person_areas pa ON pa.person_id = ct.person_id
+       LEFT JOIN tracing.person_areas sa ON sa.person_id = ct.source_person_id
+       WHERE ct.source_case_id = $1
+         AND ($2::int IS NULL OR (ct.degree, ct.source_person_id, ct.person_id) > ($2::int, $3::text, $4::text))
+       ORDER BY ct.degree, ct.source_person_id, ct.person_id LIMIT $5`,
+      [caseId, ...after, page.limit + 1, c.area_code],
     );
     const truncated = rows.length > page.limit;
     const edges = truncated ? rows.slice(0, page.limit) : rows;
     const last = edges[edges.length - 1];
-    const paging = {
-      truncated,
-      next: truncated ? encodeContactsCursor([last.degree, last.source_person_id, last.person_id]) : null,
-    };
+    const next = truncated ? await this.secrets.sealCursor([last.degree, last.source_person_id, last.person_id]) : null;
+    const pseudonym = await this.secrets.pseudonymizer(caseId);
+    const hidden = new Set<string>();
+    for (const e of edges) {
+      if (!scope.covers(e.person_area)) hidden.add(e.person_id);
+      if (e.source_person_id !== c.person_id && !scope.covers(e.source_area)) hidden.add(e.source_person_id);
+    }
+    const id = (p: string) => (hidden.has(p) ? pseudonym(p) : p);
     const people = [...new Set<string>(edges.map((e: any) => e.person_id))];
-    const cls = await this.classes(people);
+    const cls = await this.classes(people.filter((p) => !hidden.has(p)));
     const degree = new Map<string, number>();
     for (const e of edges) degree.set(e.person_id, Math.min(degree.get(e.person_id) ?? 9, e.degree));
     return {
       caseId,
       // false while a super-spreader's F2 are still being stored (staged tracing): more edges follow.
       complete: c.f2_expanded_at !== null,
-      ...paging,
+      truncated,
+      next,
       nodes: [
         { personId: c.person_id, degree: 0, class: 'F0' },
-        ...people.map((p) => ({ personId: p, degree: degree.get(p)!, class: cls.get(p) ?? `F${degree.get(p)}` })),
+        ...people.map((p) =>
+          hidden.has(p)
+            ? { personId: id(p), degree: degree.get(p)!, hidden: true }
+            : { personId: p, degree: degree.get(p)!, class: cls.get(p) ?? `F${degree.get(p)}` },
+        ),
       ],
-      edges: edges.map((e: any) => ({
-        source: e.source_person_id,
-        target: e.person_id,
-        degree: e.degree,
-        kind: e.kind,
-        venueId: e.venue_id,
-        startedAt: iso(e.started_at),
-        endedAt: iso(e.ended_at),
-        lastExposureAt: iso(e.last_exposure_at),
-        // When the contact was identified, and whether a retrace found it or moved its exposure
-        // (data that arrived after the case was first traced: a late check-in or check-out).
-        identifiedAt: iso(e.identified_at),
-        late: e.found_late,
-      })),
+      edges: edges.map((e: any) =>
+        hidden.has(e.person_id) || hidden.has(e.source_person_id)
+          ? { source: id(e.source_person_id), target: id(e.person_id), degree: e.degree, hidden: true }
+          : {
+              source: e.source_person_id,
+              target: e.person_id,
+              degree: e.degree,
+              kind: e.kind,
+              venueId: e.venue_id,
+              startedAt: iso(e.started_at),
+              endedAt: iso(e.ended_at),
+              lastExposureAt: iso(e.last_exposure_at),
+              // When the contact was identified, and whether a retrace found it or moved its exposure
+              // (data that arrived after the case was first traced: a late check-in or check-out).
+              identifiedAt: iso(e.identified_at),
+              late: e.found_late,
+            },
+      ),
     };
   }
 
@@ -122,38 +127,60 @@ export class ContactGraphQueries {
     return out;
   }
 
-  async exposures(personId: string) {
+  /**
+   * A person's exposures, when the person is in the scope (their registered area, else the area of
+   * the case that found them); a source case of another area is named by pseudonyms only.
+   */
+  async exposures(personId: string, scope: AreaScope) {
     const rows = await this.ds.query(
-      `SELECT contact_id, source_case_id, source_person_id, degree, kind, venue_id, started_at, ended_at, last_exposure_at, identified_at, found_late
-       FROM tracing.contacts WHERE person_id = $1 ORDER BY last_exposure_at DESC, source_case_id`,
-      [personId],
+      `SELECT c.contact_id, c.source_case_id, c.source_person_id, c.degree, c.kind, c.venue_id, c.started_at, c.ended_at,
+              c.last_exposure_at, c.identified_at, c.found_late, t.area_code AS case_area
+       FROM tracing.contacts c
+       JOIN tracing.traced_cases t ON t.case_id = c.source_case_id
+       LEFT JOIN tracing.person_areas pa ON pa.person_id = c.person_id
+       WHERE c.person_id = $1 AND ${inAreaScope('COALESCE(pa.area_code, t.area_code)', 2)}
+       ORDER BY c.last_exposure_at DESC, c.source_case_id`,
+      [personId, scope.codes()],
     );
+    const pseudonym = await this.secrets.pseudonymizer(personId);
     return {
       personId,
-      exposures: rows.map((r: any) => ({
-        contactId: r.contact_id,
-        sourceCaseId: r.source_case_id,
-        sourcePersonId: r.source_person_id,
-        degree: r.degree,
-        kind: r.kind,
-        venueId: r.venue_id,
-        startedAt: iso(r.started_at),
-        endedAt: iso(r.ended_at),
-        lastExposureAt: iso(r.last_exposure_at),
-        identifiedAt: iso(r.identified_at),
-        late: r.found_late,
-      })),
+      exposures: rows.map((r: any) => {
+        const seen = scope.covers(r.case_area);
+        return {
+          contactId: r.contact_id,
+          sourceCaseId: seen ? r.source_case_id : pseudonym(r.source_case_id),
+          sourcePersonId: seen ? r.source_person_id : pseudonym(r.source_person_id),
+          ...(seen ? {} : { sourceHidden: true }),
+          degree: r.degree,
+          kind: r.kind,
+          venueId: r.venue_id,
+          startedAt: iso(r.started_at),
+          endedAt: iso(r.ended_at),
+          lastExposureAt: iso(r.last_exposure_at),
+          identifiedAt: iso(r.identified_at),
+          late: r.found_late,
+        };
+      }),
     };
   }
 
-  /** Connected groups of cases: a case is linked to the case that listed its person as a contact. */
-  async clusters(minSize: number) {
+  /**
+   * Connected groups of the scope's cases: a case is linked to the case that listed its person as a
+   * contact, when both are in the scope (a cluster across areas shows its part in the scope).
+   */
+  async clusters(minSize: number, scope: AreaScope) {
     const cases: { case_id: string; confirmed_at: Date }[] = await this.ds.query(
-      'SELECT case_id, confirmed_at FROM tracing.traced_cases',
+      `SELECT case_id, confirmed_at FROM tracing.traced_cases WHERE ${inAreaScope('area_code', 1)}`,
+      [scope.codes()],
     );
     const links: { a: string; b: string; venue_id: string | null }[] = await this.ds.query(
       `SELECT c.source_case_id AS a, t.case_id AS b, c.venue_id
-       FROM tracing.contacts c JOIN tracing.traced_cases t ON t.person_id = c.person_id WHERE t.case_id <> c.source_case_id`,
+       FROM tracing.contacts c
+       JOIN tracing.traced_cases t ON t.person_id = c.person_id
+       JOIN tracing.traced_cases s ON s.case_id = c.source_case_id
+       WHERE t.case_id <> c.source_case_id AND ${inAreaScope('t.area_code', 1)} AND ${inAreaScope('s.area_code', 1)}`,
+      [scope.codes()],
     );
     const groups = clusters(
       cases.map((c) => c.case_id),
@@ -174,49 +201,5 @@ export class ContactGraphQueries {
           lastConfirmedAt: new Date(Math.max(...times)).toISOString(),
         };
       });
-  }
-
-  /**
-   * Ancestors (who infected this case, transitively) and descendants (cases among its contacts,
-   * transitively). A link runs from an earlier-confirmed case to a later one, so the walk ends.
-   */
-  async chain(caseId: string) {
-    const c = await this.tracedCase(caseId);
-    const walk = (dir: 'up' | 'down') =>
-      this.ds.query(
-        `WITH RECURSIVE link AS (
-           SELECT s.case_id AS from_case, t.case_id AS to_case, min(c.degree) AS degree
-           FROM tracing.contacts c
-           JOIN tracing.traced_cases s ON s.case_id = c.source_case_id
-           JOIN tracing.traced_cases t ON t.person_id = c.person_id
-           WHERE (s.confirmed_at, s.case_id) < (t.confirmed_at, t.case_id)
-           GROUP BY 1, 2
-         ), walk(case_id, depth) AS (
-           SELECT $1::text, 0
-           UNION
-           SELECT ${dir === 'up' ? 'l.from_case' : 'l.to_case'}, w.depth + 1
-           FROM walk w JOIN link l ON ${dir === 'up' ? 'l.to_case' : 'l.from_case'} = w.case_id
-           WHERE w.depth < 100
-         )
-         SELECT w.case_id, min(w.depth) AS depth, t.person_id, t.confirmed_at, t.origin
-         FROM walk w JOIN tracing.traced_cases t ON t.case_id = w.case_id
-         WHERE w.case_id <> $1 GROUP BY w.case_id, t.person_id, t.confirmed_at, t.origin ORDER BY depth, t.confirmed_at`,
-        [caseId],
-      );
-    const shape = (r: any) => ({
-      caseId: r.case_id,
-      personId: r.person_id,
-      generation: Number(r.depth),
-      confirmedAt: iso(r.confirmed_at),
-      origin: r.origin,
-    });
-    const [up, down] = [await walk('up'), await walk('down')];
-    return {
-      caseId,
-      personId: c.person_id,
-      confirmedAt: iso(c.confirmed_at),
-      ancestors: up.map(shape),
-      descendants: down.map(shape),
-    };
   }
 }

@@ -1,4 +1,27 @@
-/** A small, fast, seedable PRNG (mulberry32) with the helpers the simulator needs. */
+/**
+ * The project's one seedable PRNG (mulberry32), for the feed simulator, tests and benchmarks, so a
+ * failing seed can be replayed. Not for anything that needs to be unpredictable.
+ */
+
+/** mulberry32 from a 32-bit state: the next state and a draw in [0, 1). */
+function step(state: number): [number, number] {
+  const s = (state + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(s ^ (s >>> 15), s | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return [s, ((t ^ (t >>> 14)) >>> 0) / 4294967296];
+}
+
+/** Draws in [0, 1) from a numeric seed used as the initial state (the tests' and the tracing bench's seeds). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    const [next, draw] = step(state);
+    state = next;
+    return draw;
+  };
+}
+
+/** mulberry32 seeded by a hash of a string or number, with the helpers the feed simulator needs. */
 export class Prng {
   private s: number;
 
@@ -13,10 +36,9 @@ export class Prng {
 
   /** [0, 1) */
   next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const [next, draw] = step(this.s);
+    this.s = next;
+    return draw;
   }
 
   int(minIncl: number, maxIncl: number): number {

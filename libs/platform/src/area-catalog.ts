@@ -1,4 +1,6 @@
-import { DomainError } from '@ct/platform';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DomainError } from './domain-error';
 
 export const AREA_LEVELS = ['province', 'district', 'commune'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
@@ -11,7 +13,11 @@ export interface Area {
   population: number;
 }
 
-/** The administrative areas (province > district > commune) every areaCode must be one of. */
+/**
+ * The administrative areas (province > district > commune) every areaCode must be one of, from the
+ * shared AREAS_FILE. Codes are the General Statistics Office's: the hierarchy is the parentCode
+ * links, never a string prefix (commune 20290 is in district 502 of province 49).
+ */
 export class AreaCatalog {
   private readonly byCode = new Map<string, Area>();
   private readonly children = new Map<string, string[]>();
@@ -66,6 +72,10 @@ export class AreaCatalog {
     return this.byCode.get(code);
   }
 
+  all(): readonly Area[] {
+    return this.areas;
+  }
+
   /** The area and every area below it (a province's districts and communes). */
   withDescendants(code: string): string[] {
     const out: string[] = [];
@@ -77,4 +87,30 @@ export class AreaCatalog {
     }
     return out;
   }
+
+  /** The area and every area above it, nearest first (an unknown code: itself only). */
+  selfAndAncestors(code: string): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    let cur = this.byCode.get(code);
+    if (!cur) return [code];
+    while (cur && !seen.has(cur.code)) {
+      seen.add(cur.code);
+      out.push(cur.code);
+      cur = cur.parentCode ? this.byCode.get(cur.parentCode) : undefined;
+    }
+    return out;
+  }
+}
+
+/** Reads AREAS_FILE (cases validates codes with it, ops keeps figures, every service scopes tokens). */
+export function loadAreaFile(path: string): AreaCatalog {
+  const file = resolve(path);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`AREAS_FILE ${file} cannot be read as JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return AreaCatalog.fromJson(data);
 }

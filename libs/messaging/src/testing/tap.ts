@@ -1,16 +1,11 @@
-import { RawMessage } from '@ct/contracts';
 import { Consumer, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-
-export interface TappedMessage extends RawMessage {
-  partition: number;
-  offset: string;
-  timestamp: string;
-}
+import type { TappedMessage } from '../monitor';
 
 /**
  * Reads topics raw, in a consumer group of its own, without parsing or committing anything the
- * services rely on: the building block of the ops topic monitor and of the tests' assertions.
+ * services rely on: the tests' (and benchmarks') view of what reached a topic. Test-only: import it
+ * from `@ct/messaging/testing`; the ops topic monitor uses `RawConsumer`.
  */
 export class TopicTap {
   readonly messages: TappedMessage[] = [];

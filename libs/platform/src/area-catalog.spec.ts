@@ -1,4 +1,4 @@
-import { DomainError } from '@ct/platform';
+import { DomainError } from './domain-error';
 import { readFileSync } from 'node:fs';
 import { AreaCatalog } from './area-catalog';
 
@@ -15,6 +15,12 @@ describe('AreaCatalog', () => {
     expect(catalog.withDescendants('502').sort()).toEqual(['20290', '20293', '20296', '502']);
     expect(catalog.withDescendants('49')).toHaveLength(catalog.areas.length);
     expect(catalog.withDescendants('20290')).toEqual(['20290']);
+  });
+
+  it('lists an area with everything above it, nearest first', () => {
+    expect(catalog.selfAndAncestors('20290')).toEqual(['20290', '502', '49']);
+    expect(catalog.selfAndAncestors('49')).toEqual(['49']);
+    expect(catalog.selfAndAncestors('nowhere')).toEqual(['nowhere']);
   });
 
   it('rejects malformed files, duplicate codes and unknown parents', () => {

@@ -1,0 +1,57 @@
+import { AreaScope, AreaScopes, DomainError, Principal, TransactionHost } from '@ct/platform';
+import { Injectable } from '@nestjs/common';
+
+/**
+ * Area-scoped access to the cases service's records. A case belongs to its areaCode; a person to
+ * their registered areaCode, else (an app account known only through cases) to the area of their
+ * latest case. Outside the caller's scope a record reads as absent: the same 404 as an unknown id,
+ * so nothing tells whether it exists. Placing a record in an area not served is a 403 naming the field.
+ */
+@Injectable()
+export class AreaAccess {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly scopes: AreaScopes,
+  ) {}
+
+  scope(who: Principal): AreaScope {
+    return this.scopes.of(who);
+  }
+
+  /** 404 CASE.NOT_FOUND unless the case exists and its area is in the caller's scope. */
+  async requireCase(who: Principal, caseId: string): Promise<void> {
+    const scope = this.scope(who);
+    if (scope.all) return;
+    const [c] = await this.tx.manager.query('SELECT area_code FROM cases.cases WHERE id = $1', [caseId]);
+    if (!c || !scope.covers(c.area_code as string)) throw caseNotFound(caseId);
+  }
+
+  /** The person's area: registered, else their latest case's; null when neither is known. */
+  async personArea(personId: string): Promise<string | null> {
+    const [r] = await this.tx.manager.query(
+      `SELECT COALESCE(
+         (SELECT area_code FROM cases.persons WHERE person_id = $1),
+         (SELECT area_code FROM cases.cases WHERE person_id = $1 ORDER BY confirmed_at DESC, id LIMIT 1)) AS area_code`,
+      [personId],
+    );
+    return (r?.area_code as string | null) ?? null;
+  }
+
+  /** Whether the caller may see the person (a person of no known area: only a scope of all areas). */
+  async coversPerson(who: Principal, personId: string): Promise<boolean> {
+    const scope = this.scope(who);
+    return scope.all || scope.covers(await this.personArea(personId));
+  }
+
+  /** 403 AREA.OUT_OF_SCOPE when a record would be placed in an area the caller does not serve. */
+  requireTarget(who: Principal, areaCode: string, field = 'areaCode'): void {
+    if (this.scope(who).covers(areaCode)) return;
+    const problem = `${field} is not one of the areas you serve (or below them)`;
+    throw new DomainError('AREA.OUT_OF_SCOPE', problem, 'forbidden', { details: [{ field, problems: [problem] }] });
+  }
+}
+
+export const caseNotFound = (caseId: string) =>
+  new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+export const personNotFound = (personId: string) =>
+  new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
