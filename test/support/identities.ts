@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
  * run so that global teardown can grep every service log of the whole run for it: whatever path
  * a value took (a failing query, an error message, a consumer), it must not be in a log.
  */
-const FIELDS = ['fullName', 'phone', 'nationalId', 'address'] as const;
+const FIELDS = ['fullName', 'phone', 'nationalId', 'address', 'email'] as const;
 
 export function identitiesFile(logDir: string): string {
   return join(logDir, 'identities.jsonl');

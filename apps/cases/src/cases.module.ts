@@ -17,6 +17,7 @@ import { DeclareContactHandler } from './investigations/declare-contact/declare-
 import { DeclareContactHttpController } from './investigations/declare-contact/declare-contact.http.controller';
 import { InvestigationHttpController } from './investigations/manage-investigation/investigation.http.controller';
 import { migrations } from './migrations';
+import { notificationControllers, notificationProviders } from './notifications/notifications.providers';
 import { PersonStore } from './persons/infrastructure/person-store';
 import { PersonsHttpController } from './persons/persons.http.controller';
 import { PersonsService } from './persons/persons.service';
@@ -53,6 +54,7 @@ export class CasesModule {
         DeclareContactHttpController,
         ListAuditHttpController,
         RecordStatusEventsKafkaController,
+        ...notificationControllers,
       ],
       providers: [
         {
@@ -73,6 +75,7 @@ export class CasesModule {
         DeclareContactHandler,
         StatusStore,
         ConvertPositiveResult,
+        ...notificationProviders,
       ],
     };
   }

@@ -1,7 +1,8 @@
-import { BaseEnv } from '@ct/platform';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { NotifyEnv } from './notifications/notify.config';
 
-export class CasesEnv extends BaseEnv {
+/** NotifyEnv (notifications) extends BaseEnv. */
+export class CasesEnv extends NotifyEnv {
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -33,4 +34,10 @@ export class CasesEnv extends BaseEnv {
   @Min(0)
   @Max(10080)
   PERSON_ERASURE_INTERVAL_MINUTES = 60;
+
+  /** Partitions handled at once by one instance (each event in its own transaction). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CASES_CONSUMER_CONCURRENCY = 3;
 }

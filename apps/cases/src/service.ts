@@ -11,6 +11,8 @@ export const CasesService: ServiceDefinition<CasesEnv> = {
   envSchema: CasesEnv,
   migrations,
   module: (env) => CasesModule.register(env),
+  // A super-spreader's quarantine orders (and their notifications) arrive as a burst: partitions at once.
+  consumer: (env) => ({ concurrency: env.CASES_CONSUMER_CONCURRENCY }),
   retention: (env) => ({
     PERSON_ERASURE_AFTER_DAYS: env.PERSON_ERASURE_AFTER_DAYS,
     PERSON_ERASURE_INTERVAL_MINUTES: env.PERSON_ERASURE_INTERVAL_MINUTES,

@@ -3,6 +3,7 @@ import { Cases1763900000001 } from './1763900000001-cases';
 import { PersonsInvestigations1763900000100 } from './1763900000100-persons-investigations';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
+import { Notifications1763900001700 } from './1763900001700-notifications';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   PersonsInvestigations1763900000100,
   OutboxWithoutEventIdIndex1763900001000,
   PersonErasure1763900001400,
+  Notifications1763900001700,
 ];

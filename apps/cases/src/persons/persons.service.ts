@@ -14,7 +14,7 @@ import { applyPersonFields, PersonFields, PersonRecord, profileChanged, profileO
 import { PersonStore, personView, StoredPerson } from './infrastructure/person-store';
 
 /** Identity fields: the names recorded in the audit trail when they are read or changed. */
-export const IDENTITY_FIELDS = ['fullName', 'phone', 'nationalId', 'dateOfBirth', 'address'] as const;
+export const IDENTITY_FIELDS = ['fullName', 'phone', 'nationalId', 'dateOfBirth', 'address', 'email'] as const;
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 

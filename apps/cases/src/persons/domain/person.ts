@@ -12,7 +12,12 @@ export interface PersonFields {
   areaCode?: string;
   vaccination?: { doses: number; lastDoseAt?: string | null };
   recoveredAt?: string | null;
+  email?: string | null;
+  language?: PersonLanguage | null;
 }
+
+export const PERSON_LANGUAGES = ['vi', 'en'] as const;
+export type PersonLanguage = (typeof PERSON_LANGUAGES)[number];
 
 export interface PersonRecord {
   personId: string;
@@ -25,6 +30,10 @@ export interface PersonRecord {
   vaccineDoses: number;
   lastDoseAt: string | null;
   recoveredAt: string | null;
+  /** Where e-mail notifications go (identity data, like the phone). */
+  email: string | null;
+  /** Language of notifications; null = Vietnamese. */
+  language: PersonLanguage | null;
 }
 
 /** The non-identifying facts other services receive (PersonProfileChanged). */
@@ -76,6 +85,8 @@ export function applyPersonFields(
         vaccineDoses: 0,
         lastDoseAt: null,
         recoveredAt: null,
+        email: null,
+        language: null,
       };
 
   if (patch.fullName !== undefined) next.fullName = patch.fullName.trim();
@@ -126,6 +137,12 @@ export function applyPersonFields(
       problems.add('recoveredAt', 'recoveredAt must not be in the future');
     }
   }
+  if (patch.email !== undefined) {
+    next.email = patch.email === null || patch.email.trim() === '' ? null : patch.email.trim();
+    if (next.email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(next.email))
+      problems.add('email', 'email must be an e-mail address');
+  }
+  if (patch.language !== undefined) next.language = patch.language;
   if (next.dateOfBirth && next.lastDoseAt && new Date(next.lastDoseAt) < new Date(`${next.dateOfBirth}T00:00:00Z`)) {
     problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt must not be before dateOfBirth');
   }

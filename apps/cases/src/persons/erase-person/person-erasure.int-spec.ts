@@ -87,7 +87,7 @@ describe('person erasure (cases)', () => {
     expect(audit.rows).toEqual([
       {
         subject: 'test-admin',
-        fields: ['fullName', 'phone', 'nationalId', 'dateOfBirth', 'address', 'investigation.notes'],
+        fields: ['fullName', 'phone', 'nationalId', 'dateOfBirth', 'address', 'email', 'investigation.notes'],
       },
     ]);
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { PersonRecord } from '../domain/person';
 
 const COLUMNS = `person_id, full_name, phone, national_id, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, address, area_code,
-  vaccine_doses, last_dose_at, recovered_at, created_at, updated_at, erased_at`;
+  vaccine_doses, last_dose_at, recovered_at, email, language, created_at, updated_at, erased_at`;
 
 export interface StoredPerson extends PersonRecord {
   createdAt: string;
@@ -26,6 +26,8 @@ function fromRow(r: Record<string, unknown>): StoredPerson {
     vaccineDoses: r.vaccine_doses as number,
     lastDoseAt: iso(r.last_dose_at),
     recoveredAt: iso(r.recovered_at),
+    email: (r.email as string | null) ?? null,
+    language: (r.language as PersonRecord['language']) ?? null,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     erasedAt: iso(r.erased_at),
@@ -75,8 +77,8 @@ export class PersonStore {
 
   async insert(p: PersonRecord, at: Date): Promise<void> {
     await this.tx.manager.query(
-      `INSERT INTO cases.persons (person_id, full_name, phone, national_id, date_of_birth, address, area_code, vaccine_doses, last_dose_at, recovered_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+      `INSERT INTO cases.persons (person_id, full_name, phone, national_id, date_of_birth, address, area_code, vaccine_doses, last_dose_at, recovered_at, created_at, updated_at, email, language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)`,
       [
         p.personId,
         p.fullName,
@@ -89,6 +91,8 @@ export class PersonStore {
         p.lastDoseAt,
         p.recoveredAt,
         at,
+        p.email,
+        p.language,
       ],
     );
   }
@@ -96,7 +100,7 @@ export class PersonStore {
   async update(p: PersonRecord, at: Date): Promise<void> {
     await this.tx.manager.query(
       `UPDATE cases.persons SET full_name = $2, phone = $3, national_id = $4, date_of_birth = $5, address = $6, area_code = $7,
-         vaccine_doses = $8, last_dose_at = $9, recovered_at = $10, updated_at = $11 WHERE person_id = $1`,
+         vaccine_doses = $8, last_dose_at = $9, recovered_at = $10, updated_at = $11, email = $12, language = $13 WHERE person_id = $1`,
       [
         p.personId,
         p.fullName,
@@ -109,6 +113,8 @@ export class PersonStore {
         p.lastDoseAt,
         p.recoveredAt,
         at,
+        p.email,
+        p.language,
       ],
     );
   }
@@ -126,6 +132,8 @@ export function personView(p: StoredPerson) {
     areaCode: p.areaCode,
     vaccination: { doses: p.vaccineDoses, lastDoseAt: p.lastDoseAt },
     recoveredAt: p.recoveredAt,
+    email: p.email,
+    language: p.language,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
     erasedAt: p.erasedAt,

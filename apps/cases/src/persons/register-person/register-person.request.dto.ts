@@ -1,7 +1,9 @@
 import { IsCalendarDate, IsTimestamp, NoControlCharacters } from '@ct/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PERSON_LANGUAGES, PersonLanguage } from '../domain/person';
 import {
+  IsIn,
   IsInt,
   IsObject,
   IsOptional,
@@ -85,4 +87,20 @@ export class RegisterPersonRequest {
   @IsOptional()
   @IsTimestamp()
   recoveredAt?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 'an@example.vn', description: 'Where e-mail notifications go' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(/^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'email must be an e-mail address' })
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: PERSON_LANGUAGES,
+    description: 'Language of notifications (default vi)',
+  })
+  @IsOptional()
+  @IsIn(PERSON_LANGUAGES)
+  language?: PersonLanguage | null;
 }

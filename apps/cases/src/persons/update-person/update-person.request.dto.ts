@@ -1,7 +1,8 @@
 import { IsCalendarDate, IsTimestamp, NoControlCharacters } from '@ct/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { PERSON_LANGUAGES, PersonLanguage } from '../domain/person';
 import { VaccinationDto } from '../register-person/register-person.request.dto';
 
 /** Only the fields given change; null clears an optional field. */
@@ -56,4 +57,20 @@ export class UpdatePersonRequest {
   @IsOptional()
   @IsTimestamp()
   recoveredAt?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 'an@example.vn', description: 'Where e-mail notifications go' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(/^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'email must be an e-mail address' })
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: PERSON_LANGUAGES,
+    description: 'Language of notifications (default vi)',
+  })
+  @IsOptional()
+  @IsIn(PERSON_LANGUAGES)
+  language?: PersonLanguage | null;
 }
