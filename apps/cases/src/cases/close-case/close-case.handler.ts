@@ -3,24 +3,12 @@ import { Outbox } from '@ct/messaging';
 import { DomainError, TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
-import { IsTimestamp } from '@ct/contracts';
 import { CasesEnv } from '../../config';
 import { PersonsService } from '../../persons/persons.service';
 import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { checkClose, parseOutcome } from '../domain/case-rules';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
-
-export class CloseCaseRequest {
-  @ApiProperty({ enum: ['recovered', 'deceased'] })
-  @IsIn(['recovered', 'deceased', 'RECOVERED', 'DECEASED'])
-  outcome: string;
-
-  @ApiProperty({ example: '2021-12-01T08:00:00Z' })
-  @IsTimestamp()
-  closedAt: string;
-}
+import { CloseCaseRequest } from './close-case.request.dto';
 
 /**
  * Closes a case (recovered or deceased) and its investigation; publishes CaseClosed. A recovery

@@ -1,53 +1,9 @@
-import { IsTimestamp } from '@ct/contracts';
-import { AreaScope, DomainError, TransactionHost, MAX_PAGE } from '@ct/platform';
+import { AreaScope, DomainError, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AreaCatalog } from '@ct/platform';
 import { Problems } from '../../shared/domain/problems';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
-
-export class ListCasesQuery {
-  @ApiPropertyOptional({
-    description: 'An area code; includes the areas below it (a province lists its districts and communes)',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  area?: string;
-
-  @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] })
-  @IsOptional()
-  @IsIn(['OPEN', 'CLOSED', 'open', 'closed'])
-  status?: string;
-
-  @ApiPropertyOptional({ description: 'confirmedAt at or after' })
-  @IsOptional()
-  @IsTimestamp()
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'confirmedAt before' })
-  @IsOptional()
-  @IsTimestamp()
-  to?: string;
-
-  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  pageSize?: number;
-}
+import { ListCasesQuery } from './list-cases.query.dto';
 
 /** Cases by area (with sub-areas), status and confirmation date range, newest first, with the total. */
 @Injectable()
