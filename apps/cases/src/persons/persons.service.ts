@@ -1,13 +1,12 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { AreaCatalog, DomainError, Principal, TransactionHost } from '@ct/platform';
+import { AreaCatalog, DomainError, Principal, TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AreaAccess, personNotFound } from '../shared/infrastructure/area-access';
 import { OutOfScope, PersonDisclosure } from './person-disclosure';
 import { AuditTrail } from '../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../config';
-import { Clock, CASES_CLOCK } from '../shared/domain/clock';
 import { SERVICE_ENV } from '@ct/runtime';
 import { normalizeNationalId, normalizePhone } from './domain/identity';
 import { applyPersonFields, PersonFields, PersonRecord, profileChanged, profileOf } from './domain/person';
@@ -32,7 +31,7 @@ export class PersonsService {
     private readonly areas: AreaCatalog,
     private readonly access: AreaAccess,
     private readonly disclosure: PersonDisclosure,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { CASES_CLOCK, systemClock } from './domain/clock';
 import { AreaAccess } from './infrastructure/area-access';
 
-/** What every feature of the cases service uses: area-scoped access and the clock. */
+/** What every feature of the cases service uses: area-scoped access (the clock is the service core's ServiceClock). */
 @Module({
-  providers: [AreaAccess, { provide: CASES_CLOCK, useValue: systemClock }],
-  exports: [AreaAccess, CASES_CLOCK],
+  providers: [AreaAccess],
+  exports: [AreaAccess],
 })
 export class SharedModule {}

@@ -1,15 +1,11 @@
 import { createEvent, EpidemicLevel, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { AreaCatalog, DomainError, TransactionHost } from '@ct/platform';
+import { AreaCatalog, DomainError, TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { assessLevel, LEVEL_COLOURS, LevelThresholds } from './domain/level';
 import { addWeeks, changePct, isoWeekLabel, phrase, weekStartOf } from './domain/weeks';
 
 export const LEVEL_THRESHOLDS = Symbol('LEVEL_THRESHOLDS');
-export const OPS_CLOCK = Symbol('OPS_CLOCK');
-export interface Clock {
-  now(): Date;
-}
 
 export interface Coverage {
   population?: number | null;
@@ -33,7 +29,7 @@ export class SurveillanceService {
     private readonly outbox: Outbox,
     private readonly areas: AreaCatalog,
     @Inject(LEVEL_THRESHOLDS) private readonly thresholds: LevelThresholds,
-    @Inject(OPS_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   /** Inside the handler's transaction. */

@@ -1,11 +1,10 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { DomainError, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { CasesEnv } from '../../config';
 import { PersonsService } from '../../persons/persons.service';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { checkClose, parseOutcome } from '../domain/case-rules';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
 import { CloseCaseRequest } from './close-case.request.dto';
@@ -20,7 +19,7 @@ export class CloseCaseHandler {
     private readonly tx: TransactionHost,
     private readonly outbox: Outbox,
     private readonly persons: PersonsService,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 

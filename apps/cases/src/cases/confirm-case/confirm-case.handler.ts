@@ -1,6 +1,6 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { DomainError, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { AreaCatalog } from '@ct/platform';
 import { CasesEnv } from '../../config';
 import { PersonStore } from '../../persons/infrastructure/person-store';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { checkCaseInput } from '../domain/case-rules';
 import { CaseEntity } from '../infrastructure/case.entity';
 import { ConfirmCase, ConfirmedCase } from './confirm-case.command';
@@ -25,7 +24,7 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
     private readonly outbox: Outbox,
     private readonly persons: PersonStore,
     private readonly areas: AreaCatalog,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 

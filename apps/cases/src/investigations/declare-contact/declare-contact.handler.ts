@@ -1,6 +1,6 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, Principal, TransactionHost } from '@ct/platform';
+import { DomainError, Principal, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,6 @@ import { checkDeclaredContact } from '../../cases/domain/case-rules';
 import { CaseEntity } from '../../cases/infrastructure/case.entity';
 import { CasesEnv } from '../../config';
 import { PersonsService } from '../../persons/persons.service';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { FieldProblem } from '../../shared/domain/problems';
 import { DeclareContactRequest } from './declare-contact.request.dto';
 
@@ -40,7 +39,7 @@ export class DeclareContactHandler {
     private readonly tx: TransactionHost,
     private readonly outbox: Outbox,
     private readonly persons: PersonsService,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 

@@ -1,8 +1,7 @@
-import { CurrentPrincipal, Principal, Roles, TransactionHost, UuidParam } from '@ct/platform';
-import { Body, Controller, Get, Inject, Param, Patch } from '@nestjs/common';
+import { CurrentPrincipal, Principal, Roles, TransactionHost, UuidParam, ServiceClock } from '@ct/platform';
+import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditTrail } from '../../audit/infrastructure/audit-trail';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { AreaAccess } from '../../shared/infrastructure/area-access';
 import { InvestigationStore } from '../infrastructure/investigation-store';
 import { UpdateInvestigationRequest } from './update-investigation.request.dto';
@@ -20,7 +19,7 @@ export class InvestigationHttpController {
     private readonly store: InvestigationStore,
     private readonly audit: AuditTrail,
     private readonly access: AreaAccess,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   @Get()

@@ -1,9 +1,8 @@
-import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost } from '@ct/platform';
-import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
+import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost, ServiceClock } from '@ct/platform';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { AuditTrail } from '../../audit/infrastructure/audit-trail';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { AreaAccess, personNotFound } from '../../shared/infrastructure/area-access';
 import { Channel, CHANNELS } from '../domain/plan';
 import { PersonStore } from '../../persons/infrastructure/person-store';
@@ -30,7 +29,7 @@ export class NotificationsHttpController {
     private readonly persons: PersonStore,
     private readonly audit: AuditTrail,
     private readonly access: AreaAccess,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   @Get(':id/notifications')

@@ -1,9 +1,8 @@
-import { DomainError, PeriodicTask, Principal, schedulePeriodic, TransactionHost } from '@ct/platform';
+import { DomainError, PeriodicTask, Principal, schedulePeriodic, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuditTrail } from '../../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../../config';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { IDENTITY_FIELDS } from '../persons.service';
 
 /** What an erasure removes: the identity fields and the notes of the person's investigations. */
@@ -45,7 +44,7 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly tx: TransactionHost,
     private readonly audit: AuditTrail,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 
