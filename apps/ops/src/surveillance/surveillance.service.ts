@@ -1,9 +1,10 @@
 import { createEvent, EpidemicLevel, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { AreaCatalog, DomainError, TransactionHost, ServiceClock } from '@ct/platform';
+import { AreaCatalog, TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { assessLevel, LEVEL_COLOURS, LevelThresholds } from './domain/level';
 import { addWeeks, changePct, isoWeekLabel, phrase, weekStartOf } from './domain/weeks';
+import { OpsErrors } from '../errors';
 
 export const LEVEL_THRESHOLDS = Symbol('LEVEL_THRESHOLDS');
 
@@ -72,7 +73,7 @@ export class SurveillanceService {
 
   private area(code: string) {
     const a = this.areas.get(code);
-    if (!a) throw new DomainError('area_not_found', `unknown area ${code}`, 'not_found', { areaCode: code });
+    if (!a) throw OpsErrors.areaNotFound(code);
     return a;
   }
 

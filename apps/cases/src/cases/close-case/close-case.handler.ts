@@ -1,6 +1,6 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost, ServiceClock } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { CasesEnv } from '../../config';
@@ -8,6 +8,7 @@ import { PersonsService } from '../../persons/persons.service';
 import { checkClose, parseOutcome } from '../domain/case-rules';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
 import { CloseCaseRequest } from './close-case.request.dto';
+import { CasesErrors } from '../../errors';
 
 /**
  * Closes a case (recovered or deceased) and its investigation; publishes CaseClosed. A recovery
@@ -26,12 +27,12 @@ export class CloseCaseHandler {
   async run(caseId: string, body: CloseCaseRequest) {
     const outcome = parseOutcome(body.outcome);
     if (!outcome)
-      throw new DomainError('CASE.INVALID', 'bad outcome', 'invalid', {
-        details: [{ field: 'outcome', problems: ['outcome must be recovered or deceased'] }],
-      });
+      throw CasesErrors.caseInvalid('bad outcome', [
+        { field: 'outcome', problems: ['outcome must be recovered or deceased'] },
+      ]);
     return this.tx.run(async (m) => {
       const c = await m.findOne(CaseEntity, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
-      if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+      if (!c) throw CasesErrors.caseNotFound(caseId);
       const now = this.clock.now();
       checkClose({ caseId, status: c.status, confirmedAt: c.confirmedAt }, body.closedAt, {
         now,

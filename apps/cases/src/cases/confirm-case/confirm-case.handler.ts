@@ -1,6 +1,6 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost, ServiceClock } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -11,6 +11,7 @@ import { PersonStore } from '../../persons/infrastructure/person-store';
 import { checkCaseInput } from '../domain/case-rules';
 import { CaseEntity } from '../infrastructure/case.entity';
 import { ConfirmCase, ConfirmedCase } from './confirm-case.command';
+import { CasesErrors } from '../../errors';
 
 /**
  * Confirms a case (F0) and opens its investigation; CaseConfirmed goes out through the outbox in
@@ -33,14 +34,10 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
       const person = await this.persons.find(input.personId);
       const areaCode = input.areaCode ?? person?.areaCode;
       if (areaCode === undefined) {
-        throw new DomainError(
-          'PERSON.NOT_FOUND',
-          `person ${input.personId} is not registered; register them or give areaCode`,
-          'not_found',
-          {
-            personId: input.personId,
-          },
-        );
+        throw CasesErrors.personNotFound(input.personId, {
+          hint: '; register them or give areaCode',
+          details: { personId: input.personId },
+        });
       }
       const now = this.clock.now();
       const full = { ...input, areaCode };
@@ -48,9 +45,7 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
 
       const open = await m.findOne(CaseEntity, { where: { personId: input.personId, status: 'OPEN' } });
       if (open) {
-        throw new DomainError('CASE.ALREADY_OPEN', 'this person already has an open case', 'conflict', {
-          caseId: open.id,
-        });
+        throw CasesErrors.caseAlreadyOpen(open.id);
       }
       const id = randomUUID();
       const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);

@@ -1,9 +1,10 @@
-import { AreaScope, DomainError, TransactionHost } from '@ct/platform';
+import { AreaScope, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { AreaCatalog } from '@ct/platform';
 import { Problems } from '../../shared/domain/problems';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
 import { ListCasesQuery } from './list-cases.query.dto';
+import { CasesErrors } from '../../errors';
 
 /** Cases by area (with sub-areas), status and confirmation date range, newest first, with the total. */
 @Injectable()
@@ -18,7 +19,7 @@ export class ListCases {
     const p = new Problems();
     if (q.area !== undefined && !this.areas.has(q.area)) p.add('area', 'area is not a known area (see GET /areas)');
     if (q.from && q.to && new Date(q.to) <= new Date(q.from)) p.add('to', 'to must be after from');
-    p.throwIfAny('CASE.QUERY_INVALID', 'invalid case query');
+    p.throwIfAny(CasesErrors.caseQueryInvalid, 'invalid case query');
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
     const qb = this.tx.manager.createQueryBuilder(CaseEntity, 'c');
@@ -40,8 +41,7 @@ export class ListCases {
   /** One case; a case outside the caller's scope is answered as unknown (404). */
   async one(caseId: string, scope: AreaScope) {
     const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
-    if (!c || !scope.covers(c.areaCode))
-      throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+    if (!c || !scope.covers(c.areaCode)) throw CasesErrors.caseNotFound(caseId);
     return c;
   }
 }

@@ -1,6 +1,7 @@
-import { DomainError, TransactionHost } from '@ct/platform';
+import { TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { InvestigationStatus } from '../../cases/domain/case-rules';
+import { CasesErrors } from '../../errors';
 
 const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
 
@@ -38,7 +39,7 @@ export class InvestigationStore {
          FROM cases.investigations i JOIN cases.cases c ON c.id = i.case_id WHERE i.case_id = $1 ${lock ? 'FOR UPDATE OF i' : ''}`,
       [caseId],
     );
-    if (rows.length === 0) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+    if (rows.length === 0) throw CasesErrors.caseNotFound(caseId);
     const r = rows[0];
     return {
       caseId: r.case_id as string,

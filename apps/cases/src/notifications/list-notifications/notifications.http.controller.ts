@@ -1,4 +1,4 @@
-import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost, ServiceClock } from '@ct/platform';
+import { CurrentPrincipal, Principal, Roles, TransactionHost, ServiceClock } from '@ct/platform';
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
@@ -7,6 +7,7 @@ import { AreaAccess, personNotFound } from '../../shared/infrastructure/area-acc
 import { Channel, CHANNELS } from '../domain/plan';
 import { PersonStore } from '../../persons/infrastructure/person-store';
 import { DeliveryStore } from '../infrastructure/delivery-store';
+import { CasesErrors } from '../../errors';
 
 /** Most notifications GET /persons/:id/notifications returns (newest first). */
 const LIST_MAX = 500;
@@ -61,8 +62,7 @@ export class NotificationsHttpController {
   ) {
     await this.requirePerson(who, id);
     return this.tx.run(async () => {
-      if (!(await this.persons.lockRegistered(id)))
-        throw new DomainError('PERSON.NOT_FOUND', `person ${id} is not registered`, 'not_found');
+      if (!(await this.persons.lockRegistered(id))) throw CasesErrors.personNotFound(id);
       const receive = Object.fromEntries(CHANNELS.map((c) => [c, body[KEY[c]]]));
       await this.store.setPreferences(id, receive, this.clock.now());
       await this.audit.record(who, 'UPDATE', id, ['notificationPreferences']);
