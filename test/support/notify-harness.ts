@@ -3,7 +3,7 @@ import { EventPublisher } from '@ct/messaging';
 import { randomInt, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { CasesService } from '../../apps/cases/src/service';
-import { systemClock } from '../../apps/cases/src/shared/domain/clock';
+import { systemClock } from '@ct/platform';
 import { SmtpTestServer, startSmtpServer, startWebhookGateway, WebhookGateway } from './notify-gateways';
 import { db, http, startService, TestService } from './services';
 
@@ -11,7 +11,7 @@ const realNow = systemClock.now;
 
 /**
  * The cases service with its notifier wired to local gateways (SMS and app push webhooks, a real
- * SMTP server), fast retries, and its injected clock (CASES_CLOCK) under the test's control.
+ * SMTP server), fast retries, and its clock (ServiceClock, which reads systemClock) under the test's control.
  */
 export class NotifyHarness {
   cases!: TestService;

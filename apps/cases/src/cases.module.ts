@@ -1,32 +1,17 @@
 import { AreaCatalog } from '@ct/platform';
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
-import { ListAreasHttpController } from './areas/list-areas/list-areas.http.controller';
-import { AuditTrail } from './audit/infrastructure/audit-trail';
-import { ErasePersonHttpController } from './persons/erase-person/erase-person.http.controller';
-import { PersonErasure } from './persons/erase-person/person-erasure';
-import { ListAuditHttpController } from './audit/list-audit/list-audit.http.controller';
-import { CasesHttpController } from './cases/cases.http.controller';
-import { CloseCaseHandler } from './cases/close-case/close-case.handler';
-import { ConfirmCaseHandler } from './cases/confirm-case/confirm-case.handler';
+import { AreasModule } from './areas/areas.module';
+import { AuditModule } from './audit/audit.module';
+import { ConfirmedCasesModule } from './cases/confirmed-cases.module';
 import { CaseEntity } from './cases/infrastructure/case.entity';
-import { ListCases } from './cases/list-cases/list-cases.query';
 import { CasesEnv } from './config';
-import { ConvertPositiveResult } from './conversions/convert-positive-result/convert-positive-result';
-import { DeclareContactHandler } from './investigations/declare-contact/declare-contact.handler';
-import { DeclareContactHttpController } from './investigations/declare-contact/declare-contact.http.controller';
-import { InvestigationHttpController } from './investigations/manage-investigation/investigation.http.controller';
+import { ConversionsModule } from './conversions/conversions.module';
+import { InvestigationsModule } from './investigations/investigations.module';
 import { migrations } from './migrations';
-import { notificationControllers, notificationProviders } from './notifications/notifications.providers';
-import { PersonStore } from './persons/infrastructure/person-store';
-import { PersonsHttpController } from './persons/persons.http.controller';
-import { PersonsService } from './persons/persons.service';
-import { PersonDisclosure } from './persons/person-disclosure';
-import { CASES_CLOCK, systemClock } from './shared/domain/clock';
-import { PersonStatusHttpController } from './status/person-status.http.controller';
-import { RecordStatusEventsKafkaController } from './status/record-status-events/record-status-events.kafka.controller';
-import { StatusStore } from './status/record-status-events/status-store';
-import { AreaAccess } from './shared/infrastructure/area-access';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PersonsModule } from './persons/persons.module';
+import { StatusModule } from './status/status.module';
 
 /** Areas are read once at boot from AREAS_FILE (ServiceCoreModule); a default area not among them stops start-up. */
 function checkDefaultArea(env: CasesEnv, catalog: AreaCatalog): true {
@@ -36,6 +21,7 @@ function checkDefaultArea(env: CasesEnv, catalog: AreaCatalog): true {
   return true;
 }
 
+/** The cases service: its core (database, Kafka, HTTP) and one module per feature area. */
 @Module({})
 export class CasesModule {
   static register(env: CasesEnv): DynamicModule {
@@ -43,18 +29,14 @@ export class CasesModule {
       module: CasesModule,
       imports: [
         ServiceCoreModule.forRoot({ service: 'cases', schema: 'cases', env, entities: [CaseEntity], migrations }),
-      ],
-      controllers: [
-        ListAreasHttpController,
-        ErasePersonHttpController,
-        PersonsHttpController,
-        PersonStatusHttpController,
-        CasesHttpController,
-        InvestigationHttpController,
-        DeclareContactHttpController,
-        ListAuditHttpController,
-        RecordStatusEventsKafkaController,
-        ...notificationControllers,
+        AreasModule,
+        PersonsModule,
+        StatusModule,
+        ConfirmedCasesModule,
+        InvestigationsModule,
+        AuditModule,
+        ConversionsModule,
+        NotificationsModule,
       ],
       providers: [
         {
@@ -62,20 +44,6 @@ export class CasesModule {
           useFactory: (c: AreaCatalog) => checkDefaultArea(env, c),
           inject: [AreaCatalog],
         },
-        { provide: CASES_CLOCK, useValue: systemClock },
-        AuditTrail,
-        AreaAccess,
-        PersonStore,
-        PersonsService,
-        PersonDisclosure,
-        PersonErasure,
-        ConfirmCaseHandler,
-        ListCases,
-        CloseCaseHandler,
-        DeclareContactHandler,
-        StatusStore,
-        ConvertPositiveResult,
-        ...notificationProviders,
       ],
     };
   }

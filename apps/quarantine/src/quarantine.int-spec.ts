@@ -4,8 +4,8 @@ import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { db, eventually, http, startService, tap, TestService } from '../../../test/support/services';
-import { ControllableClock } from './quarantines/domain/clock';
-import { QuarantineClock } from './quarantines/quarantines.tokens';
+import { ServiceClock } from '@ct/platform';
+import { ControllableClock } from '@ct/platform/testing';
 import { ReleaseQuarantinesJob } from './quarantines/release-quarantines/release-quarantines.job';
 import { QuarantineService } from './service';
 
@@ -34,7 +34,7 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
         { id: `fac-${run}-79`, name: 'Thu Duc', areaCode: '79', capacity: 10000 },
       ]),
     });
-    svc.app.get(QuarantineClock).use(clock);
+    svc.app.get(ServiceClock).use(clock);
     publisher = svc.app.get(EventPublisher);
     job = svc.app.get(ReleaseQuarantinesJob);
     pg = await db();

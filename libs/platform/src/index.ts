@@ -10,6 +10,8 @@ export * from './http-errors';
 export * from './logger';
 export * from './transaction-host';
 export * from './domain-error';
+export * from './clock';
+export * from './service-clock';
 export * from './periodic-task';
 export * from './strict-input';
 export * from './redaction';

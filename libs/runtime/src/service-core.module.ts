@@ -12,6 +12,7 @@ import {
   TransactionHost,
   Constructor,
   loadAreaFile,
+  ServiceClock,
 } from '@ct/platform';
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
@@ -92,6 +93,7 @@ export class ServiceCoreModule implements NestModule {
         // Read once at boot (a bad file stops start-up); every service scopes tokens' areas with it.
         { provide: AreaCatalog, useFactory: () => loadAreaFile(o.env.AREAS_FILE) },
         AreaScopes,
+        ServiceClock,
         { provide: TransactionHost, useFactory: (ds: DataSource) => new TransactionHost(ds), inject: [DataSource] },
         { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(r, verifier), inject: [Reflector] },
       ],
@@ -102,6 +104,7 @@ export class ServiceCoreModule implements NestModule {
         OidcVerifier,
         AreaCatalog,
         AreaScopes,
+        ServiceClock,
         TransactionHost,
         MessagingModule,
         CqrsModule,

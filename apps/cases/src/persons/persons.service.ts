@@ -1,17 +1,17 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { AreaCatalog, DomainError, Principal, TransactionHost } from '@ct/platform';
+import { AreaCatalog, Principal, TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AreaAccess, personNotFound } from '../shared/infrastructure/area-access';
 import { OutOfScope, PersonDisclosure } from './person-disclosure';
 import { AuditTrail } from '../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../config';
-import { Clock, CASES_CLOCK } from '../shared/domain/clock';
 import { SERVICE_ENV } from '@ct/runtime';
 import { normalizeNationalId, normalizePhone } from './domain/identity';
 import { applyPersonFields, PersonFields, PersonRecord, profileChanged, profileOf } from './domain/person';
 import { PersonStore, personView, StoredPerson } from './infrastructure/person-store';
+import { CasesErrors } from '../errors';
 
 /** Identity fields: the names recorded in the audit trail when they are read or changed. */
 export const IDENTITY_FIELDS = ['fullName', 'phone', 'nationalId', 'dateOfBirth', 'address', 'email'] as const;
@@ -32,7 +32,7 @@ export class PersonsService {
     private readonly areas: AreaCatalog,
     private readonly access: AreaAccess,
     private readonly disclosure: PersonDisclosure,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 
@@ -57,10 +57,7 @@ export class PersonsService {
     return this.withUniqueness(person, () =>
       this.tx.run(async () => {
         const existing = await this.store.find(personId);
-        if (existing)
-          throw new DomainError('PERSON.EXISTS', 'a person with this personId is already registered', 'conflict', {
-            existingPersonId: personId,
-          });
+        if (existing) throw CasesErrors.personExists(personId);
         await this.assertNoDuplicate(person);
         const now = this.clock.now();
         await this.store.insert(person, now);
@@ -83,12 +80,7 @@ export class PersonsService {
         if (!current) throw personNotFound(personId);
         if (!this.access.scope(who).covers(current.areaCode)) throw new OutOfScope(personId);
         if (patch.areaCode !== undefined) this.access.requireTarget(who, patch.areaCode);
-        if (current.erasedAt)
-          throw new DomainError(
-            'PERSON.ERASED',
-            `person ${personId} was erased; register the person again`,
-            'conflict',
-          );
+        if (current.erasedAt) throw CasesErrors.personErased(personId);
         const next = applyPersonFields(personId, current, patch, this.ctx());
         await this.assertNoDuplicate(next);
         const now = this.clock.now();
@@ -134,10 +126,7 @@ export class PersonsService {
         ? [{ field: 'nationalId', problems: ['nationalId must be 6 to 20 letters or digits'] }]
         : []),
     ];
-    if (details.length > 0)
-      throw new DomainError('PERSON.LOOKUP_INVALID', 'lookup needs a valid phone or nationalId', 'invalid', {
-        details,
-      });
+    if (details.length > 0) throw CasesErrors.personLookupInvalid('lookup needs a valid phone or nationalId', details);
     const by = [...(phone ? ['phone'] : []), ...(nationalId ? ['nationalId'] : [])];
     return this.tx.run(async () => {
       // Only persons of the caller's areas are found (and audited); the others are not revealed.
@@ -172,15 +161,7 @@ export class PersonsService {
   private async assertNoDuplicate(p: PersonRecord): Promise<void> {
     const dup = await this.store.duplicateOf(p);
     if (dup) {
-      throw new DomainError(
-        'PERSON.DUPLICATE',
-        `another person is registered with the same ${dup.fields.join(' and ')}`,
-        'conflict',
-        {
-          existingPersonId: dup.personId,
-          fields: dup.fields,
-        },
-      );
+      throw CasesErrors.personDuplicate(dup.personId, dup.fields, true);
     }
   }
 
@@ -191,15 +172,7 @@ export class PersonsService {
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const dup = await this.store.duplicateOf(p);
-      throw new DomainError(
-        'PERSON.DUPLICATE',
-        'another person is registered with the same personId, phone or nationalId',
-        'conflict',
-        {
-          existingPersonId: dup?.personId ?? p.personId,
-          fields: dup?.fields ?? ['personId'],
-        },
-      );
+      throw CasesErrors.personDuplicate(dup?.personId ?? p.personId, dup?.fields ?? ['personId'], false);
     }
   }
 

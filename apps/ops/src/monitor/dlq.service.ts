@@ -1,6 +1,7 @@
 import { EventPublisher } from '@ct/messaging';
-import { DomainError, returned, TransactionHost } from '@ct/platform';
+import { returned, TransactionHost } from '@ct/platform';
 import { Injectable, Logger } from '@nestjs/common';
+import { OpsErrors } from '../errors';
 
 export interface DlqEntry {
   id: string;
@@ -95,10 +96,8 @@ export class DlqService {
    * 99, 9, 89), `before` an id for the next page, `group` one reason group's key.
    */
   async list(opts: { topic?: string; limit: number; before?: string; group?: string }): Promise<DlqEntry[]> {
-    if (opts.before !== undefined && !/^\d{1,18}$/.test(opts.before))
-      throw new DomainError('invalid_cursor', 'before must be a dead letter id', 'invalid');
-    if (opts.group !== undefined && !/^[0-9a-f]{32}$/.test(opts.group))
-      throw new DomainError('invalid_group', 'group must be a group key from GET /ops/dlq/groups', 'invalid');
+    if (opts.before !== undefined && !/^\d{1,18}$/.test(opts.before)) throw OpsErrors.invalidCursor();
+    if (opts.group !== undefined && !/^[0-9a-f]{32}$/.test(opts.group)) throw OpsErrors.invalidGroup();
     const rows = await this.tx.dataSource.query(
       `SELECT ${COLUMNS} FROM ops.dlq_entries e WHERE ($1::text IS NULL OR original_topic = $1 OR dlq_topic = $1)
          AND ($3::bigint IS NULL OR e.id < $3) AND ($4::text IS NULL OR ${GROUP_KEY} = $4)
@@ -151,8 +150,7 @@ export class DlqService {
    * stores make a repeat harmless.
    */
   async replayGroup(key: string, by: string): Promise<{ key: string; replayed: number }> {
-    if (!/^[0-9a-f]{32}$/.test(key))
-      throw new DomainError('dlq_group_not_found', `no dead-letter group ${key}`, 'not_found');
+    if (!/^[0-9a-f]{32}$/.test(key)) throw OpsErrors.dlqGroupNotFound(key);
     const ids: { id: string }[] = await this.tx.dataSource.query(
       `SELECT id::text AS id FROM ops.dlq_entries WHERE ${GROUP_KEY} = $1 AND replay_count = 0 ORDER BY dlq_entries.id`,
       [key],
@@ -161,7 +159,7 @@ export class DlqService {
       const [any] = await this.tx.dataSource.query(`SELECT 1 FROM ops.dlq_entries WHERE ${GROUP_KEY} = $1 LIMIT 1`, [
         key,
       ]);
-      if (!any) throw new DomainError('dlq_group_not_found', `no dead-letter group ${key}`, 'not_found');
+      if (!any) throw OpsErrors.dlqGroupNotFound(key);
     }
     for (const { id } of ids) await this.replay(id, by);
     this.logger.log({ msg: 'dead-letter group replayed', group: key, replayed: ids.length, replayedBy: by });
@@ -169,9 +167,9 @@ export class DlqService {
   }
 
   async get(id: string): Promise<DlqEntry> {
-    if (!/^\d{1,18}$/.test(id)) throw new DomainError('dlq_entry_not_found', `no dead letter ${id}`, 'not_found');
+    if (!/^\d{1,18}$/.test(id)) throw OpsErrors.dlqEntryNotFound(id);
     const [row] = await this.tx.dataSource.query(`SELECT ${COLUMNS} FROM ops.dlq_entries WHERE id = $1`, [id]);
-    if (!row) throw new DomainError('dlq_entry_not_found', `no dead letter ${id}`, 'not_found');
+    if (!row) throw OpsErrors.dlqEntryNotFound(id);
     const entry = toEntry(row);
     const replays = await this.tx.dataSource.query(
       'SELECT replayed_by, replayed_at FROM ops.dlq_replays WHERE entry_id = $1 ORDER BY id',
@@ -193,11 +191,7 @@ export class DlqService {
   async replay(id: string, by: string): Promise<DlqEntry> {
     const entry = await this.get(id);
     if (entry.payloadPurgedAt) {
-      throw new DomainError(
-        'dlq_payload_purged',
-        `dead letter ${id} can no longer be replayed: its payload was removed on ${entry.payloadPurgedAt} (OPS_DLQ_PAYLOAD_RETENTION_DAYS)`,
-        'conflict',
-      );
+      throw OpsErrors.dlqPayloadPurged(id, entry.payloadPurgedAt);
     }
     const headers = Object.fromEntries(Object.entries(entry.headers).filter(([k]) => !k.startsWith('dlq_')));
     await this.publisher.send([{ topic: entry.originalTopic, key: entry.key, value: entry.value, headers }]);

@@ -1,15 +1,15 @@
-import { CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
+import { CurrentPrincipal, Principal, Roles } from '@ct/platform';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DlqRetentionJob } from './dlq-retention.job';
 import { DlqService } from './dlq.service';
 import { MONITORED_TOPICS, TopicMonitor } from './topic-monitor.service';
+import { OpsErrors } from '../errors';
 
 function limitOf(raw: string | undefined, def: number, max: number): number {
   if (raw === undefined) return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new DomainError('invalid_limit', `limit must be an integer 1..${max}`, 'invalid');
+  if (!Number.isInteger(n) || n < 1 || n > max) throw OpsErrors.invalidLimit(max);
   return n;
 }
 
@@ -37,12 +37,7 @@ export class OpsHttpController {
   @ApiOperation({ summary: 'The latest events of a topic (newest first), payload and headers' })
   events(@Param('name') name: string, @Query('limit') limit?: string) {
     const events = this.monitor.events(name, limitOf(limit, 50, 10000));
-    if (!events)
-      throw new DomainError(
-        'unknown_topic',
-        `unknown topic ${name}; known: ${MONITORED_TOPICS.join(', ')}`,
-        'not_found',
-      );
+    if (!events) throw OpsErrors.unknownTopic(name, MONITORED_TOPICS);
     return { topic: name, events };
   }
 
@@ -77,8 +72,7 @@ export class OpsHttpController {
   })
   groups(@Query('limit') limit?: string, @Query('offset') offset?: string) {
     const o = offset === undefined ? 0 : Number(offset);
-    if (!Number.isInteger(o) || o < 0)
-      throw new DomainError('invalid_offset', 'offset must be an integer >= 0', 'invalid');
+    if (!Number.isInteger(o) || o < 0) throw OpsErrors.invalidOffset();
     return this.dlq.groups({ limit: limitOf(limit, 20, 500), offset: o });
   }
 

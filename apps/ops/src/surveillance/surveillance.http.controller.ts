@@ -1,13 +1,14 @@
 import { isCalendarDate } from '@ct/contracts';
-import { AreaScope, AreaScopes, CurrentPrincipal, DomainError, Principal, Roles } from '@ct/platform';
+import { AreaScope, AreaScopes, CurrentPrincipal, Principal, Roles } from '@ct/platform';
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CoverageRequest } from './coverage.request.dto';
 import { SurveillanceService } from './surveillance.service';
+import { OpsErrors } from '../errors';
 
 function at(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!isCalendarDate(raw)) throw new DomainError('invalid_date', 'week must be a date YYYY-MM-DD', 'invalid');
+  if (!isCalendarDate(raw)) throw OpsErrors.invalidDate();
   return `${raw}T05:00:00Z`; // noon-ish local time of that day
 }
 
@@ -29,8 +30,7 @@ export class SurveillanceHttpController {
   }
 
   private requireArea(who: Principal, code: string): void {
-    if (!this.scope(who).covers(code))
-      throw new DomainError('area_not_found', `unknown area ${code}`, 'not_found', { areaCode: code });
+    if (!this.scope(who).covers(code)) throw OpsErrors.areaNotFound(code);
   }
 
   @Get('stats/weekly')
@@ -47,11 +47,10 @@ export class SurveillanceHttpController {
     @Query('weeks') weeks?: string,
     @Query('until') until?: string,
   ) {
-    if (!area) throw new DomainError('area_required', 'area is required', 'invalid');
+    if (!area) throw OpsErrors.areaRequired();
     this.requireArea(who, area);
     const n = weeks === undefined ? 8 : Number(weeks);
-    if (!Number.isInteger(n) || n < 1 || n > 104)
-      throw new DomainError('invalid_weeks', 'weeks must be an integer 1..104', 'invalid');
+    if (!Number.isInteger(n) || n < 1 || n > 104) throw OpsErrors.invalidWeeks();
     return this.surveillance.weekly(area, n, at(until));
   }
 

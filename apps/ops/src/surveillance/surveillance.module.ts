@@ -6,7 +6,7 @@ import { OpsEnv } from '../config';
 import { DEFAULT_THRESHOLDS, LevelThresholds, validateThresholds } from './domain/level';
 import { SurveillanceHttpController } from './surveillance.http.controller';
 import { SurveillanceKafkaController } from './surveillance.kafka.controller';
-import { LEVEL_THRESHOLDS, OPS_CLOCK, SurveillanceService } from './surveillance.service';
+import { LEVEL_THRESHOLDS, SurveillanceService } from './surveillance.service';
 
 function loadThresholds(env: OpsEnv): LevelThresholds {
   if (!env.LEVEL_THRESHOLDS_FILE) return DEFAULT_THRESHOLDS;
@@ -21,10 +21,6 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
 
 @Module({
   controllers: [SurveillanceHttpController, SurveillanceKafkaController],
-  providers: [
-    SurveillanceService,
-    { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] },
-    { provide: OPS_CLOCK, useValue: { now: () => new Date() } },
-  ],
+  providers: [SurveillanceService, { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] }],
 })
 export class SurveillanceModule {}

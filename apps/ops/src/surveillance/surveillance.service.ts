@@ -1,15 +1,12 @@
 import { createEvent, EpidemicLevel, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { AreaCatalog, DomainError, TransactionHost } from '@ct/platform';
+import { AreaCatalog, TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { assessLevel, LEVEL_COLOURS, LevelThresholds } from './domain/level';
 import { addWeeks, changePct, isoWeekLabel, phrase, weekStartOf } from './domain/weeks';
+import { OpsErrors } from '../errors';
 
 export const LEVEL_THRESHOLDS = Symbol('LEVEL_THRESHOLDS');
-export const OPS_CLOCK = Symbol('OPS_CLOCK');
-export interface Clock {
-  now(): Date;
-}
 
 export interface Coverage {
   population?: number | null;
@@ -33,7 +30,7 @@ export class SurveillanceService {
     private readonly outbox: Outbox,
     private readonly areas: AreaCatalog,
     @Inject(LEVEL_THRESHOLDS) private readonly thresholds: LevelThresholds,
-    @Inject(OPS_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   /** Inside the handler's transaction. */
@@ -76,7 +73,7 @@ export class SurveillanceService {
 
   private area(code: string) {
     const a = this.areas.get(code);
-    if (!a) throw new DomainError('area_not_found', `unknown area ${code}`, 'not_found', { areaCode: code });
+    if (!a) throw OpsErrors.areaNotFound(code);
     return a;
   }
 

@@ -1,6 +1,6 @@
 import { EventMeta } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { TransactionHost } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Facility, localDay, QuarantinePolicy } from './domain/policy';
@@ -8,7 +8,7 @@ import { Command, decide, Decision, DecisionContext, evolve, occupancyChange, Pe
 import { QuarantineStore } from './infrastructure/quarantine.store';
 import { Decided, effectsOf } from './quarantine.effects';
 import { EventCause } from './quarantine.events';
-import { FACILITIES, QUARANTINE_POLICY, QuarantineClock } from './quarantines.tokens';
+import { FACILITIES, QUARANTINE_POLICY } from './quarantines.tokens';
 
 /** What caused a change: the event consumed (its id and correlation) or a staff request. */
 export interface Cause extends EventCause {
@@ -32,7 +32,7 @@ export class QuarantineWorkflow {
     private readonly tx: TransactionHost,
     private readonly store: QuarantineStore,
     private readonly outbox: Outbox,
-    private readonly clock: QuarantineClock,
+    private readonly clock: ServiceClock,
     @Inject(QUARANTINE_POLICY) private readonly policy: QuarantinePolicy,
     @Inject(FACILITIES) private readonly facilities: Facility[],
   ) {}

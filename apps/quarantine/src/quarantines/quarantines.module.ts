@@ -11,7 +11,7 @@ import { QuarantineStore } from './infrastructure/quarantine.store';
 import { QuarantineAreas } from './infrastructure/quarantine-areas';
 import { OrderQuarantineKafkaController } from './order-quarantine/order-quarantine.kafka.controller';
 import { QuarantineWorkflow } from './quarantine.workflow';
-import { FACILITIES, QUARANTINE_POLICY, QuarantineClock } from './quarantines.tokens';
+import { FACILITIES, QUARANTINE_POLICY } from './quarantines.tokens';
 import { RecordTestResultHandler } from './record-test-result/record-test-result.handler';
 import { RecordTestResultHttpController } from './record-test-result/record-test-result.http.controller';
 import { ReleaseQuarantinesHttpController } from './release-quarantines/release-quarantines.http.controller';
@@ -76,7 +76,6 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
     StaffViewsHttpController,
   ],
   providers: [
-    QuarantineClock,
     QuarantineStore,
     QuarantineAreas,
     QuarantineWorkflow,
@@ -89,6 +88,6 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
       useFactory: (env: QuarantineEnv) => parseFacilities(env.QUARANTINE_FACILITIES),
     },
   ],
-  exports: [QuarantineClock, QuarantineWorkflow, ReleaseQuarantinesJob],
+  exports: [QuarantineWorkflow, ReleaseQuarantinesJob],
 })
 export class QuarantinesModule {}

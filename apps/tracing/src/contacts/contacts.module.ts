@@ -7,8 +7,7 @@ import { CaseChainQueries } from '../graph/query-graph/case-chain.queries';
 import { GraphSecrets } from '../graph/infrastructure/graph-secrets';
 import { ExposureSitesHttpController } from '../graph/list-exposure-sites/exposure-sites.http.controller';
 import { ExposureSiteQueries } from '../graph/list-exposure-sites/exposure-sites.queries';
-import { systemClock } from '../visits/domain/clock';
-import { TRACING_CLOCK, TRACING_POLICY } from './contacts.tokens';
+import { TRACING_POLICY } from './contacts.tokens';
 import { RecordDeclaredContactHandler } from './declare-contact/record-declared-contact.handler';
 import { RecordDeclaredContactKafkaController } from './declare-contact/record-declared-contact.kafka.controller';
 import { EnginePolicy } from './engine-policy';
@@ -40,7 +39,6 @@ import { RetraceSignal } from './late-data/retrace-signal';
     CaseChainQueries,
     GraphSecrets,
     ExposureSiteQueries,
-    { provide: TRACING_CLOCK, useValue: systemClock },
     {
       provide: TRACING_POLICY,
       inject: [SERVICE_ENV],

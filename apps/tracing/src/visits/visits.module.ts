@@ -2,7 +2,6 @@ import { SERVICE_ENV } from '@ct/runtime';
 import { Module } from '@nestjs/common';
 import { TracingEnv } from '../config';
 import { ContactsModule } from '../contacts/contacts.module';
-import { systemClock } from './domain/clock';
 import { VisitPolicy } from './domain/visit-policy';
 import { RetentionRunEntity } from './infrastructure/retention-run.entity';
 import { VisitEntity } from './infrastructure/visit.entity';
@@ -10,7 +9,7 @@ import { VisitStore } from './infrastructure/visit-store';
 import { PurgeExpiredVisitsJob } from './purge-expired-visits/purge-expired-visits.job';
 import { RecordCheckInsHandler } from './record-check-ins/record-check-ins.handler';
 import { RecordCheckInsKafkaController } from './record-check-ins/record-check-ins.kafka.controller';
-import { VISIT_POLICY, VISITS_CLOCK } from './visits.tokens';
+import { VISIT_POLICY } from './visits.tokens';
 
 /** The visit store's entities, for the tracing service's TypeORM entity list. */
 export const VISIT_ENTITIES = [VisitEntity, RetentionRunEntity];
@@ -23,7 +22,6 @@ export const VISIT_ENTITIES = [VisitEntity, RetentionRunEntity];
     VisitStore,
     RecordCheckInsHandler,
     PurgeExpiredVisitsJob,
-    { provide: VISITS_CLOCK, useValue: systemClock },
     {
       provide: VISIT_POLICY,
       inject: [SERVICE_ENV],
@@ -44,6 +42,6 @@ export const VISIT_ENTITIES = [VisitEntity, RetentionRunEntity];
       },
     },
   ],
-  exports: [VisitStore, VISITS_CLOCK, VISIT_POLICY],
+  exports: [VisitStore, VISIT_POLICY],
 })
 export class VisitsModule {}

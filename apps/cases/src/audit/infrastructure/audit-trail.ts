@@ -1,6 +1,5 @@
-import { Principal, TransactionHost } from '@ct/platform';
-import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
+import { Principal, TransactionHost, ServiceClock } from '@ct/platform';
+import { Injectable } from '@nestjs/common';
 
 /** DENIED: a read or change refused because the person is outside the caller's areas (answered 404). */
 export type AuditAction = 'REGISTER' | 'UPDATE' | 'READ' | 'LOOKUP' | 'ERASE' | 'DENIED';
@@ -13,7 +12,7 @@ export type AuditAction = 'REGISTER' | 'UPDATE' | 'READ' | 'LOOKUP' | 'ERASE' | 
 export class AuditTrail {
   constructor(
     private readonly tx: TransactionHost,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   async record(who: Principal, action: AuditAction, personId: string | null, fields: string[]): Promise<void> {

@@ -1,26 +1,14 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
-import { IsTimestamp } from '@ct/contracts';
 import { CasesEnv } from '../../config';
 import { PersonsService } from '../../persons/persons.service';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { checkClose, parseOutcome } from '../domain/case-rules';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
-
-export class CloseCaseRequest {
-  @ApiProperty({ enum: ['recovered', 'deceased'] })
-  @IsIn(['recovered', 'deceased', 'RECOVERED', 'DECEASED'])
-  outcome: string;
-
-  @ApiProperty({ example: '2021-12-01T08:00:00Z' })
-  @IsTimestamp()
-  closedAt: string;
-}
+import { CloseCaseRequest } from './close-case.request.dto';
+import { CasesErrors } from '../../errors';
 
 /**
  * Closes a case (recovered or deceased) and its investigation; publishes CaseClosed. A recovery
@@ -32,19 +20,19 @@ export class CloseCaseHandler {
     private readonly tx: TransactionHost,
     private readonly outbox: Outbox,
     private readonly persons: PersonsService,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 
   async run(caseId: string, body: CloseCaseRequest) {
     const outcome = parseOutcome(body.outcome);
     if (!outcome)
-      throw new DomainError('CASE.INVALID', 'bad outcome', 'invalid', {
-        details: [{ field: 'outcome', problems: ['outcome must be recovered or deceased'] }],
-      });
+      throw CasesErrors.caseInvalid('bad outcome', [
+        { field: 'outcome', problems: ['outcome must be recovered or deceased'] },
+      ]);
     return this.tx.run(async (m) => {
       const c = await m.findOne(CaseEntity, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
-      if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+      if (!c) throw CasesErrors.caseNotFound(caseId);
       const now = this.clock.now();
       checkClose({ caseId, status: c.status, confirmedAt: c.confirmedAt }, body.closedAt, {
         now,

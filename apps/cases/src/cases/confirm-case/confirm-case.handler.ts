@@ -1,6 +1,6 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { AreaCatalog } from '@ct/platform';
 import { CasesEnv } from '../../config';
 import { PersonStore } from '../../persons/infrastructure/person-store';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { checkCaseInput } from '../domain/case-rules';
 import { CaseEntity } from '../infrastructure/case.entity';
 import { ConfirmCase, ConfirmedCase } from './confirm-case.command';
+import { CasesErrors } from '../../errors';
 
 /**
  * Confirms a case (F0) and opens its investigation; CaseConfirmed goes out through the outbox in
@@ -25,7 +25,7 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
     private readonly outbox: Outbox,
     private readonly persons: PersonStore,
     private readonly areas: AreaCatalog,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 
@@ -34,14 +34,10 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
       const person = await this.persons.find(input.personId);
       const areaCode = input.areaCode ?? person?.areaCode;
       if (areaCode === undefined) {
-        throw new DomainError(
-          'PERSON.NOT_FOUND',
-          `person ${input.personId} is not registered; register them or give areaCode`,
-          'not_found',
-          {
-            personId: input.personId,
-          },
-        );
+        throw CasesErrors.personNotFound(input.personId, {
+          hint: '; register them or give areaCode',
+          details: { personId: input.personId },
+        });
       }
       const now = this.clock.now();
       const full = { ...input, areaCode };
@@ -49,9 +45,7 @@ export class ConfirmCaseHandler implements ICommandHandler<ConfirmCase, Confirme
 
       const open = await m.findOne(CaseEntity, { where: { personId: input.personId, status: 'OPEN' } });
       if (open) {
-        throw new DomainError('CASE.ALREADY_OPEN', 'this person already has an open case', 'conflict', {
-          caseId: open.id,
-        });
+        throw CasesErrors.caseAlreadyOpen(open.id);
       }
       const id = randomUUID();
       const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);

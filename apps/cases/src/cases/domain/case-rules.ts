@@ -1,7 +1,7 @@
 import { CaseOrigin, CaseOutcome, TestType } from '@ct/contracts';
-import { DomainError } from '@ct/platform';
 import { AreaCatalog } from '@ct/platform';
 import { isInFuture, Problems } from '../../shared/domain/problems';
+import { CasesErrors } from '../../errors';
 
 export interface CaseInput {
   confirmedAt: string;
@@ -34,7 +34,7 @@ export function checkCaseInput(input: CaseInput, ctx: RuleContext): void {
     if (new Date(v).getTime() > confirmed) p.add(field, `${field} must not be after confirmedAt`);
   }
   if (!ctx.areas.has(input.areaCode)) p.add('areaCode', 'areaCode is not a known area (see GET /areas)');
-  p.throwIfAny('CASE.INVALID');
+  p.throwIfAny(CasesErrors.caseInvalid);
 }
 
 export interface CaseState {
@@ -45,12 +45,11 @@ export interface CaseState {
 
 /** Closing: only an open case, not before its confirmation, not in the future. */
 export function checkClose(c: CaseState, closedAt: string, ctx: Omit<RuleContext, 'areas'>): void {
-  if (c.status !== 'OPEN')
-    throw new DomainError('CASE.ALREADY_CLOSED', 'the case is already closed', 'conflict', { caseId: c.caseId });
+  if (c.status !== 'OPEN') throw CasesErrors.caseAlreadyClosed(c.caseId);
   const p = new Problems();
   if (isInFuture(closedAt, ctx.now, ctx.skewMs)) p.add('closedAt', 'closedAt must not be in the future');
   if (new Date(closedAt) < c.confirmedAt) p.add('closedAt', 'closedAt must not be before the case was confirmed');
-  p.throwIfAny('CASE.INVALID');
+  p.throwIfAny(CasesErrors.caseInvalid);
 }
 
 /** Accepts recovered | deceased in either case; events carry the upper-case form. */
@@ -68,17 +67,14 @@ export function checkDeclaredContact(
   contact: { personId: string; startedAt: string; endedAt: string },
   ctx: Omit<RuleContext, 'areas'>,
 ): void {
-  if (c.status !== 'OPEN')
-    throw new DomainError('CASE.NOT_OPEN', 'contacts can be declared only on an open case', 'conflict', {
-      caseId: c.caseId,
-    });
+  if (c.status !== 'OPEN') throw CasesErrors.caseNotOpen(c.caseId);
   const p = new Problems();
   if (contact.personId === c.personId) p.add('personId', "a case's person is not their own contact");
   if (new Date(contact.endedAt) < new Date(contact.startedAt))
     p.add('endedAt', 'endedAt must be at or after startedAt');
   if (isInFuture(contact.startedAt, ctx.now, ctx.skewMs)) p.add('startedAt', 'startedAt must not be in the future');
   if (isInFuture(contact.endedAt, ctx.now, ctx.skewMs)) p.add('endedAt', 'endedAt must not be in the future');
-  p.throwIfAny('CONTACT.INVALID');
+  p.throwIfAny(CasesErrors.contactInvalid);
 }
 
 export const INVESTIGATION_STATUSES = ['open', 'closed'] as const;

@@ -1,53 +1,10 @@
-import { IsTimestamp } from '@ct/contracts';
-import { AreaScope, DomainError, TransactionHost, MAX_PAGE } from '@ct/platform';
+import { AreaScope, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AreaCatalog } from '@ct/platform';
 import { Problems } from '../../shared/domain/problems';
 import { CaseEntity, caseView } from '../infrastructure/case.entity';
-
-export class ListCasesQuery {
-  @ApiPropertyOptional({
-    description: 'An area code; includes the areas below it (a province lists its districts and communes)',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  area?: string;
-
-  @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] })
-  @IsOptional()
-  @IsIn(['OPEN', 'CLOSED', 'open', 'closed'])
-  status?: string;
-
-  @ApiPropertyOptional({ description: 'confirmedAt at or after' })
-  @IsOptional()
-  @IsTimestamp()
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'confirmedAt before' })
-  @IsOptional()
-  @IsTimestamp()
-  to?: string;
-
-  @ApiPropertyOptional({ default: 1, maximum: MAX_PAGE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  pageSize?: number;
-}
+import { ListCasesQuery } from './list-cases.query.dto';
+import { CasesErrors } from '../../errors';
 
 /** Cases by area (with sub-areas), status and confirmation date range, newest first, with the total. */
 @Injectable()
@@ -62,7 +19,7 @@ export class ListCases {
     const p = new Problems();
     if (q.area !== undefined && !this.areas.has(q.area)) p.add('area', 'area is not a known area (see GET /areas)');
     if (q.from && q.to && new Date(q.to) <= new Date(q.from)) p.add('to', 'to must be after from');
-    p.throwIfAny('CASE.QUERY_INVALID', 'invalid case query');
+    p.throwIfAny(CasesErrors.caseQueryInvalid, 'invalid case query');
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
     const qb = this.tx.manager.createQueryBuilder(CaseEntity, 'c');
@@ -84,8 +41,7 @@ export class ListCases {
   /** One case; a case outside the caller's scope is answered as unknown (404). */
   async one(caseId: string, scope: AreaScope) {
     const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
-    if (!c || !scope.covers(c.areaCode))
-      throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+    if (!c || !scope.covers(c.areaCode)) throw CasesErrors.caseNotFound(caseId);
     return c;
   }
 }

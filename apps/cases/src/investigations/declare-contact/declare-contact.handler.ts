@@ -1,6 +1,6 @@
 import { createEvent } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, Principal, TransactionHost } from '@ct/platform';
+import { DomainError, Principal, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -8,9 +8,9 @@ import { checkDeclaredContact } from '../../cases/domain/case-rules';
 import { CaseEntity } from '../../cases/infrastructure/case.entity';
 import { CasesEnv } from '../../config';
 import { PersonsService } from '../../persons/persons.service';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { FieldProblem } from '../../shared/domain/problems';
 import { DeclareContactRequest } from './declare-contact.request.dto';
+import { CasesErrors } from '../../errors';
 
 const iso = (v: unknown) => (v as Date).toISOString();
 
@@ -40,23 +40,21 @@ export class DeclareContactHandler {
     private readonly tx: TransactionHost,
     private readonly outbox: Outbox,
     private readonly persons: PersonsService,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 
   async declare(who: Principal, caseId: string, body: DeclareContactRequest) {
     if ((body.personId === undefined) === (body.person === undefined)) {
       const problem = ['give either personId or person'];
-      throw new DomainError('CONTACT.INVALID', 'a contact is an existing personId or a new person', 'invalid', {
-        details: [
-          { field: 'personId', problems: problem },
-          { field: 'person', problems: problem },
-        ],
-      });
+      throw CasesErrors.contactInvalid('a contact is an existing personId or a new person', [
+        { field: 'personId', problems: problem },
+        { field: 'person', problems: problem },
+      ]);
     }
     return this.tx.run(async (m) => {
       const c = await m.findOne(CaseEntity, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
-      if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+      if (!c) throw CasesErrors.caseNotFound(caseId);
       const now = this.clock.now();
       let personId: string;
       if (body.personId !== undefined) {
@@ -66,8 +64,7 @@ export class DeclareContactHandler {
           { ...body, personId },
           { now, skewMs: this.env.CASES_CLOCK_SKEW_SECONDS * 1000 },
         );
-        if (!(await this.persons.find(personId)))
-          throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found', { personId });
+        if (!(await this.persons.find(personId))) throw CasesErrors.personNotFound(personId, { details: { personId } });
       } else {
         checkDeclaredContact(
           { caseId, status: c.status, confirmedAt: c.confirmedAt, personId: c.personId },
@@ -81,12 +78,7 @@ export class DeclareContactHandler {
         [caseId, personId],
       );
       if (dup.length > 0) {
-        throw new DomainError(
-          'CONTACT.ALREADY_DECLARED',
-          'this person is already a declared contact of the case',
-          'conflict',
-          { declarationId: dup[0].declaration_id },
-        );
+        throw CasesErrors.contactAlreadyDeclared(dup[0].declaration_id);
       }
       const declarationId = randomUUID();
       const [row] = await m.query(
@@ -142,7 +134,7 @@ export class DeclareContactHandler {
 
   async list(caseId: string) {
     const c = await this.tx.manager.findOneBy(CaseEntity, { id: caseId });
-    if (!c) throw new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
+    if (!c) throw CasesErrors.caseNotFound(caseId);
     // Bounded: an interview names a household and a few others; a runaway list is cut, and says so.
     const rows = await this.tx.manager.query(
       'SELECT * FROM cases.declared_contacts WHERE case_id = $1 ORDER BY declared_at, declaration_id LIMIT $2',

@@ -1,4 +1,4 @@
-import { Clock } from '../../shared/domain/clock';
+import { Clock } from '@ct/platform';
 import { ChannelSender } from '../channels/channel';
 import { afterQuietHours, parseQuietHours } from '../domain/local-time';
 import { nextAttemptAt } from '../domain/retry';

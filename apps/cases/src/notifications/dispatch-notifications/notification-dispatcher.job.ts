@@ -1,9 +1,8 @@
-import { PeriodicTask, schedulePeriodic, TransactionHost } from '@ct/platform';
+import { PeriodicTask, schedulePeriodic, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { Channels } from '../channels/channels';
 import { NotificationMetrics } from '../notification-metrics';
 import { NotifyEnv } from '../notify.config';
@@ -38,7 +37,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnApplica
     private readonly channels: Channels,
     private readonly templates: TemplateCatalog,
     private readonly metrics: NotificationMetrics,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: NotifyEnv,
   ) {
     this.owner = `${env.NOTIFY_INSTANCE_ID || hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;

@@ -1,12 +1,13 @@
-import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost } from '@ct/platform';
-import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
+import { CurrentPrincipal, Principal, Roles, TransactionHost, ServiceClock } from '@ct/platform';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { AuditTrail } from '../../audit/infrastructure/audit-trail';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { AreaAccess, personNotFound } from '../../shared/infrastructure/area-access';
 import { Channel, CHANNELS } from '../domain/plan';
+import { PersonStore } from '../../persons/infrastructure/person-store';
 import { DeliveryStore } from '../infrastructure/delivery-store';
+import { CasesErrors } from '../../errors';
 
 /** Most notifications GET /persons/:id/notifications returns (newest first). */
 const LIST_MAX = 500;
@@ -26,9 +27,10 @@ export class NotificationsHttpController {
   constructor(
     private readonly tx: TransactionHost,
     private readonly store: DeliveryStore,
+    private readonly persons: PersonStore,
     private readonly audit: AuditTrail,
     private readonly access: AreaAccess,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   @Get(':id/notifications')
@@ -59,9 +61,8 @@ export class NotificationsHttpController {
     @Body() body: NotificationPreferencesRequest,
   ) {
     await this.requirePerson(who, id);
-    return this.tx.run(async (m) => {
-      const [person] = await m.query('SELECT erased_at FROM cases.persons WHERE person_id = $1 FOR UPDATE', [id]);
-      if (!person) throw new DomainError('PERSON.NOT_FOUND', `person ${id} is not registered`, 'not_found');
+    return this.tx.run(async () => {
+      if (!(await this.persons.lockRegistered(id))) throw CasesErrors.personNotFound(id);
       const receive = Object.fromEntries(CHANNELS.map((c) => [c, body[KEY[c]]]));
       await this.store.setPreferences(id, receive, this.clock.now());
       await this.audit.record(who, 'UPDATE', id, ['notificationPreferences']);

@@ -1,8 +1,7 @@
 import { EventEnvelope } from '@ct/contracts';
-import { TransactionHost } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { Channels } from '../channels/channels';
 import { NotificationDispatcher } from '../dispatch-notifications/notification-dispatcher.job';
 import { minutesOf, parseQuietHours } from '../domain/local-time';
@@ -38,7 +37,7 @@ export class NotificationPlanner {
     private readonly channels: Channels,
     private readonly dispatcher: NotificationDispatcher,
     private readonly metrics: NotificationMetrics,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) env: NotifyEnv,
   ) {
     this.quiet = parseQuietHours(env.NOTIFY_QUIET_HOURS);

@@ -1,6 +1,7 @@
 import { AreaCatalog } from '@ct/platform';
 import { isInFuture, Problems } from '../../shared/domain/problems';
 import { normalizeNationalId, normalizePhone } from './identity';
+import { CasesErrors } from '../../errors';
 
 /** What a tracer may state about a person; every field optional on an update. */
 export interface PersonFields {
@@ -146,6 +147,6 @@ export function applyPersonFields(
   if (next.dateOfBirth && next.lastDoseAt && new Date(next.lastDoseAt) < new Date(`${next.dateOfBirth}T00:00:00Z`)) {
     problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt must not be before dateOfBirth');
   }
-  problems.throwIfAny('PERSON.INVALID');
+  problems.throwIfAny(CasesErrors.personInvalid);
   return next;
 }

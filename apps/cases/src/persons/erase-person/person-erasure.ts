@@ -1,10 +1,10 @@
-import { DomainError, PeriodicTask, Principal, schedulePeriodic, TransactionHost } from '@ct/platform';
+import { PeriodicTask, Principal, schedulePeriodic, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuditTrail } from '../../audit/infrastructure/audit-trail';
 import { CasesEnv } from '../../config';
-import { Clock, CASES_CLOCK } from '../../shared/domain/clock';
 import { IDENTITY_FIELDS } from '../persons.service';
+import { CasesErrors } from '../../errors';
 
 /** What an erasure removes: the identity fields and the notes of the person's investigations. */
 export const ERASED_FIELDS = [...IDENTITY_FIELDS, 'investigation.notes'];
@@ -45,7 +45,7 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly tx: TransactionHost,
     private readonly audit: AuditTrail,
-    @Inject(CASES_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: CasesEnv,
   ) {}
 
@@ -57,7 +57,7 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
   async erase(who: Principal, personId: string): Promise<{ personId: string; erasedAt: string }> {
     return this.tx.run(async (m) => {
       const [person] = await m.query('SELECT erased_at FROM cases.persons WHERE person_id = $1 FOR UPDATE', [personId]);
-      if (!person) throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+      if (!person) throw CasesErrors.personNotFound(personId);
       if (person.erased_at) return { personId, erasedAt: (person.erased_at as Date).toISOString() };
       const [state] = await m.query(`${ERASABLE} WHERE p.person_id = $1`, [personId]);
       const cutoff = this.cutoff();
@@ -68,8 +68,7 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
           : (state.last_activity as Date) > cutoff
             ? `the person's last case, quarantine or change ended less than ${this.env.PERSON_ERASURE_AFTER_DAYS} days ago (PERSON_ERASURE_AFTER_DAYS)`
             : null;
-      if (reason)
-        throw new DomainError('PERSON.NOT_ERASABLE', `person ${personId} cannot be erased yet: ${reason}`, 'conflict');
+      if (reason) throw CasesErrors.personNotErasable(personId, reason);
       const erasedAt = await this.eraseLocked(m, who, personId);
       return { personId, erasedAt: erasedAt.toISOString() };
     });

@@ -47,6 +47,14 @@ export class PersonStore {
     return rows.length ? fromRow(rows[0]) : null;
   }
 
+  /** Locks the person's row for the transaction; false when the person is not registered. */
+  async lockRegistered(personId: string): Promise<boolean> {
+    const rows = await this.tx.manager.query('SELECT erased_at FROM cases.persons WHERE person_id = $1 FOR UPDATE', [
+      personId,
+    ]);
+    return rows.length > 0;
+  }
+
   /** By phone or national ID, among the persons of `areas` (null: all areas). */
   async findBy(key: { phone?: string; nationalId?: string }, areas: string[] | null): Promise<StoredPerson[]> {
     const rows = await this.tx.manager.query(

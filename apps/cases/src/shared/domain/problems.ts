@@ -1,5 +1,3 @@
-import { DomainError } from '@ct/platform';
-
 /** One bad field and why: the shape of every 400's `details`. */
 export interface FieldProblem {
   field: string;
@@ -25,9 +23,9 @@ export class Problems {
     return [...this.byField.entries()].map(([field, problems]) => ({ field, problems }));
   }
 
-  /** Throws a DomainError (400) with `details` when any problem was found. */
-  throwIfAny(code: string, message = 'request validation failed'): void {
-    if (!this.empty) throw new DomainError(code, message, 'invalid', { details: this.list() });
+  /** Throws the catalog's error (a 400 with `details`, e.g. `CasesErrors.caseInvalid`) when any problem was found. */
+  throwIfAny(error: (message: string, details: FieldProblem[]) => Error, message = 'request validation failed'): void {
+    if (!this.empty) throw error(message, this.list());
   }
 }
 

@@ -1,5 +1,6 @@
-import { AreaScope, AreaScopes, DomainError, Principal, TransactionHost } from '@ct/platform';
+import { AreaScope, AreaScopes, Principal, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
+import { CasesErrors } from '../../errors';
 
 /**
  * Area-scoped access to the cases service's records. A case belongs to its areaCode; a person to
@@ -46,12 +47,9 @@ export class AreaAccess {
   /** 403 AREA.OUT_OF_SCOPE when a record would be placed in an area the caller does not serve. */
   requireTarget(who: Principal, areaCode: string, field = 'areaCode'): void {
     if (this.scope(who).covers(areaCode)) return;
-    const problem = `${field} is not one of the areas you serve (or below them)`;
-    throw new DomainError('AREA.OUT_OF_SCOPE', problem, 'forbidden', { details: [{ field, problems: [problem] }] });
+    throw CasesErrors.areaOutOfScope(field);
   }
 }
 
-export const caseNotFound = (caseId: string) =>
-  new DomainError('CASE.NOT_FOUND', `case ${caseId} not found`, 'not_found');
-export const personNotFound = (personId: string) =>
-  new DomainError('PERSON.NOT_FOUND', `person ${personId} is not registered`, 'not_found');
+export const caseNotFound = (caseId: string) => CasesErrors.caseNotFound(caseId);
+export const personNotFound = (personId: string) => CasesErrors.personNotFound(personId);

@@ -88,6 +88,21 @@ export class StatusStore {
     );
   }
 
+  /** The person's open case, if any. */
+  async openCase(personId: string): Promise<{ caseId: string; confirmedAt: string; areaCode: string } | null> {
+    const [open] = await this.tx.manager.query(
+      `SELECT id, confirmed_at, area_code FROM cases.cases WHERE person_id = $1 AND status = 'OPEN'`,
+      [personId],
+    );
+    return open
+      ? {
+          caseId: open.id as string,
+          confirmedAt: (open.confirmed_at as Date).toISOString(),
+          areaCode: open.area_code as string,
+        }
+      : null;
+  }
+
   async facts(
     personId: string,
   ): Promise<{ contacts: KnownContact[]; quarantines: KnownQuarantine[]; tests: KnownTest[] }> {

@@ -1,9 +1,10 @@
-import { CurrentPrincipal, DomainError, Principal, Roles, TransactionHost, UuidParam } from '@ct/platform';
+import { CurrentPrincipal, Principal, Roles, TransactionHost, UuidParam } from '@ct/platform';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { QuarantineStore } from '../infrastructure/quarantine.store';
 import { QuarantineWorkflow } from '../quarantine.workflow';
+import { QuarantineErrors } from '../../errors';
 
 export class CancelQuarantineRequest {
   @ApiProperty({ description: 'Why the quarantine ends early (kept in its history)' })
@@ -32,9 +33,8 @@ export class CancelQuarantineHttpController {
   ) {
     return this.tx.run(async () => {
       const order = await this.store.order(id);
-      if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');
-      if (order.status !== 'ACTIVE')
-        throw new DomainError('QUARANTINE.NOT_ACTIVE', `quarantine ${id} has already ended`, 'conflict');
+      if (!order) throw QuarantineErrors.quarantineNotFound(id);
+      if (order.status !== 'ACTIVE') throw QuarantineErrors.quarantineNotActive(id);
       await this.workflow.run([
         { personId: order.personId, cause: { note: `${b.reason} (by ${who.subject})` }, command: { type: 'Cancel' } },
       ]);

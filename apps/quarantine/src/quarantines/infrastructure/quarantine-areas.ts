@@ -1,5 +1,6 @@
-import { AreaScope, AreaScopes, DomainError, Principal, TransactionHost } from '@ct/platform';
+import { AreaScope, AreaScopes, Principal, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
+import { QuarantineErrors } from '../../errors';
 
 /** Joins that give `ORDER_AREA` for an order `q` (profile `pp`, case area `ca`). */
 export const ORDER_AREA_JOINS = `LEFT JOIN quarantine.person_profiles pp ON pp.person_id = q.person_id
@@ -45,8 +46,7 @@ export class QuarantineAreas {
     const scope = this.scope(who);
     if (scope.all) return;
     const area = await this.personArea(personId);
-    if (area !== null && !scope.covers(area))
-      throw new DomainError('PERSON.NOT_FOUND', `person ${personId} is not known here`, 'not_found');
+    if (area !== null && !scope.covers(area)) throw QuarantineErrors.personNotFound(personId);
   }
 
   /** 404 TEST.NOT_FOUND unless the test exists and is of an area in the scope. */
@@ -59,6 +59,6 @@ export class QuarantineAreas {
       [testId],
     );
     const area = t ? ((t.area as string | null) ?? (await this.personArea(t.person_id as string))) : null;
-    if (!scope.covers(area)) throw new DomainError('TEST.NOT_FOUND', `test ${testId} not found`, 'not_found');
+    if (!scope.covers(area)) throw QuarantineErrors.testNotFound(testId);
   }
 }

@@ -1,6 +1,6 @@
 import { createEvent, TestPurpose, TestResult, TestType } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
-import { DomainError, TransactionHost } from '@ct/platform';
+import { TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { addDays, QuarantinePolicy } from '../domain/policy';
@@ -8,6 +8,7 @@ import { QuarantineStore } from '../infrastructure/quarantine.store';
 import { testScheduled } from '../quarantine.events';
 import { QuarantineWorkflow } from '../quarantine.workflow';
 import { QUARANTINE_POLICY } from '../quarantines.tokens';
+import { QuarantineErrors } from '../../errors';
 
 export interface ResultInput {
   result: TestResult;
@@ -43,9 +44,8 @@ export class RecordTestResultHandler {
         `SELECT id, person_id, quarantine_id, purpose, status, to_char(due_on, 'YYYY-MM-DD') AS due_on, day FROM quarantine.tests WHERE id = $1 FOR UPDATE`,
         [testId],
       );
-      if (!t) throw new DomainError('TEST.NOT_FOUND', `test ${testId} not found`, 'not_found');
-      if (t.status !== 'SCHEDULED')
-        throw new DomainError('TEST.NOT_SCHEDULED', `test ${testId} is ${t.status}`, 'conflict', { status: t.status });
+      if (!t) throw QuarantineErrors.testNotFound(testId);
+      if (t.status !== 'SCHEDULED') throw QuarantineErrors.testNotScheduled(testId, t.status);
       return this.record(
         {
           id: t.id,

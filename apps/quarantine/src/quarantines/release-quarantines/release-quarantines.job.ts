@@ -1,5 +1,5 @@
 import { Outbox } from '@ct/messaging';
-import { PeriodicTask, returned, schedulePeriodic, TransactionHost } from '@ct/platform';
+import { PeriodicTask, returned, schedulePeriodic, TransactionHost, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QuarantineEnv } from '../../config';
@@ -8,7 +8,7 @@ import { Kind } from '../domain/quarantine';
 import { endedHistory } from '../infrastructure/quarantine.rows';
 import { QuarantineStore } from '../infrastructure/quarantine.store';
 import { quarantineEnded } from '../quarantine.events';
-import { QUARANTINE_POLICY, QuarantineClock } from '../quarantines.tokens';
+import { QUARANTINE_POLICY } from '../quarantines.tokens';
 
 export interface ReleasePassResult {
   today: string;
@@ -52,7 +52,7 @@ export class ReleaseQuarantinesJob implements OnApplicationBootstrap, OnApplicat
     private readonly tx: TransactionHost,
     private readonly store: QuarantineStore,
     private readonly outbox: Outbox,
-    private readonly clock: QuarantineClock,
+    private readonly clock: ServiceClock,
     @Inject(QUARANTINE_POLICY) private readonly policy: QuarantinePolicy,
     @Inject(SERVICE_ENV) private readonly env: QuarantineEnv,
   ) {}

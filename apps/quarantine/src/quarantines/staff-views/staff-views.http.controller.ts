@@ -1,4 +1,4 @@
-import { CurrentPrincipal, DomainError, inAreaScope, MAX_PAGE, Principal, Roles, UuidParam } from '@ct/platform';
+import { CurrentPrincipal, inAreaScope, MAX_PAGE, Principal, Roles, UuidParam } from '@ct/platform';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -6,6 +6,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } fro
 import { DataSource } from 'typeorm';
 import { IsTimestamp } from '@ct/contracts';
 import { ORDER_AREA, ORDER_AREA_JOINS, QuarantineAreas } from '../infrastructure/quarantine-areas';
+import { QuarantineErrors } from '../../errors';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -126,7 +127,7 @@ export class StaffViewsHttpController {
         [id, this.areas.scope(who).codes()],
       ),
     );
-    if (!order) throw new DomainError('QUARANTINE.NOT_FOUND', `quarantine ${id} not found`, 'not_found');
+    if (!order) throw QuarantineErrors.quarantineNotFound(id);
     return order;
   }
 

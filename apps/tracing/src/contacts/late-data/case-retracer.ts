@@ -1,7 +1,6 @@
-import { TransactionHost } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../visits/domain/clock';
-import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
+import { TRACING_POLICY } from '../contacts.tokens';
 import { Finding, infectiousWindow } from '../domain/tracing-policy';
 import { EnginePolicy } from '../engine-policy';
 import { f2ByWindowEnd, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
@@ -40,7 +39,7 @@ export class CaseRetracer {
     private readonly contacts: ContactStore,
     private readonly late: LateDataStore,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
-    @Inject(TRACING_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   /** The contacts written (one ContactIdentified each) and withdrawn, or null when the case is not traced. */

@@ -1,7 +1,7 @@
 import { CaseConfirmed, createEvent, EventEnvelope, Topics } from '@ct/contracts';
 import { consumerGroupLag, EventPublisher } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
-import { TransactionHost } from '@ct/platform';
+import { TransactionHost, Clock, ServiceClock } from '@ct/platform';
 import { CommandBus } from '@nestjs/cqrs';
 import { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -10,9 +10,7 @@ import { db, eventually, http, startService, tap, testKafka, TestService } from 
 import { Prng } from '@ct/contracts/testing/prng';
 import { RecordConfirmedCase } from '../../cases/record-confirmed-case/record-confirmed-case.command';
 import { TracingService } from '../../service';
-import { Clock } from '../../visits/domain/clock';
 import { RecordCheckIns } from '../../visits/record-check-ins/record-check-ins.command';
-import { TRACING_CLOCK } from '../contacts.tokens';
 import { referenceTrace } from '../domain/reference';
 import { CaseFacts, DEFAULT_POLICY, Finding, Stay } from '../domain/tracing-policy';
 import { LateDataStore } from './late-data.store';
@@ -77,7 +75,7 @@ describe('late and out-of-order data', () => {
       TRACING_F2_CHUNK: '3',
       TRACING_COPY_FROM: '2',
     });
-    clock = tracing.app.get(TRACING_CLOCK);
+    clock = tracing.app.get(ServiceClock);
     realNow = clock.now;
     clock.now = () => new Date(fixedNow);
     publisher = tracing.app.get(EventPublisher);

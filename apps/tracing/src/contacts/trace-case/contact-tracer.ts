@@ -1,7 +1,6 @@
-import { TransactionHost } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../visits/domain/clock';
-import { TRACING_CLOCK, TRACING_POLICY } from '../contacts.tokens';
+import { TRACING_POLICY } from '../contacts.tokens';
 import { Cause } from '../domain/contact-id';
 import {
   CaseFacts,
@@ -37,7 +36,7 @@ export class ContactTracer {
     private readonly signal: RetraceSignal,
     private readonly f2Stage: F2Stage,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
-    @Inject(TRACING_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   /** Named statements go straight to the transaction's pg connection, so it can keep their plans. */

@@ -1,10 +1,11 @@
-import { DomainError, Roles, AreaScopes, CurrentPrincipal, Principal } from '@ct/platform';
+import { Roles, AreaScopes, CurrentPrincipal, Principal } from '@ct/platform';
 import { IsTimestamp } from '@ct/contracts';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EXPOSURE_SITES_MAX, ExposureSiteQueries } from './exposure-sites.queries';
+import { TracingErrors } from '../../errors';
 
 const DAY = 86_400_000;
 /** Longest period one request may cover. */
@@ -53,15 +54,9 @@ export class ExposureSitesHttpController {
   list(@CurrentPrincipal() who: Principal, @Query() q: ExposureSitesQuery) {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 14 * DAY);
-    const invalid = (code: string, field: string, problem: string) =>
-      new DomainError(code, problem, 'invalid', { details: [{ field, problems: [problem] }] });
-    if (to.getTime() <= from.getTime()) throw invalid('EXPOSURE_SITES.INVALID_PERIOD', 'to', 'to must be after from');
+    if (to.getTime() <= from.getTime()) throw TracingErrors.exposureSitesInvalidPeriod();
     if (to.getTime() - from.getTime() > EXPOSURE_SITES_MAX_DAYS * DAY) {
-      throw invalid(
-        'EXPOSURE_SITES.PERIOD_TOO_LONG',
-        'from',
-        `from..to must span at most ${EXPOSURE_SITES_MAX_DAYS} days`,
-      );
+      throw TracingErrors.exposureSitesPeriodTooLong(EXPOSURE_SITES_MAX_DAYS);
     }
     return this.sites.list(from, to, this.scopes.of(who, { unscoped: ['ops'] }), q.limit ?? EXPOSURE_SITES_MAX);
   }

@@ -1,7 +1,8 @@
-import { AreaScope, DomainError } from '@ct/platform';
+import { AreaScope } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GraphSecrets } from '../infrastructure/graph-secrets';
+import { TracingErrors } from '../../errors';
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -24,8 +25,7 @@ export class CaseChainQueries {
       'SELECT person_id, confirmed_at, area_code FROM tracing.traced_cases WHERE case_id = $1',
       [caseId],
     );
-    if (!c || !scope.covers(c.area_code as string))
-      throw new DomainError('CASE.NOT_TRACED', `case ${caseId} has not been traced`, 'not_found', { caseId });
+    if (!c || !scope.covers(c.area_code as string)) throw TracingErrors.caseNotTraced(caseId);
     const walk = (dir: 'up' | 'down') =>
       this.ds.query(
         `WITH RECURSIVE link AS (

@@ -1,4 +1,4 @@
-import { AreaScopes, CurrentPrincipal, DomainError, MAX_PAGE, Principal, Roles, UuidParam } from '@ct/platform';
+import { AreaScopes, CurrentPrincipal, MAX_PAGE, Principal, Roles, UuidParam } from '@ct/platform';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -6,6 +6,7 @@ import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-va
 import type { Response } from 'express';
 import { CaseChainQueries } from './case-chain.queries';
 import { ContactGraphQueries, CONTACTS_PAGE_MAX } from './contact-graph.queries';
+import { TracingErrors } from '../../errors';
 
 /** Most clusters in one answer of GET /clusters (and the default). */
 export const CLUSTERS_PAGE_MAX = 500;
@@ -91,12 +92,7 @@ export class ContactGraphHttpController {
     let after;
     if (q.after !== undefined) {
       after = (await this.graph.openCursor(q.after)) ?? undefined;
-      if (!after) {
-        const problem = 'after must be the next cursor of a previous answer';
-        throw new DomainError('GRAPH.INVALID_CURSOR', problem, 'invalid', {
-          details: [{ field: 'after', problems: [problem] }],
-        });
-      }
+      if (!after) throw TracingErrors.graphInvalidCursor();
     }
     return this.graph.caseContacts(id, this.scopes.of(who), { limit: q.limit ?? CONTACTS_PAGE_MAX, after });
   }

@@ -1,8 +1,9 @@
-import { AreaScope, DomainError, inAreaScope } from '@ct/platform';
+import { AreaScope, inAreaScope } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { clusters } from '../../contacts/domain/tracing-policy';
 import { ContactsCursor, GraphSecrets } from '../infrastructure/graph-secrets';
+import { TracingErrors } from '../../errors';
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -33,8 +34,7 @@ export class ContactGraphQueries {
       'SELECT case_id, person_id, confirmed_at, origin, f2_expanded_at, area_code FROM tracing.traced_cases WHERE case_id = $1',
       [caseId],
     );
-    if (!c || !scope.covers(c.area_code as string))
-      throw new DomainError('CASE.NOT_TRACED', `case ${caseId} has not been traced`, 'not_found', { caseId });
+    if (!c || !scope.covers(c.area_code as string)) throw TracingErrors.caseNotTraced(caseId);
     return c;
   }
 

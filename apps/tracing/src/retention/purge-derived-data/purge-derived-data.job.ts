@@ -1,11 +1,9 @@
-import { PeriodicTask, schedulePeriodic } from '@ct/platform';
+import { PeriodicTask, schedulePeriodic, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV, ServiceMetrics } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource, QueryRunner } from 'typeorm';
 import { TracingEnv } from '../../config';
-import { Clock } from '../../visits/domain/clock';
-import { VISITS_CLOCK } from '../../visits/visits.tokens';
 import { derivedHorizon, partitionDay } from '../domain/derived-retention';
 import {
   oldestVisitPartition,
@@ -46,7 +44,7 @@ export class PurgeDerivedDataJob implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly ds: DataSource,
     @Inject(SERVICE_ENV) private readonly env: TracingEnv,
-    @Inject(VISITS_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     metrics: ServiceMetrics,
   ) {
     const registers = [metrics.registry];

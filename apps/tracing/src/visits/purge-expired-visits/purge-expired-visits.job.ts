@@ -1,12 +1,10 @@
-import { PeriodicTask, schedulePeriodic } from '@ct/platform';
+import { PeriodicTask, schedulePeriodic, ServiceClock } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TracingEnv } from '../../config';
-import { Clock } from '../domain/clock';
 import { firstKeptDay, retentionCutoff } from '../domain/visit-policy';
 import { VisitStore } from '../infrastructure/visit-store';
-import { VISITS_CLOCK } from '../visits.tokens';
 
 export interface RetentionRun {
   cutoff: string;
@@ -32,7 +30,7 @@ export class PurgeExpiredVisitsJob implements OnApplicationBootstrap, OnApplicat
     private readonly ds: DataSource,
     private readonly store: VisitStore,
     @Inject(SERVICE_ENV) private readonly env: TracingEnv,
-    @Inject(VISITS_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
   ) {}
 
   onApplicationBootstrap(): void {

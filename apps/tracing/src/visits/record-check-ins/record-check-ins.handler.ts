@@ -1,13 +1,12 @@
 import { BatchOutcome } from '@ct/messaging';
-import { TransactionHost } from '@ct/platform';
+import { TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { LateDataStore } from '../../contacts/late-data/late-data.store';
 import { RetraceSignal } from '../../contacts/late-data/retrace-signal';
-import { Clock } from '../domain/clock';
 import { planBatch, VisitPolicy } from '../domain/visit-policy';
 import { VisitStore } from '../infrastructure/visit-store';
-import { VISIT_POLICY, VISITS_CLOCK } from '../visits.tokens';
+import { VISIT_POLICY } from '../visits.tokens';
 import { RecordCheckIns } from './record-check-ins.command';
 
 /**
@@ -26,7 +25,7 @@ export class RecordCheckInsHandler implements ICommandHandler<RecordCheckIns> {
     private readonly tx: TransactionHost,
     private readonly late: LateDataStore,
     private readonly signal: RetraceSignal,
-    @Inject(VISITS_CLOCK) private readonly clock: Clock,
+    private readonly clock: ServiceClock,
     @Inject(VISIT_POLICY) private readonly policy: VisitPolicy,
   ) {}
 

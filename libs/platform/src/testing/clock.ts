@@ -1,9 +1,4 @@
-/** Where "now" comes from, so that quarantine dates are deterministic in tests. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+import { Clock } from '../clock';
 
 /** A clock tests set and move forward (days of quarantine pass in milliseconds). */
 export class ControllableClock implements Clock {

@@ -1,0 +1,24 @@
+import { errorCode } from '@ct/platform';
+
+/**
+ * Every error code the quarantine service answers with, each once: its kind (404 not_found, 409
+ * conflict) and its message. Throw `QuarantineErrors.<name>(…)`.
+ */
+export const QuarantineErrors = {
+  personNotFound: errorCode(
+    'PERSON.NOT_FOUND',
+    'not_found',
+    (personId: string) => `person ${personId} is not known here`,
+  ),
+  testNotFound: errorCode('TEST.NOT_FOUND', 'not_found', (testId: string) => `test ${testId} not found`),
+  testNotScheduled: errorCode('TEST.NOT_SCHEDULED', 'conflict', (testId: string, status: string) => ({
+    message: `test ${testId} is ${status}`,
+    details: { status },
+  })),
+  quarantineNotFound: errorCode('QUARANTINE.NOT_FOUND', 'not_found', (id: string) => `quarantine ${id} not found`),
+  quarantineNotActive: errorCode(
+    'QUARANTINE.NOT_ACTIVE',
+    'conflict',
+    (id: string) => `quarantine ${id} has already ended`,
+  ),
+};
