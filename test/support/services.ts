@@ -111,34 +111,6 @@ export function testKafka(clientId = 'test') {
   return createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS!), clientId });
 }
 
-/**
- * Moves the real services' consumer groups past what a test file published for a service of its own
- * (synthetic events, e.g. 1,200 declarations for random cases): the next file's tracing would
- * otherwise handle them all first, and wait on its own events behind them. Groups with members are left.
- */
-export async function skipPublishedEvents(
-  topics: string[],
-  groups = ['tracing', 'cases', 'quarantine', 'checkin-gateway', 'ops-monitor'],
-): Promise<void> {
-  const admin = testKafka('test-skip').admin();
-  await admin.connect();
-  try {
-    const known = new Set((await admin.listGroups()).groups.map((g) => g.groupId));
-    const ends = await Promise.all(
-      topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
-    );
-    for (const groupId of groups.filter((g) => known.has(g)))
-      for (const { topic, offsets } of ends)
-        await admin.setOffsets({
-          groupId,
-          topic,
-          partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-        });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export async function tap(topics: string[]): Promise<TopicTap> {
   return TopicTap.open(testKafka('test-tap'), topics);
 }
