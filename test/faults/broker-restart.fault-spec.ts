@@ -47,7 +47,10 @@ describe('faults: the broker killed and restarted during a replay', () => {
     broker = await startBroker(opts);
     await provision(broker.brokers);
     pg = await db();
-    const tracing = await spawnService('tracing', { KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '0' });
+    const tracing = await spawnService('tracing', {
+      KAFKA_BROKERS: broker.brokers,
+      RETENTION_INTERVAL_MINUTES: '10080',
+    });
     await timeUntil(tracing, '/health/ready', tracing.spawnedAt);
 
     const run = newRun();

@@ -75,7 +75,10 @@ describe('faults: one broker of a 3-node cluster killed during ingest', () => {
       await admin.disconnect();
     }
 
-    const tracing = await spawnService('tracing', { KAFKA_BROKERS: cluster.brokers, RETENTION_INTERVAL_MINUTES: '0' });
+    const tracing = await spawnService('tracing', {
+      KAFKA_BROKERS: cluster.brokers,
+      RETENTION_INTERVAL_MINUTES: '10080',
+    });
     await timeUntil(tracing, '/health/ready', tracing.spawnedAt, 90_000);
     const run = newRun();
     const events = checkIns(run, 30_000);

@@ -75,7 +75,7 @@ describe('faults: poison messages on every consumer', () => {
   it('every consuming group moves past every poison, dead-letters the unparsable ones, and no service stops', async () => {
     const procs = await Promise.all(
       Object.keys(CONSUMERS).map((app) =>
-        spawnService(app, { KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '0' }),
+        spawnService(app, { KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '10080' }),
       ),
     );
     await Promise.all(procs.map((p) => timeUntil(p, '/health/ready', p.spawnedAt, 120_000)));

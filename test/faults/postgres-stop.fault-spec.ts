@@ -87,7 +87,7 @@ describe('faults: PostgreSQL stopped and started again under load', () => {
     const env = {
       KAFKA_BROKERS: broker.brokers,
       DATABASE_URL: url,
-      RETENTION_INTERVAL_MINUTES: '0',
+      RETENTION_INTERVAL_MINUTES: '10080',
       QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
     };
     const tracing = await spawnService('tracing', env);

@@ -44,7 +44,7 @@ describe('faults: SIGKILL of a service process', () => {
     await broker?.stop();
   });
 
-  const env = () => ({ KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '0' });
+  const env = () => ({ KAFKA_BROKERS: broker.brokers, RETENTION_INTERVAL_MINUTES: '10080' });
 
   it('tracing killed mid-ingest: restarted, it answers at once, consumes within 10 s, and stores every check-in once', async () => {
     const run = newRun();

@@ -71,7 +71,7 @@ describe("faults: tracing killed during a super-spreader's F2 stage", () => {
 
   const env = (instance: string) => ({
     KAFKA_BROKERS: broker.brokers,
-    RETENTION_INTERVAL_MINUTES: '0',
+    RETENTION_INTERVAL_MINUTES: '10080',
     TRACING_INSTANCE_ID: instance,
     TRACING_F2_CHUNK: String(CHUNK),
   });
