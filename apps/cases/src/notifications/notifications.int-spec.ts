@@ -159,4 +159,56 @@ describe('notifications (cases)', () => {
       app: true,
     });
   });
+
+  it("GET /notifications/summary: the last hour's figures per channel and the latest failures, area-scoped, no addresses", async () => {
+    const p = await h.register(); // province 49
+    h.sms.answer = (b) => (b.to === p.phone ? 400 : 200);
+    await h.order(p.personId);
+    const failed = await eventually('the SMS refused', async () =>
+      (await h.rows(p.personId)).find((r) => r.channel === 'SMS' && r.state === 'FAILED'),
+    );
+    await eventually('e-mail and push sent', async () =>
+      (await h.rows(p.personId)).filter((r) => r.state === 'SENT').length === 2 ? true : undefined,
+    );
+    h.sms.answer = () => 200;
+
+    const ops = await http(h.cases.url, 'GET', '/notifications/summary', { role: 'ops' });
+    expect(ops.status).toBe(200);
+    expect(Object.keys(ops.body.channels).sort()).toEqual(['APP', 'EMAIL', 'SMS']);
+    expect(ops.body.channels.SMS.failed).toBeGreaterThanOrEqual(1);
+    expect(ops.body.channels.EMAIL.sent).toBeGreaterThanOrEqual(1);
+    expect(ops.body.channels.APP).toEqual({
+      sent: expect.any(Number),
+      failed: expect.any(Number),
+      retrying: expect.any(Number),
+      pending: expect.any(Number),
+    });
+    expect(Date.parse(ops.body.to) - Date.parse(ops.body.from)).toBe(3_600_000);
+    const mine = ops.body.failures.find((f: { notificationId: string }) => f.notificationId === failed.id);
+    expect(mine).toEqual({
+      notificationId: failed.id,
+      channel: 'SMS',
+      template: 'QUARANTINE_ORDERED',
+      reason: 'HTTP 400',
+      attempts: 1,
+      failedAt: expect.any(String),
+    });
+    const text = JSON.stringify(ops.body);
+    for (const secret of [p.phone.slice(-8), p.email, p.personId]) expect(text).not.toContain(secret);
+
+    const quangNam = tokenFor('tracer', 'tracer-49-summary', ['49']);
+    const own = await http(h.cases.url, 'GET', '/notifications/summary', { token: quangNam });
+    expect(own.body.failures.find((f: { notificationId: string }) => f.notificationId === failed.id)).toMatchObject({
+      personId: p.personId,
+      reason: 'HTTP 400',
+    });
+    const hoiAn = tokenFor('tracer', 'tracer-503-summary', ['503']);
+    const other = await http(h.cases.url, 'GET', '/notifications/summary', { token: hoiAn });
+    expect(other.status).toBe(200);
+    expect(other.body.failures).toEqual([]);
+    for (const c of ['SMS', 'EMAIL', 'APP'])
+      expect(other.body.channels[c]).toEqual({ sent: 0, failed: 0, retrying: 0, pending: 0 });
+    expect((await http(h.cases.url, 'GET', '/notifications/summary', { role: 'quarantine' })).status).toBe(403);
+    expect((await http(h.cases.url, 'GET', '/notifications/summary')).status).toBe(401);
+  });
 });
