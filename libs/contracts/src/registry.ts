@@ -1,3 +1,11 @@
+import {
+  CareEscalated,
+  FollowUpMissed,
+  HealthCheckRecorded,
+  IsolationEnded,
+  IsolationOrdered,
+  IsolationTransferred,
+} from './events/care.v1';
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
 import { certainContactIdentified, ContactIdentified, ContactWithdrawn } from './events/contacts.v1';
@@ -46,6 +54,12 @@ export const EVENT_TYPES = {
   TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId, certainTestScheduled),
   TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
   EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),
+  IsolationOrdered: define(Topics.CARE, IsolationOrdered, (p) => p.personId),
+  IsolationTransferred: define(Topics.CARE, IsolationTransferred, (p) => p.personId),
+  IsolationEnded: define(Topics.CARE, IsolationEnded, (p) => p.personId),
+  HealthCheckRecorded: define(Topics.CARE, HealthCheckRecorded, (p) => p.personId),
+  FollowUpMissed: define(Topics.CARE, FollowUpMissed, (p) => p.personId),
+  CareEscalated: define(Topics.CARE, CareEscalated, (p) => p.personId),
 } as const;
 
 export type EventPayloads = { [K in keyof typeof EVENT_TYPES]: InstanceType<(typeof EVENT_TYPES)[K]['payload']> };
