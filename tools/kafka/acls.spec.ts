@@ -23,9 +23,13 @@ describe('Kafka ACLs derived from the code', () => {
       'checkin-gateway': [],
       tracing: [Topics.CASES, Topics.CHECKINS],
       cases: [Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
-      quarantine: [Topics.CASES, Topics.CONTACTS],
-      ops: [Topics.CASES, Topics.QUARANTINE],
+      quarantine: [Topics.CASES, Topics.CONTACTS, Topics.SURVEILLANCE],
+      ops: [Topics.CASES, Topics.QUARANTINE, Topics.SURVEILLANCE],
     });
+    // Rules by epidemic level (issue 18): quarantine reads the levels, and dead-letters a bad one.
+    expect(has(plan, 'quarantine', 'READ', 'TOPIC', Topics.SURVEILLANCE)).toBe(true);
+    expect(has(plan, 'quarantine', 'WRITE', 'TOPIC', dlqTopic(Topics.SURVEILLANCE))).toBe(true);
+    expect(has(plan, 'quarantine', 'WRITE', 'TOPIC', Topics.SURVEILLANCE)).toBe(false);
   });
 
   it('lets tracing read what it consumes, write contacts.v1 and its dead letters, and nothing else', () => {

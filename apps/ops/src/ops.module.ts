@@ -5,6 +5,7 @@ import { migrations } from './migrations';
 import { MonitorModule } from './monitor/monitor.module';
 import { SurveillanceModule } from './surveillance/surveillance.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { LevelsModule } from './levels/levels.module';
 
 @Module({})
 export class OpsModule {
@@ -16,6 +17,7 @@ export class OpsModule {
         MonitorModule,
         SurveillanceModule,
         DashboardModule,
+        LevelsModule,
       ],
     };
   }

@@ -70,6 +70,13 @@ export class QuarantineEnv extends BaseEnv {
   @Max(30)
   QUARANTINE_RETEST_AFTER_DAYS = 1;
 
+  /**
+   * Quarantine, testing and arrival rules by epidemic level, with per-area overrides (issue 18);
+   * areas with no known level keep the QUARANTINE_* settings above.
+   */
+  @IsString()
+  QUARANTINE_LEVEL_RULES_FILE = 'data/policy/levels.json';
+
   /** Centralized quarantine facilities: JSON [{"id","name","areaCode","capacity"}]. */
   @IsString()
   QUARANTINE_FACILITIES = '[{"id":"qn-f1","name":"Quang Nam facility 1","areaCode":"49","capacity":200}]';

@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS, LevelThresholds, validateThresholds } from './domai
 import { SurveillanceHttpController } from './surveillance.http.controller';
 import { SurveillanceKafkaController } from './surveillance.kafka.controller';
 import { LEVEL_THRESHOLDS, SurveillanceService } from './surveillance.service';
+import { LevelChangesStore } from '../levels/infrastructure/level-changes.store';
 
 function loadThresholds(env: OpsEnv): LevelThresholds {
   if (!env.LEVEL_THRESHOLDS_FILE) return DEFAULT_THRESHOLDS;
@@ -21,6 +22,11 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
 
 @Module({
   controllers: [SurveillanceHttpController, SurveillanceKafkaController],
-  providers: [SurveillanceService, { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] }],
+  providers: [
+    SurveillanceService,
+    LevelChangesStore,
+    { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] },
+  ],
+  exports: [SurveillanceService, LevelChangesStore],
 })
 export class SurveillanceModule {}

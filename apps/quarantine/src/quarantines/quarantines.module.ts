@@ -18,6 +18,7 @@ import { ReleaseQuarantinesHttpController } from './release-quarantines/release-
 import { ReleaseQuarantinesJob } from './release-quarantines/release-quarantines.job';
 import { StaffViewsHttpController } from './staff-views/staff-views.http.controller';
 import { TestWorklistHttpController } from './test-worklist/test-worklist.http.controller';
+import { LevelsModule } from '../levels/levels.module';
 
 class FacilityConfig implements Facility {
   @IsString() @Length(1, 128) id: string;
@@ -65,6 +66,7 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
 
 /** Quarantine orders, tests and their timers. */
 @Module({
+  imports: [LevelsModule],
   controllers: [
     OrderQuarantineKafkaController,
     FollowCasesKafkaController,

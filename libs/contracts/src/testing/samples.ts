@@ -135,6 +135,9 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     weekStart: '2021-11-15',
     casesPer100k: 152.4,
     changedAt: '2021-11-22T00:00:00Z',
+    source: 'DECLARED',
+    reason: 'cluster at the wholesale market',
+    assessedLevel: 2,
   },
   IsolationOrdered: {
     isolationId: ISOLATION,

@@ -17,7 +17,8 @@ function placement(
   ctx: DecisionContext,
   areaCode: string | null,
 ): Pick<Order, 'kind' | 'facilityId' | 'needsFacility'> {
-  if (state.homeEligible) return { kind: 'HOME', facilityId: null, needsFacility: false };
+  if (state.homeEligible && ctx.policy.homeQuarantine !== false)
+    return { kind: 'HOME', facilityId: null, needsFacility: false };
   const f = chooseFacility(ctx.facilities, ctx.occupied, areaCode);
   return { kind: 'CENTRALIZED', facilityId: f?.id ?? null, needsFacility: f === null };
 }
@@ -38,6 +39,7 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
       const source = { sourcePersonId: command.sourcePersonId, sourceCaseId: command.sourceCaseId };
       if (command.degree === 2) {
         if (active) return [ignored('ALREADY_UNDER_ORDER')];
+        if (ctx.policy.f2Watch === false) return [ignored('F2_NOT_WATCHED')];
         const order: Order = {
           id: ctx.newId(),
           personId: state.personId,
