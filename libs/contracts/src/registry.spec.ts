@@ -23,6 +23,7 @@ describe('topics and the event registry', () => {
       'CaseClosed',
       'ContactDeclared',
       'PersonProfileChanged',
+      'LabResultMatched',
     ]);
     expect(eventTypesOf('unknown.v1')).toEqual([]);
   });
