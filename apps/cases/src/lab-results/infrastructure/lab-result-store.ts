@@ -103,7 +103,7 @@ export class LabResultStore {
       `SELECT id, lab_result_id, format, queue_reason, area_code, given_person_id, national_id, phone, full_name,
          to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, result, test_type, purpose, sample_taken_at, received_at, received_by
        FROM cases.lab_results WHERE status = 'QUEUED' AND ${inAreaScope('area_code', 1)}
-       ORDER BY received_at, id LIMIT $2 OFFSET $3`,
+       ORDER BY received_at, lab_result_id LIMIT $2 OFFSET $3`,
       [areas, limit, offset],
     );
     const [{ n }] = await this.tx.manager.query(
