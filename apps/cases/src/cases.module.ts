@@ -8,6 +8,7 @@ import { CaseEntity } from './cases/infrastructure/case.entity';
 import { CasesEnv } from './config';
 import { ConversionsModule } from './conversions/conversions.module';
 import { InvestigationsModule } from './investigations/investigations.module';
+import { LabResultsModule } from './lab-results/lab-results.module';
 import { migrations } from './migrations';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonsModule } from './persons/persons.module';
@@ -37,6 +38,7 @@ export class CasesModule {
         AuditModule,
         ConversionsModule,
         NotificationsModule,
+        LabResultsModule,
       ],
       providers: [
         {

@@ -24,6 +24,7 @@ describe('topics and the event registry', () => {
       'CaseClosed',
       'ContactDeclared',
       'PersonProfileChanged',
+      'LabResultMatched',
     ]);
     expect(eventTypesOf(Topics.CARE)).toEqual([
       'IsolationOrdered',

@@ -17,6 +17,7 @@ import {
   QuarantineTransferred,
 } from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
+import { LabResultMatched } from './events/lab-results';
 import { certainTestScheduled, TestResultRecorded, TestScheduled } from './events/testing.v1';
 import { TopicName, Topics } from './topics';
 
@@ -45,6 +46,7 @@ export const EVENT_TYPES = {
   CaseClosed: define(Topics.CASES, CaseClosed, (p) => p.personId),
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
   PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
+  LabResultMatched: define(Topics.CASES, LabResultMatched, (p) => p.personId),
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
   ContactWithdrawn: define(Topics.CONTACTS, ContactWithdrawn, (p) => p.personId),
   QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId, certainQuarantineOrdered),

@@ -14,6 +14,7 @@ import { QuarantineWorkflow } from './quarantine.workflow';
 import { FACILITIES, QUARANTINE_POLICY } from './quarantines.tokens';
 import { RecordTestResultHandler } from './record-test-result/record-test-result.handler';
 import { RecordTestResultHttpController } from './record-test-result/record-test-result.http.controller';
+import { RecordLabResultKafkaController } from './record-test-result/record-lab-result.kafka.controller';
 import { ReleaseQuarantinesHttpController } from './release-quarantines/release-quarantines.http.controller';
 import { ReleaseQuarantinesJob } from './release-quarantines/release-quarantines.job';
 import { StaffViewsHttpController } from './staff-views/staff-views.http.controller';
@@ -71,6 +72,7 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
     OrderQuarantineKafkaController,
     FollowCasesKafkaController,
     RecordTestResultHttpController,
+    RecordLabResultKafkaController,
     TestWorklistHttpController,
     SetHomeEligibilityHttpController,
     CancelQuarantineHttpController,

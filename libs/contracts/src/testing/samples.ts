@@ -49,6 +49,15 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     recoveredAt: null,
     changedAt: '2021-11-20T00:00:00Z',
   },
+  LabResultMatched: {
+    resultId: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e',
+    personId: 'p-f1',
+    result: 'POSITIVE',
+    testType: 'PCR',
+    purpose: 'UNSCHEDULED',
+    sampleTakenAt: '2021-11-22T08:00:00Z',
+    matchedAt: '2021-11-23T09:00:00Z',
+  },
   ContactIdentified: {
     contactId: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
     personId: 'p-f1',

@@ -61,13 +61,26 @@ export class RecordTestResultHandler {
     });
   }
 
-  other(personId: string, purpose: 'SCREENING' | 'UNSCHEDULED', input: ResultInput): Promise<RecordedResult> {
+  /**
+   * A screening or unscheduled result. `testId` given (a lab result matched by cases: its resultId):
+   * a second call with it records nothing and returns null.
+   */
+  other(
+    personId: string,
+    purpose: 'SCREENING' | 'UNSCHEDULED',
+    input: ResultInput,
+    testId?: string,
+  ): Promise<RecordedResult | null> {
     return this.tx.run(async (m) => {
+      if (testId !== undefined) {
+        const [seen] = await m.query('SELECT 1 AS n FROM quarantine.tests WHERE id = $1', [testId]);
+        if (seen) return null;
+      }
       const [q] = await m.query(
         `SELECT id FROM quarantine.quarantines WHERE person_id = $1 AND status = 'ACTIVE' AND kind <> 'SELF_MONITORING'`,
         [personId],
       );
-      const id = randomUUID();
+      const id = testId ?? randomUUID();
       await m.query(
         `INSERT INTO quarantine.tests (id, person_id, quarantine_id, purpose, status, scheduled_at) VALUES ($1, $2, $3, $4, 'SCHEDULED', $5)`,
         [id, personId, q?.id ?? null, purpose, this.workflow.now()],
