@@ -48,6 +48,9 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     lastDoseAt: '2021-09-01T00:00:00Z',
     recoveredAt: null,
     changedAt: '2021-11-20T00:00:00Z',
+    ageBand: '1_TO_50',
+    underlyingCondition: false,
+    pregnant: false,
   },
   ContactIdentified: {
     contactId: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
