@@ -2,6 +2,7 @@ import { SERVICE_ENV } from '@ct/runtime';
 import { Module } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { IsInt, IsString, Length, Min, validateSync } from 'class-validator';
+import { CareModule } from '../care/care.module';
 import { QuarantineEnv } from '../config';
 import { Facility, parseDayList, QuarantinePolicy } from './domain/policy';
 import { CancelQuarantineHttpController } from './cancel-quarantine/cancel-quarantine.http.controller';
@@ -65,9 +66,9 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
   };
 }
 
-/** Quarantine orders, tests and their timers. */
+/** Quarantine orders, tests and their timers (and, through CareModule, the care pathway). */
 @Module({
-  imports: [LevelsModule],
+  imports: [LevelsModule, CareModule],
   controllers: [
     OrderQuarantineKafkaController,
     FollowCasesKafkaController,

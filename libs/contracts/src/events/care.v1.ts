@@ -12,8 +12,18 @@ export type IsolationKind = (typeof ISOLATION_KINDS)[number];
 export const ISOLATION_END_REASONS = ['RELEASED', 'RECOVERED', 'DECEASED', 'CANCELLED'] as const;
 export type IsolationEndReason = (typeof ISOLATION_END_REASONS)[number];
 
-/** Why an isolation changed place: a warning sign, a bed found for someone waiting, or staff. */
-export const ISOLATION_TRANSFER_REASONS = ['ESCALATED', 'BED_ASSIGNED', 'HOME_INELIGIBLE', 'STAFF'] as const;
+/**
+ * Why an isolation changed place: a warning sign, a bed found for someone waiting, the home or the
+ * person's facts no longer allowing home treatment, staff, or (REASSESSED) facts or home eligibility
+ * recorded later now allowing home treatment.
+ */
+export const ISOLATION_TRANSFER_REASONS = [
+  'ESCALATED',
+  'BED_ASSIGNED',
+  'HOME_INELIGIBLE',
+  'STAFF',
+  'REASSESSED',
+] as const;
 export type IsolationTransferReason = (typeof ISOLATION_TRANSFER_REASONS)[number];
 
 /** Whose follow-up it is: a case in isolation, an F1 in quarantine, an F2 (or released F1) under watch. */

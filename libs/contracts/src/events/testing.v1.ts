@@ -6,7 +6,8 @@ import { CERTAIN_UUID } from './contacts.v1';
 export const TEST_RESULTS = ['POSITIVE', 'NEGATIVE', 'INCONCLUSIVE'] as const;
 export type TestResult = (typeof TEST_RESULTS)[number];
 
-export const TEST_PURPOSES = ['QUARANTINE', 'SCREENING', 'UNSCHEDULED'] as const;
+/** ISOLATION (issue 16): a release test of a case in isolation (quarantineId null). */
+export const TEST_PURPOSES = ['QUARANTINE', 'SCREENING', 'UNSCHEDULED', 'ISOLATION'] as const;
 export type TestPurpose = (typeof TEST_PURPOSES)[number];
 
 export class TestScheduled {

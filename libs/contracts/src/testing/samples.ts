@@ -48,6 +48,9 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     lastDoseAt: '2021-09-01T00:00:00Z',
     recoveredAt: null,
     changedAt: '2021-11-20T00:00:00Z',
+    ageBand: '1_TO_50',
+    underlyingCondition: false,
+    pregnant: false,
   },
   LabResultMatched: {
     resultId: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e',
