@@ -18,6 +18,7 @@ const CONSUMERS: Record<string, EventType[]> = {
     'QuarantineTransferred',
     'TestScheduled',
     'TestResultRecorded',
+    'ExposureSiteVisitorIdentified',
   ],
   quarantine: ['CaseConfirmed', 'CaseClosed', 'ContactIdentified', 'PersonProfileChanged'],
   ops: ['CaseConfirmed', 'QuarantineOrdered', 'QuarantineEnded'],

@@ -8,7 +8,12 @@ import {
 } from './events/care.v1';
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
-import { certainContactIdentified, ContactIdentified, ContactWithdrawn } from './events/contacts.v1';
+import {
+  certainContactIdentified,
+  ContactIdentified,
+  ContactWithdrawn,
+  ExposureSiteVisitorIdentified,
+} from './events/contacts.v1';
 import {
   certainQuarantineOrdered,
   QuarantineEnded,
@@ -49,6 +54,7 @@ export const EVENT_TYPES = {
   LabResultMatched: define(Topics.CASES, LabResultMatched, (p) => p.personId),
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
   ContactWithdrawn: define(Topics.CONTACTS, ContactWithdrawn, (p) => p.personId),
+  ExposureSiteVisitorIdentified: define(Topics.CONTACTS, ExposureSiteVisitorIdentified, (p) => p.personId),
   QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId, certainQuarantineOrdered),
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),

@@ -11,11 +11,12 @@ import { NotificationsHttpController } from './list-notifications/notifications.
 import { NotificationMetrics } from './notification-metrics';
 import { NotifyEnv } from './notify.config';
 import { NotificationPlanner } from './plan-notifications/notification-planner';
+import { ExposureAlertsKafkaController } from './plan-notifications/exposure-alerts.kafka.controller';
 
 /** The notifier: plans messages from status events, dispatches them, lists them and the preferences. */
 @Module({
   imports: [SharedModule, AuditModule, PersonsModule],
-  controllers: [NotificationsHttpController],
+  controllers: [NotificationsHttpController, ExposureAlertsKafkaController],
   providers: [
     {
       provide: TemplateCatalog,

@@ -15,6 +15,7 @@ import { ContactTracer } from './trace-case/contact-tracer';
 import { ResumeTracingJob } from './trace-case/resume-tracing.job';
 import { F2Stage } from './trace-case/f2-stage';
 import { ContactStore } from './infrastructure/contact-store';
+import { ExposureAlertStore } from './infrastructure/exposure-alert.store';
 import { TracedCaseStore } from './infrastructure/traced-case.store';
 import { CaseRetracer } from './late-data/case-retracer';
 import { LateDataStore } from './late-data/late-data.store';
@@ -28,6 +29,7 @@ import { RetraceSignal } from './late-data/retrace-signal';
     ContactTracer,
     F2Stage,
     ContactStore,
+    ExposureAlertStore,
     TracedCaseStore,
     LateDataStore,
     RetraceSignal,

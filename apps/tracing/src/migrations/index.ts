@@ -11,6 +11,7 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { PartitionsOwnedByTracing1763900002400 } from './1763900002400-partitions-owned-by-tracing';
 import { DerivedRetentionRuns1763900002500 } from './1763900002500-derived-retention-runs';
 import { PersonAreas1763900003000 } from './1763900003000-person-areas';
+import { ExposureAlerts1763900004100 } from './1763900004100-exposure-alerts';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   PartitionsOwnedByTracing1763900002400,
   DerivedRetentionRuns1763900002500,
   PersonAreas1763900003000,
+  ExposureAlerts1763900004100,
 ];

@@ -47,6 +47,27 @@ export class ContactWithdrawn {
   @Timestamp() withdrawnAt: string;
 }
 
+/**
+ * A person whose stay overlapped one of a case's exposure sites (the case's own stays inside their
+ * infectious window, as GET /exposure-sites publishes them) but who is neither an F1 nor an F2 of
+ * that case (for example an overlap not longer than TRACING_MIN_OVERLAP_SECONDS): they are alerted
+ * to watch their health. One per (case, venue, person), however often the case is traced again;
+ * `personId` is the check-in app account. Never for a contact of the case at the time it is found.
+ */
+export class ExposureSiteVisitorIdentified {
+  /** The same for the same case, venue and person. */
+  @Uuid() alertId: string;
+  @Id() @DiffersFrom('sourcePersonId') personId: string;
+  /** The case's F0 (never a contact address; tracing knows no more of them than this id). */
+  @Id() sourcePersonId: string;
+  @Uuid() sourceCaseId: string;
+  @Id() venueId: string;
+  /** The earliest overlap of the person's stays with the case's there. */
+  @Timestamp() startedAt: string;
+  @Timestamp() @NotBefore('startedAt') endedAt: string;
+  @Timestamp() identifiedAt: string;
+}
+
 // A fast path for tracing's bursts (a super-spreader yields tens of thousands of contacts, and
 // class-validator costs ~200 µs per ContactIdentified): accepts only what is certainly valid under
 // the decorators above (stricter: ASCII ids, RFC 4122 UUIDs, venueId null unless CO_LOCATION);

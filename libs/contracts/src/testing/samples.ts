@@ -84,6 +84,16 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     reason: 'NO_LONGER_EXPOSED',
     withdrawnAt: '2021-11-22T11:30:00Z',
   },
+  ExposureSiteVisitorIdentified: {
+    alertId: '5a6b7c8d-9e0f-5a1b-8c2d-3e4f5a6b7c8d',
+    personId: 'p-visitor',
+    sourcePersonId: 'p-f0',
+    sourceCaseId: CASE,
+    venueId: 'v-market-12',
+    startedAt: '2021-11-20T09:00:00Z',
+    endedAt: '2021-11-20T09:10:00Z',
+    identifiedAt: '2021-11-22T10:00:05Z',
+  },
   QuarantineOrdered: {
     quarantineId: QUARANTINE,
     personId: 'p-f1',

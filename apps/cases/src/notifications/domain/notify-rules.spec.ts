@@ -1,5 +1,5 @@
 import { afterQuietHours, formatDate, isQuiet, localDate, parseQuietHours } from './local-time';
-import { dueOn, quarantineEnded, quarantineOrdered, testResult, testScheduled } from './plan';
+import { dueOn, exposureAlert, quarantineEnded, quarantineOrdered, testResult, testScheduled } from './plan';
 import { nextAttemptAt } from './retry';
 import { smsSize, withoutDiacritics } from './sms';
 
@@ -104,6 +104,28 @@ describe('what an event asks to send', () => {
     expect(testResult({ ...r, result: 'NEGATIVE' }, night)).toMatchObject({
       template: 'TEST_RESULT_NEGATIVE',
       urgent: false,
+    });
+  });
+
+  it('an exposure alert goes by the app only, with the local day of the visit and 14 days to watch from its end', () => {
+    const m = exposureAlert(
+      {
+        alertId: ORDER.quarantineId,
+        personId: 'visitor',
+        sourcePersonId: 'p0',
+        sourceCaseId: ORDER.sourceCaseId,
+        venueId: 'v-market-12',
+        startedAt: '2021-12-04T16:55:00Z', // 23:55 local on the 4th
+        endedAt: '2021-12-04T17:05:00Z', // 00:05 local on the 5th
+        identifiedAt: '2021-12-05T03:00:00Z',
+      },
+      night,
+    );
+    expect(m).toMatchObject({
+      template: 'EXPOSURE_ALERT',
+      channels: ['APP'],
+      params: { venueId: 'v-market-12', visitDate: '2021-12-04', monitorUntil: '2021-12-19' },
+      dueAt: night,
     });
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  ExposureSiteVisitorIdentified,
   QuarantineEnded,
   QuarantineExtended,
   QuarantineOrdered,
@@ -22,6 +23,8 @@ export interface PlannedMessage {
   dueAt: Date;
   /** Set for messages an end of the quarantine makes pointless (reminders). */
   quarantineId: string | null;
+  /** Only these channels (an exposure alert: the app, the one thing known of the person); default every enabled one. */
+  channels?: readonly Channel[];
 }
 
 const testDates = (dayZero: string, days: number[]) =>
@@ -109,6 +112,25 @@ export function testResult(e: TestResultRecorded, now: Date): PlannedMessage {
     urgent: e.result === 'POSITIVE',
     dueAt: now,
     quarantineId: null,
+  };
+}
+
+/** How long a visitor of an exposure site watches their health, counted from the visit. */
+export const MONITOR_DAYS = 14;
+
+/** The exposure alert of a site visitor who is no contact: by the check-in app only, at once. */
+export function exposureAlert(e: ExposureSiteVisitorIdentified, now: Date): PlannedMessage {
+  return {
+    template: 'EXPOSURE_ALERT',
+    params: {
+      venueId: e.venueId,
+      visitDate: localDate(e.startedAt),
+      monitorUntil: addDays(localDate(e.endedAt), MONITOR_DAYS),
+    },
+    urgent: false,
+    dueAt: now,
+    quarantineId: null,
+    channels: ['APP'],
   };
 }
 

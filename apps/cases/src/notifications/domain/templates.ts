@@ -14,6 +14,7 @@ export const TEMPLATE_FIELDS = {
   TEST_RESULT_INCONCLUSIVE: ['sampleDate'],
   QUARANTINE_RELEASED: ['endDate'],
   QUARANTINE_CANCELLED: ['endDate'],
+  EXPOSURE_ALERT: ['venueId', 'visitDate', 'monitorUntil'],
 } as const;
 export type TemplateName = keyof typeof TEMPLATE_FIELDS;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATE_FIELDS) as TemplateName[];
@@ -45,6 +46,10 @@ export interface MessageParams {
   day?: number | null;
   sampleDate?: string;
   endDate?: string;
+  /** Exposure alert: the venue (its id, as the check-in app shows it), the day of the visit, the last day to watch. */
+  venueId?: string;
+  visitDate?: string;
+  monitorUntil?: string;
 }
 
 export interface RenderedMessage {
@@ -101,6 +106,9 @@ export function placeholderValues(set: TemplateSet, p: MessageParams): Record<st
     day: p.day === null || p.day === undefined ? '' : String(p.day),
     sampleDate: date(p.sampleDate),
     endDate: date(p.endDate),
+    venueId: p.venueId ?? set.labels.none,
+    visitDate: date(p.visitDate),
+    monitorUntil: date(p.monitorUntil),
   };
 }
 

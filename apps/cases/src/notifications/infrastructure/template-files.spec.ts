@@ -25,6 +25,9 @@ const PARAMS: MessageParams = {
   day: 7,
   sampleDate: '2021-12-04',
   endDate: '2021-12-19',
+  venueId: 'v-cho-dong-ba',
+  visitDate: '2021-12-04',
+  monitorUntil: '2021-12-18',
 };
 
 describe('notification templates (data/notifications)', () => {
@@ -55,6 +58,17 @@ describe('notification templates (data/notifications)', () => {
     const en = render(catalog.get('en'), 'QUARANTINE_ORDERED', { ...PARAMS, kind: 'HOME', facilityId: null });
     expect(en.sms).toContain('Quarantine at home from 5 Dec 2021 to the end of 18 Dec 2021');
     expect(render(catalog.get('vi'), 'TEST_REMINDER', PARAMS).sms).toContain('ngày 11/12/2021 (ngày cách ly thứ 7)');
+  });
+
+  it('an exposure alert tells the visitor the venue, the day and to watch their health for 14 days', () => {
+    const vi = render(catalog.get('vi'), 'EXPOSURE_ALERT', PARAMS);
+    expect(vi.sms).toContain('Bạn đã đến địa điểm v-cho-dong-ba ngày 04/12/2021');
+    expect(vi.sms).toContain('theo dõi sức khỏe trong 14 ngày (đến hết ngày 18/12/2021)');
+    expect(vi.subject).toBe('Cảnh báo: bạn đã đến địa điểm có ca bệnh COVID-19');
+    const en = render(catalog.get('en'), 'EXPOSURE_ALERT', PARAMS);
+    expect(en.sms).toContain('You visited v-cho-dong-ba on 4 Dec 2021');
+    expect(en.sms).toContain('monitor your health for 14 days (until 18 Dec 2021)');
+    expect(en.text).toContain('You are not a close contact (F1, F2)');
   });
 
   it('Vietnamese SMS fit GSM-7 segments once the diacritics are removed', () => {

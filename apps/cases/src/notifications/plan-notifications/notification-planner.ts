@@ -18,6 +18,7 @@ export type NotifyingEvent = EventEnvelope<
   | 'QuarantineEnded'
   | 'TestScheduled'
   | 'TestResultRecorded'
+  | 'ExposureSiteVisitorIdentified'
 >;
 
 /**
@@ -55,9 +56,10 @@ export class NotificationPlanner {
     }
     if (!message || this.channels.enabled.length === 0) return;
     const personId = e.payload.personId;
+    const { channels: only, ...facts } = message;
     const planned = await this.store.planFor(
-      { eventId: e.meta.id, personId, ...message },
-      this.channels.enabled.map((s) => s.channel),
+      { eventId: e.meta.id, personId, ...facts },
+      this.channels.enabled.map((s) => s.channel).filter((c) => !only || only.includes(c)),
       { sms: plan.dueOn('SMS', message, this.quiet), other: message.dueAt },
       now,
     );
@@ -80,6 +82,8 @@ export class NotificationPlanner {
         return plan.testScheduled((e as EventEnvelope<'TestScheduled'>).payload, now, this.reminderMinute);
       case 'TestResultRecorded':
         return plan.testResult((e as EventEnvelope<'TestResultRecorded'>).payload, now);
+      case 'ExposureSiteVisitorIdentified':
+        return plan.exposureAlert((e as EventEnvelope<'ExposureSiteVisitorIdentified'>).payload, now);
     }
   }
 }

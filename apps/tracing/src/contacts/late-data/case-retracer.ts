@@ -5,6 +5,7 @@ import { Finding, infectiousWindow } from '../domain/tracing-policy';
 import { EnginePolicy } from '../engine-policy';
 import { f2ByWindowEnd, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore, StoredContact } from '../infrastructure/contact-store';
+import { ExposureAlertStore } from '../infrastructure/exposure-alert.store';
 import { TracedCaseStore } from '../infrastructure/traced-case.store';
 import { f1Of } from '../trace-case/findings';
 import { LateDataStore } from './late-data.store';
@@ -38,6 +39,7 @@ export class CaseRetracer {
     private readonly cases: TracedCaseStore,
     private readonly contacts: ContactStore,
     private readonly late: LateDataStore,
+    private readonly alerts: ExposureAlertStore,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
     private readonly clock: ServiceClock,
   ) {}
@@ -87,6 +89,8 @@ export class CaseRetracer {
           now,
           cause,
         );
+        // Site visitors found late (a late check-in, a withdrawn contact who still overlapped a site).
+        await this.alerts.raise(caseId, c.personId, now, cause);
         await this.cases.setWindow(caseId, w);
         await this.late.endIntent(intent);
         return { written, withdrawn };

@@ -14,6 +14,7 @@ import {
 import { EnginePolicy } from '../engine-policy';
 import { QueryFn, queryOn, staysInside, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore } from '../infrastructure/contact-store';
+import { ExposureAlertStore } from '../infrastructure/exposure-alert.store';
 import { TracedCaseStore } from '../infrastructure/traced-case.store';
 import { LateDataStore } from '../late-data/late-data.store';
 import { RetraceSignal } from '../late-data/retrace-signal';
@@ -35,6 +36,7 @@ export class ContactTracer {
     private readonly late: LateDataStore,
     private readonly signal: RetraceSignal,
     private readonly f2Stage: F2Stage,
+    private readonly alerts: ExposureAlertStore,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
     private readonly clock: ServiceClock,
   ) {}
@@ -104,6 +106,8 @@ export class ContactTracer {
       cause,
       this.policy.copyFrom,
     );
+    // The site visitors who are no contact: a staged case's once its F2 stage has stored every F2.
+    if (!staged) await this.alerts.raise(c.caseId, c.personId, identifiedAt, cause);
     await this.cases.markTraced(c.caseId, {
       identifiedAt,
       cause,

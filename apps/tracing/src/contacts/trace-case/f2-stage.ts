@@ -9,6 +9,7 @@ import { CaseFacts, Finding, mergeFindings } from '../domain/tracing-policy';
 import { EnginePolicy } from '../engine-policy';
 import { f2ByWindowEnd, queryOn, tuneSession } from '../infrastructure/co-location.queries';
 import { ContactStore } from '../infrastructure/contact-store';
+import { ExposureAlertStore } from '../infrastructure/exposure-alert.store';
 import { TracedCaseStore } from '../infrastructure/traced-case.store';
 import { f2Of } from './findings';
 
@@ -39,6 +40,7 @@ export class F2Stage {
     private readonly tx: TransactionHost,
     private readonly contacts: ContactStore,
     private readonly cases: TracedCaseStore,
+    private readonly alerts: ExposureAlertStore,
     @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
     @Inject(SERVICE_ENV) env: TracingEnv,
   ) {
@@ -105,7 +107,11 @@ export class F2Stage {
           ).length;
         });
       }
-      await this.cases.markExpanded(job.caseId);
+      // Every F2 is stored now: the site visitors left are no contact of the case.
+      await this.tx.run(async () => {
+        await this.alerts.raise(job.caseId, job.personId, job.identifiedAt, job.cause);
+        await this.cases.markExpanded(job.caseId);
+      });
       return stored;
     } finally {
       this.running.delete(job.caseId);

@@ -52,7 +52,8 @@ export async function purgeExpiredCaseContacts(
 
 /**
  * Exposure sites whose stay ended before the horizon: no stay still admissible can overlap them,
- * so late data can no longer be matched against them.
+ * so late data can no longer be matched against them. The exposure alerts of those times go with
+ * them (an alert ends no later than its site; at most `limit` a run, the rest at the next).
  */
 export async function purgeExpiredExposureSites(q: QueryRunner, horizon: Date, limit: number): Promise<number> {
   const [row] = await q.query(
@@ -60,6 +61,9 @@ export async function purgeExpiredExposureSites(q: QueryRunner, horizon: Date, l
        DELETE FROM tracing.exposure_sites WHERE ctid = ANY (ARRAY(
          SELECT ctid FROM tracing.exposure_sites WHERE ended_at < $1 LIMIT $2))
        RETURNING 1
+     ), alerts AS (
+       DELETE FROM tracing.exposure_alerts WHERE ctid = ANY (ARRAY(
+         SELECT ctid FROM tracing.exposure_alerts WHERE ended_at < $1 LIMIT $2))
      ) SELECT count(*)::int AS n FROM gone`,
     [horizon, limit],
   );
