@@ -72,4 +72,6 @@ export const CasesErrors = {
     'conflict',
     (personId: string, reason: string) => `person ${personId} cannot be erased yet: ${reason}`,
   ),
+
+  arrivalInvalid: errorCode('ARRIVAL.INVALID', 'invalid', fields),
 };

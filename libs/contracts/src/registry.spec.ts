@@ -23,6 +23,7 @@ describe('topics and the event registry', () => {
       'CaseClosed',
       'ContactDeclared',
       'PersonProfileChanged',
+      'ArrivalRegistered',
     ]);
     expect(eventTypesOf('unknown.v1')).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
-import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
+import { ArrivalRegistered, CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
 import { certainContactIdentified, ContactIdentified, ContactWithdrawn } from './events/contacts.v1';
 import {
+  ArrivalDecided,
   certainQuarantineOrdered,
   QuarantineEnded,
   QuarantineExtended,
@@ -37,12 +38,14 @@ export const EVENT_TYPES = {
   CaseClosed: define(Topics.CASES, CaseClosed, (p) => p.personId),
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
   PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
+  ArrivalRegistered: define(Topics.CASES, ArrivalRegistered, (p) => p.personId),
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
   ContactWithdrawn: define(Topics.CONTACTS, ContactWithdrawn, (p) => p.personId),
   QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId, certainQuarantineOrdered),
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),
   QuarantineTransferred: define(Topics.QUARANTINE, QuarantineTransferred, (p) => p.personId),
+  ArrivalDecided: define(Topics.QUARANTINE, ArrivalDecided, (p) => p.personId),
   TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId, certainTestScheduled),
   TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
   EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),

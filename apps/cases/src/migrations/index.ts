@@ -4,6 +4,7 @@ import { PersonsInvestigations1763900000100 } from './1763900000100-persons-inve
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 import { Notifications1763900001700 } from './1763900001700-notifications';
+import { Arrivals1763900004220 } from './1763900004220-arrivals';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   OutboxWithoutEventIdIndex1763900001000,
   PersonErasure1763900001400,
   Notifications1763900001700,
+  Arrivals1763900004220,
 ];

@@ -3,6 +3,7 @@ import { Quarantine1763900000601 } from './1763900000601-quarantine';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { CaseAreas1763900003000 } from './1763900003000-case-areas';
 import { AreaLevels1763900004210 } from './1763900004210-area-levels';
+import { Arrivals1763900004230 } from './1763900004230-arrivals';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   OutboxWithoutEventIdIndex1763900001000,
   CaseAreas1763900003000,
   AreaLevels1763900004210,
+  Arrivals1763900004230,
 ];
