@@ -2,6 +2,7 @@ import { AreaCatalog } from '@ct/platform';
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AreasModule } from './areas/areas.module';
+import { ArrivalsModule } from './arrivals/arrivals.module';
 import { AuditModule } from './audit/audit.module';
 import { ConfirmedCasesModule } from './cases/confirmed-cases.module';
 import { CaseEntity } from './cases/infrastructure/case.entity';
@@ -39,6 +40,7 @@ export class CasesModule {
         ConversionsModule,
         NotificationsModule,
         LabResultsModule,
+        ArrivalsModule,
       ],
       providers: [
         {

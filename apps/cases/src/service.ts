@@ -12,7 +12,7 @@ export const CasesService: ServiceDefinition<CasesEnv> = {
   envSchema: CasesEnv,
   migrations,
   module: (env) => CasesModule.register(env),
-  // POST /lab-results and /imports/* read their file (CSV or FHIR JSON) themselves.
+  // POST /lab-results, /imports/* and /arrivals.csv read their file (CSV or FHIR JSON) themselves.
   configure: (app, env) => app.use(uploadBody(env.CASES_UPLOAD_MAX_BYTES)),
   // A super-spreader's quarantine orders (and their notifications) arrive as a burst: partitions at once.
   consumer: (env) => ({ concurrency: env.CASES_CONSUMER_CONCURRENCY }),

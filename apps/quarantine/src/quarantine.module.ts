@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { QuarantineEnv } from './config';
 import { migrations } from './migrations';
 import { QuarantinesModule } from './quarantines/quarantines.module';
+import { ArrivalsModule } from './arrivals/arrivals.module';
 
 @Module({})
 export class QuarantineModule {
@@ -12,6 +13,7 @@ export class QuarantineModule {
       imports: [
         ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }),
         QuarantinesModule,
+        ArrivalsModule,
       ],
     };
   }

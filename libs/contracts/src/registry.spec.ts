@@ -25,6 +25,7 @@ describe('topics and the event registry', () => {
       'ContactDeclared',
       'PersonProfileChanged',
       'LabResultMatched',
+      'ArrivalRegistered',
     ]);
     expect(eventTypesOf(Topics.CARE)).toEqual([
       'IsolationOrdered',

@@ -7,7 +7,7 @@ import {
   IsolationTransferred,
 } from './events/care.v1';
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
-import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
+import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged, ArrivalRegistered } from './events/cases.v1';
 import {
   certainContactIdentified,
   ContactIdentified,
@@ -15,6 +15,7 @@ import {
   ExposureSiteVisitorIdentified,
 } from './events/contacts.v1';
 import {
+  ArrivalDecided,
   certainQuarantineOrdered,
   QuarantineEnded,
   QuarantineExtended,
@@ -52,6 +53,7 @@ export const EVENT_TYPES = {
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
   PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
   LabResultMatched: define(Topics.CASES, LabResultMatched, (p) => p.personId),
+  ArrivalRegistered: define(Topics.CASES, ArrivalRegistered, (p) => p.personId),
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
   ContactWithdrawn: define(Topics.CONTACTS, ContactWithdrawn, (p) => p.personId),
   ExposureSiteVisitorIdentified: define(Topics.CONTACTS, ExposureSiteVisitorIdentified, (p) => p.personId),
@@ -59,6 +61,7 @@ export const EVENT_TYPES = {
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),
   QuarantineTransferred: define(Topics.QUARANTINE, QuarantineTransferred, (p) => p.personId),
+  ArrivalDecided: define(Topics.QUARANTINE, ArrivalDecided, (p) => p.personId),
   TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId, certainTestScheduled),
   TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
   EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),

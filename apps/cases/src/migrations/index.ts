@@ -6,6 +6,7 @@ import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 import { Notifications1763900001700 } from './1763900001700-notifications';
 import { PersonHealthFacts1763900004000 } from './1763900004000-person-health-facts';
 import { LabResults1763900004300 } from './1763900004300-lab-results';
+import { Arrivals1763900004220 } from './1763900004220-arrivals';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Notifications1763900001700,
   PersonHealthFacts1763900004000,
   LabResults1763900004300,
+  Arrivals1763900004220,
 ];

@@ -4,6 +4,7 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { CaseAreas1763900003000 } from './1763900003000-case-areas';
 import { Care1763900004000 } from './1763900004000-care';
 import { AreaLevels1763900004210 } from './1763900004210-area-levels';
+import { Arrivals1763900004230 } from './1763900004230-arrivals';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CaseAreas1763900003000,
   Care1763900004000,
   AreaLevels1763900004210,
+  Arrivals1763900004230,
 ];

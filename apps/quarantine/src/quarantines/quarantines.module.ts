@@ -93,6 +93,6 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
       useFactory: (env: QuarantineEnv) => parseFacilities(env.QUARANTINE_FACILITIES),
     },
   ],
-  exports: [QuarantineWorkflow, ReleaseQuarantinesJob],
+  exports: [QuarantineWorkflow, ReleaseQuarantinesJob, QUARANTINE_POLICY],
 })
 export class QuarantinesModule {}

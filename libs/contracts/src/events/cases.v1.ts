@@ -68,3 +68,19 @@ export class PersonProfileChanged {
   /** Pregnant; absent or null when unknown. */
   @Bool({ optional: true }) pregnant?: boolean | null;
 }
+
+/**
+ * A person arrived from another area (issue 18: checkpoints, people returning from orange and red
+ * zones). Key personId, so it follows the person's PersonProfileChanged. No identity data.
+ */
+export class ArrivalRegistered {
+  @Uuid() arrivalId: string;
+  @Id() personId: string;
+  /** Where they come from (any area code; its epidemic level picks the rule). */
+  @Text(32) originAreaCode: string;
+  @Text(32) destinationAreaCode: string;
+  @Timestamp() arrivedAt: string;
+  @Timestamp() registeredAt: string;
+  /** The checkpoint or office that registered the arrival (a place, never a person). */
+  @Text(128, { optional: true }) checkpoint?: string | null;
+}

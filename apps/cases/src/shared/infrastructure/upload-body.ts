@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
 /** Routes that read a whole file from the body (CSV or FHIR JSON) themselves. */
-export const UPLOAD_ROUTES = ['/lab-results', '/imports/persons', '/imports/cases'];
+export const UPLOAD_ROUTES = ['/lab-results', '/imports/persons', '/imports/cases', '/arrivals.csv'];
 
 /**
  * Reads the body of a POST to one of UPLOAD_ROUTES as UTF-8 text, up to `limitBytes` (413 beyond),
