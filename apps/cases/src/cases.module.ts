@@ -7,6 +7,7 @@ import { ConfirmedCasesModule } from './cases/confirmed-cases.module';
 import { CaseEntity } from './cases/infrastructure/case.entity';
 import { CasesEnv } from './config';
 import { ConversionsModule } from './conversions/conversions.module';
+import { ExportsModule } from './exports/exports.module';
 import { InvestigationsModule } from './investigations/investigations.module';
 import { LabResultsModule } from './lab-results/lab-results.module';
 import { migrations } from './migrations';
@@ -39,6 +40,7 @@ export class CasesModule {
         ConversionsModule,
         NotificationsModule,
         LabResultsModule,
+        ExportsModule,
       ],
       providers: [
         {

@@ -80,4 +80,5 @@ export const CasesErrors = {
     details: { id },
   })),
   labResolveInvalid: errorCode('LAB.RESOLVE_INVALID', 'invalid', fields),
+  exportQueryInvalid: errorCode('EXPORT.QUERY_INVALID', 'invalid', fields),
 };

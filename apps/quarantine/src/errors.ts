@@ -21,4 +21,9 @@ export const QuarantineErrors = {
     'conflict',
     (id: string) => `quarantine ${id} has already ended`,
   ),
+  exportQueryInvalid: errorCode(
+    'EXPORT.QUERY_INVALID',
+    'invalid',
+    (message: string, details: { field: string; problems: string[] }[]) => ({ message, details: { details } }),
+  ),
 };

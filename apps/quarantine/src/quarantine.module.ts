@@ -1,3 +1,4 @@
+import { ExportsModule } from './exports/exports.module';
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { QuarantineEnv } from './config';
@@ -12,6 +13,7 @@ export class QuarantineModule {
       imports: [
         ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }),
         QuarantinesModule,
+        ExportsModule,
       ],
     };
   }

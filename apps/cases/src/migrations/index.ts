@@ -5,6 +5,7 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 import { Notifications1763900001700 } from './1763900001700-notifications';
 import { LabResults1763900004300 } from './1763900004300-lab-results';
+import { ExportLog1763900004301 } from './1763900004301-export-log';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   PersonErasure1763900001400,
   Notifications1763900001700,
   LabResults1763900004300,
+  ExportLog1763900004301,
 ];

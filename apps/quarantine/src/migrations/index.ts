@@ -2,6 +2,7 @@ import { Init1763900000000 } from './1763900000000-init';
 import { Quarantine1763900000601 } from './1763900000601-quarantine';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { CaseAreas1763900003000 } from './1763900003000-case-areas';
+import { ExportLog1763900004302 } from './1763900004302-export-log';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Quarantine1763900000601,
   OutboxWithoutEventIdIndex1763900001000,
   CaseAreas1763900003000,
+  ExportLog1763900004302,
 ];
