@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       brokers = broker.brokers;
     } else log(`using the broker at ${brokers}`);
     await freshBenchDatabase(DB_URL);
-    const env = { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers, PERSON_ERASURE_INTERVAL_MINUTES: '0' };
+    const env = { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers };
     const cases = await startServiceProcess('cases', await freePort(), env, log);
     stops.push(cases.stop);
     const quarantine = await startServiceProcess('quarantine', await freePort(), env, log);

@@ -81,4 +81,5 @@ export const CasesErrors = {
   })),
   labResolveInvalid: errorCode('LAB.RESOLVE_INVALID', 'invalid', fields),
   arrivalInvalid: errorCode('ARRIVAL.INVALID', 'invalid', fields),
+  exportQueryInvalid: errorCode('EXPORT.QUERY_INVALID', 'invalid', fields),
 };

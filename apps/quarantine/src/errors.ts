@@ -37,4 +37,9 @@ export const QuarantineErrors = {
     'not_found',
     (personId: string) => `person ${personId} is under no isolation, quarantine or watch`,
   ),
+  exportQueryInvalid: errorCode(
+    'EXPORT.QUERY_INVALID',
+    'invalid',
+    (message: string, details: { field: string; problems: string[] }[]) => ({ message, details: { details } }),
+  ),
 };

@@ -1,3 +1,4 @@
+import { ExportsModule } from './exports/exports.module';
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { QuarantineEnv } from './config';
@@ -14,6 +15,7 @@ export class QuarantineModule {
         ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }),
         QuarantinesModule,
         ArrivalsModule,
+        ExportsModule,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { Notifications1763900001700 } from './1763900001700-notifications';
 import { PersonHealthFacts1763900004000 } from './1763900004000-person-health-facts';
 import { LabResults1763900004300 } from './1763900004300-lab-results';
 import { Arrivals1763900004220 } from './1763900004220-arrivals';
+import { ExportLog1763900004301 } from './1763900004301-export-log';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   PersonHealthFacts1763900004000,
   LabResults1763900004300,
   Arrivals1763900004220,
+  ExportLog1763900004301,
 ];
