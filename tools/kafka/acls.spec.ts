@@ -24,7 +24,7 @@ describe('Kafka ACLs derived from the code', () => {
       tracing: [Topics.CASES, Topics.CHECKINS],
       cases: [Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
       quarantine: [Topics.CASES, Topics.CONTACTS],
-      ops: [Topics.CASES, Topics.QUARANTINE],
+      ops: [Topics.CASES, Topics.CONTACTS, Topics.QUARANTINE],
     });
   });
 
