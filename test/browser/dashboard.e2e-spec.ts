@@ -82,13 +82,25 @@ describe('ops dashboard in chromium', () => {
     await Promise.all([ops?.close(), tracing?.close()]);
   });
 
-  it('signs in with a token and shows live rates, lag, dead letters with replay, levels, weekly cases and a contact graph', async () => {
+  /** The local time (UTC+7) of an instant as the dashboard writes it in both languages: dd/mm/yyyy and HH:mm:ss. */
+  const localParts = (iso: string) => {
+    const l = new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString();
+    return { date: `${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}`, time: l.slice(11, 19) };
+  };
+
+  it('signs in with a token and shows live rates, lag, dead letters with replay, levels, weekly cases and a contact graph, in Vietnamese then English', async () => {
     const externalRequests: string[] = [];
     page.on('request', (r) => {
       if (!r.url().startsWith(base)) externalRequests.push(r.url());
     });
     await page.goto(base);
-    await page.getByText('Paste a bearer token').waitFor();
+    // Vietnamese by default: the page's language, its labels and the sign-in prompt.
+    await page.getByText('Dán mã truy cập (vai trò ops) rồi đăng nhập.').waitFor();
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.lang)).toBe('vi');
+    expect(await page.locator('#weekly-panel h2').textContent()).toBe('Số ca mắc theo tuần');
+    expect(await page.locator('#signin-button').textContent()).toBe('Đăng nhập');
+    expect(await page.locator('#token').getAttribute('placeholder')).toBe('dán mã truy cập (npm run token -- ops)');
+    expect(await page.inputValue('#lang')).toBe('vi');
     await page.fill('#token', tokenFor('admin', 'dashboard-admin'));
     await page.click('#signin-button');
     await page.getByTestId('who').getByText('dashboard-admin').waitFor();
@@ -159,7 +171,7 @@ describe('ops dashboard in chromium', () => {
     await page.waitForFunction(
       (topic) =>
         Number(
-          (globalThis as any).document.querySelector(`#topics tr[data-topic="${topic}"] .rate`)?.textContent ?? 0,
+          (globalThis as any).document.querySelector(`#topics tr[data-topic="${topic}"] .rate`)?.dataset.value ?? 0,
         ) >= 40,
       Topics.CHECKINS,
       { timeout: 30000 },
@@ -177,10 +189,14 @@ describe('ops dashboard in chromium', () => {
     const row = page.locator(`#dlq tr[data-event-id="${poisonId}"]`).first();
     await row.waitFor({ timeout: 30000 });
     expect(await row.locator('.reason').textContent()).toMatch(/confirmedAt|required/);
-    expect(await row.locator('.replays').textContent()).toBe('not replayed');
+    expect(await row.locator('.replays').textContent()).toBe('chưa gửi lại');
+    // Dates in Vietnam's local time (UTC+7), dd/mm/yyyy.
+    const when = localParts((await row.locator('.when').getAttribute('data-at'))!);
+    expect(await row.locator('.when').textContent()).toContain(when.date);
+    expect(await row.locator('.when').textContent()).toContain(when.time);
     const id = await row.getAttribute('data-dlq-id');
     await row.locator('button.replay').click();
-    await page.locator(`#dlq tr[data-dlq-id="${id}"] .replays`).getByText('replayed ×1').waitFor({ timeout: 15000 });
+    await page.locator(`#dlq tr[data-dlq-id="${id}"] .replays`).getByText('đã gửi lại ×1').waitFor({ timeout: 15000 });
     const audit = await http(base, 'GET', `/ops/dlq/${id}`, { role: 'ops' });
     expect(audit.body.replays).toEqual([expect.objectContaining({ replayedBy: 'dashboard-admin' })]);
 
@@ -188,14 +204,35 @@ describe('ops dashboard in chromium', () => {
     await page.locator('#levels tr[data-area="20290"] .level').waitFor({ timeout: 20000 });
     const cls = await page.locator('#levels tr[data-area="20290"] .level').getAttribute('class');
     expect(cls).toMatch(/level-[1-4]/);
-    // 1 community case / 17,219 people = 5.81 per 100,000, shown once the table refreshes (every 10 s).
-    await page.locator('#levels tr[data-area="20290"] td.num').getByText('5.81').waitFor({ timeout: 25000 });
+    // 1 community case / 17,219 people = 5.81 per 100,000 (Vietnamese "5,81"), once the table refreshes (every 10 s).
+    await page.locator('#levels tr[data-area="20290"] td.num').getByText('5,81').waitFor({ timeout: 25000 });
+    expect(await page.locator('#levels tr[data-area="20290"] .level').textContent()).toMatch(/^[1-4] · nguy cơ/);
+    expect(await page.locator('#levels tr[data-area="20290"] td.muted').textContent()).toMatch(
+      /5,8 ca mắc mới trong cộng đồng\/100\.000 dân trong tuần/,
+    );
     expect(await page.locator('#levels tbody tr').count()).toBe(13);
     await page
       .getByTestId('weekly-text')
-      .getByText(/cases? this week/)
+      .getByText(/ca mắc trong tuần/)
       .waitFor();
     expect(await page.locator('#weekly-chart svg rect.bar:not(.community)').count()).toBe(8);
+
+    // English: every label, the figures and the dates switch without a reload, and the choice is kept.
+    await page.selectOption('#lang', 'en');
+    await page.locator('#weekly-panel h2').getByText('Weekly cases').waitFor();
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.lang)).toBe('en');
+    expect(await page.locator('#signout-button').textContent()).toBe('Sign out');
+    await page.locator('#levels tr[data-area="20290"] td.num').getByText('5.81').waitFor({ timeout: 15000 });
+    await page.locator(`#dlq tr[data-dlq-id="${id}"] .replays`).getByText('replayed ×1').waitFor({ timeout: 15000 });
+    expect(await page.locator(`#dlq tr[data-dlq-id="${id}"] .when`).textContent()).toContain(when.date);
+    await page.reload();
+    await page.locator('#levels-panel h2').getByText('Epidemic levels').waitFor();
+    expect(await page.inputValue('#lang')).toBe('en');
+    expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('ct.lang'))).toBe('en');
+    await page
+      .getByTestId('weekly-text')
+      .getByText(/cases? this week/)
+      .waitFor({ timeout: 20000 });
     await page.selectOption('#area', '20290');
     await page
       .getByTestId('weekly-text')
@@ -233,6 +270,11 @@ describe('ops dashboard in chromium', () => {
     if (served) await page.locator('#graph g.node').nth(1).waitFor();
 
     mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-en.png'), fullPage: true });
+    // And back to Vietnamese, the messages too.
+    await page.selectOption('#lang', 'vi');
+    await page.locator('#graph-panel h2').getByText('Sơ đồ tiếp xúc').waitFor();
+    if (served) await page.getByTestId('graph-status').getByText('2 người, 1 lần tiếp xúc').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(externalRequests).toEqual([]);
   }, 120000);

@@ -23,9 +23,13 @@ describe('Kafka ACLs derived from the code', () => {
       'checkin-gateway': [],
       tracing: [Topics.CASES, Topics.CHECKINS],
       cases: [Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
-      quarantine: [Topics.CASES, Topics.CONTACTS],
-      ops: [Topics.CASES, Topics.QUARANTINE],
+      quarantine: [Topics.CASES, Topics.CONTACTS, Topics.SURVEILLANCE],
+      ops: [Topics.CASES, Topics.CONTACTS, Topics.QUARANTINE, Topics.SURVEILLANCE],
     });
+    // Rules by epidemic level (issue 18): quarantine reads the levels, and dead-letters a bad one.
+    expect(has(plan, 'quarantine', 'READ', 'TOPIC', Topics.SURVEILLANCE)).toBe(true);
+    expect(has(plan, 'quarantine', 'WRITE', 'TOPIC', dlqTopic(Topics.SURVEILLANCE))).toBe(true);
+    expect(has(plan, 'quarantine', 'WRITE', 'TOPIC', Topics.SURVEILLANCE)).toBe(false);
   });
 
   it('lets tracing read what it consumes, write contacts.v1 and its dead letters, and nothing else', () => {
@@ -42,8 +46,8 @@ describe('Kafka ACLs derived from the code', () => {
     );
     // DESCRIBE (partitions and offsets, for the lag in /metrics) on the event topics it neither reads nor writes.
     const described = tracing.filter((r) => r.operation === 'DESCRIBE').map((r) => r.name);
-    expect(described.sort()).toEqual([Topics.QUARANTINE, Topics.SURVEILLANCE, Topics.TESTING]);
-    expect(tracing).toHaveLength(9);
+    expect(described.sort()).toEqual([Topics.CARE, Topics.QUARANTINE, Topics.SURVEILLANCE, Topics.TESTING]);
+    expect(tracing).toHaveLength(10);
     expect(has(plan, 'tracing', 'WRITE', 'TOPIC', Topics.CASES)).toBe(false);
     expect(has(plan, 'tracing', 'READ', 'TOPIC', Topics.TESTING)).toBe(false);
   });
@@ -58,6 +62,7 @@ describe('Kafka ACLs derived from the code', () => {
     expect(writers(Topics.CHECKINS)).toEqual(['checkin-gateway', 'feed', 'ops']);
     expect(writers(Topics.CONTACTS)).toEqual(['ops', 'tracing']);
     expect(writers(Topics.TESTING)).toEqual(['ops', 'quarantine']);
+    expect(writers(Topics.CARE)).toEqual(['ops', 'quarantine']);
     // A topic's dead letters are written by its consumers.
     expect(writers(dlqTopic(Topics.CASES))).toEqual(['ops', 'quarantine', 'tracing']);
   });

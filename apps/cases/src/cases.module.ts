@@ -2,12 +2,15 @@ import { AreaCatalog } from '@ct/platform';
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AreasModule } from './areas/areas.module';
+import { ArrivalsModule } from './arrivals/arrivals.module';
 import { AuditModule } from './audit/audit.module';
 import { ConfirmedCasesModule } from './cases/confirmed-cases.module';
 import { CaseEntity } from './cases/infrastructure/case.entity';
 import { CasesEnv } from './config';
 import { ConversionsModule } from './conversions/conversions.module';
+import { ExportsModule } from './exports/exports.module';
 import { InvestigationsModule } from './investigations/investigations.module';
+import { LabResultsModule } from './lab-results/lab-results.module';
 import { migrations } from './migrations';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PersonsModule } from './persons/persons.module';
@@ -37,6 +40,9 @@ export class CasesModule {
         AuditModule,
         ConversionsModule,
         NotificationsModule,
+        LabResultsModule,
+        ArrivalsModule,
+        ExportsModule,
       ],
       providers: [
         {

@@ -40,4 +40,10 @@ export class CasesEnv extends NotifyEnv {
   @Min(1)
   @Max(64)
   CASES_CONSUMER_CONCURRENCY = 3;
+
+  /** Largest file POST /lab-results and POST /imports/* accept (bytes): 10,000 FHIR results are ~12 MB. */
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  CASES_UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
 }

@@ -72,4 +72,14 @@ export const CasesErrors = {
     'conflict',
     (personId: string, reason: string) => `person ${personId} cannot be erased yet: ${reason}`,
   ),
+
+  labUploadInvalid: errorCode('LAB.UPLOAD_INVALID', 'invalid', fields),
+  labResultNotFound: errorCode('LAB.RESULT_NOT_FOUND', 'not_found', (id: string) => `lab result ${id} not found`),
+  labResultResolved: errorCode('LAB.RESULT_RESOLVED', 'conflict', (id: string) => ({
+    message: 'the lab result is already matched to a person',
+    details: { id },
+  })),
+  labResolveInvalid: errorCode('LAB.RESOLVE_INVALID', 'invalid', fields),
+  arrivalInvalid: errorCode('ARRIVAL.INVALID', 'invalid', fields),
+  exportQueryInvalid: errorCode('EXPORT.QUERY_INVALID', 'invalid', fields),
 };

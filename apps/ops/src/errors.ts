@@ -7,6 +7,14 @@ import { errorCode } from '@ct/platform';
 export const OpsErrors = {
   invalidDate: errorCode('invalid_date', 'invalid', () => 'week must be a date YYYY-MM-DD'),
   invalidWeeks: errorCode('invalid_weeks', 'invalid', () => 'weeks must be an integer 1..104'),
+  invalidReportWeek: errorCode('invalid_report_week', 'invalid', () => ({
+    message: 'week must be a date YYYY-MM-DD or an ISO week YYYY-Www that exists',
+    details: { field: 'week' },
+  })),
+  tooManyReportAreas: errorCode('too_many_report_areas', 'invalid', (max: number) => ({
+    message: `area may name at most ${max} areas`,
+    details: { field: 'area' },
+  })),
   areaRequired: errorCode('area_required', 'invalid', () => 'area is required'),
   areaNotFound: errorCode('area_not_found', 'not_found', (areaCode: string) => ({
     message: `unknown area ${areaCode}`,

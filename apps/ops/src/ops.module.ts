@@ -5,6 +5,8 @@ import { migrations } from './migrations';
 import { MonitorModule } from './monitor/monitor.module';
 import { SurveillanceModule } from './surveillance/surveillance.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { LevelsModule } from './levels/levels.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class OpsModule {
@@ -15,7 +17,9 @@ export class OpsModule {
         ServiceCoreModule.forRoot({ service: 'ops', schema: 'ops', env, entities: [], migrations }),
         MonitorModule,
         SurveillanceModule,
+        ReportsModule,
         DashboardModule,
+        LevelsModule,
       ],
     };
   }

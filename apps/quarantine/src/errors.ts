@@ -21,4 +21,25 @@ export const QuarantineErrors = {
     'conflict',
     (id: string) => `quarantine ${id} has already ended`,
   ),
+  followUpNotFound: errorCode('FOLLOW_UP.NOT_FOUND', 'not_found', (id: string) => `follow-up ${id} not found`),
+  followUpClosed: errorCode('FOLLOW_UP.CLOSED', 'conflict', (id: string, status: string) => ({
+    message: `follow-up ${id} is ${status}`,
+    details: { status },
+  })),
+  followUpDayFull: errorCode('FOLLOW_UP.DAY_FULL', 'conflict', () => 'every follow-up of today is already recorded'),
+  selfReportLinkInvalid: errorCode(
+    'SELF_REPORT.LINK_INVALID',
+    'not_found',
+    () => 'this self-report link is not valid, or has expired',
+  ),
+  noActiveOrder: errorCode(
+    'CARE.NO_ACTIVE_ORDER',
+    'not_found',
+    (personId: string) => `person ${personId} is under no isolation, quarantine or watch`,
+  ),
+  exportQueryInvalid: errorCode(
+    'EXPORT.QUERY_INVALID',
+    'invalid',
+    (message: string, details: { field: string; problems: string[] }[]) => ({ message, details: { details } }),
+  ),
 };

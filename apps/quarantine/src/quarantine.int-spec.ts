@@ -171,7 +171,13 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     expect(history.body.items).toHaveLength(1);
     expect(history.body.truncated).toBe(false);
     expect(history.body.items[0]).toMatchObject({ status: 'ENDED', endReason: 'COMPLETED' });
-    expect(history.body.items[0].history.map((h: { change: string }) => h.change)).toEqual(['ORDERED', 'ENDED']);
+    // RULE (issue 18): the rule the order was made under; no level is known for a person of no area.
+    expect(history.body.items[0].history.map((h: { change: string }) => h.change)).toEqual([
+      'ORDERED',
+      'RULE',
+      'ENDED',
+    ]);
+    expect(history.body.items[0].history[1].reason).toMatch(/^rule in force when ordered: DEFAULT/);
     expect(history.body.items[0].tests.map((t: { result: string }) => t.result)).toEqual([
       'NEGATIVE',
       'NEGATIVE',
@@ -255,8 +261,8 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     expect(tests.filter((t) => t.status === 'CANCELLED').map((t) => t.due_on)).toEqual(['2021-11-28', '2021-12-05']);
 
     const view = await http(svc.url, 'GET', `/quarantines/${order.quarantineId}`, { role: 'quarantine' });
-    expect(view.body.history.map((h: { change: string }) => h.change)).toEqual(['ORDERED', 'EXTENDED']);
-    expect(view.body.history[1]).toMatchObject({
+    expect(view.body.history.map((h: { change: string }) => h.change)).toEqual(['ORDERED', 'RULE', 'EXTENDED']);
+    expect(view.body.history[2]).toMatchObject({
       previousEndsAt: '2021-12-04T17:00:00.000Z',
       endsAt: '2021-12-07T17:00:00.000Z',
     });
@@ -363,11 +369,10 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
     });
     const view = await http(svc.url, 'GET', `/persons/${v}/quarantines`, { role: 'quarantine' });
     expect(
-      view.body.items[0].history.map((h: { change: string; previousKind: string; kind: string }) => [
-        h.change,
-        h.previousKind,
-        h.kind,
-      ]),
+      view.body.items[0].history
+        // The RULE line (issue 18) names the rule by epidemic level the order was made under.
+        .filter((h: { change: string }) => h.change !== 'RULE')
+        .map((h: { change: string; previousKind: string; kind: string }) => [h.change, h.previousKind, h.kind]),
     ).toEqual([
       ['ORDERED', null, 'HOME'],
       ['TRANSFERRED', 'HOME', 'CENTRALIZED'],

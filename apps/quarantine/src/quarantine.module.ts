@@ -1,8 +1,10 @@
+import { ExportsModule } from './exports/exports.module';
 import { ServiceCoreModule } from '@ct/runtime';
 import { DynamicModule, Module } from '@nestjs/common';
 import { QuarantineEnv } from './config';
 import { migrations } from './migrations';
 import { QuarantinesModule } from './quarantines/quarantines.module';
+import { ArrivalsModule } from './arrivals/arrivals.module';
 
 @Module({})
 export class QuarantineModule {
@@ -12,6 +14,8 @@ export class QuarantineModule {
       imports: [
         ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }),
         QuarantinesModule,
+        ArrivalsModule,
+        ExportsModule,
       ],
     };
   }

@@ -5,6 +5,8 @@ export * from './events/contacts.v1';
 export * from './events/quarantine.v1';
 export * from './events/testing.v1';
 export * from './events/surveillance.v1';
+export * from './events/care.v1';
+export * from './events/lab-results';
 export * from './registry';
 export * from './headers';
 export * from './parse';

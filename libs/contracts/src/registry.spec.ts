@@ -3,8 +3,9 @@ import { ALL_EVENT_TYPES, EVENT_TYPES, eventTypesOf } from './registry';
 import { ALL_TOPICS, dlqTopic, Topics } from './topics';
 
 describe('topics and the event registry', () => {
-  it('lists the six v1 topics', () => {
+  it('lists the seven v1 topics', () => {
     expect([...ALL_TOPICS].sort()).toEqual([
+      'care.v1',
       'cases.v1',
       'checkins.v1',
       'contacts.v1',
@@ -23,6 +24,16 @@ describe('topics and the event registry', () => {
       'CaseClosed',
       'ContactDeclared',
       'PersonProfileChanged',
+      'LabResultMatched',
+      'ArrivalRegistered',
+    ]);
+    expect(eventTypesOf(Topics.CARE)).toEqual([
+      'IsolationOrdered',
+      'IsolationTransferred',
+      'IsolationEnded',
+      'HealthCheckRecorded',
+      'FollowUpMissed',
+      'CareEscalated',
     ]);
     expect(eventTypesOf('unknown.v1')).toEqual([]);
   });

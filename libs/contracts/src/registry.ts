@@ -1,5 +1,13 @@
+import {
+  CareEscalated,
+  FollowUpMissed,
+  HealthCheckRecorded,
+  IsolationEnded,
+  IsolationOrdered,
+  IsolationTransferred,
+} from './events/care.v1';
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
-import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged } from './events/cases.v1';
+import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged, ArrivalRegistered } from './events/cases.v1';
 import {
   certainContactIdentified,
   ContactIdentified,
@@ -7,6 +15,7 @@ import {
   ExposureSiteVisitorIdentified,
 } from './events/contacts.v1';
 import {
+  ArrivalDecided,
   certainQuarantineOrdered,
   QuarantineEnded,
   QuarantineExtended,
@@ -14,6 +23,7 @@ import {
   QuarantineTransferred,
 } from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
+import { LabResultMatched } from './events/lab-results';
 import { certainTestScheduled, TestResultRecorded, TestScheduled } from './events/testing.v1';
 import { TopicName, Topics } from './topics';
 
@@ -42,6 +52,8 @@ export const EVENT_TYPES = {
   CaseClosed: define(Topics.CASES, CaseClosed, (p) => p.personId),
   ContactDeclared: define(Topics.CASES, ContactDeclared, (p) => p.sourcePersonId),
   PersonProfileChanged: define(Topics.CASES, PersonProfileChanged, (p) => p.personId),
+  LabResultMatched: define(Topics.CASES, LabResultMatched, (p) => p.personId),
+  ArrivalRegistered: define(Topics.CASES, ArrivalRegistered, (p) => p.personId),
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
   ContactWithdrawn: define(Topics.CONTACTS, ContactWithdrawn, (p) => p.personId),
   ExposureSiteVisitorIdentified: define(Topics.CONTACTS, ExposureSiteVisitorIdentified, (p) => p.personId),
@@ -49,9 +61,16 @@ export const EVENT_TYPES = {
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),
   QuarantineTransferred: define(Topics.QUARANTINE, QuarantineTransferred, (p) => p.personId),
+  ArrivalDecided: define(Topics.QUARANTINE, ArrivalDecided, (p) => p.personId),
   TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId, certainTestScheduled),
   TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
   EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),
+  IsolationOrdered: define(Topics.CARE, IsolationOrdered, (p) => p.personId),
+  IsolationTransferred: define(Topics.CARE, IsolationTransferred, (p) => p.personId),
+  IsolationEnded: define(Topics.CARE, IsolationEnded, (p) => p.personId),
+  HealthCheckRecorded: define(Topics.CARE, HealthCheckRecorded, (p) => p.personId),
+  FollowUpMissed: define(Topics.CARE, FollowUpMissed, (p) => p.personId),
+  CareEscalated: define(Topics.CARE, CareEscalated, (p) => p.personId),
 } as const;
 
 export type EventPayloads = { [K in keyof typeof EVENT_TYPES]: InstanceType<(typeof EVENT_TYPES)[K]['payload']> };

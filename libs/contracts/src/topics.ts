@@ -19,6 +19,11 @@ export const Topics = {
   TESTING: 'testing.v1',
   /** Key areaCode: an area's level changes apply in the order they were decided. */
   SURVEILLANCE: 'surveillance.v1',
+  /**
+   * Key personId: a person's isolation order, transfers, daily checks and end stay in order, and in
+   * the same partition number as their quarantine.v1 and testing.v1 events.
+   */
+  CARE: 'care.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -46,4 +51,5 @@ export const TOPIC_PRODUCERS: Readonly<Record<TopicName, readonly string[]>> = {
   [Topics.QUARANTINE]: ['quarantine'],
   [Topics.TESTING]: ['quarantine'],
   [Topics.SURVEILLANCE]: ['ops'],
+  [Topics.CARE]: ['quarantine'],
 };

@@ -134,8 +134,29 @@ export const Timestamp = (p?: Presence) => all(presence(p), IsTimestamp());
 export const CalendarDate = (p?: Presence) => all(presence(p), IsCalendarDate());
 export const OneOf = (values: readonly unknown[], p?: Presence) => all(presence(p), IsIn(values as unknown[]));
 export const Int = (min: number, max: number, p?: Presence) => all(presence(p), IsInt(), Min(min), Max(max));
-export const Bool = () => all(presence(), IsBoolean());
+export const Bool = (p?: Presence) => all(presence(p), IsBoolean());
 export const NonNegative = () => all(presence(), IsNumber({ allowNaN: false, allowInfinity: false }), Min(0));
+/** A finite number in [min, max] (a measurement such as a temperature). */
+export const Decimal = (min: number, max: number, p?: Presence) =>
+  all(presence(p), IsNumber({ allowNaN: false, allowInfinity: false }), Min(min), Max(max));
+/** A list of distinct values, each one of `values` (e.g. symptoms); empty allowed. */
+export const SetOf = (values: readonly unknown[], maxItems = values.length) =>
+  all(
+    presence(),
+    IsArray(),
+    ValidateBy({
+      name: 'isSetOf',
+      constraints: [values],
+      validator: {
+        validate: (v: unknown) =>
+          Array.isArray(v) &&
+          v.length <= maxItems &&
+          new Set(v).size === v.length &&
+          v.every((x) => values.includes(x)),
+        defaultMessage: (a) => `${a?.property} must be distinct values of: ${values.join(', ')}`,
+      },
+    }),
+  );
 export const IntList = (min: number, max: number) =>
   all(presence(), IsArray(), IsInt({ each: true }), Min(min, { each: true }), Max(max, { each: true }));
 // IsObject because ValidateNested alone accepts an array of valid objects.

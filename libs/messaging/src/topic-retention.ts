@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 export interface TopicRetention {
   /** checkins.v1, and contacts.v1 (venues and times of stays: derived from check-ins). */
   checkinsMs: number | null;
-  /** cases.v1, quarantine.v1, testing.v1, surveillance.v1. */
+  /** cases.v1, quarantine.v1, testing.v1, surveillance.v1, care.v1. */
   eventsMs: number | null;
   /** Every `<topic>.dlq` (dead letters carry the original payload). */
   dlqMs: number | null;

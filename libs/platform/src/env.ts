@@ -66,7 +66,7 @@ export class BaseEnv extends KafkaClientEnv {
   @Max(3650)
   KAFKA_RETENTION_CHECKINS_DAYS = 21;
 
-  /** Days the broker keeps cases.v1, quarantine.v1, testing.v1 and surveillance.v1 (0: as above). */
+  /** Days the broker keeps cases.v1, quarantine.v1, testing.v1, surveillance.v1 and care.v1 (0: as above). */
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(3650)

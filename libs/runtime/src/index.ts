@@ -7,3 +7,4 @@ export * from './metrics';
 export * from './request-context';
 export * from './runtime-gauges';
 export * from './service-metrics';
+export * from './export-stream';

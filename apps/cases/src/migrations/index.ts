@@ -4,6 +4,10 @@ import { PersonsInvestigations1763900000100 } from './1763900000100-persons-inve
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 import { Notifications1763900001700 } from './1763900001700-notifications';
+import { PersonHealthFacts1763900004000 } from './1763900004000-person-health-facts';
+import { LabResults1763900004300 } from './1763900004300-lab-results';
+import { Arrivals1763900004220 } from './1763900004220-arrivals';
+import { ExportLog1763900004301 } from './1763900004301-export-log';
 import { NotificationSummary1763900004110 } from './1763900004110-notification-summary';
 
 /** In order of application; a new migration is appended, never edited once released. */
@@ -14,5 +18,9 @@ export const migrations = [
   OutboxWithoutEventIdIndex1763900001000,
   PersonErasure1763900001400,
   Notifications1763900001700,
+  PersonHealthFacts1763900004000,
+  LabResults1763900004300,
+  Arrivals1763900004220,
+  ExportLog1763900004301,
   NotificationSummary1763900004110,
 ];

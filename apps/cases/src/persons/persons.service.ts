@@ -85,7 +85,7 @@ export class PersonsService {
         await this.assertNoDuplicate(next);
         const now = this.clock.now();
         await this.store.update(next, now);
-        if (profileChanged(profileOf(current), profileOf(next))) await this.publishProfile(next, now);
+        if (profileChanged(profileOf(current, now), profileOf(next, now))) await this.publishProfile(next, now);
         await this.audit.record(
           who,
           'UPDATE',
@@ -181,7 +181,7 @@ export class PersonsService {
       createEvent(
         'PersonProfileChanged',
         {
-          ...profileOf(p),
+          ...profileOf(p, at),
           lastDoseAt: p.lastDoseAt && new Date(p.lastDoseAt).toISOString(),
           recoveredAt: p.recoveredAt && new Date(p.recoveredAt).toISOString(),
           changedAt: at.toISOString(),

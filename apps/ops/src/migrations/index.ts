@@ -2,6 +2,8 @@ import { Init1763900000000 } from './1763900000000-init';
 import { Ops1763900000100 } from './1763900000100-ops';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { DlqPayloadRetention1763900001400 } from './1763900001400-dlq-payload-retention';
+import { LevelChanges1763900004200 } from './1763900004200-level-changes';
+import { WeeklyReportReadModel1763900004400 } from './1763900004400-weekly-report-read-model';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -9,4 +11,6 @@ export const migrations = [
   Ops1763900000100,
   OutboxWithoutEventIdIndex1763900001000,
   DlqPayloadRetention1763900001400,
+  LevelChanges1763900004200,
+  WeeklyReportReadModel1763900004400,
 ];

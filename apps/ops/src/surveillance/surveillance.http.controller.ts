@@ -4,6 +4,7 @@ import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CoverageRequest } from './coverage.request.dto';
 import { SurveillanceService } from './surveillance.service';
+import { levelInForce, LevelChangesStore } from '../levels/infrastructure/level-changes.store';
 import { OpsErrors } from '../errors';
 
 function at(raw: string | undefined): string | undefined {
@@ -23,6 +24,7 @@ export class SurveillanceHttpController {
   constructor(
     private readonly surveillance: SurveillanceService,
     private readonly scopes: AreaScopes,
+    private readonly changes: LevelChangesStore,
   ) {}
 
   private scope(who: Principal): AreaScope {
@@ -69,16 +71,22 @@ export class SurveillanceHttpController {
   @ApiOperation({ summary: 'The epidemic level of every area' })
   async levels(@CurrentPrincipal() who: Principal, @Query('week') week?: string) {
     const scope = this.scope(who);
-    return { levels: await this.surveillance.levels(at(week), (code) => scope.covers(code)) };
+    const levels = await this.surveillance.levels(at(week), (code) => scope.covers(code));
+    const current = await this.changes.current(levels.map((l) => l.areaCode));
+    return { levels: levels.map((l) => ({ ...l, ...levelInForce(current.get(l.areaCode)) })) };
   }
 
   @Get('areas/:code/level')
   @Roles('ops', 'tracer')
   @ApiQuery({ name: 'week', required: false, description: 'A date in the week assessed (default: today)' })
-  @ApiOperation({ summary: 'Epidemic level 1–4 of an area (Resolution 128 criteria), with the reasons' })
-  level(@CurrentPrincipal() who: Principal, @Param('code') code: string, @Query('week') week?: string) {
+  @ApiOperation({
+    summary:
+      'Epidemic level 1–4 of an area (Resolution 128 criteria), with the reasons; inForce: the latest published change, assessed or declared',
+  })
+  async level(@CurrentPrincipal() who: Principal, @Param('code') code: string, @Query('week') week?: string) {
     this.requireArea(who, code);
-    return this.surveillance.level(code, at(week));
+    const level = await this.surveillance.level(code, at(week));
+    return { ...level, ...levelInForce((await this.changes.current([code])).get(code)) };
   }
 
   @Put('areas/:code/coverage')

@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OpsEnv } from '../config';
 import { DEFAULT_THRESHOLDS, LevelThresholds, validateThresholds } from './domain/level';
+import { ExposureStore } from './infrastructure/exposure.store';
 import { SurveillanceHttpController } from './surveillance.http.controller';
 import { SurveillanceKafkaController } from './surveillance.kafka.controller';
 import { LEVEL_THRESHOLDS, SurveillanceService } from './surveillance.service';
+import { LevelChangesStore } from '../levels/infrastructure/level-changes.store';
 
 function loadThresholds(env: OpsEnv): LevelThresholds {
   if (!env.LEVEL_THRESHOLDS_FILE) return DEFAULT_THRESHOLDS;
@@ -21,6 +23,12 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
 
 @Module({
   controllers: [SurveillanceHttpController, SurveillanceKafkaController],
-  providers: [SurveillanceService, { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] }],
+  providers: [
+    SurveillanceService,
+    LevelChangesStore,
+    ExposureStore,
+    { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] },
+  ],
+  exports: [SurveillanceService, LevelChangesStore],
 })
 export class SurveillanceModule {}

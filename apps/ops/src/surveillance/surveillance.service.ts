@@ -2,6 +2,7 @@ import { createEvent, EpidemicLevel, EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
 import { AreaCatalog, TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { COMMUNITY } from './infrastructure/community.sql';
 import { assessLevel, LEVEL_COLOURS, LevelThresholds } from './domain/level';
 import { addWeeks, changePct, isoWeekLabel, phrase, weekStartOf } from './domain/weeks';
 import { OpsErrors } from '../errors';
@@ -44,9 +45,9 @@ export class SurveillanceService {
     );
     const week = weekStartOf(p.confirmedAt);
     const inserted = await m.query(
-      `INSERT INTO ops.case_counts (case_id, area_code, week_start, community, confirmed_at) VALUES ($1,$2,$3,$4,$5)
+      `INSERT INTO ops.case_counts (case_id, area_code, week_start, community, confirmed_at, person_id) VALUES ($1,$2,$3,$4,$5,$6)
        ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-      [p.caseId, p.areaCode, week, !quarantined, p.confirmedAt],
+      [p.caseId, p.areaCode, week, !quarantined, p.confirmedAt, p.personId],
     );
     if (inserted.length === 0) return;
     if (!this.areas.get(p.areaCode))
@@ -57,9 +58,9 @@ export class SurveillanceService {
 
   async quarantineOrdered(e: EventEnvelope<'QuarantineOrdered'>): Promise<void> {
     await this.tx.manager.query(
-      `INSERT INTO ops.quarantined_persons (person_id, quarantine_id, started_at) VALUES ($1,$2,$3)
-       ON CONFLICT (quarantine_id) DO NOTHING`,
-      [e.payload.personId, e.payload.quarantineId, e.payload.startsAt],
+      `INSERT INTO ops.quarantined_persons (person_id, quarantine_id, started_at, source_case_id) VALUES ($1,$2,$3,$4)
+       ON CONFLICT (quarantine_id) DO UPDATE SET started_at = EXCLUDED.started_at, source_case_id = EXCLUDED.source_case_id`,
+      [e.payload.personId, e.payload.quarantineId, e.payload.startsAt, e.payload.sourceCaseId],
     );
   }
 
@@ -120,8 +121,8 @@ export class SurveillanceService {
     to: string,
   ): Promise<Map<string, { total: number; community: number }>> {
     const rows = await this.tx.manager.query(
-      `SELECT week_start::text AS week, count(*)::int AS total, count(*) FILTER (WHERE community)::int AS community
-       FROM ops.case_counts WHERE area_code = ANY($1::text[]) AND week_start BETWEEN $2 AND $3 GROUP BY week_start`,
+      `SELECT week_start::text AS week, count(*)::int AS total, count(*) FILTER (WHERE ${COMMUNITY})::int AS community
+       FROM ops.case_counts c WHERE area_code = ANY($1::text[]) AND week_start BETWEEN $2 AND $3 GROUP BY week_start`,
       [this.areas.withDescendants(code), from, to],
     );
     return new Map(rows.map((r: any) => [r.week, { total: r.total, community: r.community }]));
@@ -203,6 +204,7 @@ export class SurveillanceService {
       population: c.population,
       coverage: c.coverage,
       reasons: c.reasons,
+      factors: c.factors,
       lastPublished: stored
         ? { level: stored.level, weekStart: stored.week, assessedAt: new Date(stored.assessed_at).toISOString() }
         : null,

@@ -9,6 +9,8 @@ import { QuarantineStore } from './infrastructure/quarantine.store';
 import { Decided, effectsOf } from './quarantine.effects';
 import { EventCause } from './quarantine.events';
 import { FACILITIES, QUARANTINE_POLICY } from './quarantines.tokens';
+import { AppliedRule } from '../levels/domain/level-rules';
+import { LevelRulesService } from '../levels/level-rules.service';
 
 /** What caused a change: the event consumed (its id and correlation) or a staff request. */
 export interface Cause extends EventCause {
@@ -35,6 +37,7 @@ export class QuarantineWorkflow {
     private readonly clock: ServiceClock,
     @Inject(QUARANTINE_POLICY) private readonly policy: QuarantinePolicy,
     @Inject(FACILITIES) private readonly facilities: Facility[],
+    private readonly levels: LevelRulesService,
   ) {}
 
   now(): Date {
@@ -45,12 +48,18 @@ export class QuarantineWorkflow {
     return localDay(this.clock.now(), this.policy.utcOffsetMinutes);
   }
 
-  /** Runs commands (person, command, cause) in order inside the current transaction. */
-  async run(commands: { personId: string; command: Command; cause: Cause }[]): Promise<Decision[]> {
+  /**
+   * Runs commands (person, command, cause) in order inside the current transaction. Each decision
+   * runs under its rule by level (levels/): an order's own, else its area's in force; `rule` (an
+   * arrival's origin level) replaces the area's for a new order.
+   */
+  async run(commands: { personId: string; command: Command; cause: Cause; rule?: AppliedRule }[]): Promise<Decision[]> {
     if (commands.length === 0) return [];
     return this.tx.run(async () => {
       const states = await this.store.states(commands.map((c) => c.personId));
       const occupied = await this.store.occupancy();
+      const rules = await this.levels.prepare(states, this.policy);
+      const applied: { orderId: string; rule: AppliedRule }[] = [];
       const now = this.clock.now();
       const ctx: DecisionContext = {
         now,
@@ -60,10 +69,15 @@ export class QuarantineWorkflow {
         newId: randomUUID,
       };
       const out: Decided[] = [];
-      for (const { personId, command, cause } of commands) {
+      for (const { personId, command, cause, rule: given } of commands) {
         let state: PersonState = states.get(personId)!;
-        for (const decision of decide(command, state, ctx)) {
+        const rule = (!state.active && given) || rules.forState(state);
+        for (const decision of decide(command, state, { ...ctx, policy: rule.policy })) {
           out.push({ decision, cause, before: state.active });
+          if (decision.type === 'Ordered') {
+            rules.remember(decision.order, rule);
+            applied.push({ orderId: decision.order.id, rule });
+          }
           for (const [f, n] of occupancyChange(state.active, decision)) occupied.set(f, (occupied.get(f) ?? 0) + n);
           state = evolve(state, decision);
         }
@@ -71,6 +85,7 @@ export class QuarantineWorkflow {
       }
       const effects = effectsOf(out, now, randomUUID);
       await this.store.write(effects, now);
+      await this.levels.recordApplied(applied, now);
       await this.outbox.add(...effects.events);
       return out.map((o) => o.decision);
     });

@@ -2,6 +2,7 @@ import { SERVICE_ENV } from '@ct/runtime';
 import { Module } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { IsInt, IsString, Length, Min, validateSync } from 'class-validator';
+import { CareModule } from '../care/care.module';
 import { QuarantineEnv } from '../config';
 import { Facility, parseDayList, QuarantinePolicy } from './domain/policy';
 import { CancelQuarantineHttpController } from './cancel-quarantine/cancel-quarantine.http.controller';
@@ -14,10 +15,12 @@ import { QuarantineWorkflow } from './quarantine.workflow';
 import { FACILITIES, QUARANTINE_POLICY } from './quarantines.tokens';
 import { RecordTestResultHandler } from './record-test-result/record-test-result.handler';
 import { RecordTestResultHttpController } from './record-test-result/record-test-result.http.controller';
+import { RecordLabResultKafkaController } from './record-test-result/record-lab-result.kafka.controller';
 import { ReleaseQuarantinesHttpController } from './release-quarantines/release-quarantines.http.controller';
 import { ReleaseQuarantinesJob } from './release-quarantines/release-quarantines.job';
 import { StaffViewsHttpController } from './staff-views/staff-views.http.controller';
 import { TestWorklistHttpController } from './test-worklist/test-worklist.http.controller';
+import { LevelsModule } from '../levels/levels.module';
 
 class FacilityConfig implements Facility {
   @IsString() @Length(1, 128) id: string;
@@ -63,12 +66,14 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
   };
 }
 
-/** Quarantine orders, tests and their timers. */
+/** Quarantine orders, tests and their timers (and, through CareModule, the care pathway). */
 @Module({
+  imports: [LevelsModule, CareModule],
   controllers: [
     OrderQuarantineKafkaController,
     FollowCasesKafkaController,
     RecordTestResultHttpController,
+    RecordLabResultKafkaController,
     TestWorklistHttpController,
     SetHomeEligibilityHttpController,
     CancelQuarantineHttpController,
@@ -88,6 +93,6 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
       useFactory: (env: QuarantineEnv) => parseFacilities(env.QUARANTINE_FACILITIES),
     },
   ],
-  exports: [QuarantineWorkflow, ReleaseQuarantinesJob],
+  exports: [QuarantineWorkflow, ReleaseQuarantinesJob, QUARANTINE_POLICY],
 })
 export class QuarantinesModule {}

@@ -1,4 +1,4 @@
-import { DiffersFrom, Id, Int, NotBefore, OneOf, Text, Timestamp, Uuid } from '../validation';
+import { Bool, DiffersFrom, Id, Int, NotBefore, OneOf, Text, Timestamp, Uuid } from '../validation';
 
 export const TEST_TYPES = ['PCR', 'RAPID_ANTIGEN'] as const;
 export type TestType = (typeof TEST_TYPES)[number];
@@ -8,6 +8,10 @@ export type CaseOrigin = (typeof CASE_ORIGINS)[number];
 
 export const CASE_OUTCOMES = ['RECOVERED', 'DECEASED'] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+/** Age bands the care pathway's home-treatment rule needs (aged 1–50, by default); no birth date travels. */
+export const AGE_BANDS = ['UNDER_1', '1_TO_50', 'OVER_50'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
 
 export const DECLARED_CONTACT_KINDS = ['HOUSEHOLD', 'DECLARED'] as const;
 export type DeclaredContactKind = (typeof DECLARED_CONTACT_KINDS)[number];
@@ -57,4 +61,26 @@ export class PersonProfileChanged {
   @Timestamp({ nullable: true }) lastDoseAt: string | null;
   @Timestamp({ nullable: true }) recoveredAt: string | null;
   @Timestamp() changedAt: string;
+  /** From the date of birth when the profile was published; absent or null when unknown (issue 16). */
+  @OneOf(AGE_BANDS, { optional: true }) ageBand?: AgeBand | null;
+  /** Has one of the listed underlying diseases; absent or null when unknown. */
+  @Bool({ optional: true }) underlyingCondition?: boolean | null;
+  /** Pregnant; absent or null when unknown. */
+  @Bool({ optional: true }) pregnant?: boolean | null;
+}
+
+/**
+ * A person arrived from another area (issue 18: checkpoints, people returning from orange and red
+ * zones). Key personId, so it follows the person's PersonProfileChanged. No identity data.
+ */
+export class ArrivalRegistered {
+  @Uuid() arrivalId: string;
+  @Id() personId: string;
+  /** Where they come from (any area code; its epidemic level picks the rule). */
+  @Text(32) originAreaCode: string;
+  @Text(32) destinationAreaCode: string;
+  @Timestamp() arrivedAt: string;
+  @Timestamp() registeredAt: string;
+  /** The checkpoint or office that registered the arrival (a place, never a person). */
+  @Text(128, { optional: true }) checkpoint?: string | null;
 }

@@ -1,4 +1,5 @@
-import { Bool, CalendarDate, Id, IntList, NotBefore, OneOf, Timestamp, Uuid } from '../validation';
+import { Bool, CalendarDate, Id, IntList, NotBefore, OneOf, Text, Timestamp, Uuid } from '../validation';
+import { EPIDEMIC_LEVELS, EpidemicLevel, LEVEL_SOURCES, LevelSource } from './surveillance.v1';
 import { ASCII_ID, certainCalendarDate, certainTimestamp } from './checkins.v1';
 import { CERTAIN_UUID, CONTACT_DEGREES, ContactDegree } from './contacts.v1';
 
@@ -126,4 +127,29 @@ export class QuarantineEnded {
   @Id() personId: string;
   @Timestamp() endedAt: string;
   @OneOf(QUARANTINE_END_REASONS) reason: QuarantineEndReason;
+}
+
+export const ARRIVAL_ACTIONS = ['QUARANTINE', 'FOLLOW_UP', 'NONE'] as const;
+export type ArrivalAction = (typeof ARRIVAL_ACTIONS)[number];
+
+/**
+ * What the quarantine service decided for an arrival (issue 18), by the origin's epidemic level in
+ * force: QUARANTINE (like an F1; the QuarantineOrdered carries sourceCaseId = arrivalId and
+ * sourcePersonId = personId), FOLLOW_UP (self-monitoring with tests) or NONE.
+ */
+export class ArrivalDecided {
+  @Uuid() arrivalId: string;
+  @Id() personId: string;
+  @Text(32) originAreaCode: string;
+  @Text(32) destinationAreaCode: string;
+  @Timestamp() arrivedAt: string;
+  /** The origin's level in force when decided (its own or the nearest area above it); null: none known. */
+  @OneOf(EPIDEMIC_LEVELS, { nullable: true }) originLevel: EpidemicLevel | null;
+  @OneOf(LEVEL_SOURCES, { nullable: true }) levelSource: LevelSource | null;
+  @OneOf(ARRIVAL_ACTIONS) action: ArrivalAction;
+  /** The order made (QUARANTINE, FOLLOW_UP); null when none was (NONE, or the person is a case). */
+  @Uuid({ nullable: true }) quarantineId: string | null;
+  /** The rule applied, in words (as in the order's history). */
+  @Text(500) rule: string;
+  @Timestamp() decidedAt: string;
 }

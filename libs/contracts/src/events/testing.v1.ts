@@ -6,7 +6,8 @@ import { CERTAIN_UUID } from './contacts.v1';
 export const TEST_RESULTS = ['POSITIVE', 'NEGATIVE', 'INCONCLUSIVE'] as const;
 export type TestResult = (typeof TEST_RESULTS)[number];
 
-export const TEST_PURPOSES = ['QUARANTINE', 'SCREENING', 'UNSCHEDULED'] as const;
+/** ISOLATION (issue 16): a release test of a case in isolation (quarantineId null). */
+export const TEST_PURPOSES = ['QUARANTINE', 'SCREENING', 'UNSCHEDULED', 'ISOLATION'] as const;
 export type TestPurpose = (typeof TEST_PURPOSES)[number];
 
 export class TestScheduled {
@@ -18,6 +19,10 @@ export class TestScheduled {
   /** The quarantine day (counted from its dayZero) the test belongs to; null outside quarantine. */
   @Int(0, 366, { nullable: true }) day: number | null;
   @Timestamp() scheduledAt: string;
+  /** Added by issue 18; absent means QUARANTINE when quarantineId is set (producers before it). */
+  @OneOf(TEST_PURPOSES, { optional: true }) purpose?: TestPurpose | null;
+  /** The screening plan (purpose SCREENING) the test belongs to. */
+  @Uuid({ optional: true }) screeningPlanId?: string | null;
 }
 
 // A fast path for the quarantine service's bursts (each order schedules its tests, so a
@@ -28,7 +33,8 @@ export class TestScheduled {
 
 /** The payload when it is certainly valid (only the contract's fields kept), else null. */
 export function certainTestScheduled(o: Record<string, unknown>): TestScheduled | null {
-  const { testId, personId, quarantineId, dueOn, day, scheduledAt } = o;
+  const { testId, personId, quarantineId, dueOn, day, scheduledAt, purpose, screeningPlanId } = o;
+  if (purpose != null || screeningPlanId != null) return null; // class-validator checks the additions
   if (typeof testId !== 'string' || !CERTAIN_UUID.test(testId)) return null;
   if (typeof personId !== 'string' || !ASCII_ID.test(personId)) return null;
   if (quarantineId !== null && (typeof quarantineId !== 'string' || !CERTAIN_UUID.test(quarantineId))) return null;

@@ -1,6 +1,6 @@
 import { DomainError } from '@ct/platform';
 import { AreaCatalog } from '@ct/platform';
-import { applyPersonFields, PersonRecord, profileChanged, profileOf } from './person';
+import { ageBandOf, applyPersonFields, PersonRecord, profileChanged, profileOf } from './person';
 
 const areas = new AreaCatalog([{ code: '49', name: 'P', level: 'province', parentCode: null, population: 100 }]);
 const ctx = { now: new Date('2021-11-22T00:00:00Z'), skewMs: 0, areas };
@@ -75,13 +75,41 @@ describe('applyPersonFields', () => {
 
   it('detects changes of the published profile only', () => {
     const a: PersonRecord = applyPersonFields('x', null, { fullName: 'A', areaCode: '49' }, ctx);
-    expect(profileChanged(profileOf(a), profileOf({ ...a, fullName: 'B' }))).toBe(false);
-    expect(profileChanged(profileOf(a), profileOf({ ...a, vaccineDoses: 1 }))).toBe(true);
+    expect(profileChanged(profileOf(a, ctx.now), profileOf({ ...a, fullName: 'B' }, ctx.now))).toBe(false);
+    expect(profileChanged(profileOf(a, ctx.now), profileOf({ ...a, vaccineDoses: 1 }, ctx.now))).toBe(true);
     expect(
       profileChanged(
-        profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00Z' }),
-        profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00.000Z' }),
+        profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00Z' }, ctx.now),
+        profileOf({ ...a, recoveredAt: '2021-01-01T00:00:00.000Z' }, ctx.now),
       ),
     ).toBe(false);
+  });
+
+  it('publishes health facts and an age band, never the date of birth', () => {
+    const a = applyPersonFields(
+      'x',
+      null,
+      { fullName: 'A', areaCode: '49', dateOfBirth: '1990-05-01', underlyingCondition: true, pregnant: false },
+      ctx,
+    );
+    const p = profileOf(a, ctx.now);
+    expect(p).toMatchObject({ ageBand: '1_TO_50', underlyingCondition: true, pregnant: false });
+    expect(Object.keys(p)).not.toContain('dateOfBirth');
+    expect(profileChanged(p, profileOf({ ...a, pregnant: null }, ctx.now))).toBe(true);
+    expect(profileChanged(p, profileOf({ ...a, dateOfBirth: '1960-01-01' }, ctx.now))).toBe(true);
+  });
+});
+
+describe('ageBandOf', () => {
+  const on = new Date('2021-11-22T00:00:00Z');
+  it.each([
+    [null, null],
+    ['2021-06-01', 'UNDER_1'],
+    ['2020-11-22', '1_TO_50'],
+    ['1971-11-22', '1_TO_50'],
+    ['1970-11-23', '1_TO_50'],
+    ['1970-11-22', 'OVER_50'],
+  ])('born %s: %s', (dob, band) => {
+    expect(ageBandOf(dob, on)).toBe(band);
   });
 });

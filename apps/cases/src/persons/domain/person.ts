@@ -1,3 +1,4 @@
+import { AgeBand } from '@ct/contracts';
 import { AreaCatalog } from '@ct/platform';
 import { isInFuture, Problems } from '../../shared/domain/problems';
 import { normalizeNationalId, normalizePhone } from './identity';
@@ -15,6 +16,9 @@ export interface PersonFields {
   recoveredAt?: string | null;
   email?: string | null;
   language?: PersonLanguage | null;
+  /** Has a listed underlying disease (care pathway: home treatment rule); null = unknown. */
+  underlyingCondition?: boolean | null;
+  pregnant?: boolean | null;
 }
 
 export const PERSON_LANGUAGES = ['vi', 'en'] as const;
@@ -35,18 +39,36 @@ export interface PersonRecord {
   email: string | null;
   /** Language of notifications; null = Vietnamese. */
   language: PersonLanguage | null;
+  underlyingCondition: boolean | null;
+  pregnant: boolean | null;
 }
 
 /** The non-identifying facts other services receive (PersonProfileChanged). */
-export type PersonProfile = Pick<PersonRecord, 'personId' | 'areaCode' | 'vaccineDoses' | 'lastDoseAt' | 'recoveredAt'>;
+export type PersonProfile = Pick<
+  PersonRecord,
+  'personId' | 'areaCode' | 'vaccineDoses' | 'lastDoseAt' | 'recoveredAt' | 'underlyingCondition' | 'pregnant'
+> & { ageBand: AgeBand | null };
 
-export function profileOf(p: PersonRecord): PersonProfile {
+/** The age band of a birth date on a day (UTC); null when the date of birth is unknown. */
+export function ageBandOf(dateOfBirth: string | null, now: Date): AgeBand | null {
+  if (!dateOfBirth) return null;
+  const [y, m, d] = dateOfBirth.split('-').map(Number);
+  const today = [now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate()];
+  const years = today[0] - y - (today[1] < m || (today[1] === m && today[2] < d) ? 1 : 0);
+  if (years < 1) return 'UNDER_1';
+  return years <= 50 ? '1_TO_50' : 'OVER_50';
+}
+
+export function profileOf(p: PersonRecord, now: Date): PersonProfile {
   return {
     personId: p.personId,
     areaCode: p.areaCode,
     vaccineDoses: p.vaccineDoses,
     lastDoseAt: p.lastDoseAt,
     recoveredAt: p.recoveredAt,
+    ageBand: ageBandOf(p.dateOfBirth, now),
+    underlyingCondition: p.underlyingCondition,
+    pregnant: p.pregnant,
   };
 }
 
@@ -56,7 +78,10 @@ export function profileChanged(a: PersonProfile, b: PersonProfile): boolean {
     a.areaCode !== b.areaCode ||
     a.vaccineDoses !== b.vaccineDoses ||
     t(a.lastDoseAt) !== t(b.lastDoseAt) ||
-    t(a.recoveredAt) !== t(b.recoveredAt)
+    t(a.recoveredAt) !== t(b.recoveredAt) ||
+    a.ageBand !== b.ageBand ||
+    a.underlyingCondition !== b.underlyingCondition ||
+    a.pregnant !== b.pregnant
   );
 }
 
@@ -88,6 +113,8 @@ export function applyPersonFields(
         recoveredAt: null,
         email: null,
         language: null,
+        underlyingCondition: null,
+        pregnant: null,
       };
 
   if (patch.fullName !== undefined) next.fullName = patch.fullName.trim();
@@ -144,6 +171,8 @@ export function applyPersonFields(
       problems.add('email', 'email must be an e-mail address');
   }
   if (patch.language !== undefined) next.language = patch.language;
+  if (patch.underlyingCondition !== undefined) next.underlyingCondition = patch.underlyingCondition;
+  if (patch.pregnant !== undefined) next.pregnant = patch.pregnant;
   if (next.dateOfBirth && next.lastDoseAt && new Date(next.lastDoseAt) < new Date(`${next.dateOfBirth}T00:00:00Z`)) {
     problems.add('vaccination.lastDoseAt', 'vaccination.lastDoseAt must not be before dateOfBirth');
   }

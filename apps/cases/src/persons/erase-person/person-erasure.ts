@@ -113,7 +113,7 @@ export class PersonErasure implements OnApplicationBootstrap, OnApplicationShutd
     const now = this.clock.now();
     await m.query(
       `UPDATE cases.persons SET full_name = NULL, phone = NULL, national_id = NULL, date_of_birth = NULL, address = NULL, email = NULL,
-              erased_at = $2, updated_at = $2 WHERE person_id = $1`,
+              underlying_condition = NULL, pregnant = NULL, erased_at = $2, updated_at = $2 WHERE person_id = $1`,
       [personId, now],
     );
     await m.query(

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { PersonRecord } from '../domain/person';
 
 const COLUMNS = `person_id, full_name, phone, national_id, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, address, area_code,
-  vaccine_doses, last_dose_at, recovered_at, email, language, created_at, updated_at, erased_at`;
+  vaccine_doses, last_dose_at, recovered_at, email, language, underlying_condition, pregnant, created_at, updated_at, erased_at`;
 
 export interface StoredPerson extends PersonRecord {
   createdAt: string;
@@ -28,6 +28,8 @@ function fromRow(r: Record<string, unknown>): StoredPerson {
     recoveredAt: iso(r.recovered_at),
     email: (r.email as string | null) ?? null,
     language: (r.language as PersonRecord['language']) ?? null,
+    underlyingCondition: (r.underlying_condition as boolean | null) ?? null,
+    pregnant: (r.pregnant as boolean | null) ?? null,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     erasedAt: iso(r.erased_at),
@@ -85,8 +87,8 @@ export class PersonStore {
 
   async insert(p: PersonRecord, at: Date): Promise<void> {
     await this.tx.manager.query(
-      `INSERT INTO cases.persons (person_id, full_name, phone, national_id, date_of_birth, address, area_code, vaccine_doses, last_dose_at, recovered_at, created_at, updated_at, email, language)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)`,
+      `INSERT INTO cases.persons (person_id, full_name, phone, national_id, date_of_birth, address, area_code, vaccine_doses, last_dose_at, recovered_at, created_at, updated_at, email, language, underlying_condition, pregnant)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15)`,
       [
         p.personId,
         p.fullName,
@@ -101,6 +103,8 @@ export class PersonStore {
         at,
         p.email,
         p.language,
+        p.underlyingCondition,
+        p.pregnant,
       ],
     );
   }
@@ -108,7 +112,8 @@ export class PersonStore {
   async update(p: PersonRecord, at: Date): Promise<void> {
     await this.tx.manager.query(
       `UPDATE cases.persons SET full_name = $2, phone = $3, national_id = $4, date_of_birth = $5, address = $6, area_code = $7,
-         vaccine_doses = $8, last_dose_at = $9, recovered_at = $10, updated_at = $11, email = $12, language = $13 WHERE person_id = $1`,
+         vaccine_doses = $8, last_dose_at = $9, recovered_at = $10, updated_at = $11, email = $12, language = $13,
+         underlying_condition = $14, pregnant = $15 WHERE person_id = $1`,
       [
         p.personId,
         p.fullName,
@@ -123,6 +128,8 @@ export class PersonStore {
         at,
         p.email,
         p.language,
+        p.underlyingCondition,
+        p.pregnant,
       ],
     );
   }
@@ -142,6 +149,8 @@ export function personView(p: StoredPerson) {
     recoveredAt: p.recoveredAt,
     email: p.email,
     language: p.language,
+    underlyingCondition: p.underlyingCondition,
+    pregnant: p.pregnant,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
     erasedAt: p.erasedAt,

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { PERSON_LANGUAGES, PersonLanguage } from '../domain/person';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -103,4 +104,20 @@ export class RegisterPersonRequest {
   @IsOptional()
   @IsIn(PERSON_LANGUAGES)
   language?: PersonLanguage | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Has a listed underlying disease (care pathway: decides home treatment); null = unknown',
+  })
+  @IsOptional()
+  @IsBoolean()
+  underlyingCondition?: boolean | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Pregnant (care pathway: decides home treatment); null = unknown',
+  })
+  @IsOptional()
+  @IsBoolean()
+  pregnant?: boolean | null;
 }

@@ -1,7 +1,17 @@
 import { IsCalendarDate, IsTimestamp, NoControlCharacters } from '@ct/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { PERSON_LANGUAGES, PersonLanguage } from '../domain/person';
 import { VaccinationDto } from '../register-person/register-person.request.dto';
 
@@ -73,4 +83,20 @@ export class UpdatePersonRequest {
   @IsOptional()
   @IsIn(PERSON_LANGUAGES)
   language?: PersonLanguage | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Has a listed underlying disease (care pathway: decides home treatment); null = unknown',
+  })
+  @IsOptional()
+  @IsBoolean()
+  underlyingCondition?: boolean | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Pregnant (care pathway: decides home treatment); null = unknown',
+  })
+  @IsOptional()
+  @IsBoolean()
+  pregnant?: boolean | null;
 }

@@ -7,6 +7,8 @@
   const TOKEN_KEY = 'ct.token';
   const SVG = 'http://www.w3.org/2000/svg';
   const $ = (id) => document.getElementById(id);
+  // Texts and number/date formats of the chosen language (i18n.js, lang-vi.js, lang-en.js).
+  const { t, num, pct, dateTime, time } = window.CtI18n;
   let token = sessionStorage.getItem(TOKEN_KEY) || '';
   const replaying = new Set();
 
@@ -53,10 +55,13 @@
     return data;
   }
 
-  function banner(text) {
+  // The banner is kept as a text key and its values, so a language switch re-words it.
+  let bannerText = null;
+  function banner(key, vars) {
+    bannerText = key ? { key, vars } : null;
     const b = $('banner');
-    b.hidden = !text;
-    b.textContent = text || '';
+    b.hidden = !key;
+    b.textContent = key ? t(key, vars) : '';
   }
 
   const KNOWN_ROLES = ['tracer', 'quarantine', 'feed', 'ops', 'admin'];
@@ -68,15 +73,15 @@
       KNOWN_ROLES.includes(r),
     );
     $('who').textContent = p
-      ? `${p.preferred_username || p.sub || 'signed in'} (${roles.join(', ')})`
-      : 'not signed in';
+      ? `${p.preferred_username || p.sub || t('who.signedIn')} (${roles.join(', ')})`
+      : t('who.none');
     $('signout-button').hidden = !token;
     $('token').hidden = !!token || !!sso;
     $('signin-button').hidden = !!token || !!sso;
     $('sso-button').hidden = !!token || !sso;
   }
 
-  const fmtTime = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '—');
+  const fmtTime = (iso) => time(iso);
 
   function sparkline(series) {
     const w = 150,
@@ -87,7 +92,13 @@
       .join(' ');
     return el(
       'svg:svg',
-      { width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': `per minute: ${series.join(', ')}` },
+      {
+        width: w,
+        height: h,
+        viewBox: `0 0 ${w} ${h}`,
+        role: 'img',
+        'aria-label': t('topics.perMinute', { series: series.join(', ') }),
+      },
       el('svg:polyline', { class: 'spark', points: pts }),
     );
   }
@@ -100,7 +111,7 @@
         el('td', {
           colspan: cols,
           class: 'error',
-          text: err.status === 401 ? 'Sign in with a token (role ops) to see this.' : `Unavailable: ${err.message}`,
+          text: err.status === 401 ? t('error.signIn') : t('error.unavailable', { message: err.message }),
         }),
       ),
     );
@@ -115,11 +126,11 @@
       // Each service's /health is its readiness: a service that answers but is not ready is live
       // (its checks say which part is down: database, kafka or consumer); one that does not answer is down.
       const label = (s) => {
-        if (s.status === 'ok') return 'up';
+        if (s.status === 'ok') return t('health.up');
         const down = Object.entries(s.checks || {})
           .filter(([, c]) => c && c.status === 'down')
           .map(([k]) => k);
-        return down.length ? `live, not ready (${down.join(', ')} down)` : s.status || 'down';
+        return down.length ? t('health.notReady', { down: down.join(', ') }) : s.status || t('health.down');
       };
       box.replaceChildren(
         ...Object.entries(services).map(([name, s]) =>
@@ -131,7 +142,7 @@
         ),
       );
     } catch (err) {
-      box.replaceChildren(el('span', { class: 'chip down', text: `health unavailable: ${err.message}` }));
+      box.replaceChildren(el('span', { class: 'chip down', text: t('health.unavailable', { message: err.message }) }));
     }
   }
 
@@ -140,25 +151,25 @@
     try {
       const { topics } = await api('GET', '/ops/topics');
       tbody.replaceChildren(
-        ...topics.map((t) =>
+        ...topics.map((tp) =>
           el(
             'tr',
-            { 'data-topic': t.topic },
+            { 'data-topic': tp.topic },
             el(
               'td',
-              { class: t.topic.endsWith('.dlq') ? 'dlq-topic' : '' },
+              { class: tp.topic.endsWith('.dlq') ? 'dlq-topic' : '' },
               el('button', {
                 type: 'button',
                 class: 'topic-link',
-                title: 'latest events',
-                text: t.topic,
-                onclick: () => showEvents(t.topic),
+                title: t('topics.latest'),
+                text: tp.topic,
+                onclick: () => showEvents(tp.topic),
               }),
             ),
-            el('td', { class: 'num total', text: t.count }),
-            el('td', { class: 'num rate', text: t.lastMinute }),
-            el('td', {}, sparkline(t.perMinute.map((m) => m.count))),
-            el('td', { class: 'muted', text: fmtTime(t.lastEventAt) }),
+            el('td', { class: 'num total', 'data-value': tp.count, text: num(tp.count) }),
+            el('td', { class: 'num rate', 'data-value': tp.lastMinute, text: num(tp.lastMinute) }),
+            el('td', {}, sparkline(tp.perMinute.map((m) => m.count))),
+            el('td', { class: 'muted', text: fmtTime(tp.lastEventAt) }),
           ),
         ),
       );
@@ -181,7 +192,7 @@
     try {
       const { events } = await api('GET', `/ops/topics/${encodeURIComponent(eventsTopic)}/events?limit=20`);
       if (events.length === 0) {
-        list.replaceChildren(el('li', { class: 'muted', text: 'No events seen since ops started.' }));
+        list.replaceChildren(el('li', { class: 'muted', text: t('events.none') }));
         return;
       }
       list.replaceChildren(
@@ -189,8 +200,8 @@
           el(
             'li',
             { 'data-offset': `${e.partition}:${e.offset}`, 'data-key': e.key || '' },
-            el('strong', { text: e.type || '(no type)' }),
-            ` key ${e.key} · partition ${e.partition} · offset ${e.offset} · ${new Date(e.timestamp).toLocaleString()}`,
+            el('strong', { text: e.type || t('events.noType') }),
+            ` ${t('events.meta', { key: e.key, partition: e.partition, offset: e.offset, at: dateTime(Number(e.timestamp)) })}`,
             el('pre', { class: 'headers', text: JSON.stringify(e.headers, null, 1) }),
             el('pre', {
               class: 'payload',
@@ -200,7 +211,7 @@
         ),
       );
     } catch (err) {
-      list.replaceChildren(el('li', { class: 'error', text: `Unavailable: ${err.message}` }));
+      list.replaceChildren(el('li', { class: 'error', text: t('error.unavailable', { message: err.message }) }));
     }
   }
 
@@ -214,22 +225,27 @@
             'tr',
             { 'data-group': g.group, class: (g.stalled || []).length ? 'stalled' : '' },
             el('td', { text: g.group }),
-            el('td', { class: 'num lag', text: g.lag }),
+            el('td', { class: 'num lag', 'data-value': g.lag, text: num(g.lag) }),
             el('td', {
               class: 'muted',
-              text: g.topics.length ? g.topics.map((t) => `${t.topic}: ${t.lag}`).join(', ') : 'no offsets committed',
+              text: g.topics.length ? g.topics.map((x) => `${x.topic}: ${num(x.lag)}`).join(', ') : t('lag.noOffsets'),
             }),
             // Lag while the committed offset stands still: a partition that does not move.
             el('td', {
               class: (g.stalled || []).length ? 'stall error' : 'stall muted',
               text: (g.stalled || []).length
                 ? g.stalled
-                    .map(
-                      (f) =>
-                        `STALLED ${f.topic}[${f.partition}] at ${f.committed} (lag ${f.lag}, ${Math.round(f.stalledForMs / 1000)} s)`,
+                    .map((f) =>
+                      t('lag.stalled', {
+                        topic: f.topic,
+                        partition: f.partition,
+                        committed: f.committed,
+                        lag: num(f.lag),
+                        seconds: num(Math.round(f.stalledForMs / 1000)),
+                      }),
                     )
                     .join(', ')
-                : 'moving',
+                : t('lag.moving'),
             }),
           ),
         ),
@@ -242,12 +258,12 @@
   async function replay(id, button) {
     replaying.add(id);
     button.disabled = true;
-    button.textContent = 'Replaying…';
+    button.textContent = t('dlq.replaying');
     try {
       await api('POST', `/ops/dlq/${id}/replay`);
-      banner('');
+      banner(null);
     } catch (err) {
-      banner(`Replay of #${id} failed: ${err.message}`);
+      banner('dlq.replayFailed', { id, message: err.message });
     } finally {
       replaying.delete(id);
       await loadDlq();
@@ -257,12 +273,12 @@
   async function replayGroup(key, button) {
     replaying.add(key);
     button.disabled = true;
-    button.textContent = 'Replaying…';
+    button.textContent = t('dlq.replaying');
     try {
       const r = await api('POST', `/ops/dlq/groups/${key}/replay`);
-      banner(`Replayed ${r.replayed} dead letters of the group.`);
+      banner('dlq.groupReplayed', { n: num(r.replayed) });
     } catch (err) {
-      banner(`Replay of the group failed: ${err.message}`);
+      banner('dlq.groupReplayFailed', { message: err.message });
     } finally {
       replaying.delete(key);
       await loadDlq();
@@ -273,9 +289,10 @@
     const tbody = $('dlq-groups').tBodies[0];
     try {
       const { groups, total } = await api('GET', '/ops/dlq/groups?limit=20');
-      $('dlq-groups-total').textContent = total > groups.length ? `(${groups.length} of ${total} groups)` : '';
+      $('dlq-groups-total').textContent =
+        total > groups.length ? t('dlq.groupsTotal', { shown: num(groups.length), total: num(total) }) : '';
       if (groups.length === 0) {
-        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted', text: 'No dead letters.' })));
+        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted', text: t('dlq.none') })));
         return;
       }
       tbody.replaceChildren(
@@ -283,7 +300,7 @@
           const button = el('button', {
             type: 'button',
             class: 'replay-group',
-            text: replaying.has(g.key) ? 'Replaying…' : `Replay ${g.notReplayed}`,
+            text: replaying.has(g.key) ? t('dlq.replaying') : t('dlq.replayN', { n: num(g.notReplayed) }),
             disabled: replaying.has(g.key) || g.notReplayed === 0,
           });
           button.addEventListener('click', () => replayGroup(g.key, button));
@@ -294,8 +311,8 @@
             el('td', { text: g.originalTopic }),
             el('td', { text: g.failedGroup || '—' }),
             el('td', { class: 'muted', text: g.category || '—' }),
-            el('td', { class: 'num count', text: g.count }),
-            el('td', { class: 'muted', text: new Date(g.newestAt).toLocaleString() }),
+            el('td', { class: 'num count', 'data-value': g.count, text: num(g.count) }),
+            el('td', { class: 'muted', text: dateTime(g.newestAt) }),
             el('td', {}, button),
           );
         }),
@@ -319,9 +336,9 @@
       dlqNext = page.next;
       $('dlq-older').disabled = !dlqNext;
       $('dlq-newer').disabled = dlqPages.length === 1;
-      $('dlq-page').textContent = `page ${dlqPages.length}`;
+      $('dlq-page').textContent = t('dlq.page', { n: dlqPages.length });
       if (entries.length === 0) {
-        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: 'No dead letters.' })));
+        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: t('dlq.none') })));
         return;
       }
       tbody.replaceChildren(
@@ -330,7 +347,7 @@
             type: 'button',
             class: 'replay',
             'data-id': e.id,
-            text: replaying.has(e.id) ? 'Replaying…' : 'Replay',
+            text: replaying.has(e.id) ? t('dlq.replaying') : t('dlq.replay'),
             disabled: replaying.has(e.id),
           });
           button.addEventListener('click', () => replay(e.id, button));
@@ -342,10 +359,10 @@
             el('td', { text: e.eventType || '—' }),
             el('td', { class: 'reason', text: e.reason, title: JSON.stringify(e.fields) }),
             el('td', { text: e.failedGroup || '—' }),
-            el('td', { class: 'muted', text: new Date(e.deadLetteredAt).toLocaleString() }),
+            el('td', { class: 'muted when', 'data-at': e.deadLetteredAt, text: dateTime(e.deadLetteredAt) }),
             el('td', {
               class: e.replayCount ? 'replays replayed' : 'replays muted',
-              text: e.replayCount ? `replayed ×${e.replayCount}` : 'not replayed',
+              text: e.replayCount ? t('dlq.replayed', { n: e.replayCount }) : t('dlq.notReplayed'),
             }),
             el('td', {}, button),
           );
@@ -371,7 +388,8 @@
       areasLoaded = true;
       sel.addEventListener('change', loadWeekly);
     } catch (err) {
-      $('weekly-text').textContent = err.status === 401 ? 'Sign in to see the figures.' : `Unavailable: ${err.message}`;
+      $('weekly-text').textContent =
+        err.status === 401 ? t('weekly.signIn') : t('error.unavailable', { message: err.message });
     }
   }
 
@@ -386,10 +404,10 @@
       viewBox: `0 0 ${w} ${h + 30}`,
       class: 'chart',
       role: 'img',
-      'aria-label': 'cases per week',
+      'aria-label': t('weekly.chart'),
     });
     svg.append(
-      el('svg:text', { x: 0, y: 12, text: max }),
+      el('svg:text', { x: 0, y: 12, text: num(max) }),
       el('svg:line', { x1: pad - 4, y1: h, x2: w, y2: h, stroke: '#999' }),
     );
     weeks.forEach((x, i) => {
@@ -408,14 +426,56 @@
             'data-week': x.weekStart,
             'data-count': x.count,
           },
-          el('svg:title', { text: x.text }),
+          el('svg:title', { text: weeklyPhrase(x) }),
         ),
         el('svg:rect', { class: 'bar community', x: gx + 3, y: h - ch, width: bw - 6, height: ch }),
-        el('svg:text', { x: gx + bw / 2, y: h - bh - 3, 'text-anchor': 'middle', text: x.count }),
+        el('svg:text', { x: gx + bw / 2, y: h - bh - 3, 'text-anchor': 'middle', text: num(x.count) }),
         el('svg:text', { x: gx + bw / 2, y: h + 14, 'text-anchor': 'middle', text: x.isoWeek.slice(5) }),
       );
     });
     return svg;
+  }
+
+  /** "320 cases this week, down 34.1%" in the chosen language (the API's `text` is English). */
+  function weeklyPhrase(w) {
+    const cases = t(w.count === 1 ? 'weekly.case' : 'weekly.cases', { n: num(w.count) });
+    if (w.changePct === null || w.changePct === undefined) return t('weekly.noneBefore', { cases });
+    if (w.changePct === 0) return t('weekly.unchanged', { cases });
+    return t(w.changePct < 0 ? 'weekly.down' : 'weekly.up', { cases, pct: pct(Math.abs(w.changePct)) });
+  }
+
+  /** The level's reasons in the chosen language, from the API's factors (older answers: its English reasons). */
+  function levelReasons(l) {
+    if (!Array.isArray(l.factors)) return l.reasons.join('; ');
+    const p = (x) => pct(x, Number.isInteger(x) ? 0 : 1);
+    return l.factors
+      .map((f) => {
+        switch (f.kind) {
+          case 'case_rate':
+            return t('levels.reason.rate', { rate: num(f.casesPer100k, 1), level: f.level });
+          case 'coverage_unknown':
+            return t('levels.reason.coverageUnknown');
+          case 'coverage_low': {
+            const parts = [];
+            if (f.adultsOneDose)
+              parts.push(t('levels.reason.adults', { pct: p(f.adultsOneDose.pct), min: p(f.adultsOneDose.min) }));
+            if (f.over50FullyVaccinated)
+              parts.push(
+                t('levels.reason.over50', {
+                  pct: p(f.over50FullyVaccinated.pct),
+                  min: p(f.over50FullyVaccinated.min),
+                }),
+              );
+            return t('levels.reason.coverageLow', { parts: parts.join('; ') });
+          }
+          case 'treatment_exceeded':
+            return t('levels.reason.treatment', { pct: p(f.occupancyPct), max: p(f.maxPct) });
+          default:
+            return '';
+        }
+      })
+      .filter(Boolean)
+      .join('; ');
   }
 
   async function loadWeekly() {
@@ -424,13 +484,10 @@
     try {
       const data = await api('GET', `/stats/weekly?area=${encodeURIComponent(code)}&weeks=8`);
       const last = data.weeks[data.weeks.length - 1];
-      $('weekly-text').textContent = `${data.name}: ${last.text}`;
-      $('weekly-chart').replaceChildren(
-        barChart(data.weeks),
-        el('p', { class: 'muted', text: 'blue: all cases · red: community cases' }),
-      );
+      $('weekly-text').textContent = `${data.name}: ${weeklyPhrase(last)}`;
+      $('weekly-chart').replaceChildren(barChart(data.weeks), el('p', { class: 'muted', text: t('weekly.legend') }));
     } catch (err) {
-      $('weekly-text').textContent = `Unavailable: ${err.message}`;
+      $('weekly-text').textContent = t('error.unavailable', { message: err.message });
     }
   }
 
@@ -438,16 +495,19 @@
     const tbody = $('levels').tBodies[0];
     try {
       const { levels } = await api('GET', '/areas/levels');
-      const names = ['', 'low', 'medium', 'high', 'very high'];
       tbody.replaceChildren(
         ...levels.map((l) =>
           el(
             'tr',
             { 'data-area': l.areaCode, 'data-level': l.level },
             el('td', { text: `${l.name} (${l.areaCode})` }),
-            el('td', {}, el('span', { class: `level level-${l.level}`, text: `${l.level} · ${names[l.level]}` })),
-            el('td', { class: 'num', text: l.casesPer100k }),
-            el('td', { class: 'muted', text: l.reasons.join('; ') }),
+            el(
+              'td',
+              {},
+              el('span', { class: `level level-${l.level}`, text: `${l.level} · ${t(`levels.name.${l.level}`)}` }),
+            ),
+            el('td', { class: 'num', 'data-value': l.casesPer100k, text: num(l.casesPer100k, 2) }),
+            el('td', { class: 'muted', text: levelReasons(l) }),
           ),
         ),
       );
@@ -478,7 +538,7 @@
       viewBox: `0 0 ${w} ${h}`,
       class: 'graph',
       role: 'img',
-      'aria-label': 'contact graph',
+      'aria-label': t('graph.label'),
     });
     for (const e of edges) {
       const a = pos[e.source],
@@ -499,8 +559,8 @@
           el('svg:title', {
             // A contact of an area the token does not cover: a pseudonym, no kind, venue or times.
             text: e.hidden
-              ? 'another area (no details)'
-              : `${e.kind}${e.venueId ? ` at ${e.venueId}` : ''}: ${e.startedAt || ''} – ${e.endedAt || ''}`,
+              ? t('graph.otherArea')
+              : `${e.venueId ? t('graph.at', { kind: e.kind, venue: e.venueId }) : e.kind}: ${e.startedAt ? dateTime(e.startedAt) : ''} – ${e.endedAt ? dateTime(e.endedAt) : ''}`,
           }),
         ),
       );
@@ -512,7 +572,7 @@
           'svg:g',
           { class: `node deg-${n.degree ?? 'x'}`, 'data-person': n.personId, transform: `translate(${p.x},${p.y})` },
           el('svg:circle', { r: n.degree === 0 ? 14 : 10 }),
-          el('svg:title', { text: `${n.personId} · ${n.hidden ? 'another area' : n.class || ''}` }),
+          el('svg:title', { text: `${n.personId} · ${n.hidden ? t('graph.nodeOtherArea') : n.class || ''}` }),
           el('svg:text', {
             y: 26,
             'text-anchor': 'middle',
@@ -530,17 +590,20 @@
     const status = $('graph-status');
     if (!id) return;
     status.className = 'muted';
-    status.textContent = 'Loading…';
+    status.textContent = t('graph.loading');
     try {
       const data = await api('GET', `/cases/${encodeURIComponent(id)}/contacts`);
-      if (!data || !Array.isArray(data.nodes)) throw new Error('unexpected answer (no nodes)');
+      if (!data || !Array.isArray(data.nodes)) throw new Error(t('graph.unexpected'));
       $('graph').replaceChildren(drawGraph(data));
       status.className = 'ok';
-      status.textContent = `${data.nodes.length} people, ${(data.edges || []).length} exposures`;
+      status.textContent = t('graph.status', {
+        people: num(data.nodes.length),
+        exposures: num((data.edges || []).length),
+      });
     } catch (err) {
       $('graph').replaceChildren();
       status.className = 'error';
-      status.textContent = `Could not load the contact graph: ${err.message}`;
+      status.textContent = t('graph.failed', { message: err.message });
     }
   }
 
@@ -570,7 +633,7 @@
     sessionStorage.setItem(TOKEN_KEY, t);
     $('token').value = '';
     showWho();
-    banner('');
+    banner(null);
     refreshFast();
     void refreshSlow();
   });
@@ -579,7 +642,7 @@
     sessionStorage.removeItem(TOKEN_KEY);
     areasLoaded = false;
     showWho();
-    banner('Signed out.');
+    banner('banner.signedOut');
   });
   $('graph-form').addEventListener('submit', loadGraph);
   $('dlq-older').addEventListener('click', () => {
@@ -630,7 +693,7 @@
       });
       location.assign(`${d.authorization_endpoint}?${q}`);
     } catch (err) {
-      banner(`Could not reach the identity provider: ${err.message}`);
+      banner('banner.idpUnreachable', { message: err.message });
     }
   }
 
@@ -641,9 +704,8 @@
     history.replaceState(null, '', location.pathname);
     const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || 'null');
     sessionStorage.removeItem(PKCE_KEY);
-    if (params.has('error')) return banner(`Sign-in refused: ${params.get('error')}`);
-    if (!saved || saved.state !== params.get('state'))
-      return banner('Sign-in failed: the answer does not match this tab’s request. Try again.');
+    if (params.has('error')) return banner('banner.signInRefused', { error: params.get('error') });
+    if (!saved || saved.state !== params.get('state')) return banner('banner.stateMismatch');
     try {
       const d = await discovery();
       const res = await fetch(d.token_endpoint, {
@@ -661,12 +723,27 @@
       if (!res.ok || !body.access_token) throw new Error(body.error_description || body.error || `HTTP ${res.status}`);
       token = body.access_token;
       sessionStorage.setItem(TOKEN_KEY, token);
-      banner('');
+      banner(null);
     } catch (err) {
-      banner(`Sign-in failed: ${err.message}`);
+      banner('banner.signInFailed', { message: err.message });
     }
   }
   $('sso-button').addEventListener('click', () => void startSignIn());
+
+  // --- Language: the fixed labels now, and every panel again after a switch ---
+  window.CtI18n.apply();
+  $('lang').value = window.CtI18n.lang;
+  $('lang').addEventListener('change', () => window.CtI18n.setLang($('lang').value));
+  window.CtI18n.onChange(() => {
+    $('lang').value = window.CtI18n.lang;
+    showWho();
+    if (bannerText) banner(bannerText.key, bannerText.vars);
+    else banner(null);
+    $('dlq-page').textContent = t('dlq.page', { n: dlqPages.length });
+    refreshFast();
+    void refreshSlow();
+    if ($('graph').childElementCount) void loadGraph();
+  });
 
   (async () => {
     try {
@@ -677,7 +754,7 @@
     }
     if (sso) await finishSignIn();
     showWho();
-    if (!token) banner(sso ? 'Sign in (role ops) to see the figures.' : 'Paste a bearer token (role ops) and sign in.');
+    if (!token) banner(sso ? 'banner.signInSso' : 'banner.pasteToken');
     refreshFast();
     void refreshSlow();
     setInterval(refreshFast, 2000);

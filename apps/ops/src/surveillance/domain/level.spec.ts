@@ -25,7 +25,14 @@ describe('assessLevel (Resolution 128, thresholds as data)', () => {
         coverage: { adultsOneDosePct: 60, over50FullyVaccinatedPct: 90 },
         treatmentOccupancyPct: null,
       }),
-    ).toMatchObject({ level: 2, baseLevel: 1 });
+    ).toMatchObject({
+      level: 2,
+      baseLevel: 1,
+      factors: [
+        { kind: 'case_rate', casesPer100k: 10, level: 1 },
+        { kind: 'coverage_low', adultsOneDose: { pct: 60, min: 70 } },
+      ],
+    });
     expect(
       assessLevel({
         casesPer100k: 10,
@@ -46,12 +53,17 @@ describe('assessLevel (Resolution 128, thresholds as data)', () => {
     const a = assessLevel({ casesPer100k: 30, coverage: good, treatmentOccupancyPct: 85 });
     expect(a).toMatchObject({ level: 3, baseLevel: 2 });
     expect(a.reasons.join(' ')).toMatch(/treatment beds 85% occupied/);
+    expect(a.factors).toEqual([
+      { kind: 'case_rate', casesPer100k: 30, level: 2 },
+      { kind: 'treatment_exceeded', occupancyPct: 85, maxPct: 80 },
+    ]);
   });
 
   it('makes no coverage adjustment when coverage is unknown', () => {
     const a = assessLevel({ casesPer100k: 25, coverage: null, treatmentOccupancyPct: null });
     expect(a.level).toBe(2);
     expect(a.reasons.join(' ')).toMatch(/coverage unknown/);
+    expect(a.factors.map((f) => f.kind)).toEqual(['case_rate', 'coverage_unknown']);
   });
 
   it('follows other thresholds given as data', () => {

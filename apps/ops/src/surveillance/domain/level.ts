@@ -28,11 +28,24 @@ export interface LevelInput {
   treatmentOccupancyPct: number | null;
 }
 
+/** One reason for the level, as data: the weekly report words it in Vietnamese or English. */
+export type LevelFactor =
+  | { kind: 'case_rate'; casesPer100k: number; level: EpidemicLevel }
+  | { kind: 'coverage_unknown' }
+  | {
+      kind: 'coverage_low';
+      adultsOneDose?: { pct: number; min: number };
+      over50FullyVaccinated?: { pct: number; min: number };
+    }
+  | { kind: 'treatment_exceeded'; occupancyPct: number; maxPct: number };
+
 export interface LevelAssessment {
   level: EpidemicLevel;
   /** The level the case rate alone gives, before the coverage and capacity steps. */
   baseLevel: EpidemicLevel;
+  /** The reasons in English, one line each (factors, as data, say the same). */
   reasons: string[];
+  factors: LevelFactor[];
 }
 
 export const LEVEL_COLOURS: Record<EpidemicLevel, string> = { 1: 'green', 2: 'yellow', 3: 'orange', 4: 'red' };
@@ -58,29 +71,36 @@ export function assessLevel(input: LevelInput, t: LevelThresholds = DEFAULT_THRE
   const rate = input.casesPer100k;
   const base: EpidemicLevel = rate >= l4 ? 4 : rate >= l3 ? 3 : rate >= l2 ? 2 : 1;
   const reasons = [`${round(rate)} new community cases per 100,000 this week → level ${base}`];
+  const factors: LevelFactor[] = [{ kind: 'case_rate', casesPer100k: round(rate), level: base }];
   let level: number = base;
   if (input.coverage === null) {
     reasons.push('vaccination coverage unknown: no adjustment');
+    factors.push({ kind: 'coverage_unknown' });
   } else {
     const low: string[] = [];
-    if (input.coverage.adultsOneDosePct < t.coverage.adultsOneDosePct)
-      low.push(`adults with one dose ${input.coverage.adultsOneDosePct}% < ${t.coverage.adultsOneDosePct}%`);
-    if (input.coverage.over50FullyVaccinatedPct < t.coverage.over50FullyVaccinatedPct)
-      low.push(
-        `over-50s fully vaccinated ${input.coverage.over50FullyVaccinatedPct}% < ${t.coverage.over50FullyVaccinatedPct}%`,
-      );
+    const factor: LevelFactor = { kind: 'coverage_low' };
+    const { adultsOneDosePct: adults, over50FullyVaccinatedPct: over50 } = input.coverage;
+    if (adults < t.coverage.adultsOneDosePct) {
+      low.push(`adults with one dose ${adults}% < ${t.coverage.adultsOneDosePct}%`);
+      factor.adultsOneDose = { pct: adults, min: t.coverage.adultsOneDosePct };
+    }
+    if (over50 < t.coverage.over50FullyVaccinatedPct) {
+      low.push(`over-50s fully vaccinated ${over50}% < ${t.coverage.over50FullyVaccinatedPct}%`);
+      factor.over50FullyVaccinated = { pct: over50, min: t.coverage.over50FullyVaccinatedPct };
+    }
     if (low.length) {
       level++;
       reasons.push(`coverage too low (${low.join('; ')}): one step up`);
+      factors.push(factor);
     }
   }
-  if (input.treatmentOccupancyPct !== null && input.treatmentOccupancyPct > t.treatment.maxOccupancyPct) {
+  const occupancy = input.treatmentOccupancyPct;
+  if (occupancy !== null && occupancy > t.treatment.maxOccupancyPct) {
     level++;
-    reasons.push(
-      `treatment beds ${input.treatmentOccupancyPct}% occupied > ${t.treatment.maxOccupancyPct}%: one step up`,
-    );
+    reasons.push(`treatment beds ${occupancy}% occupied > ${t.treatment.maxOccupancyPct}%: one step up`);
+    factors.push({ kind: 'treatment_exceeded', occupancyPct: occupancy, maxPct: t.treatment.maxOccupancyPct });
   }
-  return { level: Math.min(4, level) as EpidemicLevel, baseLevel: base, reasons };
+  return { level: Math.min(4, level) as EpidemicLevel, baseLevel: base, reasons, factors };
 }
 
 function round(n: number): number {

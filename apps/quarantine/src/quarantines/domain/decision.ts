@@ -1,4 +1,4 @@
-import { Facility, PersonProfile, PlannedTest, QuarantinePolicy } from './policy';
+import { Facility, PersonProfile, PlannedTest, QuarantinePolicy, Regimen } from './policy';
 
 /**
  * The quarantine workflow's vocabulary (plain TypeScript): an order, what is known about a person,
@@ -54,7 +54,9 @@ export type Command =
   | { type: 'BecomeCase' }
   | { type: 'RecordResult'; result: Result; day: number | null; dueOn: string | null; isExitTest: boolean }
   | { type: 'ChangeHomeEligibility'; eligible: boolean }
-  | { type: 'Cancel' };
+  | { type: 'Cancel' }
+  /** An arrival from an area whose level calls for a quarantine (like an F1) or a follow-up (issue 18). */
+  | { type: 'Arrive'; arrivalId: string; arrivedAt: Date; action: 'QUARANTINE' | 'FOLLOW_UP'; followUp: Regimen };
 
 export type Decision =
   | { type: 'Ordered'; order: Order; tests: PlannedTest[] }

@@ -10,6 +10,10 @@ export interface QuarantinePolicy {
   recoveredMonths: number;
   f2WatchDays: number;
   retestAfterDays: number;
+  /** Rules by level (issue 18): false = centralized quarantine only; absent = home where it qualifies. */
+  homeQuarantine?: boolean;
+  /** Rules by level: false = F2 are not watched; absent = watched. */
+  f2Watch?: boolean;
 }
 
 export interface Regimen {

@@ -17,7 +17,8 @@ function placement(
   ctx: DecisionContext,
   areaCode: string | null,
 ): Pick<Order, 'kind' | 'facilityId' | 'needsFacility'> {
-  if (state.homeEligible) return { kind: 'HOME', facilityId: null, needsFacility: false };
+  if (state.homeEligible && ctx.policy.homeQuarantine !== false)
+    return { kind: 'HOME', facilityId: null, needsFacility: false };
   const f = chooseFacility(ctx.facilities, ctx.occupied, areaCode);
   return { kind: 'CENTRALIZED', facilityId: f?.id ?? null, needsFacility: f === null };
 }
@@ -38,6 +39,7 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
       const source = { sourcePersonId: command.sourcePersonId, sourceCaseId: command.sourceCaseId };
       if (command.degree === 2) {
         if (active) return [ignored('ALREADY_UNDER_ORDER')];
+        if (ctx.policy.f2Watch === false) return [ignored('F2_NOT_WATCHED')];
         const order: Order = {
           id: ctx.newId(),
           personId: state.personId,
@@ -139,11 +141,45 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
     case 'Cancel':
       if (!active) return [ignored('NO_ORDER')];
       return [{ type: 'Ended', order: active, reason: 'CANCELLED' }];
+    case 'Arrive':
+      return arrive(command, state, ctx);
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * An arrival (issue 18): QUARANTINE is an F1's order with day 0 the arrival day (its source: the
+ * person and the arrival); FOLLOW_UP is a self-monitoring order of `followUp.days` with its tests,
+ * for someone under no order yet.
+ */
+function arrive(command: Extract<Command, { type: 'Arrive' }>, state: PersonState, ctx: DecisionContext): Decision[] {
+  const source = { sourcePersonId: state.personId, sourceCaseId: command.arrivalId };
+  if (command.action === 'QUARANTINE')
+    return decide({ type: 'IdentifyContact', degree: 1, ...source, lastExposureAt: command.arrivedAt }, state, ctx);
+  if (state.openCase) return [ignored('OPEN_CASE')];
+  if (state.active) return [ignored('ALREADY_UNDER_ORDER')];
+  const today = localDay(ctx.now, ctx.policy.utcOffsetMinutes);
+  const s = scheduleFrom(localDay(command.arrivedAt, ctx.policy.utcOffsetMinutes), command.followUp, today, ctx.policy);
+  if (s.endsAt <= ctx.now) return [ignored('EXPOSURE_TOO_OLD')];
+  const order: Order = {
+    id: ctx.newId(),
+    personId: state.personId,
+    kind: 'SELF_MONITORING',
+    facilityId: null,
+    needsFacility: false,
+    areaCode: state.profile?.areaCode ?? null,
+    degree: 1,
+    ...source,
+    dayZero: s.dayZero,
+    startsAt: ctx.now,
+    endsAt: s.endsAt,
+    testDays: s.testDays,
+    orderedAt: ctx.now,
+  };
+  return [{ type: 'Ordered', order, tests: s.tests }];
 }
 
 function escalate(

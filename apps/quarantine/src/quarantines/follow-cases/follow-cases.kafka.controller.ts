@@ -2,6 +2,7 @@ import { EventEnvelope } from '@ct/contracts';
 import { HandleEvent } from '@ct/messaging';
 import { TransactionHost } from '@ct/platform';
 import { Controller } from '@nestjs/common';
+import { IsolationService } from '../../care/isolate-cases/isolation.service';
 import { QuarantineStore } from '../infrastructure/quarantine.store';
 import { causeOf, QuarantineWorkflow } from '../quarantine.workflow';
 
@@ -16,6 +17,7 @@ export class FollowCasesKafkaController {
     private readonly tx: TransactionHost,
     private readonly store: QuarantineStore,
     private readonly workflow: QuarantineWorkflow,
+    private readonly isolation: IsolationService,
   ) {}
 
   @HandleEvent('CaseConfirmed')
@@ -32,10 +34,13 @@ export class FollowCasesKafkaController {
       [p.caseId, p.personId, p.areaCode],
     );
     const watchers = await this.store.watchersOf([p.personId]);
-    await this.workflow.run([
+    const decisions = await this.workflow.run([
       { personId: p.personId, command: { type: 'BecomeCase' }, cause: causeOf(e.meta) },
       ...watchers.map((w) => ({ personId: w, command: { type: 'EscalateWatch' as const }, cause: causeOf(e.meta) })),
     ]);
+    // Care pathway: the case is isolated in the same transaction its quarantine ends in.
+    const converted = decisions.find((d) => d.type === 'Ended' && d.order.personId === p.personId);
+    await this.isolation.caseConfirmed(p, converted?.type === 'Ended' ? converted.order.id : null, causeOf(e.meta));
   }
 
   @HandleEvent('CaseClosed')
@@ -44,6 +49,7 @@ export class FollowCasesKafkaController {
       e.payload.personId,
       e.payload.caseId,
     ]);
+    await this.isolation.caseClosed(e.payload, causeOf(e.meta));
   }
 
   @HandleEvent('PersonProfileChanged')
@@ -51,12 +57,26 @@ export class FollowCasesKafkaController {
     const p = e.payload;
     // Last writer by changedAt wins, so a late redelivery of an older profile changes nothing.
     await this.tx.manager.query(
-      `INSERT INTO quarantine.person_profiles (person_id, area_code, vaccine_doses, last_dose_at, recovered_at, changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO quarantine.person_profiles (person_id, area_code, vaccine_doses, last_dose_at, recovered_at, changed_at,
+         age_band, underlying_condition, pregnant)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (person_id) DO UPDATE SET area_code = EXCLUDED.area_code, vaccine_doses = EXCLUDED.vaccine_doses,
-         last_dose_at = EXCLUDED.last_dose_at, recovered_at = EXCLUDED.recovered_at, changed_at = EXCLUDED.changed_at
+         last_dose_at = EXCLUDED.last_dose_at, recovered_at = EXCLUDED.recovered_at, changed_at = EXCLUDED.changed_at,
+         age_band = EXCLUDED.age_band, underlying_condition = EXCLUDED.underlying_condition, pregnant = EXCLUDED.pregnant
        WHERE quarantine.person_profiles.changed_at <= EXCLUDED.changed_at`,
-      [p.personId, p.areaCode, p.vaccineDoses, p.lastDoseAt, p.recoveredAt, p.changedAt],
+      [
+        p.personId,
+        p.areaCode,
+        p.vaccineDoses,
+        p.lastDoseAt,
+        p.recoveredAt,
+        p.changedAt,
+        p.ageBand ?? null,
+        p.underlyingCondition ?? null,
+        p.pregnant ?? null,
+      ],
     );
+    // Care pathway: a case isolated before its facts were known is placed again by policy.
+    await this.isolation.reassess(p.personId, causeOf(e.meta));
   }
 }

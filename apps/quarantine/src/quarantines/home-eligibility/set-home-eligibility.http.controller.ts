@@ -2,6 +2,7 @@ import { CurrentPrincipal, Principal, Roles, TransactionHost } from '@ct/platfor
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiProperty, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
+import { IsolationService } from '../../care/isolate-cases/isolation.service';
 import { QuarantineWorkflow } from '../quarantine.workflow';
 import { QuarantineAreas } from '../infrastructure/quarantine-areas';
 
@@ -26,6 +27,7 @@ export class SetHomeEligibilityHttpController {
     private readonly tx: TransactionHost,
     private readonly workflow: QuarantineWorkflow,
     private readonly areas: QuarantineAreas,
+    private readonly isolation: IsolationService,
   ) {}
 
   @Put()
@@ -52,9 +54,14 @@ export class SetHomeEligibilityHttpController {
           command: { type: 'ChangeHomeEligibility', eligible },
         },
       ]);
+      // Care pathway: a case's isolation follows the recorded eligibility (home treatment needs an eligible home).
+      const iso = await this.isolation.reassess(personId, { correlationId: undefined });
       return {
         personId,
         eligible,
+        isolation: iso
+          ? { isolationId: iso.id, kind: iso.kind, facilityId: iso.facilityId, needsBed: iso.needsBed }
+          : null,
         transferred:
           d.type === 'Transferred'
             ? {

@@ -41,7 +41,7 @@ export class RecordTestResultHandler {
   scheduled(testId: string, input: ResultInput): Promise<RecordedResult> {
     return this.tx.run(async (m) => {
       const [t] = await m.query(
-        `SELECT id, person_id, quarantine_id, purpose, status, to_char(due_on, 'YYYY-MM-DD') AS due_on, day FROM quarantine.tests WHERE id = $1 FOR UPDATE`,
+        `SELECT id, person_id, quarantine_id, isolation_id, purpose, status, to_char(due_on, 'YYYY-MM-DD') AS due_on, day FROM quarantine.tests WHERE id = $1 FOR UPDATE`,
         [testId],
       );
       if (!t) throw QuarantineErrors.testNotFound(testId);
@@ -54,6 +54,7 @@ export class RecordTestResultHandler {
           purpose: t.purpose,
           dueOn: t.due_on,
           day: t.day,
+          isolationId: t.isolation_id,
         },
         input,
         false,
@@ -61,13 +62,26 @@ export class RecordTestResultHandler {
     });
   }
 
-  other(personId: string, purpose: 'SCREENING' | 'UNSCHEDULED', input: ResultInput): Promise<RecordedResult> {
+  /**
+   * A screening or unscheduled result. `testId` given (a lab result matched by cases: its resultId):
+   * a second call with it records nothing and returns null.
+   */
+  other(
+    personId: string,
+    purpose: 'SCREENING' | 'UNSCHEDULED',
+    input: ResultInput,
+    testId?: string,
+  ): Promise<RecordedResult | null> {
     return this.tx.run(async (m) => {
+      if (testId !== undefined) {
+        const [seen] = await m.query('SELECT 1 AS n FROM quarantine.tests WHERE id = $1', [testId]);
+        if (seen) return null;
+      }
       const [q] = await m.query(
         `SELECT id FROM quarantine.quarantines WHERE person_id = $1 AND status = 'ACTIVE' AND kind <> 'SELF_MONITORING'`,
         [personId],
       );
-      const id = randomUUID();
+      const id = testId ?? randomUUID();
       await m.query(
         `INSERT INTO quarantine.tests (id, person_id, quarantine_id, purpose, status, scheduled_at) VALUES ($1, $2, $3, $4, 'SCHEDULED', $5)`,
         [id, personId, q?.id ?? null, purpose, this.workflow.now()],
@@ -84,6 +98,8 @@ export class RecordTestResultHandler {
       purpose: TestPurpose;
       dueOn: string | null;
       day: number | null;
+      /** A case's release test (care pathway): its retest is the care pass's, not this handler's. */
+      isolationId?: string | null;
     },
     input: ResultInput,
     unscheduled: boolean,
@@ -120,7 +136,8 @@ export class RecordTestResultHandler {
     };
 
     if (!t.quarantineId) {
-      if (input.result === 'INCONCLUSIVE') out.retestId = await this.retestOutside(t.personId, t.purpose, cause);
+      if (input.result === 'INCONCLUSIVE' && !t.isolationId)
+        out.retestId = await this.retestOutside(t.personId, t.purpose, cause);
       if (out.retestId) out.outcome = 'RETEST_SCHEDULED';
       return out;
     }

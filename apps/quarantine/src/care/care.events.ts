@@ -1,0 +1,95 @@
+import { createEvent, EventEnvelope, IsolationEndReason, IsolationTransferReason } from '@ct/contracts';
+import { EventCause } from '../quarantines/quarantine.events';
+import { Isolation } from './infrastructure/isolation.store';
+
+/** The one mapper from the care pathway's changes to care.v1 (and its release tests to testing.v1). */
+
+const SOURCE = '/quarantine';
+
+export function opts(cause: EventCause, at: string) {
+  return { source: SOURCE, correlationId: cause.correlationId, causationId: cause.causationId, time: at };
+}
+
+export function isolationOrdered(i: Isolation, at: string, cause: EventCause): EventEnvelope {
+  return createEvent(
+    'IsolationOrdered',
+    {
+      isolationId: i.id,
+      personId: i.personId,
+      caseId: i.caseId,
+      areaCode: i.areaCode,
+      kind: i.kind,
+      facilityId: i.facilityId,
+      needsBed: i.needsBed,
+      firstDay: i.firstDay,
+      plannedEndOn: i.plannedEndOn,
+      testDays: i.testDays,
+      fromQuarantineId: i.fromQuarantineId,
+      orderedAt: at,
+    },
+    opts(cause, at),
+  );
+}
+
+export function isolationTransferred(
+  before: Pick<Isolation, 'kind' | 'facilityId'>,
+  after: Isolation,
+  reason: IsolationTransferReason,
+  at: string,
+  cause: EventCause,
+): EventEnvelope {
+  return createEvent(
+    'IsolationTransferred',
+    {
+      isolationId: after.id,
+      personId: after.personId,
+      caseId: after.caseId,
+      areaCode: after.areaCode,
+      previousKind: before.kind,
+      previousFacilityId: before.facilityId,
+      kind: after.kind,
+      facilityId: after.facilityId,
+      needsBed: after.needsBed,
+      reason,
+      transferredAt: at,
+    },
+    opts(cause, at),
+  );
+}
+
+export function isolationEnded(
+  i: Isolation,
+  reason: IsolationEndReason,
+  releaseTestId: string | null,
+  at: string,
+  cause: EventCause,
+): EventEnvelope {
+  return createEvent(
+    'IsolationEnded',
+    {
+      isolationId: i.id,
+      personId: i.personId,
+      caseId: i.caseId,
+      areaCode: i.areaCode,
+      kind: i.kind,
+      facilityId: i.facilityId,
+      reason,
+      releaseTestId,
+      endedAt: at,
+    },
+    opts(cause, at),
+  );
+}
+
+export function isolationTestScheduled(
+  t: { id: string; personId: string; dueOn: string },
+  at: string,
+  cause: EventCause,
+): EventEnvelope {
+  // A release test belongs to no quarantine: quarantineId and the quarantine day are null.
+  return createEvent(
+    'TestScheduled',
+    { testId: t.id, personId: t.personId, quarantineId: null, dueOn: t.dueOn, day: null, scheduledAt: at },
+    opts(cause, at),
+  );
+}

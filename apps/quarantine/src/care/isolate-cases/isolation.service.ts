@@ -1,0 +1,140 @@
+import { CaseClosed, CaseConfirmed, IsolationKind, IsolationTransferReason } from '@ct/contracts';
+import { Outbox } from '@ct/messaging';
+import { ServiceClock } from '@ct/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { localDay } from '../../quarantines/domain/policy';
+import { EventCause } from '../../quarantines/quarantine.events';
+import { isolationEnded, isolationOrdered, isolationTestScheduled, isolationTransferred } from '../care.events';
+import { CARE_POLICY } from '../care.tokens';
+import { CarePolicy, chooseBed, isolationSchedule, placementFor } from '../domain/care-policy';
+import { Isolation, IsolationStore } from '../infrastructure/isolation.store';
+
+/**
+ * Isolation of cases: orders one per CaseConfirmed (placed by policy), re-places it when the facts
+ * or the home's eligibility arrive later, moves it to a facility on warning signs, ends it on
+ * CaseClosed, and gives freed beds to people waiting. Runs inside the caller's transaction (the
+ * consumed event's, or a request's), so a quarantined F1's quarantine ends and their isolation
+ * starts in one commit. Whatever order the case, the facts and the eligibility arrive in, the
+ * isolation ends in the same place (the events differ: an order, or an order and a transfer).
+ */
+@Injectable()
+export class IsolationService {
+  constructor(
+    private readonly store: IsolationStore,
+    private readonly outbox: Outbox,
+    private readonly clock: ServiceClock,
+    @Inject(CARE_POLICY) private readonly policy: CarePolicy,
+  ) {}
+
+  today(): string {
+    return localDay(this.clock.now(), this.policy.utcOffsetMinutes);
+  }
+
+  async caseConfirmed(p: CaseConfirmed, fromQuarantineId: string | null, cause: EventCause): Promise<Isolation | null> {
+    if (await this.store.byCase(p.caseId)) return null;
+    if (await this.store.active(p.personId)) return null;
+    const now = this.clock.now();
+    const today = this.today();
+    const sampleDay = localDay(new Date(p.sampleTakenAt ?? p.confirmedAt), this.policy.utcOffsetMinutes);
+    const firstDay = sampleDay > today ? today : sampleDay;
+    const { facts, homeEligible } = await this.store.factsOf(p.personId);
+    const kind = placementFor(facts, homeEligible, now, this.policy);
+    const schedule = isolationSchedule(firstDay, today, this.policy);
+    const place = kind === 'HOME' ? { facilityId: null, needsBed: false } : await this.bedFor(p.areaCode);
+    const iso: Isolation = {
+      id: randomUUID(),
+      personId: p.personId,
+      caseId: p.caseId,
+      areaCode: p.areaCode,
+      kind,
+      ...place,
+      escalated: false,
+      firstDay,
+      plannedEndOn: schedule.plannedEndOn,
+      testDays: schedule.testDays,
+      fromQuarantineId,
+      status: 'ACTIVE',
+    };
+    await this.store.insert(iso, now);
+    const tests = schedule.tests.map((t) => ({ id: randomUUID(), personId: iso.personId, isolationId: iso.id, ...t }));
+    await this.store.insertTests(tests, now);
+    const at = now.toISOString();
+    await this.outbox.add(isolationOrdered(iso, at, cause), ...tests.map((t) => isolationTestScheduled(t, at, cause)));
+    return iso;
+  }
+
+  async caseClosed(p: CaseClosed, cause: EventCause): Promise<void> {
+    const iso = await this.store.byCase(p.caseId);
+    if (!iso || iso.status !== 'ACTIVE') return;
+    await this.end(iso, p.outcome, null, cause);
+  }
+
+  async end(iso: Isolation, reason: 'RELEASED' | 'RECOVERED' | 'DECEASED', testId: string | null, cause: EventCause) {
+    const now = this.clock.now();
+    await this.store.end(iso.id, reason, now);
+    await this.outbox.add(isolationEnded(iso, reason, testId, now.toISOString(), cause));
+    if (iso.facilityId) await this.assignBeds(cause);
+  }
+
+  /** The facts or the home's eligibility changed: the place follows the policy, unless care was escalated. */
+  async reassess(personId: string, cause: EventCause): Promise<Isolation | null> {
+    const iso = await this.store.active(personId);
+    if (!iso || iso.escalated) return null;
+    const { facts, homeEligible } = await this.store.factsOf(personId);
+    const kind = placementFor(facts, homeEligible, this.clock.now(), this.policy);
+    if (kind === iso.kind) return null;
+    if (kind === 'HOME') return this.move(iso, { kind, facilityId: null, needsBed: false }, 'REASSESSED', false, cause);
+    return this.toFacility(iso, 'HOME_INELIGIBLE', false, cause);
+  }
+
+  /** Moves an isolation to a treatment facility (a free bed, else needsBed). */
+  async toFacility(iso: Isolation, reason: IsolationTransferReason, escalated: boolean, cause: EventCause) {
+    const place = await this.bedFor(iso.areaCode);
+    return this.move(iso, { kind: 'TREATMENT_FACILITY', ...place }, reason, escalated, cause);
+  }
+
+  /** Gives free beds to isolations waiting for one, oldest first (BED_ASSIGNED). */
+  async assignBeds(cause: EventCause): Promise<number> {
+    const waiting = await this.store.waitingForBeds(500);
+    if (waiting.length === 0) return 0;
+    const facilities = await this.store.lockFacilities();
+    const occupied = new Map(facilities.map((f) => [f.id, f.occupied]));
+    let assigned = 0;
+    for (const iso of waiting) {
+      const bed = chooseBed(facilities, occupied, iso.areaCode);
+      if (!bed) break;
+      occupied.set(bed, (occupied.get(bed) ?? 0) + 1);
+      await this.move(
+        iso,
+        { kind: 'TREATMENT_FACILITY', facilityId: bed, needsBed: false },
+        'BED_ASSIGNED',
+        iso.escalated,
+        cause,
+      );
+      assigned++;
+    }
+    return assigned;
+  }
+
+  private async bedFor(areaCode: string): Promise<{ facilityId: string | null; needsBed: boolean }> {
+    const facilities = await this.store.lockFacilities();
+    const bed = chooseBed(facilities, new Map(facilities.map((f) => [f.id, f.occupied])), areaCode);
+    return { facilityId: bed, needsBed: bed === null };
+  }
+
+  private async move(
+    iso: Isolation,
+    to: { kind: IsolationKind; facilityId: string | null; needsBed: boolean },
+    reason: IsolationTransferReason,
+    escalated: boolean,
+    cause: EventCause,
+  ): Promise<Isolation> {
+    const now = this.clock.now();
+    const after: Isolation = { ...iso, ...to, escalated };
+    await this.store.place(iso.id, { ...to, escalated }, now);
+    await this.outbox.add(isolationTransferred(iso, after, reason, now.toISOString(), cause));
+    if (iso.facilityId && iso.facilityId !== to.facilityId) await this.assignBeds(cause);
+    return after;
+  }
+}

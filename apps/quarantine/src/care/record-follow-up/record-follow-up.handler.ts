@@ -1,0 +1,176 @@
+import { CareSetting, createEvent, FollowUpStatus, Symptom, WarningSign } from '@ct/contracts';
+import { Outbox } from '@ct/messaging';
+import { ServiceClock, TransactionHost } from '@ct/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { QuarantineErrors } from '../../errors';
+import { localDay } from '../../quarantines/domain/policy';
+import { testScheduled } from '../../quarantines/quarantine.events';
+import { opts } from '../care.events';
+import { CARE_POLICY } from '../care.tokens';
+import { CarePolicy, contactIsSymptomatic, daysBetween, warningSignsOf } from '../domain/care-policy';
+import { FollowUp, FollowUpStore } from '../infrastructure/follow-up.store';
+import { IsolationStore } from '../infrastructure/isolation.store';
+import { IsolationService } from '../isolate-cases/isolation.service';
+
+/** The quarantine day of a test (null outside 0–366, which TestScheduled cannot carry). */
+function dayOf(dayZero: string, day: string): number | null {
+  const d = daysBetween(dayZero, day);
+  return d >= 0 && d <= 366 ? d : null;
+}
+
+export interface FollowUpInput {
+  status: FollowUpStatus;
+  temperatureC: number | null;
+  spo2: number | null;
+  symptoms: Symptom[];
+  note: string | null;
+  source: 'STAFF' | 'SELF_REPORT';
+  by: string;
+}
+
+export interface RecordedFollowUp {
+  followUpId: string;
+  status: FollowUpStatus;
+  warningSigns: WarningSign[];
+  /** What the check led to: a move to a treatment facility, a test today, or nothing. */
+  escalation: { to: 'TREATMENT_FACILITY' | 'TEST_TODAY'; facilityId: string | null; testId: string | null } | null;
+}
+
+/**
+ * Records one follow-up (staff or self-report) and applies the warning-sign policy in the same
+ * transaction: a case at home with a warning sign moves to a treatment facility (escalated: the
+ * policy no longer moves them home), a contact with symptoms gets a test due today on the worklist
+ * (once a day). HealthCheckRecorded never carries the note.
+ */
+@Injectable()
+export class RecordFollowUpHandler {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly store: FollowUpStore,
+    private readonly isolations: IsolationStore,
+    private readonly isolation: IsolationService,
+    private readonly outbox: Outbox,
+    private readonly clock: ServiceClock,
+    @Inject(CARE_POLICY) private readonly policy: CarePolicy,
+  ) {}
+
+  record(f: FollowUp, input: FollowUpInput): Promise<RecordedFollowUp> {
+    return this.tx.run(async () => {
+      if (f.status === 'DONE' || f.status === 'CANCELLED') throw QuarantineErrors.followUpClosed(f.id, f.status);
+      const now = this.clock.now();
+      const p = this.policy;
+      const done = input.status === 'DONE';
+      const reading = done
+        ? { temperatureC: input.temperatureC, spo2: input.spo2, symptoms: input.symptoms }
+        : { temperatureC: null, spo2: null, symptoms: [] as Symptom[] };
+      const fever = await this.store.highFeverDays(f.personId, f.dueOn, p.feverDays, p.feverC);
+      const signs = done ? warningSignsOf(reading, f.dueOn, fever, p) : [];
+      await this.store.record(f.id, { ...input, ...reading, warningSigns: signs }, now);
+      const at = now.toISOString();
+      await this.outbox.add(
+        createEvent(
+          'HealthCheckRecorded',
+          {
+            followUpId: f.id,
+            personId: f.personId,
+            areaCode: f.areaCode ?? 'unknown',
+            subject: f.subject,
+            orderId: f.orderId,
+            dueOn: f.dueOn,
+            slot: f.slot,
+            status: input.status,
+            source: input.source,
+            ...reading,
+            warningSigns: signs,
+            recordedAt: at,
+          },
+          opts({}, at),
+        ),
+      );
+      const escalation = done ? await this.escalate(f, reading, signs, at) : null;
+      return { followUpId: f.id, status: input.status, warningSigns: signs, escalation };
+    });
+  }
+
+  private async escalate(
+    f: FollowUp,
+    reading: { temperatureC: number | null; spo2: number | null; symptoms: Symptom[] },
+    signs: WarningSign[],
+    at: string,
+  ): Promise<RecordedFollowUp['escalation']> {
+    const base = {
+      escalationId: randomUUID(),
+      personId: f.personId,
+      areaCode: f.areaCode ?? 'unknown',
+      orderId: f.orderId,
+    };
+    if (f.subject === 'ISOLATION') {
+      const iso = await this.isolations.active(f.personId);
+      if (!iso || iso.id !== f.orderId || iso.kind !== 'HOME' || signs.length === 0) return null;
+      const moved = await this.isolation.toFacility(iso, 'ESCALATED', true, {});
+      await this.escalated({
+        ...base,
+        followUpId: f.id,
+        reason: 'WARNING_SIGNS',
+        warningSigns: signs,
+        from: 'HOME_ISOLATION',
+        to: 'TREATMENT_FACILITY',
+        facilityId: moved.facilityId,
+        testId: null,
+        escalatedAt: at,
+      });
+      return { to: 'TREATMENT_FACILITY', facilityId: moved.facilityId, testId: null };
+    }
+    if (!contactIsSymptomatic(reading, signs, this.policy)) return null;
+    const testId = await this.testToday(f, at);
+    if (!testId) return null;
+    const from: CareSetting = f.subject === 'WATCH' ? 'WATCH' : 'QUARANTINE';
+    await this.escalated({
+      ...base,
+      followUpId: f.id,
+      reason: signs.length ? 'WARNING_SIGNS' : 'SYMPTOMATIC_CONTACT',
+      warningSigns: signs,
+      from,
+      to: 'TEST_TODAY',
+      facilityId: null,
+      testId,
+      escalatedAt: at,
+    });
+    return { to: 'TEST_TODAY', facilityId: null, testId };
+  }
+
+  private async escalated(payload: Parameters<typeof createEvent<'CareEscalated'>>[1]) {
+    await this.outbox.add(createEvent('CareEscalated', payload, opts({}, payload.escalatedAt)));
+  }
+
+  /** A test due today for a contact, on the worklist; null when one is already scheduled for today. */
+  private async testToday(f: FollowUp, at: string): Promise<string | null> {
+    const m = this.tx.manager;
+    const today = localDay(this.clock.now(), this.policy.utcOffsetMinutes);
+    const [q] = await m.query(
+      `SELECT to_char(day_zero, 'YYYY-MM-DD') AS day_zero FROM quarantine.quarantines WHERE id = $1 AND status = 'ACTIVE' FOR UPDATE`,
+      [f.orderId],
+    );
+    if (!q) return null;
+    const [existing] = await m.query(
+      `SELECT id FROM quarantine.tests WHERE person_id = $1 AND status = 'SCHEDULED' AND due_on = $2::date LIMIT 1`,
+      [f.personId, today],
+    );
+    if (existing) return null;
+    const test = {
+      id: randomUUID(),
+      personId: f.personId,
+      quarantineId: f.orderId,
+      dueOn: today,
+      day: dayOf(q.day_zero, today),
+    };
+    await m.query(
+      `INSERT INTO quarantine.tests (id, person_id, quarantine_id, purpose, due_on, day, status, scheduled_at)
+       VALUES ($1, $2, $3, 'QUARANTINE', $4, $5, 'SCHEDULED', $6)`,
+      [test.id, test.personId, test.quarantineId, test.dueOn, test.day, at],
+    );
+    await this.outbox.add(testScheduled(test, at, {}));
+    return test.id;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench:lab [-- --results N]`: one upload of N (default 10,000) lab results.
+ *
+ * 1. A fresh database; the real cases and quarantine services as their own processes (they apply
+ *    their migrations), against a real broker (a fresh one from tools/kafka unless KAFKA_BROKERS is set).
+ * 2. N registered persons seeded in SQL (as tracers would have registered them), each with a phone
+ *    and a national ID number.
+ * 3. One CSV of N results is POSTed to /lab-results: 45 % matched by phone (written 0…), 45 % by
+ *    national ID, 10 % match nobody (queued); 5 % positives. The clock runs from the request to the
+ *    answer (parse, match, store, LabResultMatched in the outbox: the target, ≤ 30 s), then until
+ *    quarantine has recorded every matched result (end to end).
+ * Prints the figures and, last, one JSON line.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { Client } from 'pg';
+import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
+import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess } from '../support';
+
+const { log, out } = benchOutput('bench:lab');
+const RESULTS = intArg('results', 10_000);
+const DB_URL = process.env.BENCH_LAB_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_lab';
+
+async function main(): Promise<void> {
+  let broker: RunningBroker | undefined;
+  const stops: (() => Promise<void>)[] = [];
+  const load = loadavg();
+  try {
+    let brokers = process.env.KAFKA_BROKERS;
+    if (!brokers) {
+      log('starting a fresh Kafka broker (tools/kafka)');
+      broker = await startBroker({ log, heapMb: 768 });
+      brokers = broker.brokers;
+    } else log(`using the broker at ${brokers}`);
+    await freshBenchDatabase(DB_URL);
+    const env = { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers };
+    const cases = await startServiceProcess('cases', await freePort(), env, log);
+    stops.push(cases.stop);
+    const quarantine = await startServiceProcess('quarantine', await freePort(), env, log);
+    stops.push(quarantine.stop);
+    const pg = new Client({ connectionString: DB_URL });
+    await pg.connect();
+    const run = randomUUID().slice(0, 8);
+    await pg.query(
+      `INSERT INTO cases.persons (person_id, full_name, phone, national_id, area_code, vaccine_doses, created_at, updated_at)
+       SELECT $2 || i, 'Bench ' || i, '+8491' || lpad(i::text, 7, '0'), '0792' || lpad(i::text, 8, '0'), '49', 0, now(), now()
+         FROM generate_series(0, $1::int - 1) i`,
+      [RESULTS, `bench-l-${run}-`],
+    );
+    log(`seeded ${RESULTS} persons`);
+    const sample = new Date(Date.now() - 86_400_000).toISOString();
+    const lines = ['lab_result_id,person_id,national_id,phone,test_type,result,sample_taken_at'];
+    let expectMatched = 0;
+    for (let i = 0; i < RESULTS; i++) {
+      const kind = i % 20;
+      const phone =
+        kind < 9 ? `091${String(i).padStart(7, '0')}` : kind >= 18 ? `098${String(i).padStart(7, '0')}` : '';
+      const nid = kind >= 9 && kind < 18 ? `0792${String(i).padStart(8, '0')}` : '';
+      if (kind < 18) expectMatched++;
+      const result = i % 20 === 3 ? 'POSITIVE' : 'NEGATIVE';
+      lines.push(`LAB-${run}-${i},,${nid},${phone},${i % 2 ? '94500-6' : '94558-4'},${result},${sample}`);
+    }
+    const csv = `${lines.join('\n')}\n`;
+    const token = cases.issuer.mint({ subject: 'bench-lab', roles: ['quarantine'], areas: ['*'] });
+    log(`POST /lab-results: ${RESULTS} results, ${(csv.length / 2 ** 20).toFixed(1)} MiB of CSV`);
+    const t0 = Date.now();
+    const res = await fetch(`${cases.base}/lab-results`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    const body = (await res.json()) as {
+      matched: { count: number };
+      queued: { count: number };
+      rejected: { count: number };
+    };
+    const answeredMs = Date.now() - t0;
+    if (res.status !== 200 || body.matched.count !== expectMatched || body.queued.count !== RESULTS - expectMatched)
+      throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+    let recorded = 0;
+    for (const deadline = Date.now() + 600_000; recorded < expectMatched;) {
+      if (Date.now() > deadline) throw new Error(`only ${recorded} of ${expectMatched} results recorded after 600 s`);
+      await new Promise((r) => setTimeout(r, 200));
+      recorded = (
+        await pg.query(
+          `SELECT count(*)::int AS n FROM quarantine.tests WHERE recorded_by = 'cases:lab-results' AND status = 'RECORDED'`,
+        )
+      ).rows[0].n;
+    }
+    const recordedMs = Date.now() - t0;
+    await pg.end();
+
+    out('');
+    out(
+      `machine            ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker, PostgreSQL, cases and quarantine (own processes) and the bench on the same machine; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
+    );
+    out(
+      `upload             ${RESULTS} results (CSV) answered in ${(answeredMs / 1000).toFixed(2)} s: ${body.matched.count} matched, ${body.queued.count} queued (target <= 30 s: ${answeredMs <= 30_000 ? 'met' : 'NOT met'})`,
+    );
+    out(
+      `recorded           all ${expectMatched} matched results recorded by quarantine ${(recordedMs / 1000).toFixed(2)} s after the request`,
+    );
+    out(
+      JSON.stringify({
+        bench: 'lab',
+        cores: cpus().length,
+        loadAvgAtStart: load.map((l) => Number(l.toFixed(2))),
+        results: RESULTS,
+        answerSeconds: Number((answeredMs / 1000).toFixed(3)),
+        recordedSeconds: Number((recordedMs / 1000).toFixed(3)),
+      }),
+    );
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    await broker?.stop();
+  }
+}
+
+runBench('bench:lab', main);
