@@ -20,6 +20,9 @@ export type NotifyingEvent = EventEnvelope<
   | 'TestScheduled'
   | 'TestResultRecorded'
   | 'ExposureSiteVisitorIdentified'
+  | 'IsolationOrdered'
+  | 'IsolationTransferred'
+  | 'IsolationEnded'
 >;
 
 /**
@@ -111,6 +114,12 @@ export class NotificationPlanner {
         return plan.testResult((e as EventEnvelope<'TestResultRecorded'>).payload, now);
       case 'ExposureSiteVisitorIdentified':
         return plan.exposureAlert((e as EventEnvelope<'ExposureSiteVisitorIdentified'>).payload, now);
+      case 'IsolationOrdered':
+        return plan.isolationOrdered((e as EventEnvelope<'IsolationOrdered'>).payload, now);
+      case 'IsolationTransferred':
+        return plan.isolationTransferred((e as EventEnvelope<'IsolationTransferred'>).payload, now);
+      case 'IsolationEnded':
+        return plan.isolationEnded((e as EventEnvelope<'IsolationEnded'>).payload, now);
     }
   }
 }
