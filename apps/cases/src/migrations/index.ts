@@ -6,6 +6,7 @@ import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 import { Notifications1763900001700 } from './1763900001700-notifications';
 import { LabResults1763900004300 } from './1763900004300-lab-results';
 import { ExportLog1763900004301 } from './1763900004301-export-log';
+import { ImportJobs1763900004303 } from './1763900004303-import-jobs';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Notifications1763900001700,
   LabResults1763900004300,
   ExportLog1763900004301,
+  ImportJobs1763900004303,
 ];
