@@ -20,7 +20,7 @@ const CONSUMERS: Record<string, EventType[]> = {
     'TestResultRecorded',
   ],
   quarantine: ['CaseConfirmed', 'CaseClosed', 'ContactIdentified', 'PersonProfileChanged'],
-  ops: ['CaseConfirmed', 'QuarantineOrdered', 'QuarantineEnded'],
+  ops: ['CaseConfirmed', 'QuarantineOrdered', 'QuarantineEnded', 'ContactIdentified', 'ContactWithdrawn'],
 };
 
 interface Sent {

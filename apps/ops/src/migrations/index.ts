@@ -3,6 +3,7 @@ import { Ops1763900000100 } from './1763900000100-ops';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { DlqPayloadRetention1763900001400 } from './1763900001400-dlq-payload-retention';
 import { WeeklyReportReadModel1763900004400 } from './1763900004400-weekly-report-read-model';
+import { ExposureRetention1763900004410 } from './1763900004410-exposure-retention';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   OutboxWithoutEventIdIndex1763900001000,
   DlqPayloadRetention1763900001400,
   WeeklyReportReadModel1763900004400,
+  ExposureRetention1763900004410,
 ];
