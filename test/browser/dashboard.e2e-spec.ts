@@ -269,6 +269,12 @@ describe('ops dashboard in chromium', () => {
     await page.click('#graph-form button');
     if (served) await page.locator('#graph g.node').nth(1).waitFor();
 
+    // The weekly report is served through the same base URL (the edge routes ops' /reports/weekly.pdf).
+    const report = await fetch(`${base}/reports/weekly.pdf?area=20290`, {
+      headers: { authorization: `Bearer ${tokenFor('tracer')}` },
+    });
+    expect([report.status, report.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-en.png'), fullPage: true });
     // And back to Vietnamese, the messages too.
