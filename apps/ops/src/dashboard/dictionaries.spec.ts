@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 
@@ -25,10 +25,12 @@ describe('dashboard dictionaries (public/lang-*.js)', () => {
     expect(vi['weekly.down']).toBe('{cases}, giảm {pct} so với tuần trước');
   });
 
-  it('cover every label of the page and every text the script asks for', () => {
+  it('cover every label of the page and every text the scripts ask for', () => {
     const html = read('index.html');
     const fromHtml = [...html.matchAll(/data-i18n(?:-[\w-]+)?="([\w.]+)"/g)].map((m) => m[1]);
-    const js = read('app.js');
+    const scripts = readdirSync(PUBLIC).filter((f) => f.endsWith('.js') && !/^(i18n|lang-\w+)\.js$/.test(f));
+    expect(scripts).toEqual(expect.arrayContaining(['app.js', 'figures.js']));
+    const js = scripts.map(read).join('\n');
     const fromJs = [...js.matchAll(/\bt\(\s*'([\w.]+)'/g)].map((m) => m[1]);
     const dynamic = [1, 2, 3, 4].map((l) => `levels.name.${l}`);
     expect(fromHtml.length).toBeGreaterThan(40);

@@ -9,6 +9,7 @@
   const $ = (id) => document.getElementById(id);
   // Texts and number/date formats of the chosen language (i18n.js, lang-vi.js, lang-en.js).
   const { t, num, pct, dateTime, time } = window.CtI18n;
+  const { weeklyPhrase, levelReasons } = window.CtFigures;
   let token = sessionStorage.getItem(TOKEN_KEY) || '';
   const replaying = new Set();
 
@@ -436,48 +437,6 @@
     return svg;
   }
 
-  /** "320 cases this week, down 34.1%" in the chosen language (the API's `text` is English). */
-  function weeklyPhrase(w) {
-    const cases = t(w.count === 1 ? 'weekly.case' : 'weekly.cases', { n: num(w.count) });
-    if (w.changePct === null || w.changePct === undefined) return t('weekly.noneBefore', { cases });
-    if (w.changePct === 0) return t('weekly.unchanged', { cases });
-    return t(w.changePct < 0 ? 'weekly.down' : 'weekly.up', { cases, pct: pct(Math.abs(w.changePct)) });
-  }
-
-  /** The level's reasons in the chosen language, from the API's factors (older answers: its English reasons). */
-  function levelReasons(l) {
-    if (!Array.isArray(l.factors)) return l.reasons.join('; ');
-    const p = (x) => pct(x, Number.isInteger(x) ? 0 : 1);
-    return l.factors
-      .map((f) => {
-        switch (f.kind) {
-          case 'case_rate':
-            return t('levels.reason.rate', { rate: num(f.casesPer100k, 1), level: f.level });
-          case 'coverage_unknown':
-            return t('levels.reason.coverageUnknown');
-          case 'coverage_low': {
-            const parts = [];
-            if (f.adultsOneDose)
-              parts.push(t('levels.reason.adults', { pct: p(f.adultsOneDose.pct), min: p(f.adultsOneDose.min) }));
-            if (f.over50FullyVaccinated)
-              parts.push(
-                t('levels.reason.over50', {
-                  pct: p(f.over50FullyVaccinated.pct),
-                  min: p(f.over50FullyVaccinated.min),
-                }),
-              );
-            return t('levels.reason.coverageLow', { parts: parts.join('; ') });
-          }
-          case 'treatment_exceeded':
-            return t('levels.reason.treatment', { pct: p(f.occupancyPct), max: p(f.maxPct) });
-          default:
-            return '';
-        }
-      })
-      .filter(Boolean)
-      .join('; ');
-  }
-
   async function loadWeekly() {
     const code = $('area').value;
     if (!code) return;
@@ -607,6 +566,11 @@
     }
   }
 
+  // Panels in their own script files (loaded after app.js; README, "Adding a translated panel")
+  // register { fast?, slow? } loaders: called with the others, and again after a language switch.
+  const panels = [];
+  window.CtDashboard = { api, el, registerPanel: (p) => panels.push(p) };
+
   function refreshFast() {
     void loadHealth();
     if (!token) return;
@@ -614,6 +578,7 @@
     void loadLag();
     void loadDlq();
     void loadEvents();
+    for (const p of panels) if (p.fast) void p.fast();
   }
 
   async function refreshSlow() {
@@ -621,6 +586,7 @@
     await loadAreas();
     void loadWeekly();
     void loadLevels();
+    for (const p of panels) if (p.slow) void p.slow();
   }
 
   $('signin').addEventListener('submit', (ev) => {
