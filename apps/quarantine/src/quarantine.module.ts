@@ -4,6 +4,7 @@ import { QuarantineEnv } from './config';
 import { migrations } from './migrations';
 import { QuarantinesModule } from './quarantines/quarantines.module';
 import { ArrivalsModule } from './arrivals/arrivals.module';
+import { ScreeningModule } from './screening/screening.module';
 
 @Module({})
 export class QuarantineModule {
@@ -14,6 +15,7 @@ export class QuarantineModule {
         ServiceCoreModule.forRoot({ service: 'quarantine', schema: 'quarantine', env, entities: [], migrations }),
         QuarantinesModule,
         ArrivalsModule,
+        ScreeningModule,
       ],
     };
   }

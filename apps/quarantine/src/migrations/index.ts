@@ -4,6 +4,7 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { CaseAreas1763900003000 } from './1763900003000-case-areas';
 import { AreaLevels1763900004210 } from './1763900004210-area-levels';
 import { Arrivals1763900004230 } from './1763900004230-arrivals';
+import { Screening1763900004240 } from './1763900004240-screening';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CaseAreas1763900003000,
   AreaLevels1763900004210,
   Arrivals1763900004230,
+  Screening1763900004240,
 ];
