@@ -127,6 +127,15 @@ describe('screening plans: rounds on the worklist, coverage, yield, positives be
       yieldPer1000: 250,
     });
 
+    // The committee's figures for the area this week (GET /stats/committee).
+    const stats = await http(quarantine.url, 'GET', `/stats/committee?area=20290&week=${day(0)}`, { role: 'ops' });
+    expect(stats.status).toBe(200);
+    expect(stats.body.areas[0]).toMatchObject({
+      areaCode: '20290',
+      screening: { plans: 1, due: 5, tested: 4, positives: 1, missed: 0, coverage: 0.8, yieldPer1000: 250 },
+      rule: { name: expect.any(String) },
+    });
+
     // A week later the pass makes round 1; the untested trader of round 0 is missed.
     clock.set(new Date(clock.now().getTime() + 7 * 86_400_000).toISOString());
     const pass = await http(quarantine.url, 'POST', '/screening-plans/rounds-pass', { role: 'admin' });

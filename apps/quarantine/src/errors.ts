@@ -30,6 +30,10 @@ export const QuarantineErrors = {
       details: { details },
     }),
   ),
+  areaNotFound: errorCode('AREA.NOT_FOUND', 'not_found', (areaCode: string) => ({
+    message: `unknown area ${areaCode}`,
+    details: { areaCode },
+  })),
   areaOutOfScope: errorCode('AREA.OUT_OF_SCOPE', 'forbidden', (field: string) => {
     const problem = `${field} is not one of the areas you serve (or below them)`;
     return { message: problem, details: { details: [{ field, problems: [problem] }] } };

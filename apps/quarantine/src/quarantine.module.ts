@@ -5,6 +5,7 @@ import { migrations } from './migrations';
 import { QuarantinesModule } from './quarantines/quarantines.module';
 import { ArrivalsModule } from './arrivals/arrivals.module';
 import { ScreeningModule } from './screening/screening.module';
+import { CommitteeModule } from './committee/committee.module';
 
 @Module({})
 export class QuarantineModule {
@@ -16,6 +17,7 @@ export class QuarantineModule {
         QuarantinesModule,
         ArrivalsModule,
         ScreeningModule,
+        CommitteeModule,
       ],
     };
   }
