@@ -5,6 +5,7 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 import { Notifications1763900001700 } from './1763900001700-notifications';
 import { PersonHealthFacts1763900004000 } from './1763900004000-person-health-facts';
+import { StatusCare1763900004001 } from './1763900004001-status-care';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   PersonErasure1763900001400,
   Notifications1763900001700,
   PersonHealthFacts1763900004000,
+  StatusCare1763900004001,
 ];
