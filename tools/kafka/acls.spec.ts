@@ -24,7 +24,7 @@ describe('Kafka ACLs derived from the code', () => {
       tracing: [Topics.CASES, Topics.CHECKINS],
       cases: [Topics.CARE, Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
       quarantine: [Topics.CASES, Topics.CONTACTS],
-      ops: [Topics.CASES, Topics.QUARANTINE],
+      ops: [Topics.CARE, Topics.CASES, Topics.QUARANTINE],
     });
   });
 

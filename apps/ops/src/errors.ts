@@ -6,6 +6,7 @@ import { errorCode } from '@ct/platform';
  */
 export const OpsErrors = {
   invalidDate: errorCode('invalid_date', 'invalid', () => 'week must be a date YYYY-MM-DD'),
+  invalidDay: errorCode('invalid_day', 'invalid', () => 'day must be a date YYYY-MM-DD'),
   invalidWeeks: errorCode('invalid_weeks', 'invalid', () => 'weeks must be an integer 1..104'),
   areaRequired: errorCode('area_required', 'invalid', () => 'area is required'),
   areaNotFound: errorCode('area_not_found', 'not_found', (areaCode: string) => ({

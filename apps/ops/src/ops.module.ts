@@ -4,6 +4,7 @@ import { OpsEnv } from './config';
 import { migrations } from './migrations';
 import { MonitorModule } from './monitor/monitor.module';
 import { SurveillanceModule } from './surveillance/surveillance.module';
+import { CareFiguresModule } from './care/care.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 
 @Module({})
@@ -15,6 +16,7 @@ export class OpsModule {
         ServiceCoreModule.forRoot({ service: 'ops', schema: 'ops', env, entities: [], migrations }),
         MonitorModule,
         SurveillanceModule,
+        CareFiguresModule,
         DashboardModule,
       ],
     };

@@ -2,6 +2,7 @@ import { Init1763900000000 } from './1763900000000-init';
 import { Ops1763900000100 } from './1763900000100-ops';
 import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-without-event-id-index';
 import { DlqPayloadRetention1763900001400 } from './1763900001400-dlq-payload-retention';
+import { CareFigures1763900004002 } from './1763900004002-care-figures';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Ops1763900000100,
   OutboxWithoutEventIdIndex1763900001000,
   DlqPayloadRetention1763900001400,
+  CareFigures1763900004002,
 ];
