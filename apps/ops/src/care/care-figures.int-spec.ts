@@ -20,7 +20,7 @@ describe('ops: care figures', () => {
   });
 
   const event = <K extends EventType>(type: K, over: Partial<EventPayloads[K]>) =>
-    createEvent(type, { ...SAMPLE_PAYLOADS[type], areaCode: area, ...over } as EventPayloads[K], { source: '/test' });
+    createEvent(type, { ...SAMPLE_PAYLOADS[type], areaCode: area, ...over }, { source: '/test' });
   const figures = async () => {
     const r = await http(svc.url, 'GET', `/stats/care?day=${day}`, { role: 'ops' });
     return r.body.areas.find((a: { areaCode: string }) => a.areaCode === area);
