@@ -102,7 +102,7 @@ async function main(): Promise<void> {
         body: body ? JSON.stringify(body) : undefined,
       });
       if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-      return res.json() as Promise<unknown>;
+      return res.json();
     };
     const pg = new Client({ connectionString: DB_URL });
     await pg.connect();
