@@ -91,7 +91,7 @@ export class StaffViewsHttpController {
   async list(@CurrentPrincipal() who: Principal, @Query() f: ListQuarantinesQuery) {
     const page = f.page ?? 1;
     const limit = f.limit ?? 50;
-    const where = `($1::text IS NULL OR q.status = $1) AND ($2::text IS NULL OR q.area_code = $2) AND ($3::text IS NULL OR q.kind = $3)
+    const where = `($1::text IS NULL OR q.status = $1) AND ($2::text IS NULL OR ${ORDER_AREA} = $2) AND ($3::text IS NULL OR q.kind = $3)
       AND ($4::text IS NULL OR q.facility_id = $4) AND ($5::timestamptz IS NULL OR q.ends_at < $5) AND ($6::boolean IS NULL OR q.overdue = $6)
       AND ($7::boolean IS NULL OR q.needs_facility = $7) AND ${inAreaScope(ORDER_AREA, 8)}`;
     const params = [
