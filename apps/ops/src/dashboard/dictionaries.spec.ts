@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 
@@ -28,7 +28,10 @@ describe('dashboard dictionaries (public/lang-*.js)', () => {
   it('cover every label of the page and every text the script asks for', () => {
     const html = read('index.html');
     const fromHtml = [...html.matchAll(/data-i18n(?:-[\w-]+)?="([\w.]+)"/g)].map((m) => m[1]);
-    const js = read('app.js');
+    // app.js and every panel script (care.js, notifications.js, …): all but i18n.js and the dictionaries.
+    const scripts = readdirSync(PUBLIC).filter((f) => f.endsWith('.js') && f !== 'i18n.js' && !f.startsWith('lang-'));
+    expect(scripts).toContain('app.js');
+    const js = scripts.map(read).join('\n');
     const fromJs = [...js.matchAll(/\bt\(\s*'([\w.]+)'/g)].map((m) => m[1]);
     const dynamic = [1, 2, 3, 4].map((l) => `levels.name.${l}`);
     expect(fromHtml.length).toBeGreaterThan(40);
@@ -39,6 +42,8 @@ describe('dashboard dictionaries (public/lang-*.js)', () => {
 
   it('leave no English label in the page itself: its texts come from the dictionaries', () => {
     const html = read('index.html');
+    for (const script of [...html.matchAll(/<script src="\/dashboard\/([\w-]+\.js)"/g)].map((m) => m[1]))
+      expect(readdirSync(PUBLIC)).toContain(script);
     for (const word of ['Sign in', 'Weekly cases', 'Dead letters', 'Consumer lag', 'Contact graph'])
       expect(html).not.toContain(word);
   });

@@ -374,12 +374,14 @@
   }
 
   let areasLoaded = false;
+  const areaNames = new Map();
   async function loadAreas() {
     if (areasLoaded) return;
     const sel = $('area');
     try {
       const { areas } = await api('GET', '/stats/areas');
       const depth = (a) => (a.level === 'province' ? 0 : a.level === 'district' ? 1 : 2);
+      for (const a of areas) areaNames.set(a.code, a.name);
       sel.replaceChildren(
         ...areas.map((a) =>
           el('option', { value: a.code, text: `${'\u00a0\u00a0'.repeat(depth(a))}${a.name} (${a.code})` }),
@@ -616,11 +618,24 @@
     void loadEvents();
   }
 
+  // Panels in their own files (care.js, notifications.js, screening.js) register with
+  // CtDash.panel(load) and are loaded with the slow refresh (and after a language switch).
+  const panels = [];
+  window.CtDash = {
+    el,
+    api,
+    failIn,
+    /** An area's name from GET /stats/areas, with its code: "Phường Tân Thạnh (20290)". */
+    areaLabel: (code, name) => `${name || areaNames.get(code) || code} (${code})`,
+    panel: (load) => panels.push(load),
+  };
+
   async function refreshSlow() {
     if (!token) return;
     await loadAreas();
     void loadWeekly();
     void loadLevels();
+    for (const load of panels) void load();
   }
 
   $('signin').addEventListener('submit', (ev) => {
