@@ -71,7 +71,8 @@ async function main(): Promise<void> {
     const ops = svc.issuer.mint({ subject: 'bench-export-metrics', roles: ['ops'], areas: ['*'] });
     const idle = await sampleMemory(svc.base, ops);
     const results: Record<string, { seconds: number; bytes: number; maxHeapMiB: number; maxRssMiB: number }> = {};
-    for (const format of ['csv', 'xlsx']) {
+    // BENCH_EXPORT_FORMATS=csv: one format only (e.g. with BENCH_SERVICE_NODE_ARGS=--max-old-space-size=128).
+    for (const format of (process.env.BENCH_EXPORT_FORMATS ?? 'csv,xlsx').split(',')) {
       let maxHeap = 0;
       let maxRss = 0;
       let sampling = true;

@@ -1,29 +1,17 @@
 import { createEvent, Topics } from '@ct/contracts';
 import { EventPublisher, MessagingObserver } from '@ct/messaging';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { OpsService } from '../../apps/ops/src/service';
 import { TracingService } from '../../apps/tracing/src/service';
 import { Edge } from '../../tools/start/edge';
+import { freePort, launchChromium, localParts } from '../support/browser';
 import { eventually, http, startService, testKafka, tokenFor, TestService } from '../support/services';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '../../test-artifacts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core), served at a base
@@ -41,8 +29,6 @@ describe('ops dashboard in chromium', () => {
   let publisher: EventPublisher;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: run tools/browser/ensure-chromium.sh (CI does)`);
     [ops, tracing] = await Promise.all([startService(OpsService), startService(TracingService)]);
     edge = new Edge(
       [
@@ -57,21 +43,7 @@ describe('ops dashboard in chromium', () => {
     base = `http://127.0.0.1:${port}`;
     publisher = new EventPublisher(testKafka('dashboard-test'), new MessagingObserver());
     profile = mkdtempSync(join(tmpdir(), 'ct-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 1800 },
-    });
+    context = await launchChromium(profile);
     page = context.pages()[0] ?? (await context.newPage());
   }, 120000);
 
@@ -81,12 +53,6 @@ describe('ops dashboard in chromium', () => {
     await Promise.all([edge?.close(), publisher?.onApplicationShutdown()]);
     await Promise.all([ops?.close(), tracing?.close()]);
   });
-
-  /** The local time (UTC+7) of an instant as the dashboard writes it in both languages: dd/mm/yyyy and HH:mm:ss. */
-  const localParts = (iso: string) => {
-    const l = new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString();
-    return { date: `${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}`, time: l.slice(11, 19) };
-  };
 
   it('signs in with a token and shows live rates, lag, dead letters with replay, levels, weekly cases and a contact graph, in Vietnamese then English', async () => {
     const externalRequests: string[] = [];
@@ -268,6 +234,12 @@ describe('ops dashboard in chromium', () => {
     await page.fill('#case-id', caseId);
     await page.click('#graph-form button');
     if (served) await page.locator('#graph g.node').nth(1).waitFor();
+
+    // The weekly report is served through the same base URL (the edge routes ops' /reports/weekly.pdf).
+    const report = await fetch(`${base}/reports/weekly.pdf?area=20290`, {
+      headers: { authorization: `Bearer ${tokenFor('tracer')}` },
+    });
+    expect([report.status, report.headers.get('content-type')]).toEqual([200, 'application/pdf']);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-en.png'), fullPage: true });

@@ -1,13 +1,12 @@
 import { AnyEvent, createEvent } from '@ct/contracts';
 import { SAMPLE_PAYLOADS } from '@ct/contracts/testing/samples';
 import { EventPublisher, MessagingObserver } from '@ct/messaging';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { OpsService } from '../../apps/ops/src/service';
+import { pdfText } from '../support/pdf';
 import { db, eventually, http, startService, testKafka, tokenFor, TestService } from '../support/services';
 
 const AREA = '20575'; // Xã Điện Thắng Bắc, population 13,408
@@ -15,17 +14,6 @@ const OTHER = '20560'; // Phường Điện An, no cases that week
 const WEEK = '2022-W10'; // Monday 07/03/2022 – Sunday 13/03/2022, local time
 const ARTIFACTS = join(__dirname, '../../test-artifacts');
 const day = (d: string, hour = 3) => `${d}T${String(hour).padStart(2, '0')}:00:00Z`;
-
-/** pdftotext (poppler-utils, installed by tools/report/ensure-pdftotext.sh) reads the PDF's text back. */
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ct-report-'));
-  try {
-    writeFileSync(join(dir, 'r.pdf'), pdf);
-    return execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function fetchReport(ops: TestService, path: string, token = tokenFor('ops')) {
   const res = await fetch(`${ops.url}${path}`, { headers: { authorization: `Bearer ${token}` } });

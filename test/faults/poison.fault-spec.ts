@@ -21,7 +21,7 @@ const CONSUMERS: Record<string, EventType[]> = {
     'ExposureSiteVisitorIdentified',
   ],
   quarantine: ['CaseConfirmed', 'CaseClosed', 'ContactIdentified', 'PersonProfileChanged'],
-  ops: ['CaseConfirmed', 'QuarantineOrdered', 'QuarantineEnded'],
+  ops: ['CaseConfirmed', 'QuarantineOrdered', 'QuarantineEnded', 'ContactIdentified', 'ContactWithdrawn'],
 };
 
 interface Sent {

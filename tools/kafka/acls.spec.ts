@@ -22,7 +22,7 @@ describe('Kafka ACLs derived from the code', () => {
     expect(byName).toEqual({
       'checkin-gateway': [],
       tracing: [Topics.CASES, Topics.CHECKINS],
-      cases: [Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
+      cases: [Topics.CARE, Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
       quarantine: [Topics.CASES, Topics.CONTACTS, Topics.SURVEILLANCE],
       ops: [Topics.CASES, Topics.CONTACTS, Topics.QUARANTINE, Topics.SURVEILLANCE],
     });

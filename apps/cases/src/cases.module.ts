@@ -9,6 +9,7 @@ import { CaseEntity } from './cases/infrastructure/case.entity';
 import { CasesEnv } from './config';
 import { ConversionsModule } from './conversions/conversions.module';
 import { ExportsModule } from './exports/exports.module';
+import { ImportsModule } from './imports/imports.module';
 import { InvestigationsModule } from './investigations/investigations.module';
 import { LabResultsModule } from './lab-results/lab-results.module';
 import { migrations } from './migrations';
@@ -43,6 +44,7 @@ export class CasesModule {
         LabResultsModule,
         ArrivalsModule,
         ExportsModule,
+        ImportsModule,
       ],
       providers: [
         {

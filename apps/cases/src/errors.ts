@@ -82,4 +82,6 @@ export const CasesErrors = {
   labResolveInvalid: errorCode('LAB.RESOLVE_INVALID', 'invalid', fields),
   arrivalInvalid: errorCode('ARRIVAL.INVALID', 'invalid', fields),
   exportQueryInvalid: errorCode('EXPORT.QUERY_INVALID', 'invalid', fields),
+  importInvalid: errorCode('IMPORT.INVALID', 'invalid', fields),
+  importNotFound: errorCode('IMPORT.NOT_FOUND', 'not_found', (id: string) => `import ${id} not found`),
 };

@@ -46,7 +46,17 @@ export class OpsEnv extends BaseEnv {
   @Max(3650)
   OPS_DLQ_PAYLOAD_RETENTION_DAYS = 21;
 
-  /** Minutes between dead-letter payload purges (0 = never; POST /ops/dlq/retention-pass runs one). */
+  /**
+   * Exposures read from contacts.v1 (a contact's venue and time, derived from check-ins) are kept this
+   * many days, like check-ins; before they go, the weekly report keeps what it needs without them:
+   * the case-to-case links of clusters and each exposure site's first day per area.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  OPS_EXPOSURE_RETENTION_DAYS = 21;
+
+  /** Minutes between dead-letter payload purges (0 = never; POST /ops/dlq/retention-pass runs one); the exposures' pass too. */
   @IsInt()
   @Min(0)
   @Max(10080)

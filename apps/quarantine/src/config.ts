@@ -87,6 +87,12 @@ export class QuarantineEnv extends BaseEnv {
   @Max(86400)
   QUARANTINE_RELEASE_INTERVAL_SECONDS = 60;
 
+  /** How often screening plans make the rounds due (issue 18); 0 = never (tests, ops run it by hand). */
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  QUARANTINE_SCREENING_INTERVAL_SECONDS = 300;
+
   /** ContactIdentified events fetched per partition per request (bigger batches for super-spreaders). */
   @IsInt()
   @Min(65536)

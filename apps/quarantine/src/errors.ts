@@ -16,6 +16,28 @@ export const QuarantineErrors = {
     details: { status },
   })),
   quarantineNotFound: errorCode('QUARANTINE.NOT_FOUND', 'not_found', (id: string) => `quarantine ${id} not found`),
+  screeningPlanNotFound: errorCode(
+    'SCREENING_PLAN.NOT_FOUND',
+    'not_found',
+    (id: string) => `screening plan ${id} not found`,
+  ),
+  /** A 400 naming every bad field (`details: [{ field, problems }]`), as class-validator's. */
+  screeningPlanInvalid: errorCode(
+    'SCREENING_PLAN.INVALID',
+    'invalid',
+    (details: { field: string; problems: string[] }[]) => ({
+      message: 'request validation failed',
+      details: { details },
+    }),
+  ),
+  areaNotFound: errorCode('AREA.NOT_FOUND', 'not_found', (areaCode: string) => ({
+    message: `unknown area ${areaCode}`,
+    details: { areaCode },
+  })),
+  areaOutOfScope: errorCode('AREA.OUT_OF_SCOPE', 'forbidden', (field: string) => {
+    const problem = `${field} is not one of the areas you serve (or below them)`;
+    return { message: problem, details: { details: [{ field, problems: [problem] }] } };
+  }),
   quarantineNotActive: errorCode(
     'QUARANTINE.NOT_ACTIVE',
     'conflict',

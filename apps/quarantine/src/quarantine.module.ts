@@ -5,6 +5,8 @@ import { QuarantineEnv } from './config';
 import { migrations } from './migrations';
 import { QuarantinesModule } from './quarantines/quarantines.module';
 import { ArrivalsModule } from './arrivals/arrivals.module';
+import { ScreeningModule } from './screening/screening.module';
+import { CommitteeModule } from './committee/committee.module';
 
 @Module({})
 export class QuarantineModule {
@@ -16,6 +18,8 @@ export class QuarantineModule {
         QuarantinesModule,
         ArrivalsModule,
         ExportsModule,
+        ScreeningModule,
+        CommitteeModule,
       ],
     };
   }

@@ -24,14 +24,17 @@ export interface BatchHandlingDeps {
 
 /**
  * A fetched batch for `@HandleEvent(type, { batch: true })` handlers: parsed (contract violations
- * dead-lettered), grouped by type, each group handed to its handler as one array in one transaction.
+ * dead-lettered) and cut into runs of consecutive events of one type (events no handler takes are
+ * passed over), each run handed to its type's handler as one array in one transaction, in the
+ * partition's order: an event is never handled before one that preceded it (an order's end after
+ * the order), which grouping the whole batch by type would do.
  */
 export class BatchHandling {
   constructor(private readonly d: BatchHandlingDeps) {}
 
   async process(p: EachBatchPayload, items: Item[]): Promise<void> {
     const { batch } = p;
-    const byType = new Map<EventType, Item[]>();
+    const runs: { type: EventType; handler: MessageHandler; list: Item[] }[] = [];
     for (const item of items) {
       const parsed = parse(item.raw);
       if (!parsed.ok) {
@@ -39,16 +42,15 @@ export class BatchHandling {
         continue;
       }
       item.event = parsed.event;
-      const list = byType.get(parsed.event.meta.type) ?? [];
-      list.push(item);
-      byType.set(parsed.event.meta.type, list);
-    }
-    for (const [type, list] of byType) {
-      this.d.observer.consumed(batch.topic, type, list.length);
+      const type = parsed.event.meta.type;
+      this.d.observer.consumed(batch.topic, type, 1);
       const handler = this.d.handlerFor(batch.topic, type);
       if (!handler) continue;
-      if (!(await this.processSlice(p, handler, list))) return;
+      const last = runs[runs.length - 1];
+      if (last?.type === type) last.list.push(item);
+      else runs.push({ type, handler, list: [item] });
     }
+    for (const run of runs) if (!(await this.processSlice(p, run.handler, run.list))) return;
     // Resolved only now: a partition taken away above leaves the whole batch uncommitted, to be delivered again.
     if (items.length > 0) p.resolveOffset(items[items.length - 1].message.offset);
     await p.heartbeat();

@@ -8,6 +8,8 @@ import { PersonHealthFacts1763900004000 } from './1763900004000-person-health-fa
 import { LabResults1763900004300 } from './1763900004300-lab-results';
 import { Arrivals1763900004220 } from './1763900004220-arrivals';
 import { ExportLog1763900004301 } from './1763900004301-export-log';
+import { NotificationSummary1763900004110 } from './1763900004110-notification-summary';
+import { ImportJobs1763900004303 } from './1763900004303-import-jobs';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -21,4 +23,6 @@ export const migrations = [
   LabResults1763900004300,
   Arrivals1763900004220,
   ExportLog1763900004301,
+  NotificationSummary1763900004110,
+  ImportJobs1763900004303,
 ];

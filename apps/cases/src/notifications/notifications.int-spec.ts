@@ -1,5 +1,5 @@
 import { EventPublisher } from '@ct/messaging';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { NotifyHarness } from '../../../../test/support/notify-harness';
 import { eventually, http, tokenFor } from '../../../../test/support/services';
 
@@ -158,5 +158,101 @@ describe('notifications (cases)', () => {
       email: true,
       app: true,
     });
+  });
+
+  it("GET /notifications/summary: the last hour's figures per channel and the latest failures, area-scoped, no addresses", async () => {
+    const p = await h.register(); // province 49
+    h.sms.answer = (b) => (b.to === p.phone ? 400 : 200);
+    await h.order(p.personId);
+    const failed = await eventually('the SMS refused', async () =>
+      (await h.rows(p.personId)).find((r) => r.channel === 'SMS' && r.state === 'FAILED'),
+    );
+    await eventually('e-mail and push sent', async () =>
+      (await h.rows(p.personId)).filter((r) => r.state === 'SENT').length === 2 ? true : undefined,
+    );
+    h.sms.answer = () => 200;
+
+    const ops = await http(h.cases.url, 'GET', '/notifications/summary', { role: 'ops' });
+    expect(ops.status).toBe(200);
+    expect(Object.keys(ops.body.channels).sort()).toEqual(['APP', 'EMAIL', 'SMS']);
+    expect(ops.body.channels.SMS.failed).toBeGreaterThanOrEqual(1);
+    expect(ops.body.channels.EMAIL.sent).toBeGreaterThanOrEqual(1);
+    expect(ops.body.channels.APP).toEqual({
+      sent: expect.any(Number),
+      failed: expect.any(Number),
+      retrying: expect.any(Number),
+      pending: expect.any(Number),
+    });
+    expect(Date.parse(ops.body.to) - Date.parse(ops.body.from)).toBe(3_600_000);
+    const mine = ops.body.failures.find((f: { notificationId: string }) => f.notificationId === failed.id);
+    expect(mine).toEqual({
+      notificationId: failed.id,
+      channel: 'SMS',
+      template: 'QUARANTINE_ORDERED',
+      reason: 'HTTP 400',
+      attempts: 1,
+      failedAt: expect.any(String),
+    });
+    const text = JSON.stringify(ops.body);
+    for (const secret of [p.phone.slice(-8), p.email, p.personId]) expect(text).not.toContain(secret);
+
+    const quangNam = tokenFor('tracer', 'tracer-49-summary', ['49']);
+    const own = await http(h.cases.url, 'GET', '/notifications/summary', { token: quangNam });
+    expect(own.body.failures.find((f: { notificationId: string }) => f.notificationId === failed.id)).toMatchObject({
+      personId: p.personId,
+      reason: 'HTTP 400',
+    });
+    const hoiAn = tokenFor('tracer', 'tracer-503-summary', ['503']);
+    const other = await http(h.cases.url, 'GET', '/notifications/summary', { token: hoiAn });
+    expect(other.status).toBe(200);
+    expect(other.body.failures).toEqual([]);
+    for (const c of ['SMS', 'EMAIL', 'APP'])
+      expect(other.body.channels[c]).toEqual({ sent: 0, failed: 0, retrying: 0, pending: 0 });
+    expect((await http(h.cases.url, 'GET', '/notifications/summary', { role: 'quarantine' })).status).toBe(403);
+    expect((await http(h.cases.url, 'GET', '/notifications/summary')).status).toBe(401);
+  });
+
+  it('a case is told its isolation order (care.v1) by every channel and then its release, once each', async () => {
+    const p = await h.register();
+    const isolationId = randomUUID();
+    const base = {
+      isolationId,
+      personId: p.personId,
+      caseId: randomUUID(),
+      areaCode: '49',
+      kind: 'TREATMENT_FACILITY' as const,
+      facilityId: 'bv-da-chien-hoi-an',
+    };
+    const ordered = await h.publish('IsolationOrdered', {
+      ...base,
+      needsBed: false,
+      firstDay: '2021-12-04',
+      plannedEndOn: '2021-12-14',
+      testDays: [7, 10],
+      fromQuarantineId: null,
+      orderedAt: '2021-12-05T03:00:00Z',
+    });
+    await eventually('the order sent by 3 channels', async () =>
+      (await h.rows(p.personId)).filter((r) => r.state === 'SENT').length === 3 ? true : undefined,
+    );
+    await h.cases.app.get(EventPublisher).publish([ordered]); // redelivered: nothing more
+    expect(h.smsTo(p.phone)[0].body.text).toContain(
+      'Cách ly điều trị tại cơ sở điều trị bv-da-chien-hoi-an từ ngày 04/12/2021, dự kiến đến hết ngày 14/12/2021',
+    );
+    const mail = await eventually('the e-mail', async () => h.smtp.mails.find((m) => m.to === p.email));
+    expect(mail.subject).toBe('Quyết định cách ly điều trị COVID-19');
+    await h.publish('IsolationEnded', {
+      ...base,
+      reason: 'RELEASED',
+      releaseTestId: randomUUID(),
+      endedAt: '2021-12-05T03:10:00Z',
+    });
+    await eventually('order and release, 3 each', async () => {
+      const rows = await h.rows(p.personId);
+      return rows.length === 6 && rows.every((r) => r.state === 'SENT') ? rows : undefined;
+    });
+    const texts = h.smsTo(p.phone).map((r) => r.body.text as string);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toContain('Bạn đã hoàn thành cách ly điều trị ngày 05/12/2021');
   });
 });

@@ -11,12 +11,20 @@ import { NotificationsHttpController } from './list-notifications/notifications.
 import { NotificationMetrics } from './notification-metrics';
 import { NotifyEnv } from './notify.config';
 import { NotificationPlanner } from './plan-notifications/notification-planner';
+import { NotificationSummaryHttpController } from './summarize-notifications/notification-summary.http.controller';
+import { NotificationSummaryStore } from './summarize-notifications/summary-store';
 import { ExposureAlertsKafkaController } from './plan-notifications/exposure-alerts.kafka.controller';
+import { IsolationNoticesKafkaController } from './plan-notifications/isolation-notices.kafka.controller';
 
 /** The notifier: plans messages from status events, dispatches them, lists them and the preferences. */
 @Module({
   imports: [SharedModule, AuditModule, PersonsModule],
-  controllers: [NotificationsHttpController, ExposureAlertsKafkaController],
+  controllers: [
+    NotificationsHttpController,
+    NotificationSummaryHttpController,
+    ExposureAlertsKafkaController,
+    IsolationNoticesKafkaController,
+  ],
   providers: [
     {
       provide: TemplateCatalog,
@@ -28,6 +36,7 @@ import { ExposureAlertsKafkaController } from './plan-notifications/exposure-ale
     },
     Channels,
     DeliveryStore,
+    NotificationSummaryStore,
     NotificationMetrics,
     NotificationDispatcher,
     NotificationPlanner,

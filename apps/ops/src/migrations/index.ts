@@ -4,6 +4,7 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { DlqPayloadRetention1763900001400 } from './1763900001400-dlq-payload-retention';
 import { LevelChanges1763900004200 } from './1763900004200-level-changes';
 import { WeeklyReportReadModel1763900004400 } from './1763900004400-weekly-report-read-model';
+import { ExposureRetention1763900004410 } from './1763900004410-exposure-retention';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   DlqPayloadRetention1763900001400,
   LevelChanges1763900004200,
   WeeklyReportReadModel1763900004400,
+  ExposureRetention1763900004410,
 ];

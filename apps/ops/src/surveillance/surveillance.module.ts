@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OpsEnv } from '../config';
 import { DEFAULT_THRESHOLDS, LevelThresholds, validateThresholds } from './domain/level';
+import { ExposureRetentionJob } from './exposure-retention.job';
 import { ExposureStore } from './infrastructure/exposure.store';
 import { SurveillanceHttpController } from './surveillance.http.controller';
 import { SurveillanceKafkaController } from './surveillance.kafka.controller';
@@ -27,6 +28,7 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
     SurveillanceService,
     LevelChangesStore,
     ExposureStore,
+    ExposureRetentionJob,
     { provide: LEVEL_THRESHOLDS, useFactory: loadThresholds, inject: [SERVICE_ENV] },
   ],
   exports: [SurveillanceService, LevelChangesStore],

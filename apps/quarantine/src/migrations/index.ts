@@ -5,6 +5,7 @@ import { CaseAreas1763900003000 } from './1763900003000-case-areas';
 import { Care1763900004000 } from './1763900004000-care';
 import { AreaLevels1763900004210 } from './1763900004210-area-levels';
 import { Arrivals1763900004230 } from './1763900004230-arrivals';
+import { Screening1763900004240 } from './1763900004240-screening';
 import { ExportLog1763900004302 } from './1763900004302-export-log';
 
 /** In order of application; a new migration is appended, never edited once released. */
@@ -16,5 +17,6 @@ export const migrations = [
   Care1763900004000,
   AreaLevels1763900004210,
   Arrivals1763900004230,
+  Screening1763900004240,
   ExportLog1763900004302,
 ];

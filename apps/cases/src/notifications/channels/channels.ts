@@ -20,6 +20,7 @@ export class Channels implements OnApplicationBootstrap, OnApplicationShutdown {
         secret: env.NOTIFY_SMS_SECRET,
         ascii: env.NOTIFY_SMS_ASCII === 'true',
         timeoutMs,
+        maxSockets: env.NOTIFY_DISPATCH_CONCURRENCY,
       }),
       EMAIL: new SmtpSender({
         url: env.NOTIFY_SMTP_URL,
@@ -28,7 +29,12 @@ export class Channels implements OnApplicationBootstrap, OnApplicationShutdown {
         caFile: env.NOTIFY_SMTP_CA_FILE,
         timeoutMs,
       }),
-      APP: new AppWebhookSender({ url: env.NOTIFY_APP_WEBHOOK_URL, secret: env.NOTIFY_APP_SECRET, timeoutMs }),
+      APP: new AppWebhookSender({
+        url: env.NOTIFY_APP_WEBHOOK_URL,
+        secret: env.NOTIFY_APP_SECRET,
+        timeoutMs,
+        maxSockets: env.NOTIFY_DISPATCH_CONCURRENCY,
+      }),
     };
   }
 

@@ -3,15 +3,20 @@ import { SendOutcome } from '../domain/retry';
 import { smsSize, withoutDiacritics } from '../domain/sms';
 import { Recipient } from '../infrastructure/delivery-store';
 import { ChannelSender, OutgoingMessage } from './channel';
-import { postSigned } from './signed-webhook';
+import { SignedWebhook } from './signed-webhook';
 
 /** SMS through the gateway's webhook: {to, text, messageId}; the segment count is recorded. */
 export class SmsWebhookSender implements ChannelSender {
   readonly channel: Channel = 'SMS';
   readonly enabled: boolean;
 
-  constructor(private readonly o: { url: string; secret: string; ascii: boolean; timeoutMs: number }) {
+  private readonly hook?: SignedWebhook;
+
+  constructor(
+    private readonly o: { url: string; secret: string; ascii: boolean; timeoutMs: number; maxSockets: number },
+  ) {
     this.enabled = o.url !== '';
+    if (this.enabled) this.hook = new SignedWebhook(o.url, o.secret, o.timeoutMs, o.maxSockets);
   }
 
   addressOf(_personId: string, r: Recipient): string | null {
@@ -24,12 +29,7 @@ export class SmsWebhookSender implements ChannelSender {
 
   async send(m: OutgoingMessage): Promise<SendOutcome> {
     const text = this.text(m.message.sms);
-    const out = await postSigned(
-      this.o.url,
-      this.o.secret,
-      { to: m.to, text, messageId: m.messageId },
-      this.o.timeoutMs,
-    );
+    const out = await this.hook!.post({ to: m.to, text, messageId: m.messageId });
     return out.ok ? { ok: true, segments: smsSize(text).segments } : out;
   }
 
@@ -41,8 +41,11 @@ export class AppWebhookSender implements ChannelSender {
   readonly channel: Channel = 'APP';
   readonly enabled: boolean;
 
-  constructor(private readonly o: { url: string; secret: string; timeoutMs: number }) {
+  private readonly hook?: SignedWebhook;
+
+  constructor(o: { url: string; secret: string; timeoutMs: number; maxSockets: number }) {
     this.enabled = o.url !== '';
+    if (this.enabled) this.hook = new SignedWebhook(o.url, o.secret, o.timeoutMs, o.maxSockets);
   }
 
   addressOf(personId: string): string | null {
@@ -50,12 +53,7 @@ export class AppWebhookSender implements ChannelSender {
   }
 
   send(m: OutgoingMessage): Promise<SendOutcome> {
-    return postSigned(
-      this.o.url,
-      this.o.secret,
-      { personId: m.to, title: m.message.subject, text: m.message.sms, messageId: m.messageId },
-      this.o.timeoutMs,
-    );
+    return this.hook!.post({ personId: m.to, title: m.message.subject, text: m.message.sms, messageId: m.messageId });
   }
 
   async close(): Promise<void> {}

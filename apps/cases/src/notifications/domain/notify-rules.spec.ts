@@ -1,5 +1,14 @@
 import { afterQuietHours, formatDate, isQuiet, localDate, parseQuietHours } from './local-time';
-import { dueOn, exposureAlert, quarantineEnded, quarantineOrdered, testResult, testScheduled } from './plan';
+import {
+  dueOn,
+  exposureAlert,
+  isolationEnded,
+  isolationOrdered,
+  quarantineEnded,
+  quarantineOrdered,
+  testResult,
+  testScheduled,
+} from './plan';
 import { nextAttemptAt } from './retry';
 import { smsSize, withoutDiacritics } from './sms';
 
@@ -105,6 +114,41 @@ describe('what an event asks to send', () => {
       template: 'TEST_RESULT_NEGATIVE',
       urgent: false,
     });
+  });
+
+  it('an isolation order: place, first day, planned end and test days from the first day, urgent; the release is not', () => {
+    const o = {
+      isolationId: ORDER.quarantineId,
+      personId: 'p0',
+      caseId: ORDER.sourceCaseId,
+      areaCode: '49',
+      kind: 'TREATMENT_FACILITY' as const,
+      facilityId: 'bv-da-chien-hoi-an',
+      needsBed: false,
+      firstDay: '2021-12-04',
+      plannedEndOn: '2021-12-14',
+      testDays: [10, 7, 7],
+      fromQuarantineId: null,
+      orderedAt: '2021-12-05T03:00:00Z',
+    };
+    expect(isolationOrdered(o, night)).toMatchObject({
+      template: 'ISOLATION_ORDERED',
+      urgent: true,
+      params: {
+        kind: 'TREATMENT_FACILITY',
+        facilityId: 'bv-da-chien-hoi-an',
+        firstDay: '2021-12-04',
+        plannedEnd: '2021-12-14',
+        testDates: ['2021-12-11', '2021-12-14'],
+      },
+    });
+    const end = { ...o, reason: 'RELEASED' as const, releaseTestId: null, endedAt: '2021-12-14T17:30:00Z' };
+    expect(isolationEnded(end, night)).toMatchObject({
+      template: 'ISOLATION_RELEASED',
+      urgent: false,
+      params: { endDate: '2021-12-15' },
+    });
+    expect(isolationEnded({ ...end, reason: 'DECEASED' }, night)).toBeNull();
   });
 
   it('an exposure alert goes by the app only, with the local day of the visit and 14 days to watch from its end', () => {

@@ -1,5 +1,8 @@
 import type {
   ExposureSiteVisitorIdentified,
+  IsolationEnded,
+  IsolationOrdered,
+  IsolationTransferred,
   QuarantineEnded,
   QuarantineExtended,
   QuarantineOrdered,
@@ -132,6 +135,45 @@ export function exposureAlert(e: ExposureSiteVisitorIdentified, now: Date): Plan
     quarantineId: null,
     channels: ['APP'],
   };
+}
+
+/** A case's isolation order (urgent): place, first day, planned end, test days (counted from the first day). */
+export function isolationOrdered(e: IsolationOrdered, now: Date): PlannedMessage {
+  return {
+    template: 'ISOLATION_ORDERED',
+    params: {
+      kind: e.kind,
+      facilityId: e.facilityId,
+      firstDay: e.firstDay,
+      plannedEnd: e.plannedEndOn,
+      testDates: testDates(e.firstDay, e.testDays),
+    },
+    urgent: true,
+    dueAt: now,
+    quarantineId: null,
+  };
+}
+
+export function isolationTransferred(e: IsolationTransferred, now: Date): PlannedMessage {
+  return {
+    template: 'ISOLATION_TRANSFERRED',
+    params: { kind: e.kind, facilityId: e.facilityId },
+    urgent: true,
+    dueAt: now,
+    quarantineId: null,
+  };
+}
+
+/** The release (or cancellation) of an isolation; none for a death. */
+export function isolationEnded(e: IsolationEnded, now: Date): PlannedMessage | null {
+  const template: TemplateName | null =
+    e.reason === 'RELEASED' || e.reason === 'RECOVERED'
+      ? 'ISOLATION_RELEASED'
+      : e.reason === 'CANCELLED'
+        ? 'ISOLATION_CANCELLED'
+        : null;
+  if (!template) return null;
+  return { template, params: { endDate: localDate(e.endedAt) }, urgent: false, dueAt: now, quarantineId: null };
 }
 
 /** When a message goes by a channel: non-urgent SMS wait out the quiet hours. */

@@ -15,12 +15,22 @@ export const TEMPLATE_FIELDS = {
   QUARANTINE_RELEASED: ['endDate'],
   QUARANTINE_CANCELLED: ['endDate'],
   EXPOSURE_ALERT: ['venueId', 'visitDate', 'monitorUntil'],
+  ISOLATION_ORDERED: ['place', 'firstDay', 'plannedEnd', 'testDays'],
+  ISOLATION_TRANSFERRED: ['place'],
+  ISOLATION_RELEASED: ['endDate'],
+  ISOLATION_CANCELLED: ['endDate'],
 } as const;
 export type TemplateName = keyof typeof TEMPLATE_FIELDS;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATE_FIELDS) as TemplateName[];
 
 /** Labels the texts are built from (the place of a quarantine by kind; {facility} is the facility's id). */
-export const LABELS = ['place.HOME', 'place.CENTRALIZED', 'place.SELF_MONITORING', 'none'] as const;
+export const LABELS = [
+  'place.HOME',
+  'place.CENTRALIZED',
+  'place.SELF_MONITORING',
+  'place.TREATMENT_FACILITY',
+  'none',
+] as const;
 
 /** One message in one language: e-mail subject (also the push title), SMS/push text, e-mail text. */
 export interface TemplateText {

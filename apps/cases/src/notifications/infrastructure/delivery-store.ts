@@ -53,42 +53,43 @@ export class DeliveryStore {
   constructor(private readonly tx: TransactionHost) {}
 
   /**
-   * Plans one message for a person in one statement: a row per channel in `channels` that the
-   * person can be reached by (SMS: a phone; EMAIL: an e-mail address; APP: the personId, also for
-   * people not registered here, whose id is their app account) and has not opted out of; none for
-   * an erased person. Returns the channels planned (a row already there is kept and not returned).
+   * Plans messages in one statement: for each, a row per channel in `channels` that its person can
+   * be reached by (SMS: a phone; EMAIL: an e-mail address; APP: the personId, also for people not
+   * registered here, whose id is their app account) and has not opted out of; none for an erased
+   * person. Returns the rows planned (a row already there is kept and not returned).
    */
-  async planFor(
-    m: Omit<NewDelivery, 'channel' | 'dueAt'>,
+  async planMany(
+    ms: (Omit<NewDelivery, 'channel' | 'dueAt'> & { due: { sms: Date; other: Date } })[],
     channels: Channel[],
-    due: { sms: Date; other: Date },
     now: Date,
-  ): Promise<Channel[]> {
-    if (channels.length === 0) return [];
-    const rows: { channel: Channel }[] = await this.tx.manager.query(
+  ): Promise<{ channel: Channel; dueAt: Date }[]> {
+    if (channels.length === 0 || ms.length === 0) return [];
+    const rows: { channel: Channel; due_at: Date }[] = await this.tx.manager.query(
       `INSERT INTO cases.notification_deliveries (id, event_id, channel, person_id, template, params, urgent, quarantine_id, due_at, created_at)
-       SELECT gen_random_uuid(), $1::uuid, c.channel, $2::text, $3::text, $4::jsonb, $5::bool, $6::uuid,
-              CASE WHEN c.channel = 'SMS' THEN $7::timestamptz ELSE $8::timestamptz END, $9::timestamptz
-         FROM unnest($10::text[]) AS c(channel)
-         LEFT JOIN cases.persons p ON p.person_id = $2::text
+       SELECT gen_random_uuid(), m.event_id, c.channel, m.person_id, m.template, m.params, m.urgent, m.quarantine_id,
+              CASE WHEN c.channel = 'SMS' THEN m.due_sms ELSE m.due_other END, $9::timestamptz
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::bool[], $6::uuid[], $7::timestamptz[], $8::timestamptz[])
+              AS m(event_id, person_id, template, params, urgent, quarantine_id, due_sms, due_other)
+        CROSS JOIN unnest($10::text[]) AS c(channel)
+         LEFT JOIN cases.persons p ON p.person_id = m.person_id
         WHERE (CASE c.channel WHEN 'SMS' THEN p.phone IS NOT NULL WHEN 'EMAIL' THEN p.email IS NOT NULL ELSE true END)
           AND p.erased_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM cases.notification_preferences n WHERE n.person_id = $2::text AND n.channel = c.channel AND n.opted_out)
-       ON CONFLICT ON CONSTRAINT notification_deliveries_once DO NOTHING RETURNING channel`,
+          AND NOT EXISTS (SELECT 1 FROM cases.notification_preferences n WHERE n.person_id = m.person_id AND n.channel = c.channel AND n.opted_out)
+       ON CONFLICT ON CONSTRAINT notification_deliveries_once DO NOTHING RETURNING channel, due_at`,
       [
-        m.eventId,
-        m.personId,
-        m.template,
-        JSON.stringify(m.params),
-        m.urgent,
-        m.quarantineId,
-        due.sms,
-        due.other,
+        ms.map((m) => m.eventId),
+        ms.map((m) => m.personId),
+        ms.map((m) => m.template),
+        ms.map((m) => JSON.stringify(m.params)),
+        ms.map((m) => m.urgent),
+        ms.map((m) => m.quarantineId),
+        ms.map((m) => m.due.sms),
+        ms.map((m) => m.due.other),
         now,
         channels,
       ],
     );
-    return rows.map((r) => r.channel);
+    return rows.map((r) => ({ channel: r.channel, dueAt: new Date(r.due_at) }));
   }
 
   /** Pending test reminders of a quarantine that ended, or whose test dates are no longer in `keep`. */

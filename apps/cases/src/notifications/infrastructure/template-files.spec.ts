@@ -71,6 +71,18 @@ describe('notification templates (data/notifications)', () => {
     expect(en.text).toContain('You are not a close contact (F1, F2)');
   });
 
+  it('an isolation order names the treatment facility, the first day, the planned end and the tests', () => {
+    const params = { ...PARAMS, kind: 'TREATMENT_FACILITY', facilityId: 'bv-da-chien-hoi-an' };
+    const vi = render(catalog.get('vi'), 'ISOLATION_ORDERED', params);
+    expect(vi.sms).toContain('Cách ly điều trị tại cơ sở điều trị bv-da-chien-hoi-an từ ngày 05/12/2021');
+    expect(vi.sms).toContain('dự kiến đến hết ngày 18/12/2021');
+    const en = render(catalog.get('en'), 'ISOLATION_ORDERED', { ...params, kind: 'HOME', facilityId: null });
+    expect(en.sms).toContain('Isolate at home from 5 Dec 2021, planned to the end of 18 Dec 2021');
+    expect(render(catalog.get('vi'), 'ISOLATION_RELEASED', PARAMS).sms).toContain(
+      'hoàn thành cách ly điều trị ngày 19/12/2021',
+    );
+  });
+
   it('Vietnamese SMS fit GSM-7 segments once the diacritics are removed', () => {
     const sms = render(catalog.get('vi'), 'QUARANTINE_ORDERED', PARAMS).sms;
     expect(smsSize(sms).encoding).toBe('UCS-2');

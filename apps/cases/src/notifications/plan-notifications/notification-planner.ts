@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Channels } from '../channels/channels';
 import { NotificationDispatcher } from '../dispatch-notifications/notification-dispatcher.job';
 import { minutesOf, parseQuietHours } from '../domain/local-time';
+import { Channel } from '../domain/plan';
 import * as plan from '../domain/plan';
 import { DeliveryStore } from '../infrastructure/delivery-store';
 import { NotificationMetrics } from '../notification-metrics';
@@ -19,6 +20,9 @@ export type NotifyingEvent = EventEnvelope<
   | 'TestScheduled'
   | 'TestResultRecorded'
   | 'ExposureSiteVisitorIdentified'
+  | 'IsolationOrdered'
+  | 'IsolationTransferred'
+  | 'IsolationEnded'
 >;
 
 /**
@@ -46,26 +50,52 @@ export class NotificationPlanner {
   }
 
   async plan(e: NotifyingEvent): Promise<void> {
+    await this.planMany([e]);
+  }
+
+  /**
+   * Plans the messages of many events (a batch of one type: a super-spreader's orders) with one
+   * statement per set of channels; reminders an end, extension or transfer makes pointless are
+   * cancelled first, event by event, in order.
+   */
+  async planMany(events: NotifyingEvent[]): Promise<void> {
     const now = this.clock.now();
-    const message = this.messageOf(e, now);
+    const enabled = this.channels.enabled.map((s) => s.channel);
+    const groups = new Map<string, { channels: Channel[]; rows: Parameters<DeliveryStore['planMany']>[0] }>();
+    for (const e of events) {
+      await this.cancelReminders(e, now);
+      const message = this.messageOf(e, now);
+      if (!message || enabled.length === 0) continue;
+      const { channels: only, ...facts } = message;
+      const channels = enabled.filter((c) => !only || only.includes(c));
+      const key = channels.join(',');
+      const group = groups.get(key) ?? { channels, rows: [] };
+      group.rows.push({
+        eventId: e.meta.id,
+        personId: e.payload.personId,
+        ...facts,
+        due: { sms: plan.dueOn('SMS', message, this.quiet), other: message.dueAt },
+      });
+      groups.set(key, group);
+    }
+    let dueNow = false;
+    for (const { channels, rows } of groups.values()) {
+      const planned = await this.store.planMany(rows, channels, now);
+      for (const p of planned) {
+        this.metrics.count(p.channel, 'planned');
+        dueNow ||= p.dueAt <= now;
+      }
+    }
+    if (dueNow) await this.tx.afterCommit(() => Promise.resolve(this.dispatcher.kick()));
+  }
+
+  private async cancelReminders(e: NotifyingEvent, now: Date): Promise<void> {
     if (e.meta.type === 'QuarantineEnded') {
       await this.store.cancelReminders((e as EventEnvelope<'QuarantineEnded'>).payload.quarantineId, null, now);
     } else if (e.meta.type === 'QuarantineExtended' || e.meta.type === 'QuarantineTransferred') {
       const p = (e as EventEnvelope<'QuarantineExtended' | 'QuarantineTransferred'>).payload;
       await this.store.cancelReminders(p.quarantineId, plan.remindersToKeep(p), now);
     }
-    if (!message || this.channels.enabled.length === 0) return;
-    const personId = e.payload.personId;
-    const { channels: only, ...facts } = message;
-    const planned = await this.store.planFor(
-      { eventId: e.meta.id, personId, ...facts },
-      this.channels.enabled.map((s) => s.channel).filter((c) => !only || only.includes(c)),
-      { sms: plan.dueOn('SMS', message, this.quiet), other: message.dueAt },
-      now,
-    );
-    for (const c of planned) this.metrics.count(c, 'planned');
-    const dueNow = planned.some((c) => (c === 'SMS' ? plan.dueOn('SMS', message, this.quiet) : message.dueAt) <= now);
-    if (dueNow) await this.tx.afterCommit(() => Promise.resolve(this.dispatcher.kick()));
   }
 
   private messageOf(e: NotifyingEvent, now: Date): plan.PlannedMessage | null {
@@ -84,6 +114,12 @@ export class NotificationPlanner {
         return plan.testResult((e as EventEnvelope<'TestResultRecorded'>).payload, now);
       case 'ExposureSiteVisitorIdentified':
         return plan.exposureAlert((e as EventEnvelope<'ExposureSiteVisitorIdentified'>).payload, now);
+      case 'IsolationOrdered':
+        return plan.isolationOrdered((e as EventEnvelope<'IsolationOrdered'>).payload, now);
+      case 'IsolationTransferred':
+        return plan.isolationTransferred((e as EventEnvelope<'IsolationTransferred'>).payload, now);
+      case 'IsolationEnded':
+        return plan.isolationEnded((e as EventEnvelope<'IsolationEnded'>).payload, now);
     }
   }
 }

@@ -3,10 +3,11 @@ import { HandleEvent } from '@ct/messaging';
 import { Controller } from '@nestjs/common';
 import { ConvertPositiveResult } from '../../conversions/convert-positive-result/convert-positive-result';
 import { NotificationPlanner } from '../../notifications/plan-notifications/notification-planner';
+import { BatchInbox } from '../../shared/infrastructure/batch-inbox';
 import { StatusStore } from './status-store';
 
 /**
- * Feeds the person status read model from contacts.v1, quarantine.v1 and testing.v1, and plans the
+ * Feeds the person status read model from contacts.v1, quarantine.v1 (in batches) and testing.v1, and plans the
  * notifications these events cause in the same transaction (KafkaEventServer runs one handler per
  * event type, so the notifier is called from here rather than from a second @HandleEvent).
  */
@@ -16,6 +17,7 @@ export class RecordStatusEventsKafkaController {
     private readonly store: StatusStore,
     private readonly conversions: ConvertPositiveResult,
     private readonly notifications: NotificationPlanner,
+    private readonly inbox: BatchInbox,
   ) {}
 
   @HandleEvent('ContactIdentified')
@@ -23,28 +25,35 @@ export class RecordStatusEventsKafkaController {
     await this.store.contact(e.payload);
   }
 
-  @HandleEvent('QuarantineOrdered')
-  async ordered(e: EventEnvelope<'QuarantineOrdered'>): Promise<void> {
-    await this.store.quarantineOrdered(e.payload);
-    await this.notifications.plan(e);
+  // quarantine.v1 is handled in batches (a super-spreader's thousands of orders arrive together):
+  // every handler of a topic in batch mode gets arrays, runs of one type in the partition's order,
+  // recorded in the inbox by BatchInbox in the batch's transaction.
+  @HandleEvent('QuarantineOrdered', { batch: true })
+  async ordered(events: EventEnvelope<'QuarantineOrdered'>[]): Promise<void> {
+    const fresh = await this.inbox.fresh(events);
+    await this.store.quarantinesOrdered(fresh.map((e) => e.payload));
+    await this.notifications.planMany(fresh);
   }
 
-  @HandleEvent('QuarantineExtended')
-  async extended(e: EventEnvelope<'QuarantineExtended'>): Promise<void> {
-    await this.store.quarantineExtended(e.payload);
-    await this.notifications.plan(e);
+  @HandleEvent('QuarantineExtended', { batch: true })
+  async extended(events: EventEnvelope<'QuarantineExtended'>[]): Promise<void> {
+    const fresh = await this.inbox.fresh(events);
+    for (const e of fresh) await this.store.quarantineExtended(e.payload);
+    await this.notifications.planMany(fresh);
   }
 
-  @HandleEvent('QuarantineTransferred')
-  async transferred(e: EventEnvelope<'QuarantineTransferred'>): Promise<void> {
-    await this.store.quarantineTransferred(e.payload);
-    await this.notifications.plan(e);
+  @HandleEvent('QuarantineTransferred', { batch: true })
+  async transferred(events: EventEnvelope<'QuarantineTransferred'>[]): Promise<void> {
+    const fresh = await this.inbox.fresh(events);
+    for (const e of fresh) await this.store.quarantineTransferred(e.payload);
+    await this.notifications.planMany(fresh);
   }
 
-  @HandleEvent('QuarantineEnded')
-  async ended(e: EventEnvelope<'QuarantineEnded'>): Promise<void> {
-    await this.store.quarantineEnded(e.payload);
-    await this.notifications.plan(e);
+  @HandleEvent('QuarantineEnded', { batch: true })
+  async ended(events: EventEnvelope<'QuarantineEnded'>[]): Promise<void> {
+    const fresh = await this.inbox.fresh(events);
+    for (const e of fresh) await this.store.quarantineEnded(e.payload);
+    await this.notifications.planMany(fresh);
   }
 
   @HandleEvent('TestScheduled')

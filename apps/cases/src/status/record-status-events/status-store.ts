@@ -47,6 +47,26 @@ export class StatusStore {
     );
   }
 
+  /** Many orders in one statement (a super-spreader's), as quarantineOrdered does each. */
+  async quarantinesOrdered(es: QuarantineOrdered[]): Promise<void> {
+    if (es.length === 0) return;
+    await this.tx.manager.query(
+      `INSERT INTO cases.status_quarantines (quarantine_id, person_id, kind, degree, day_zero, starts_at, ends_at, ordered_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::date[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[])
+       ON CONFLICT (quarantine_id) DO NOTHING`,
+      [
+        es.map((e) => e.quarantineId),
+        es.map((e) => e.personId),
+        es.map((e) => e.kind),
+        es.map((e) => e.degree),
+        es.map((e) => e.dayZero),
+        es.map((e) => e.startsAt),
+        es.map((e) => e.endsAt),
+        es.map((e) => e.orderedAt),
+      ],
+    );
+  }
+
   async quarantineExtended(e: QuarantineExtended): Promise<void> {
     await this.tx.manager.query(
       'UPDATE cases.status_quarantines SET ends_at = $2, day_zero = $3 WHERE quarantine_id = $1',

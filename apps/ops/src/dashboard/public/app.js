@@ -9,6 +9,7 @@
   const $ = (id) => document.getElementById(id);
   // Texts and number/date formats of the chosen language (i18n.js, lang-vi.js, lang-en.js).
   const { t, num, pct, dateTime, time } = window.CtI18n;
+  const { weeklyPhrase, levelReasons } = window.CtFigures;
   let token = sessionStorage.getItem(TOKEN_KEY) || '';
   const replaying = new Set();
 
@@ -438,48 +439,6 @@
     return svg;
   }
 
-  /** "320 cases this week, down 34.1%" in the chosen language (the API's `text` is English). */
-  function weeklyPhrase(w) {
-    const cases = t(w.count === 1 ? 'weekly.case' : 'weekly.cases', { n: num(w.count) });
-    if (w.changePct === null || w.changePct === undefined) return t('weekly.noneBefore', { cases });
-    if (w.changePct === 0) return t('weekly.unchanged', { cases });
-    return t(w.changePct < 0 ? 'weekly.down' : 'weekly.up', { cases, pct: pct(Math.abs(w.changePct)) });
-  }
-
-  /** The level's reasons in the chosen language, from the API's factors (older answers: its English reasons). */
-  function levelReasons(l) {
-    if (!Array.isArray(l.factors)) return l.reasons.join('; ');
-    const p = (x) => pct(x, Number.isInteger(x) ? 0 : 1);
-    return l.factors
-      .map((f) => {
-        switch (f.kind) {
-          case 'case_rate':
-            return t('levels.reason.rate', { rate: num(f.casesPer100k, 1), level: f.level });
-          case 'coverage_unknown':
-            return t('levels.reason.coverageUnknown');
-          case 'coverage_low': {
-            const parts = [];
-            if (f.adultsOneDose)
-              parts.push(t('levels.reason.adults', { pct: p(f.adultsOneDose.pct), min: p(f.adultsOneDose.min) }));
-            if (f.over50FullyVaccinated)
-              parts.push(
-                t('levels.reason.over50', {
-                  pct: p(f.over50FullyVaccinated.pct),
-                  min: p(f.over50FullyVaccinated.min),
-                }),
-              );
-            return t('levels.reason.coverageLow', { parts: parts.join('; ') });
-          }
-          case 'treatment_exceeded':
-            return t('levels.reason.treatment', { pct: p(f.occupancyPct), max: p(f.maxPct) });
-          default:
-            return '';
-        }
-      })
-      .filter(Boolean)
-      .join('; ');
-  }
-
   async function loadWeekly() {
     const code = $('area').value;
     if (!code) return;
@@ -609,6 +568,18 @@
     }
   }
 
+  // Panels in their own script files (loaded after app.js; README, "Adding a translated panel")
+  // register { fast?, slow? } loaders: called with the others, and again after a language switch.
+  const panels = [];
+  window.CtDashboard = {
+    api,
+    el,
+    failIn,
+    /** An area's name (GET /stats/areas) with its code: "Phường Tân Thạnh (20290)". */
+    areaLabel: (code, name) => `${name || areaNames.get(code) || code} (${code})`,
+    registerPanel: (p) => panels.push(p),
+  };
+
   function refreshFast() {
     void loadHealth();
     if (!token) return;
@@ -616,26 +587,15 @@
     void loadLag();
     void loadDlq();
     void loadEvents();
+    for (const p of panels) if (p.fast) void p.fast();
   }
-
-  // Panels in their own files (care.js, notifications.js, screening.js) register with
-  // CtDash.panel(load) and are loaded with the slow refresh (and after a language switch).
-  const panels = [];
-  window.CtDash = {
-    el,
-    api,
-    failIn,
-    /** An area's name from GET /stats/areas, with its code: "Phường Tân Thạnh (20290)". */
-    areaLabel: (code, name) => `${name || areaNames.get(code) || code} (${code})`,
-    panel: (load) => panels.push(load),
-  };
 
   async function refreshSlow() {
     if (!token) return;
     await loadAreas();
     void loadWeekly();
     void loadLevels();
-    for (const load of panels) void load();
+    for (const p of panels) if (p.slow) void p.slow();
   }
 
   $('signin').addEventListener('submit', (ev) => {

@@ -4,7 +4,7 @@
 // facilities' beds (quarantine GET /care/facilities: capacity, occupied, free).
 (function () {
   const { t, num, date } = window.CtI18n;
-  const { el, api, failIn, areaLabel, panel } = window.CtDash;
+  const { el, api, failIn, areaLabel, registerPanel } = window.CtDashboard;
   const $ = (id) => document.getElementById(id);
   const FIGURES = ['isolatedAtHome', 'isolatedInFacilities', 'waitingForBed', 'done', 'unreachable', 'missed', 'lost'];
   const ALARMING = ['waitingForBed', 'missed', 'lost'];
@@ -69,5 +69,5 @@
     }
   }
 
-  panel(() => Promise.all([loadCareAreas(), loadBeds()]));
+  registerPanel({ slow: () => Promise.all([loadCareAreas(), loadBeds()]) });
 })();

@@ -4,7 +4,7 @@
 // address or a text, a person id only for tracers).
 (function () {
   const { t, num, time, dateTime } = window.CtI18n;
-  const { el, api, failIn, panel } = window.CtDash;
+  const { el, api, failIn, registerPanel } = window.CtDashboard;
   const $ = (id) => document.getElementById(id);
   const FIGURES = ['sent', 'failed', 'retrying', 'pending'];
   const channelName = (c) =>
@@ -62,5 +62,5 @@
     }
   }
 
-  panel(loadNotifications);
+  registerPanel({ slow: loadNotifications });
 })();

@@ -4,7 +4,7 @@
 // GET /stats/committee), beside the declared and the assessed epidemic level (ops GET /areas/levels).
 (function () {
   const { t, num, pct, date } = window.CtI18n;
-  const { el, api, failIn, areaLabel, panel } = window.CtDash;
+  const { el, api, failIn, areaLabel, registerPanel } = window.CtDashboard;
   const $ = (id) => document.getElementById(id);
   const COLS = 7;
 
@@ -123,5 +123,5 @@
     }
   }
 
-  panel(loadScreening);
+  registerPanel({ slow: loadScreening });
 })();

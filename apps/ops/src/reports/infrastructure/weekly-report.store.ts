@@ -1,9 +1,7 @@
 import { TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
+import { ACTIVE as ACTIVE_EXPOSURE } from '../../surveillance/infrastructure/exposure.store';
 import type { ClusterCase } from '../domain/clusters';
-
-/** A contact still counts unless it was withdrawn (and not identified again since). */
-const ACTIVE_EXPOSURE = '(e.withdrawn_at IS NULL OR e.withdrawn_at < e.identified_at)';
 
 /**
  * The weekly report's reads beyond the weekly counts: quarantines running, the case links that make
@@ -37,12 +35,15 @@ export class WeeklyReportStore {
        WHERE area_code = ANY($1::text[]) AND confirmed_at >= $2 AND confirmed_at < $3`,
       [codes, from, to],
     );
+    // Live exposures, and the links kept from exposures already gone (retention).
     const links: { a: string; b: string }[] = await this.tx.manager.query(
-      `SELECT e.source_case_id AS a, t.case_id AS b FROM ops.exposures e
-       JOIN ops.case_counts t ON t.person_id = e.person_id
-       JOIN ops.case_counts s ON s.case_id = e.source_case_id
-       WHERE ${ACTIVE_EXPOSURE} AND t.case_id <> e.source_case_id
-         AND t.area_code = ANY($1::text[]) AND s.area_code = ANY($1::text[])
+      `WITH l AS (
+         SELECT e.source_case_id AS a, t.case_id AS b FROM ops.exposures e
+         JOIN ops.case_counts t ON t.person_id = e.person_id
+         WHERE ${ACTIVE_EXPOSURE} AND t.case_id <> e.source_case_id
+         UNION SELECT source_case_id, case_id FROM ops.case_links)
+       SELECT l.a, l.b FROM l JOIN ops.case_counts s ON s.case_id = l.a JOIN ops.case_counts t ON t.case_id = l.b
+       WHERE t.area_code = ANY($1::text[]) AND s.area_code = ANY($1::text[])
          AND t.confirmed_at >= $2 AND t.confirmed_at < $3 AND s.confirmed_at >= $2 AND s.confirmed_at < $3`,
       [codes, from, to],
     );
@@ -52,13 +53,23 @@ export class WeeklyReportStore {
     };
   }
 
-  /** Venues where a contact was first exposed to one of the areas' cases in [from, to), earliest first. */
+  /**
+   * Venues where a contact was first exposed to one of the areas' cases in [from, to), earliest
+   * first. "First" as far as ops still knows: exposures older than the retention are gone, and only
+   * each venue's first day per area is kept of them.
+   */
   async newExposureSites(codes: string[], from: Date, to: Date): Promise<{ venueId: string; firstExposureAt: Date }[]> {
+    // Live exposures, and the first days kept from exposures already gone (local midnight of that day).
     const rows: { venue_id: string; first: Date }[] = await this.tx.manager.query(
-      `SELECT e.venue_id, min(e.exposure_started_at) AS first FROM ops.exposures e
-       JOIN ops.case_counts c ON c.case_id = e.source_case_id
-       WHERE e.venue_id IS NOT NULL AND ${ACTIVE_EXPOSURE} AND c.area_code = ANY($1::text[]) AND e.exposure_started_at < $3
-       GROUP BY e.venue_id HAVING min(e.exposure_started_at) >= $2 ORDER BY first, e.venue_id`,
+      `WITH seen AS (
+         SELECT e.venue_id, e.exposure_started_at AS at FROM ops.exposures e
+         JOIN ops.case_counts c ON c.case_id = e.source_case_id
+         WHERE e.venue_id IS NOT NULL AND ${ACTIVE_EXPOSURE} AND c.area_code = ANY($1::text[]) AND e.exposure_started_at < $3
+         UNION ALL
+         SELECT venue_id, first_day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' FROM ops.exposure_site_days
+         WHERE area_code = ANY($1::text[]))
+       SELECT venue_id, min(at) AS first FROM seen GROUP BY venue_id HAVING min(at) >= $2 AND min(at) < $3
+       ORDER BY first, venue_id`,
       [codes, from, to],
     );
     return rows.map((r) => ({ venueId: r.venue_id, firstExposureAt: new Date(r.first) }));
