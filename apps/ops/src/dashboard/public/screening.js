@@ -50,7 +50,7 @@
       .filter((l) => a.byOriginLevel[l])
       .map((l) => t('screen.fromLevel', { level: l, n: num(a.byOriginLevel[l]) }));
     if (a.byOriginLevel.unknown) by.push(t('screen.fromUnknown', { n: num(a.byOriginLevel.unknown) }));
-    return el('td', { class: 'arrivals', 'data-value': a.total }, `${num(a.total)}: ${by.join(' · ')}`);
+    return el('td', { class: 'arrivals', 'data-value': a.total }, `${num(a.total)} (${by.join(' · ')})`);
   }
 
   function decidedCell(a) {
