@@ -90,7 +90,7 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
 
   /** Isolations and follow-ups on care.v1 (ops' care figures), and a treatment facility (quarantine). */
   async function seedCare() {
-    const today = new Date().toISOString().slice(0, 10);
+    const today = localDay(0); // the panel asks for today in Vietnam
     const isolation = (kind: 'HOME' | 'TREATMENT_FACILITY', facilityId: string | null, needsBed: boolean) =>
       createEvent(
         'IsolationOrdered',
@@ -196,7 +196,7 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     const careServed = !!(await http(base, 'GET', '/docs-json')).body.paths['/stats/care']?.get;
     const care = careServed
       ? await eventually('ops to count the seeded isolations', async () => {
-          const r = await admin('GET', '/stats/care');
+          const r = await admin('GET', `/stats/care?day=${localDay(0)}`);
           const a = r.body.areas.find((x: { areaCode: string }) => x.areaCode === AREA);
           return a && a.isolatedAtHome >= 2 && a.waitingForBed >= 1 && a.lost >= 1 ? a : undefined;
         })

@@ -18,7 +18,9 @@
   async function loadCareAreas() {
     const tbody = $('care-areas').tBodies[0];
     try {
-      const { day, areas } = await api('GET', '/stats/care');
+      // Today in Vietnam (UTC+7), the day follow-ups are due on (the route's default is the UTC day).
+      const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+      const { day, areas } = await api('GET', `/stats/care?day=${today}`);
       $('care-day').textContent = t('care.day', { day: date(`${day}T12:00:00+07:00`) });
       if (areas.length === 0) {
         tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: t('care.none') })));
