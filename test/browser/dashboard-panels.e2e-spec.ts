@@ -280,5 +280,13 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-panels-en.png'), fullPage: true });
+
+    // A role that may not read a route: that panel shows its error row, the others their figures.
+    await page.click('#signout-button');
+    await page.fill('#token', tokenFor('quarantine', 'dashboard-quarantine'));
+    await page.click('#signin-button');
+    await page.locator('#notif-channels td.error').getByText('Unavailable: 403').waitFor();
+    await shows(`${bed} td.capacity`, '1,200');
+    await shows(`${s} td.coverage`, coverage);
   }, 180_000);
 });
