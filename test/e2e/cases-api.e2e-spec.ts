@@ -77,6 +77,10 @@ describe('cases API', () => {
         vaccineDoses: 2,
         lastDoseAt: '2021-09-01T00:00:00.000Z',
         recoveredAt: null,
+        // Care pathway facts (issue 16): an age band from the date of birth, never the date itself.
+        ageBand: '1_TO_50',
+        underlyingCondition: null,
+        pregnant: null,
         changedAt: expect.any(String),
       });
 

@@ -24,7 +24,7 @@ describe('Kafka ACLs derived from the code', () => {
       tracing: [Topics.CASES, Topics.CHECKINS],
       cases: [Topics.CARE, Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
       quarantine: [Topics.CASES, Topics.CONTACTS, Topics.SURVEILLANCE],
-      ops: [Topics.CASES, Topics.CONTACTS, Topics.QUARANTINE, Topics.SURVEILLANCE],
+      ops: [Topics.CARE, Topics.CASES, Topics.CONTACTS, Topics.QUARANTINE, Topics.SURVEILLANCE],
     });
     // Rules by epidemic level (issue 18): quarantine reads the levels, and dead-letters a bad one.
     expect(has(plan, 'quarantine', 'READ', 'TOPIC', Topics.SURVEILLANCE)).toBe(true);

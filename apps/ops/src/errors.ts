@@ -6,6 +6,7 @@ import { errorCode } from '@ct/platform';
  */
 export const OpsErrors = {
   invalidDate: errorCode('invalid_date', 'invalid', () => 'week must be a date YYYY-MM-DD'),
+  invalidDay: errorCode('invalid_day', 'invalid', () => 'day must be a date YYYY-MM-DD'),
   invalidWeeks: errorCode('invalid_weeks', 'invalid', () => 'weeks must be an integer 1..104'),
   invalidReportWeek: errorCode('invalid_report_week', 'invalid', () => ({
     message: 'week must be a date YYYY-MM-DD or an ISO week YYYY-Www that exists',

@@ -4,6 +4,7 @@ import { OpsEnv } from './config';
 import { migrations } from './migrations';
 import { MonitorModule } from './monitor/monitor.module';
 import { SurveillanceModule } from './surveillance/surveillance.module';
+import { CareFiguresModule } from './care/care.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { LevelsModule } from './levels/levels.module';
 import { ReportsModule } from './reports/reports.module';
@@ -18,6 +19,7 @@ export class OpsModule {
         MonitorModule,
         SurveillanceModule,
         ReportsModule,
+        CareFiguresModule,
         DashboardModule,
         LevelsModule,
       ],

@@ -338,7 +338,7 @@ describe('quarantine workflow: contacts.v1 / cases.v1 → quarantine → quarant
       role: 'quarantine',
       body: { separateRoom: true, noHighRiskMember: true, reachableDaily: true },
     });
-    expect(yes.body).toEqual({ personId: v, eligible: true, transferred: null });
+    expect(yes.body).toEqual({ personId: v, eligible: true, transferred: null, isolation: null });
     await eventually(
       'profile stored',
       async () => (await pg.query('SELECT 1 FROM quarantine.person_profiles WHERE person_id = $1', [v])).rowCount === 1,

@@ -5,6 +5,7 @@ import { OutboxWithoutEventIdIndex1763900001000 } from './1763900001000-outbox-w
 import { PersonErasure1763900001400 } from './1763900001400-person-erasure';
 import { Notifications1763900001700 } from './1763900001700-notifications';
 import { PersonHealthFacts1763900004000 } from './1763900004000-person-health-facts';
+import { StatusCare1763900004001 } from './1763900004001-status-care';
 import { LabResults1763900004300 } from './1763900004300-lab-results';
 import { Arrivals1763900004220 } from './1763900004220-arrivals';
 import { ExportLog1763900004301 } from './1763900004301-export-log';
@@ -20,6 +21,7 @@ export const migrations = [
   PersonErasure1763900001400,
   Notifications1763900001700,
   PersonHealthFacts1763900004000,
+  StatusCare1763900004001,
   LabResults1763900004300,
   Arrivals1763900004220,
   ExportLog1763900004301,

@@ -14,17 +14,11 @@ import { NotificationPlanner } from './plan-notifications/notification-planner';
 import { NotificationSummaryHttpController } from './summarize-notifications/notification-summary.http.controller';
 import { NotificationSummaryStore } from './summarize-notifications/summary-store';
 import { ExposureAlertsKafkaController } from './plan-notifications/exposure-alerts.kafka.controller';
-import { IsolationNoticesKafkaController } from './plan-notifications/isolation-notices.kafka.controller';
 
 /** The notifier: plans messages from status events, dispatches them, lists them and the preferences. */
 @Module({
   imports: [SharedModule, AuditModule, PersonsModule],
-  controllers: [
-    NotificationsHttpController,
-    NotificationSummaryHttpController,
-    ExposureAlertsKafkaController,
-    IsolationNoticesKafkaController,
-  ],
+  controllers: [NotificationsHttpController, NotificationSummaryHttpController, ExposureAlertsKafkaController],
   providers: [
     {
       provide: TemplateCatalog,

@@ -152,6 +152,14 @@ describe('care pathway: isolation of cases', () => {
   });
 
   it('lists people waiting for a bed when every facility is full, and gives them a bed when one is added', async () => {
+    // Every facility full: other test files' facilities (other areas) are filled to what they hold.
+    const all = await http(svc.url, 'GET', '/care/facilities', { role: 'ops' });
+    for (const f of all.body.items as { id: string; name: string; areaCode: string; occupied: number }[])
+      if (f.areaCode !== AREA)
+        await http(svc.url, 'PUT', `/care/facilities/${f.id}`, {
+          role: 'admin',
+          body: { name: f.name, areaCode: f.areaCode, capacity: f.occupied },
+        });
     const waiting = [person('wait-1'), person('wait-2')];
     for (const p of waiting) await confirm(p);
     const orders = await Promise.all(waiting.map(async (p) => (await events(Topics.CARE, 'IsolationOrdered', p))[0]));

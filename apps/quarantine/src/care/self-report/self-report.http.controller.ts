@@ -1,7 +1,8 @@
 import { CurrentPrincipal, Principal, Public, Roles, ServiceClock, TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
-import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsString, Length, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { QuarantineEnv } from '../../config';
@@ -21,6 +22,18 @@ export class SelfReportLinkRequest {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { message: 'personId must be 1 to 128 letters, digits or . _ : -' })
   personId: string;
 }
+
+/**
+ * The day's reading, in the query string: the front door answers 401 to any request with a body and
+ * no bearer token before parsing it (libs/runtime auth-before-body), and this route has no account.
+ */
+export class SelfReportQuery extends HealthReadingRequest {}
+for (const [field, parse] of [
+  ['temperatureC', (v: unknown) => (v === '' || v === undefined ? undefined : Number(v))],
+  ['spo2', (v: unknown) => (v === '' || v === undefined ? undefined : Number(v))],
+  ['symptoms', (v: unknown) => (typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v)],
+] as const)
+  Transform(({ value }: { value: unknown }) => parse(value))(SelfReportQuery.prototype, field);
 
 export class SelfReportParams {
   @IsString()
@@ -61,7 +74,7 @@ export class SelfReportHttpController {
     @Inject(SERVICE_ENV) private readonly env: QuarantineEnv,
   ) {}
 
-  @Post('follow-ups/self-report-links')
+  @Post('self-report-links')
   @Roles('quarantine')
   @ApiOperation({
     summary:
@@ -92,9 +105,9 @@ export class SelfReportHttpController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'A person reports their own day through their signed link (no account; rate-limited per link; refused once the order ended or the link expired)',
+      'A person reports their own day through their signed link, no account and no body: ?temperatureC=&spo2=&symptoms=FEVER,COUGH (rate-limited per link; refused once the order ended or the link expired)',
   })
-  report(@Param() p: SelfReportParams, @Body() b: HealthReadingRequest) {
+  report(@Param() p: SelfReportParams, @Query() b: SelfReportQuery) {
     const now = this.clock.now();
     const orderId = verifySelfReport(p.token, now, this.env.CARE_SELF_REPORT_SECRET);
     if (!orderId) throw QuarantineErrors.selfReportLinkInvalid();

@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:care [-- --people N --records M]`: the care pathway at provincial scale (issue 16).
+ *
+ * 1. Seeds N (default 100,000) people under follow-up directly in PostgreSQL (a fresh database):
+ *    a third cases in isolation (half at home: two checks a day), two thirds contacts in quarantine
+ *    or under watch; with yesterday's follow-ups, 90 % completed, the rest never done or unreachable.
+ * 2. Runs the real quarantine service as its own process (as bench:quarantine does) against a real
+ *    broker.
+ * 3. Daily pass: POST /care/pass (what the timer runs: releases, beds, generation of today's
+ *    follow-ups, the missed / lost-to-follow-up pass with its FollowUpMissed events), timed by the
+ *    job itself, then once more (idempotence: nothing new).
+ * 4. Records M (default 1,000) of today's follow-ups through POST /follow-ups/:id, 16 at a time,
+ *    and reports the throughput and the latency percentiles.
+ * Prints the figures and, last, one JSON line.
+ */
+import 'reflect-metadata';
+import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { Client } from 'pg';
+import { CarePassResult } from '../../apps/quarantine/src/care/care-pass/care-pass.job';
+import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
+import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
+import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess } from '../support';
+
+const { log, out } = benchOutput('bench');
+
+const PEOPLE = intArg('people', 100_000);
+const RECORDS = intArg('records', 1_000);
+const CONCURRENCY = 16;
+const DB_URL = process.env.BENCH_CARE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_care';
+const OFFSET = 420;
+
+async function seed(pg: Client, today: string): Promise<void> {
+  const cases = Math.floor(PEOPLE / 3);
+  await pg.query(
+    `INSERT INTO quarantine.isolations (id, person_id, case_id, area_code, kind, facility_id, needs_bed, first_day, planned_end_on,
+       test_days, status, ordered_at, updated_at)
+     SELECT gen_random_uuid(), 'bench-c-' || i, gen_random_uuid(), '49', CASE WHEN i % 2 = 0 THEN 'HOME' ELSE 'TREATMENT_FACILITY' END,
+            CASE WHEN i % 2 = 0 THEN NULL ELSE 'bench-tf' END, false, $2::date - (i % 8), $2::date - (i % 8) + 10, '{10}', 'ACTIVE', now(), now()
+       FROM generate_series(1, $1::int) i`,
+    [cases, today],
+  );
+  await pg.query(
+    `INSERT INTO quarantine.quarantines (id, person_id, kind, facility_id, needs_facility, area_code, degree, source_person_id, source_case_id,
+       day_zero, starts_at, ends_at, test_days, status, ordered_at)
+     SELECT gen_random_uuid(), 'bench-q-' || i, CASE WHEN i % 4 = 0 THEN 'SELF_MONITORING' ELSE 'HOME' END, NULL, false, '49',
+            CASE WHEN i % 4 = 0 THEN 2 ELSE 1 END, 'bench-c-' || (i % 1000 + 1), gen_random_uuid(),
+            $2::date - (i % 8), now() - interval '8 days', now() + interval '7 days', '{}', 'ACTIVE', now()
+       FROM generate_series(1, $1::int) i`,
+    [PEOPLE - cases, today],
+  );
+  // Yesterday's follow-ups: 90 % done, 5 % unreachable, 5 % never recorded.
+  await pg.query(
+    `INSERT INTO quarantine.follow_ups (id, person_id, subject, order_id, area_code, due_on, slot, status, created_at)
+     SELECT gen_random_uuid(), o.person_id, o.subject, o.id, '49', $1::date - 1, 1,
+            CASE WHEN abs(hashtext(o.person_id)) % 20 = 0 THEN 'DUE' WHEN abs(hashtext(o.person_id)) % 20 = 1 THEN 'UNREACHABLE' ELSE 'DONE' END, now()
+       FROM (SELECT id, person_id, 'ISOLATION' AS subject FROM quarantine.isolations
+             UNION ALL SELECT id, person_id, CASE WHEN kind = 'SELF_MONITORING' THEN 'WATCH' ELSE 'QUARANTINE' END FROM quarantine.quarantines) o`,
+    [today],
+  );
+  for (const t of ['isolations', 'quarantines', 'follow_ups']) await pg.query(`ANALYZE quarantine.${t}`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  let broker: RunningBroker | undefined;
+  let stopChild = async (): Promise<void> => undefined;
+  const load = loadavg();
+  try {
+    let brokers = process.env.KAFKA_BROKERS;
+    if (!brokers) {
+      log('starting a fresh Kafka broker (tools/kafka)');
+      broker = await startBroker({ log, heapMb: 768 });
+      brokers = broker.brokers;
+    } else log(`using the broker at ${brokers}`);
+    await freshBenchDatabase(DB_URL);
+    const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-care' });
+    await provisionTopics(kafka, { checkins: 6, default: 3 });
+    const port = await freePort();
+    const svc = await startServiceProcess(
+      'quarantine',
+      port,
+      {
+        DATABASE_URL: DB_URL,
+        KAFKA_BROKERS: brokers,
+        QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
+        CARE_PASS_INTERVAL_SECONDS: '0',
+        CARE_FACILITIES: JSON.stringify([{ id: 'bench-tf', name: 'Bench', areaCode: '49', capacity: 100_000 }]),
+      },
+      log,
+    );
+    stopChild = svc.stop;
+    const admin = svc.issuer.mint({ subject: 'bench', roles: ['admin'] });
+    const staff = svc.issuer.mint({ subject: 'bench-staff', roles: ['quarantine'], areas: ['*'] });
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const res = await fetch(`${svc.base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    };
+    const pg = new Client({ connectionString: DB_URL });
+    await pg.connect();
+    const today = localDay(new Date(), OFFSET);
+
+    log(`seeding ${PEOPLE} people under follow-up with yesterday's follow-ups`);
+    let t = Date.now();
+    await seed(pg, today);
+    log(`  seeded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+    log('daily care pass');
+    const pass = (await call('POST', '/care/pass', admin)) as CarePassResult;
+    log(`  ${JSON.stringify(pass)}`);
+    const again = (await call('POST', '/care/pass', admin)) as CarePassResult;
+    log(`  again: ${JSON.stringify(again)}`);
+
+    const ids: string[] = (
+      await pg.query(
+        `SELECT id FROM quarantine.follow_ups WHERE due_on = $1::date AND status = 'DUE' ORDER BY id LIMIT $2`,
+        [today, RECORDS],
+      )
+    ).rows.map((r: { id: string }) => r.id);
+    log(`recording ${ids.length} follow-ups, ${CONCURRENCY} at a time`);
+    const latencies: number[] = [];
+    let next = 0;
+    t = Date.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < ids.length; i = next++) {
+          const s = performance.now();
+          await call('POST', `/follow-ups/${ids[i]}`, staff, {
+            status: 'DONE',
+            temperatureC: 36.5 + (i % 30) / 10,
+            spo2: 95 + (i % 5),
+            symptoms: i % 7 === 0 ? ['COUGH'] : [],
+          });
+          latencies.push(performance.now() - s);
+        }
+      }),
+    );
+    const recordMs = Date.now() - t;
+    latencies.sort((a, b) => a - b);
+    const perSecond = ids.length / (recordMs / 1000);
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
+    await pg.end();
+    await stopChild();
+
+    out('');
+    out(
+      `machine                   ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker, PostgreSQL, the service (own process) and the bench on the same machine; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
+    );
+    out(`people under follow-up    ${PEOPLE} seeded`);
+    out(
+      `daily care pass           ${(pass.ms / 1000).toFixed(2)} s: ${pass.generated} follow-ups generated, ${pass.missed} missed (${pass.lost} lost) (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'})`,
+    );
+    out(
+      `second pass               ${(again.ms / 1000).toFixed(2)} s: ${again.generated} generated, ${again.missed} missed (idempotent)`,
+    );
+    out(
+      `recording                 ${ids.length} follow-ups in ${(recordMs / 1000).toFixed(2)} s: ${perSecond.toFixed(0)}/s, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target >= 500/s and p95 <= 50 ms: ${perSecond >= 500 && p95 <= 50 ? 'met' : 'NOT met'})`,
+    );
+    out(
+      JSON.stringify({
+        bench: 'care',
+        cores: cpus().length,
+        loadAvgAtStart: load.map((l) => Number(l.toFixed(2))),
+        people: PEOPLE,
+        passSeconds: Number((pass.ms / 1000).toFixed(3)),
+        generated: pass.generated,
+        missed: pass.missed,
+        lost: pass.lost,
+        secondPassSeconds: Number((again.ms / 1000).toFixed(3)),
+        recorded: ids.length,
+        recordPerSecond: Number(perSecond.toFixed(1)),
+        recordP50Ms: Number(p50.toFixed(1)),
+        recordP95Ms: Number(p95.toFixed(1)),
+      }),
+    );
+  } finally {
+    await stopChild();
+    await broker?.stop();
+  }
+}
+
+runBench('bench:care', main);
