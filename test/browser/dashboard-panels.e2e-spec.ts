@@ -193,14 +193,13 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     const failedId = await seedNotifications();
     await seedCare();
     const committee = await seedScreening();
-    const careServed = !!(await http(base, 'GET', '/docs-json')).body.paths['/stats/care']?.get;
-    const care = careServed
-      ? await eventually('ops to count the seeded isolations', async () => {
-          const r = await admin('GET', `/stats/care?day=${localDay(0)}`);
-          const a = r.body.areas.find((x: { areaCode: string }) => x.areaCode === AREA);
-          return a && a.isolatedAtHome >= 2 && a.waitingForBed >= 1 && a.lost >= 1 ? a : undefined;
-        })
-      : null;
+    const care = await eventually('ops to count the seeded isolations (care.v1)', async () => {
+      const r = await admin('GET', `/stats/care?day=${localDay(0)}`);
+      const a = r.body.areas?.find((x: { areaCode: string }) => x.areaCode === AREA);
+      return a && a.isolatedAtHome >= 2 && a.isolatedInFacilities >= 1 && a.waitingForBed >= 1 && a.lost >= 1
+        ? a
+        : undefined;
+    });
     const summary = (await admin('GET', '/notifications/summary')).body;
     const levels = (await admin('GET', '/areas/levels')).body.levels;
     expect(levels.find((l: { areaCode: string }) => l.areaCode === AREA).declared.level).toBe(3);
@@ -213,14 +212,15 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     // Care, in Vietnamese.
     expect(await page.locator('#care-panel h2 span').textContent()).toBe('Cách ly và theo dõi sức khỏe');
     const row = `#care-areas tr[data-area="${AREA}"]`;
-    if (care) {
-      await shows(`${row} td.isolatedAtHome`, String(care.isolatedAtHome));
-      await shows(`${row} td.waitingForBed`, String(care.waitingForBed));
-      await shows(`${row} td.lost`, String(care.lost));
-      expect(await page.locator(`${row} td`).first().textContent()).toBe(`Phường Tân Thạnh (${AREA})`);
-    } else {
-      await page.locator('#care-areas td.error').getByText('Không tải được').waitFor();
-    }
+    await shows(`${row} td.isolatedAtHome`, String(care.isolatedAtHome));
+    await shows(`${row} td.isolatedInFacilities`, String(care.isolatedInFacilities));
+    await shows(`${row} td.waitingForBed`, String(care.waitingForBed));
+    await shows(`${row} td.done`, String(care.done));
+    await shows(`${row} td.lost`, String(care.lost));
+    expect(await page.locator(`${row} td`).first().textContent()).toBe(`Phường Tân Thạnh (${AREA})`);
+    expect(await page.locator('#care-day').textContent()).toBe(
+      `theo dõi ngày ${localParts(`${localDay(0)}T05:00:00Z`).date}`,
+    );
     const bed = `#care-beds tr[data-facility="f-${run}"]`;
     await shows(`${bed} td.capacity`, '1.200');
     expect(Number(await page.locator(`${bed} td.free`).getAttribute('data-value'))).toBe(
@@ -267,7 +267,8 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
       .getByTestId('care-waiting')
       .getByText(/people waiting for a bed$/)
       .waitFor();
-    if (!care) await page.locator('#care-areas td.error').getByText('Unavailable').waitFor();
+    await page.getByTestId('care-areas').locator('thead').getByText('lost to follow-up').waitFor();
+    expect(await page.locator('#care-day').textContent()).toMatch(/^follow-ups of \d\d\/\d\d\/\d{4}$/);
     await shows('#notif-channels tr[data-channel="EMAIL"] td:first-child', 'e-mail');
     expect(await page.locator('#notif-panel h3').textContent()).toBe('Latest failures');
     await page
@@ -286,6 +287,7 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     await page.fill('#token', tokenFor('quarantine', 'dashboard-quarantine'));
     await page.click('#signin-button');
     await page.locator('#notif-channels td.error').getByText('Unavailable: 403').waitFor();
+    await page.locator('#care-areas td.error').getByText('Unavailable: 403').waitFor();
     await shows(`${bed} td.capacity`, '1,200');
     await shows(`${s} td.coverage`, coverage);
   }, 180_000);
