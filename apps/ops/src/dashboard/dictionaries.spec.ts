@@ -29,7 +29,9 @@ describe('dashboard dictionaries (public/lang-*.js)', () => {
     const html = read('index.html');
     const fromHtml = [...html.matchAll(/data-i18n(?:-[\w-]+)?="([\w.]+)"/g)].map((m) => m[1]);
     const scripts = readdirSync(PUBLIC).filter((f) => f.endsWith('.js') && !/^(i18n|lang-\w+)\.js$/.test(f));
-    expect(scripts).toEqual(expect.arrayContaining(['app.js', 'figures.js']));
+    expect(scripts).toEqual(
+      expect.arrayContaining(['app.js', 'figures.js', 'care.js', 'notifications.js', 'screening.js']),
+    );
     const js = scripts.map(read).join('\n');
     const fromJs = [...js.matchAll(/\bt\(\s*'([\w.]+)'/g)].map((m) => m[1]);
     const dynamic = [1, 2, 3, 4].map((l) => `levels.name.${l}`);
@@ -41,6 +43,8 @@ describe('dashboard dictionaries (public/lang-*.js)', () => {
 
   it('leave no English label in the page itself: its texts come from the dictionaries', () => {
     const html = read('index.html');
+    for (const script of [...html.matchAll(/<script src="\/dashboard\/([\w-]+\.js)"/g)].map((m) => m[1]))
+      expect(readdirSync(PUBLIC)).toContain(script);
     for (const word of ['Sign in', 'Weekly cases', 'Dead letters', 'Consumer lag', 'Contact graph'])
       expect(html).not.toContain(word);
   });

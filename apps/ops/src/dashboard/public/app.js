@@ -375,12 +375,14 @@
   }
 
   let areasLoaded = false;
+  const areaNames = new Map();
   async function loadAreas() {
     if (areasLoaded) return;
     const sel = $('area');
     try {
       const { areas } = await api('GET', '/stats/areas');
       const depth = (a) => (a.level === 'province' ? 0 : a.level === 'district' ? 1 : 2);
+      for (const a of areas) areaNames.set(a.code, a.name);
       sel.replaceChildren(
         ...areas.map((a) =>
           el('option', { value: a.code, text: `${'\u00a0\u00a0'.repeat(depth(a))}${a.name} (${a.code})` }),
@@ -569,7 +571,14 @@
   // Panels in their own script files (loaded after app.js; README, "Adding a translated panel")
   // register { fast?, slow? } loaders: called with the others, and again after a language switch.
   const panels = [];
-  window.CtDashboard = { api, el, registerPanel: (p) => panels.push(p) };
+  window.CtDashboard = {
+    api,
+    el,
+    failIn,
+    /** An area's name (GET /stats/areas) with its code: "Phường Tân Thạnh (20290)". */
+    areaLabel: (code, name) => `${name || areaNames.get(code) || code} (${code})`,
+    registerPanel: (p) => panels.push(p),
+  };
 
   function refreshFast() {
     void loadHealth();
