@@ -14,7 +14,7 @@ import { NotifyHarness } from '../support/notify-harness';
 import { eventually, http, startService, testKafka, tokenFor, TestService } from '../support/services';
 
 const ARTIFACTS = join(__dirname, '../../test-artifacts');
-const AREA = '20290';
+const AREA = '20338'; // Phường Cẩm Phô: its level and figures are read by no other browser or ops test
 
 /**
  * The dashboard's Care, Notifications and Screening & arrivals panels in chromium, against ops,
@@ -217,7 +217,7 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     await shows(`${row} td.waitingForBed`, String(care.waitingForBed));
     await shows(`${row} td.done`, String(care.done));
     await shows(`${row} td.lost`, String(care.lost));
-    expect(await page.locator(`${row} td`).first().textContent()).toBe(`Phường Tân Thạnh (${AREA})`);
+    expect(await page.locator(`${row} td`).first().textContent()).toBe(`Phường Cẩm Phô (${AREA})`);
     expect(await page.locator('#care-day').textContent()).toBe(
       `theo dõi ngày ${localParts(`${localDay(0)}T05:00:00Z`).date}`,
     );
@@ -250,7 +250,7 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     const coverage = `${Math.round(screening.coverage * 100)}% (${screening.tested} / ${screening.due})`;
     await shows(`${s} td.coverage`, coverage);
     expect(await page.locator(`${s} .declared`).textContent()).toBe('3 · nguy cơ cao');
-    expect(await page.locator(`${s} td.rule`).textContent()).toMatch(/^cấp 3 công bố cho 20290 từ \d\d\/\d\d\/\d{4}: /);
+    expect(await page.locator(`${s} td.rule`).textContent()).toMatch(/^cấp 3 công bố cho 20338 từ \d\d\/\d\d\/\d{4}: /);
     expect(await page.locator(`${s} td.arrivals`).textContent()).toContain(`cấp 4: ${arrivals.byOriginLevel['4']}`);
     expect(await page.locator(`${s} td.decided`).getAttribute('data-quarantine')).toBe(
       String(arrivals.byAction.QUARANTINE),
@@ -276,7 +276,7 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     expect(await page.locator('#notif-panel h3').textContent()).toBe('Latest failures');
     await page
       .locator(`${s} td.rule`)
-      .getByText(/^level 3 declared for 20290 since /)
+      .getByText(/^level 3 declared for 20338 since /)
       .waitFor();
     expect(await page.locator(`${s} .declared`).textContent()).toBe('3 · high');
     expect(await page.locator(`${s} td.arrivals`).textContent()).toContain(`level 4: ${arrivals.byOriginLevel['4']}`);
