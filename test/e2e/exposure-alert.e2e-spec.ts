@@ -69,9 +69,18 @@ describe('exposure alerts: site visitors who are no contact get one app message'
     });
   const appTo = (personId: string) => h.app.requests.filter((r) => r.status === 200 && r.body.personId === personId);
 
-  it('alerts the short visitor, never the F0, an F1, an F2 or someone who came after; late check-ins too; once each', async () => {
+  it('alerts the short visitor and who came within the linger, never the F0, an F1, an F2 or who came after it; late check-ins too; once each', async () => {
     const english = await h.register({ language: 'en' });
-    const [f0, f1, f2, short, later, late] = ['f0', 'f1', 'f2', 'short', 'later', 'late'].map(id);
+    const [f0, f1, f2, short, later, gone, late, lateAfter] = [
+      'f0',
+      'f1',
+      'f2',
+      'short',
+      'later',
+      'gone',
+      'late',
+      'late-after',
+    ].map(id);
     const stays = [
       checkIn(f0, 'market', t0, t0 + 2 * HOUR),
       checkIn(f1, 'market', t0 + 30 * MIN, t0 + 90 * MIN), // 60 min with the F0: F1
@@ -80,10 +89,12 @@ describe('exposure alerts: site visitors who are no contact get one app message'
       checkIn(f2, 'market', t0 + 110 * MIN, t0 + 2 * HOUR), // 10 min with the F0, but an F2 (below)
       checkIn(f1, 'cafe', t0 + 3 * HOUR, t0 + 4 * HOUR),
       checkIn(f2, 'cafe', t0 + 3 * HOUR, t0 + 4 * HOUR), // 60 min with the F1: F2
-      checkIn(later, 'market', t0 + 2 * HOUR, t0 + 3 * HOUR), // came as the F0 left: no overlap
+      // Came as the F0 left: no overlap, but inside the default linger (TRACING_EXPOSURE_LINGER_MINUTES=120).
+      checkIn(later, 'market', t0 + 2 * HOUR, t0 + 3 * HOUR),
+      checkIn(gone, 'market', t0 + 4 * HOUR + 5 * MIN, t0 + 5 * HOUR), // came after the linger: nothing
     ];
     await publish(stays);
-    for (const p of [f0, f1, f2, short, later, english.personId]) await stored(p);
+    for (const p of [f0, f1, f2, short, later, gone, english.personId]) await stored(p);
 
     const confirmed = createEvent(
       'CaseConfirmed',
@@ -101,7 +112,7 @@ describe('exposure alerts: site visitors who are no contact get one app message'
     );
     await publish([confirmed]);
     const caseId = confirmed.payload.caseId;
-    await contacts.waitFor((m) => alertsFor(short).includes(m) || alertsFor(english.personId).includes(m), 2);
+    await contacts.waitFor((m) => [short, english.personId, later].some((p) => alertsFor(p).includes(m)), 3);
     const [alert] = alertsFor(short).map(
       (m) => JSON.parse(m.value!.toString()) as EventPayloads['ExposureSiteVisitorIdentified'],
     );
@@ -111,16 +122,30 @@ describe('exposure alerts: site visitors who are no contact get one app message'
       sourceCaseId: caseId,
       venueId: id('market'),
       startedAt: iso(t0 + 115 * MIN),
-      endedAt: iso(t0 + 2 * HOUR),
+      endedAt: iso(t0 + 3 * HOUR), // the whole stay: the site stays risky for the linger after the F0 left
     });
     const degrees = await h.pg.query('SELECT person_id, degree FROM tracing.contacts WHERE source_case_id = $1', [
       caseId,
     ]);
     expect(Object.fromEntries(degrees.rows.map((r) => [r.person_id, r.degree]))).toEqual({ [f1]: 1, [f2]: 2 });
+    const [lingered] = alertsFor(later).map(
+      (m) => JSON.parse(m.value!.toString()) as EventPayloads['ExposureSiteVisitorIdentified'],
+    );
+    expect(lingered).toMatchObject({
+      venueId: id('market'),
+      startedAt: iso(t0 + 2 * HOUR),
+      endedAt: iso(t0 + 3 * HOUR),
+    });
 
     // A check-in that arrives after the tracing, 5 minutes with the F0: found by the retrace.
-    await publish([checkIn(late, 'market', t0 + 20 * MIN, t0 + 25 * MIN)]);
+    // So does one inside the linger after the F0 left; one after the linger changes nothing.
+    await publish([
+      checkIn(late, 'market', t0 + 20 * MIN, t0 + 25 * MIN),
+      checkIn(lateAfter, 'market', t0 + 3 * HOUR + 30 * MIN, t0 + 3 * HOUR + 40 * MIN),
+      checkIn(id('late-gone'), 'market', t0 + 4 * HOUR + 30 * MIN, t0 + 5 * HOUR),
+    ]);
     await contacts.waitFor((m) => alertsFor(late).includes(m));
+    await contacts.waitFor((m) => alertsFor(lateAfter).includes(m));
 
     const shortApp = await eventually('the app message of the short visitor', async () => appTo(short)[0]);
     expect(shortApp.body.text).toContain('Hãy theo dõi sức khỏe trong 14 ngày');
@@ -141,9 +166,9 @@ describe('exposure alerts: site visitors who are no contact get one app message'
     await publish([marker]);
     await eventually('the marker sent', async () => appTo(id('marker')).length === 1);
     expect(appTo(short)).toHaveLength(1);
-    for (const p of [short, english.personId, late]) expect(alertIds(p).size).toBe(1);
-    for (const p of [f0, f1, f2, later]) expect(alertIds(p).size).toBe(0);
-    for (const p of [f0, f1, f2, later]) expect(appTo(p)).toHaveLength(0);
+    for (const p of [short, english.personId, later, late, lateAfter]) expect(alertIds(p).size).toBe(1);
+    for (const p of [f0, f1, f2, gone, id('late-gone')]) expect(alertIds(p).size).toBe(0);
+    for (const p of [f0, f1, f2, gone, id('late-gone')]) expect(appTo(p)).toHaveLength(0);
     const rows = await h.rows(short);
     expect(rows.map((r) => [r.channel, r.template, r.state])).toEqual([['APP', 'EXPOSURE_ALERT', 'SENT']]);
   });

@@ -47,7 +47,11 @@ async function main(): Promise<void> {
   // Started by `npm start` with an IPC channel: when the supervisor is gone (even SIGKILLed), stop.
   if (process.channel) {
     process.channel.unref();
-    process.on('disconnect', stop);
+    process.on('disconnect', () => {
+      stop();
+      // Nobody is left to SIGKILL a close that waits on open connections.
+      setTimeout(() => process.exit(0), 10_000).unref();
+    });
   }
 }
 

@@ -120,4 +120,14 @@ export class TracingEnv extends BaseEnv {
   @Min(1)
   @Max(7 * 24)
   TRACING_MAX_STAY_HOURS = 24;
+
+  /**
+   * An exposure site stays risky this many minutes after the case left (the air of a closed room, a
+   * market stall): visitors who came in that time, or overlapped the case without becoming an F1,
+   * get an exposure alert (ExposureSiteVisitorIdentified). 0 = only people there at the same time.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60)
+  TRACING_EXPOSURE_LINGER_MINUTES = 120;
 }

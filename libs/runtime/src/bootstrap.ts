@@ -152,6 +152,9 @@ export async function createServiceApp<E extends ServiceEnv>(
   return { app, logger, server, openapi };
 }
 
+/** How long a service whose supervisor died may take to stop before it exits anyway. */
+const ORPHAN_GRACE_MS = 10_000;
+
 /** The entry point of each app's main.ts. */
 export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>): Promise<void> {
   let env: E;
@@ -175,6 +178,13 @@ export async function runService<E extends ServiceEnv>(def: ServiceDefinition<E>
     process.once('disconnect', () => {
       logger.warn('the supervisor is gone; stopping', 'Bootstrap');
       process.kill(process.pid, 'SIGTERM');
+      // Nobody is left to SIGKILL a shutdown that hangs (the broker may be gone with the supervisor,
+      // and a consumer's leave-group then retries): end the process after a grace period.
+      setTimeout(() => {
+        logger.warn(`still stopping after ${ORPHAN_GRACE_MS} ms; exiting`, 'Bootstrap');
+        logger.pino.flush();
+        process.exit(0);
+      }, ORPHAN_GRACE_MS).unref();
     });
   }
   try {

@@ -51,6 +51,7 @@ import { RetraceSignal } from './late-data/retrace-signal';
         stagedFromF1: env.TRACING_STAGED_FROM_F1,
         f2Chunk: env.TRACING_F2_CHUNK,
         copyFrom: env.TRACING_COPY_FROM,
+        exposureLingerMs: env.TRACING_EXPOSURE_LINGER_MINUTES * 60_000,
       }),
     },
   ],

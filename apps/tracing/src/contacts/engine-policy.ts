@@ -11,5 +11,11 @@ export interface Staging {
   copyFrom: number;
 }
 
+/** Who is told about an exposure site without being a contact. */
+export interface ExposureAlerts {
+  /** A site stays risky this long after the case left (TRACING_EXPOSURE_LINGER_MINUTES). */
+  exposureLingerMs: number;
+}
+
 /** The engine's rules, SQL limits and staging, from the service's environment (TRACING_POLICY). */
-export type EnginePolicy = TracingPolicy & EngineLimits & Staging;
+export type EnginePolicy = TracingPolicy & EngineLimits & Staging & ExposureAlerts;

@@ -9,18 +9,20 @@ export const MERGE_REASON = `(SELECT string_agg(DISTINCT x, ',' ORDER BY x) FROM
 /**
  * The latest instant a stay may begin before and still change a case (see matchStays): 'infinity'
  * while a tracing is in progress, null when nothing is traced at all. Each max is read from an index.
+ * $1: the exposure linger (a stay beginning that long after a site ended still alerts its visitor).
  */
 export const HORIZON_SQL = `
 SELECT CASE WHEN EXISTS (SELECT 1 FROM tracing.trace_intents WHERE since > now() - interval '${INTENT_TTL}') THEN 'infinity'::timestamptz
   ELSE greatest(
     (SELECT max(identified_at) FROM tracing.contacts WHERE degree = 1),
-    (SELECT max(ended_at) FROM tracing.exposure_sites),
+    (SELECT max(ended_at) + $1::interval FROM tracing.exposure_sites),
     (SELECT max(window_end) FROM tracing.traced_cases)) END AS horizon`;
 
 /**
  * One statement per batch (see matchStays). `f1` holds the F1 of stored cases and of tracings in
  * progress, each with their F2 window; `it` the live intents. An intent without detail (its
- * tracing has not yet read the F1) matches every stay after its window opens.
+ * tracing has not yet read the F1) matches every stay after its window opens. A site is matched up
+ * to the exposure linger ($6) after it ended: a late visitor in that time gets an exposure alert.
  */
 export const MATCH_SQL = `
 WITH s AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS s(person_id, venue_id, s, e)),
@@ -34,9 +36,10 @@ f1 AS MATERIALIZED (
   WHERE x.t > span.lo AND x.f < span.hi
 ),
 sites AS (
-  SELECT x.case_id, x.venue_id, x.started_at, x.ended_at FROM tracing.exposure_sites x, span WHERE x.ended_at > span.lo AND x.started_at < span.hi
+  SELECT x.case_id, x.venue_id, x.started_at, x.ended_at + $6::interval AS ended_at FROM tracing.exposure_sites x, span
+  WHERE x.ended_at > span.lo - $6::interval AND x.started_at < span.hi
   UNION ALL
-  SELECT i.case_id, x.venue_id, x.started_at, x.ended_at FROM it i CROSS JOIN LATERAL unnest(i.site_venue, i.site_start, i.site_end) AS x(venue_id, started_at, ended_at)
+  SELECT i.case_id, x.venue_id, x.started_at, x.ended_at + $6::interval FROM it i CROSS JOIN LATERAL unnest(i.site_venue, i.site_start, i.site_end) AS x(venue_id, started_at, ended_at)
 ),
 cases AS (
   SELECT t.case_id, t.person_id, t.window_start, t.window_end FROM tracing.traced_cases t, span WHERE t.window_end > span.lo AND t.window_start < span.hi

@@ -1,7 +1,7 @@
 import { returned, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { TRACING_POLICY } from '../contacts.tokens';
-import { EngineLimits } from '../infrastructure/co-location.queries';
+import { EnginePolicy } from '../engine-policy';
 import { HORIZON_SQL, INTENT_TTL, MATCH_SQL, MERGE_REASON } from './late-data.sql';
 
 /** A stay as a check-in batch stored it: [checked in, check-out or default end). */
@@ -39,7 +39,7 @@ export interface RetraceLease {
 export class LateDataStore {
   constructor(
     private readonly tx: TransactionHost,
-    @Inject(TRACING_POLICY) private readonly policy: EngineLimits,
+    @Inject(TRACING_POLICY) private readonly policy: EnginePolicy,
   ) {}
 
   /**
@@ -93,7 +93,7 @@ export class LateDataStore {
     // an exposure site, of an infectious window, of an F1's F2 window), or a tracing in progress:
     // stays beginning after the latest such instant cannot match, and a batch of current check-ins
     // usually has none before it. One index lookup per table instead of the whole statement.
-    const [{ horizon }] = await this.tx.dataSource.query(HORIZON_SQL);
+    const [{ horizon }] = await this.tx.dataSource.query(HORIZON_SQL, [`${this.policy.exposureLingerMs} milliseconds`]);
     if (horizon === null) return [];
     const until = new Date(horizon).getTime();
     const early = Number.isNaN(until) ? stays : stays.filter((s) => s.start < until);
@@ -104,6 +104,7 @@ export class LateDataStore {
       early.map((s) => new Date(s.start)),
       early.map((s) => new Date(s.end)),
       `${this.policy.maxStayMs} milliseconds`,
+      `${this.policy.exposureLingerMs} milliseconds`,
     ]);
     return rows.map((r) => r.case_id);
   }
