@@ -1,5 +1,6 @@
 import { AnyEvent, dlqTopic, RawMessage } from '@ct/contracts';
 import type { EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Attempts, Where } from './attempts';
 import { backoffDelay, classifyFailure, Failure, RetryPolicy } from './failures';
@@ -19,6 +20,18 @@ export interface DeadLetterSettings {
   observer: MessagingObserver;
   publisher: EventPublisher;
   policy: RetryPolicy;
+  /**
+   * Which messages this group has dead-lettered already (the service's inbox): a batch delivered
+   * again (its partition moved before the offset was committed, e.g. after a missed heartbeat under
+   * load) does not dead-letter the same message twice. Optional: without it, at least once.
+   */
+  ledger?: DeadLetterLedger;
+}
+
+/** Remembers dead-lettered messages by their place and content (see DeadLetterSettings.ledger). */
+export interface DeadLetterLedger {
+  has(consumer: string, id: string): Promise<boolean>;
+  recordNow(consumer: string, id: string): Promise<void>;
 }
 
 /** Sends what can never be processed to `<topic>.dlq`, with the reason next to the original headers. */
@@ -48,6 +61,15 @@ export class DeadLetters {
     });
     const eventId = headerString(item.message.headers?.ce_id);
     const where: Where = { topic: item.raw.topic, partition, offset: item.message.offset, eventId };
+    const ledger = this.d.ledger;
+    const consumer = `dead-letter:${this.d.groupId}`;
+    const id = ledgerId(item, partition);
+    // Already sent (a redelivered batch): moved past without a second letter. A ledger that cannot
+    // be read (the database away) sends again rather than lose the letter.
+    if (ledger && (await ledger.has(consumer, id).catch(() => false))) {
+      this.d.log.info({ ...where, category: f.category }, 'event dead-lettered before; not sent again');
+      return true;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         await this.d.publisher.send([
@@ -69,6 +91,9 @@ export class DeadLetters {
         if (!(await this.attempts.pause(p, delay))) return false;
       }
     }
+    await ledger?.recordNow(consumer, id).catch((err: Error) => {
+      this.d.log.warn({ ...where, reason: classifyFailure(err).reason }, 'dead letter not recorded in the ledger');
+    });
     this.d.observer.deadLettered(item.raw.topic, f.reason, f.category);
     this.d.log.warn(
       { ...where, category: f.category, attempts, reason: f.reason, fields: f.fields.map((x) => x.field) },
@@ -76,6 +101,18 @@ export class DeadLetters {
     );
     return true;
   }
+}
+
+/**
+ * A message's place and a digest of its content: the place alone would repeat when a topic is
+ * recreated (offsets start again), the content alone when the same bytes are sent twice on purpose.
+ */
+function ledgerId(item: Item, partition: number): string {
+  const h = createHash('sha256');
+  h.update(item.message.key ?? '');
+  h.update('\0');
+  h.update(item.message.value ?? '');
+  return `${item.raw.topic}:${partition}:${item.message.offset}:${h.digest('base64url').slice(0, 22)}`;
 }
 
 function headerString(v: unknown): string | undefined {

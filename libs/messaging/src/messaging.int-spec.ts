@@ -414,4 +414,35 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
         (await pg.query(`SELECT 1 FROM ${SCHEMA}.stays WHERE check_in_id = $1`, [next.payload.checkInId])).rows[0],
     );
   });
+
+  it('does not dead-letter a message twice when its batch is delivered again (the group rewound past it)', async () => {
+    const key = `p-${randomUUID()}`;
+    const rejected = createEvent(
+      'CaseClosed',
+      { ...closed(key).payload, closedAt: '1999-01-01T00:00:00.000Z' },
+      { source: '/test' },
+    );
+    await svc.app.get(EventPublisher).publish([rejected]);
+    const dead = await deadLetter(Topics.CASES, rejected.meta.id);
+    const partition = Number(String(dead.headers?.dlq_partition));
+    const offset = String(dead.headers?.dlq_offset);
+    // What a partition moved before its offset was committed does: the same messages come again.
+    await svc.close();
+    const admin = createKafka({ brokers: parseBrokers(broker.brokers), clientId: 'msgtest-rewind' }).admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: 'msgtest', topic: Topics.CASES, partitions: [{ partition, offset }] });
+    await admin.disconnect();
+    svc = await startService(MsgTest, { MESSAGING_RETRY_BACKOFF_MS: '20', KAFKA_BROKERS: broker.brokers });
+    const next = closed(key);
+    await svc.app.get(EventPublisher).publish([next]);
+    await effect(next.payload.caseId);
+    const letters = topics.messages.filter(
+      (m) => m.topic === dlqTopic(Topics.CASES) && String(m.headers?.ce_id) === rejected.meta.id,
+    );
+    expect(letters).toHaveLength(1);
+    const ledger = await pg.query(`SELECT event_id FROM ${SCHEMA}.inbox WHERE consumer = 'dead-letter:msgtest'`);
+    expect(ledger.rows.map((r) => r.event_id)).toContainEqual(
+      expect.stringMatching(new RegExp(`^${Topics.CASES.replace('.', '\\.')}:${partition}:${offset}:`)),
+    );
+  });
 });

@@ -55,9 +55,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   constructor(private readonly deps: KafkaEventServerDeps) {
     super();
     this.policy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
-    const { groupId, log, observer, publisher, tx } = deps;
+    const { groupId, log, observer, publisher, tx, inbox } = deps;
     this.attempts = new Attempts({ groupId, log, observer, policy: this.policy });
-    this.deadLetters = new DeadLetters({ groupId, log, observer, publisher, policy: this.policy }, this.attempts);
+    // The inbox remembers what this group dead-lettered: a batch delivered again sends no second letter.
+    this.deadLetters = new DeadLetters(
+      { groupId, log, observer, publisher, policy: this.policy, ledger: inbox },
+      this.attempts,
+    );
     this.batches = new BatchHandling({
       tx,
       observer,
