@@ -291,6 +291,63 @@ describe('bulk lab results (CSV and FHIR)', () => {
     expect(both.status).toBe(400);
   });
 
+  it('cases takes a burst of TestResultRecorded in batches: a result twice, two positives of one person, one case each', async () => {
+    const p1 = `lab-burst-${run}-1`;
+    const p2 = `lab-burst-${run}-2`;
+    const [t1, t2, t3, t4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const recorded = (testId: string, personId: string, result: 'POSITIVE' | 'NEGATIVE') =>
+      createEvent(
+        'TestResultRecorded',
+        {
+          testId,
+          personId,
+          quarantineId: null,
+          result,
+          testType: 'PCR',
+          purpose: 'UNSCHEDULED',
+          sampleTakenAt: days(1),
+          recordedAt: new Date().toISOString(),
+        },
+        { source: '/test' },
+      );
+    const first = recorded(t1, p1, 'POSITIVE');
+    const events = [
+      first,
+      recorded(t1, p1, 'POSITIVE'), // the same result again under another event id
+      first, // the same event twice
+      recorded(t2, p1, 'POSITIVE'), // p1 has an open case by now: no second case
+      recorded(t3, p2, 'POSITIVE'),
+      recorded(t4, p2, 'NEGATIVE'),
+    ];
+    await cases.app.get(EventPublisher).publish(events);
+    await eventually('every event in the cases inbox', async () => {
+      const { rows } = await pg.query(
+        `SELECT count(*)::int AS n FROM cases.inbox WHERE consumer = 'cases' AND event_id = ANY($1)`,
+        [[...new Set(events.map((e) => e.meta.id))]],
+      );
+      return rows[0].n === 5;
+    });
+    const made = await pg.query(
+      'SELECT person_id, source_test_id FROM cases.cases WHERE person_id = ANY($1) ORDER BY person_id',
+      [[p1, p2]],
+    );
+    expect(made.rows).toEqual([
+      { person_id: p1, source_test_id: t1 },
+      { person_id: p2, source_test_id: t3 },
+    ]);
+    const status = await pg.query('SELECT test_id, result FROM cases.status_tests WHERE person_id = ANY($1)', [
+      [p1, p2],
+    ]);
+    expect(new Map(status.rows.map((r) => [r.test_id, r.result]))).toEqual(
+      new Map([
+        [t1, 'POSITIVE'],
+        [t2, 'POSITIVE'],
+        [t3, 'POSITIVE'],
+        [t4, 'NEGATIVE'],
+      ]),
+    );
+  });
+
   it('no identity value the labs sent is on a topic', () => {
     const values = Object.values(people).flatMap((p) => [p.phone.slice(1), p.nationalId, p.fullName]);
     for (const m of topics.messages) {

@@ -1,5 +1,6 @@
 import { EventEnvelope } from '@ct/contracts';
 import { HandleEvent } from '@ct/messaging';
+import { withLogContext } from '@ct/platform';
 import { Controller } from '@nestjs/common';
 import { ConvertPositiveResult } from '../../conversions/convert-positive-result/convert-positive-result';
 import { NotificationPlanner } from '../../notifications/plan-notifications/notification-planner';
@@ -7,7 +8,7 @@ import { BatchInbox } from '../../shared/infrastructure/batch-inbox';
 import { StatusStore } from './status-store';
 
 /**
- * Feeds the person status read model from contacts.v1, quarantine.v1 (in batches) and testing.v1, and plans the
+ * Feeds the person status read model from contacts.v1, quarantine.v1 and testing.v1 (both in batches), and plans the
  * notifications these events cause in the same transaction (KafkaEventServer runs one handler per
  * event type, so the notifier is called from here rather than from a second @HandleEvent).
  */
@@ -56,17 +57,26 @@ export class RecordStatusEventsKafkaController {
     await this.notifications.planMany(fresh);
   }
 
-  @HandleEvent('TestScheduled')
-  async scheduled(e: EventEnvelope<'TestScheduled'>): Promise<void> {
-    await this.store.testScheduled(e.payload);
-    await this.notifications.plan(e);
+  // testing.v1 too (a bulk upload's 9,000 results, a super-spreader's tests): one statement for the
+  // read model, then a positive may confirm a case (in order, in the batch's transaction), then
+  // the notifications of the whole run.
+  @HandleEvent('TestScheduled', { batch: true })
+  async scheduled(events: EventEnvelope<'TestScheduled'>[]): Promise<void> {
+    const fresh = await this.inbox.fresh(events);
+    await this.store.testsScheduled(fresh.map((e) => e.payload));
+    await this.notifications.planMany(fresh);
   }
 
   /** Recorded in the read model, and a positive result may confirm a case (same transaction). */
-  @HandleEvent('TestResultRecorded')
-  async result(e: EventEnvelope<'TestResultRecorded'>): Promise<void> {
-    await this.store.testResult(e.payload);
-    await this.conversions.run(e);
-    await this.notifications.plan(e);
+  @HandleEvent('TestResultRecorded', { batch: true })
+  async result(events: EventEnvelope<'TestResultRecorded'>[]): Promise<void> {
+    const fresh = await this.inbox.fresh(events);
+    await this.store.testResults(fresh.map((e) => e.payload));
+    for (const e of fresh)
+      if (e.payload.result === 'POSITIVE')
+        await withLogContext({ correlationId: e.meta.correlationId, eventId: e.meta.id }, () =>
+          this.conversions.run(e),
+        );
+    await this.notifications.planMany(fresh);
   }
 }

@@ -11,6 +11,16 @@ import { TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { KnownContact, KnownQuarantine, KnownTest } from '../domain/person-status';
 
+/** One event per test, the last of each (one statement cannot upsert a row twice). */
+function lastPerTest<T extends { testId: string }>(list: T[]): T[] {
+  const last = new Map<string, T>();
+  for (const e of list) {
+    last.delete(e.testId.toLowerCase());
+    last.set(e.testId.toLowerCase(), e);
+  }
+  return [...last.values()];
+}
+
 const iso = (v: unknown) => (v === null || v === undefined ? null : (v as Date).toISOString());
 
 /**
@@ -105,6 +115,47 @@ export class StatusStore {
        ON CONFLICT (test_id) DO UPDATE SET result = EXCLUDED.result, test_type = EXCLUDED.test_type, purpose = EXCLUDED.purpose,
          sample_taken_at = EXCLUDED.sample_taken_at, recorded_at = EXCLUDED.recorded_at`,
       [e.testId, e.personId, e.quarantineId, e.result, e.testType, e.purpose, e.sampleTakenAt, e.recordedAt],
+    );
+  }
+
+  /** testScheduled for many events in one statement (a test twice: the later event wins, as in turn). */
+  async testsScheduled(list: TestScheduled[]): Promise<void> {
+    const tests = lastPerTest(list);
+    if (tests.length === 0) return;
+    await this.tx.manager.query(
+      `INSERT INTO cases.status_tests (test_id, person_id, quarantine_id, due_on, day, scheduled_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::date[], $5::int[], $6::timestamptz[])
+       ON CONFLICT (test_id) DO UPDATE SET due_on = EXCLUDED.due_on, day = EXCLUDED.day, scheduled_at = EXCLUDED.scheduled_at`,
+      [
+        tests.map((e) => e.testId),
+        tests.map((e) => e.personId),
+        tests.map((e) => e.quarantineId),
+        tests.map((e) => e.dueOn),
+        tests.map((e) => e.day),
+        tests.map((e) => e.scheduledAt),
+      ],
+    );
+  }
+
+  /** testResult for many events in one statement (a test twice: the later event wins, as in turn). */
+  async testResults(list: TestResultRecorded[]): Promise<void> {
+    const tests = lastPerTest(list);
+    if (tests.length === 0) return;
+    await this.tx.manager.query(
+      `INSERT INTO cases.status_tests (test_id, person_id, quarantine_id, result, test_type, purpose, sample_taken_at, recorded_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+       ON CONFLICT (test_id) DO UPDATE SET result = EXCLUDED.result, test_type = EXCLUDED.test_type, purpose = EXCLUDED.purpose,
+         sample_taken_at = EXCLUDED.sample_taken_at, recorded_at = EXCLUDED.recorded_at`,
+      [
+        tests.map((e) => e.testId),
+        tests.map((e) => e.personId),
+        tests.map((e) => e.quarantineId),
+        tests.map((e) => e.result),
+        tests.map((e) => e.testType),
+        tests.map((e) => e.purpose),
+        tests.map((e) => e.sampleTakenAt),
+        tests.map((e) => e.recordedAt),
+      ],
     );
   }
 

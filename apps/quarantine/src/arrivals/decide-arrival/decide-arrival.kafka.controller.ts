@@ -4,6 +4,7 @@ import { ServiceClock } from '@ct/platform';
 import { Controller, Inject } from '@nestjs/common';
 import { AppliedRule } from '../../levels/domain/level-rules';
 import { LevelRulesService } from '../../levels/level-rules.service';
+import { BatchInbox } from '../../quarantines/infrastructure/batch-inbox';
 import { QuarantinePolicy } from '../../quarantines/domain/policy';
 import { causeOf, QuarantineWorkflow } from '../../quarantines/quarantine.workflow';
 import { QUARANTINE_POLICY } from '../../quarantines/quarantines.tokens';
@@ -14,6 +15,8 @@ import { ArrivalDecisionsStore } from '../infrastructure/arrival-decisions.store
  * nearest area above it; none known: NONE), from the levels file's `arrivals`: QUARANTINE like an
  * F1, FOLLOW_UP (self-monitoring with tests) or NONE. The decision, the level it used and the order
  * are recorded and published (ArrivalDecided, quarantine.v1), with the order's events if any.
+ * cases.v1 is consumed in batch mode (see FollowCasesKafkaController): arrivals come as arrays and
+ * are decided one at a time, in order.
  */
 @Controller()
 export class DecideArrivalKafkaController {
@@ -24,10 +27,15 @@ export class DecideArrivalKafkaController {
     private readonly outbox: Outbox,
     private readonly clock: ServiceClock,
     @Inject(QUARANTINE_POLICY) private readonly base: QuarantinePolicy,
+    private readonly inbox: BatchInbox,
   ) {}
 
-  @HandleEvent('ArrivalRegistered')
-  async onArrival(e: EventEnvelope<'ArrivalRegistered'>): Promise<void> {
+  @HandleEvent('ArrivalRegistered', { batch: true })
+  async onArrivals(events: EventEnvelope<'ArrivalRegistered'>[]): Promise<void> {
+    await this.inbox.eachFresh(events, (e) => this.onArrival(e));
+  }
+
+  private async onArrival(e: EventEnvelope<'ArrivalRegistered'>): Promise<void> {
     const a = e.payload;
     if (await this.store.exists(a.arrivalId)) return;
     const level = await this.levels.levelOf(a.originAreaCode);

@@ -3,6 +3,7 @@ import { HandleEvent } from '@ct/messaging';
 import { TransactionHost } from '@ct/platform';
 import { Controller } from '@nestjs/common';
 import { IsolationService } from '../../care/isolate-cases/isolation.service';
+import { BatchInbox } from '../infrastructure/batch-inbox';
 import { QuarantineStore } from '../infrastructure/quarantine.store';
 import { causeOf, QuarantineWorkflow } from '../quarantine.workflow';
 
@@ -10,6 +11,11 @@ import { causeOf, QuarantineWorkflow } from '../quarantine.workflow';
  * What quarantine follows on cases.v1: open cases (a person with one is not quarantined; a case
  * ends their quarantine, CONVERTED_TO_CASE, and escalates the watch of their F2s) and the
  * non-identifying profile (vaccination, recovery, area) that picks the regimen.
+ *
+ * cases.v1 is consumed in batch mode (lab results arrive by the thousand: LabResultMatched), and
+ * every handler of a topic in batch mode gets arrays: these take runs of one type in the
+ * partition's order and decide them one at a time, as before, in the batch's transaction, after
+ * the batch inbox has left out the events already handled.
  */
 @Controller()
 export class FollowCasesKafkaController {
@@ -18,10 +24,25 @@ export class FollowCasesKafkaController {
     private readonly store: QuarantineStore,
     private readonly workflow: QuarantineWorkflow,
     private readonly isolation: IsolationService,
+    private readonly inbox: BatchInbox,
   ) {}
 
-  @HandleEvent('CaseConfirmed')
-  async onCaseConfirmed(e: EventEnvelope<'CaseConfirmed'>): Promise<void> {
+  @HandleEvent('CaseConfirmed', { batch: true })
+  async onCasesConfirmed(events: EventEnvelope<'CaseConfirmed'>[]): Promise<void> {
+    await this.inbox.eachFresh(events, (e) => this.onCaseConfirmed(e));
+  }
+
+  @HandleEvent('CaseClosed', { batch: true })
+  async onCasesClosed(events: EventEnvelope<'CaseClosed'>[]): Promise<void> {
+    await this.inbox.eachFresh(events, (e) => this.onCaseClosed(e));
+  }
+
+  @HandleEvent('PersonProfileChanged', { batch: true })
+  async onProfiles(events: EventEnvelope<'PersonProfileChanged'>[]): Promise<void> {
+    await this.inbox.eachFresh(events, (e) => this.onProfile(e));
+  }
+
+  private async onCaseConfirmed(e: EventEnvelope<'CaseConfirmed'>): Promise<void> {
     const p = e.payload;
     await this.tx.manager.query(
       `INSERT INTO quarantine.open_cases (person_id, case_id, confirmed_at) VALUES ($1, $2, $3)
@@ -43,8 +64,7 @@ export class FollowCasesKafkaController {
     await this.isolation.caseConfirmed(p, converted?.type === 'Ended' ? converted.order.id : null, causeOf(e.meta));
   }
 
-  @HandleEvent('CaseClosed')
-  async onCaseClosed(e: EventEnvelope<'CaseClosed'>): Promise<void> {
+  private async onCaseClosed(e: EventEnvelope<'CaseClosed'>): Promise<void> {
     await this.tx.manager.query('DELETE FROM quarantine.open_cases WHERE person_id = $1 AND case_id = $2', [
       e.payload.personId,
       e.payload.caseId,
@@ -52,8 +72,7 @@ export class FollowCasesKafkaController {
     await this.isolation.caseClosed(e.payload, causeOf(e.meta));
   }
 
-  @HandleEvent('PersonProfileChanged')
-  async onProfile(e: EventEnvelope<'PersonProfileChanged'>): Promise<void> {
+  private async onProfile(e: EventEnvelope<'PersonProfileChanged'>): Promise<void> {
     const p = e.payload;
     // Last writer by changedAt wins, so a late redelivery of an older profile changes nothing.
     await this.tx.manager.query(

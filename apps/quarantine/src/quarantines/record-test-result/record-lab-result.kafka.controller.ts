@@ -1,6 +1,8 @@
 import { EventEnvelope } from '@ct/contracts';
 import { HandleEvent } from '@ct/messaging';
 import { Controller } from '@nestjs/common';
+import { BatchInbox } from '../infrastructure/batch-inbox';
+import { causeOf } from '../quarantine.workflow';
 import { RecordTestResultHandler } from './record-test-result.handler';
 
 /**
@@ -8,19 +10,33 @@ import { RecordTestResultHandler } from './record-test-result.handler';
  * a result posted to POST /test-results (TestResultRecorded; a positive converts a quarantine and,
  * in cases, confirms a case; a negative exit test may release). The test's id is the event's
  * resultId, so the same result delivered again (inbox aside) records nothing.
+ *
+ * Batched: an upload of 10,000 results arrives as thousands of events, recorded with a few
+ * set-based statements per batch (RecordTestResultHandler.labResults) instead of a transaction each.
  */
 @Controller()
 export class RecordLabResultKafkaController {
-  constructor(private readonly handler: RecordTestResultHandler) {}
+  constructor(
+    private readonly handler: RecordTestResultHandler,
+    private readonly inbox: BatchInbox,
+  ) {}
 
-  @HandleEvent('LabResultMatched')
-  async onLabResultMatched(e: EventEnvelope<'LabResultMatched'>): Promise<void> {
-    const p = e.payload;
-    await this.handler.other(
-      p.personId,
-      p.purpose,
-      { result: p.result, testType: p.testType, sampleTakenAt: p.sampleTakenAt, recordedBy: 'cases:lab-results' },
-      p.resultId,
+  @HandleEvent('LabResultMatched', { batch: true })
+  async onLabResultsMatched(events: EventEnvelope<'LabResultMatched'>[]): Promise<void> {
+    const fresh = await this.inbox.fresh(events);
+    await this.handler.labResults(
+      fresh.map((e) => ({
+        testId: e.payload.resultId,
+        personId: e.payload.personId,
+        purpose: e.payload.purpose,
+        input: {
+          result: e.payload.result,
+          testType: e.payload.testType,
+          sampleTakenAt: e.payload.sampleTakenAt,
+          recordedBy: 'cases:lab-results',
+        },
+        cause: causeOf(e.meta),
+      })),
     );
   }
 }
