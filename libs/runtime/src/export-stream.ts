@@ -37,12 +37,6 @@ const XLSX_FORMATS: Partial<Record<ExportColumn['type'], string>> = {
   decimal: '0.0',
 };
 
-/**
- * zlib level of the XLSX's zip: 1 instead of the default 6, because compressing the sheet was most
- * of the export's CPU while a level-1 file is only slightly bigger (docs/BENCHMARKS.md).
- */
-export const XLSX_DEFLATE_LEVEL = 1;
-
 /** Rows fetched from the cursor at a time: memory is bounded by this, not by the export's size. */
 export const EXPORT_FETCH_ROWS = 2000;
 
@@ -130,12 +124,7 @@ export async function streamExport(ds: DataSource, req: ExportRequest, res: Resp
     res.setHeader('cache-control', 'no-store');
     const workbook =
       format === 'xlsx'
-        ? new excelStream.xlsx.WorkbookWriter({
-            stream: res,
-            useStyles: true,
-            useSharedStrings: false,
-            zip: { zlib: { level: XLSX_DEFLATE_LEVEL } },
-          })
+        ? new excelStream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false })
         : null;
     const sheet = workbook?.addWorksheet(req.fileName.replace(/-\d{4}-\d{2}-\d{2}$/, ''));
     // One style object per column, set on every cell of it: exceljs finds a style it has seen by the
