@@ -6,7 +6,9 @@
  *    KAFKA_BROKERS is set).
  * 3. GET /exports/cases.csv and then /exports/cases.xlsx as an admin (identity columns included),
  *    the body read and counted, not kept; the service's heap (nodejs_heap_size_used_bytes) and RSS
- *    (process_resident_memory_bytes) read from its /metrics every 250 ms, before and during each.
+ *    (process_resident_memory_bytes) read from its /metrics every 250 ms, before and during each, and
+ *    its CPU time (process_cpu_seconds_total) before and after each: rows per CPU second compare
+ *    runs on a machine loaded by other work, where rows per second do not.
  * Prints the figures and, last, one JSON line.
  */
 import 'reflect-metadata';
@@ -22,11 +24,15 @@ const DB_URL =
   process.env.BENCH_EXPORT_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_export';
 const MiB = 2 ** 20;
 
-async function sampleMemory(base: string, token: string): Promise<{ heap: number; rss: number }> {
+async function sampleMemory(base: string, token: string): Promise<{ heap: number; rss: number; cpu: number }> {
   const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
   const value = (name: string) =>
     Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { heap: value('nodejs_heap_size_used_bytes'), rss: value('process_resident_memory_bytes') };
+  return {
+    heap: value('nodejs_heap_size_used_bytes'),
+    rss: value('process_resident_memory_bytes'),
+    cpu: value('process_cpu_seconds_total'),
+  };
 }
 
 async function main(): Promise<void> {
@@ -70,7 +76,17 @@ async function main(): Promise<void> {
     const admin = svc.issuer.mint({ subject: 'bench-export', roles: ['admin'], areas: ['*'] });
     const ops = svc.issuer.mint({ subject: 'bench-export-metrics', roles: ['ops'], areas: ['*'] });
     const idle = await sampleMemory(svc.base, ops);
-    const results: Record<string, { seconds: number; bytes: number; maxHeapMiB: number; maxRssMiB: number }> = {};
+    const results: Record<
+      string,
+      {
+        seconds: number;
+        bytes: number;
+        maxHeapMiB: number;
+        maxRssMiB: number;
+        rowsPerSecond: number;
+        cpuSeconds: number;
+      }
+    > = {};
     // BENCH_EXPORT_FORMATS=csv: one format only (e.g. with BENCH_SERVICE_NODE_ARGS=--max-old-space-size=128).
     for (const format of (process.env.BENCH_EXPORT_FORMATS ?? 'csv,xlsx').split(',')) {
       let maxHeap = 0;
@@ -84,6 +100,7 @@ async function main(): Promise<void> {
           await new Promise((r) => setTimeout(r, 250));
         }
       })();
+      const cpu0 = (await sampleMemory(svc.base, ops)).cpu;
       const t0 = Date.now();
       const res = await fetch(`${svc.base}/exports/cases.${format}`, { headers: { authorization: `Bearer ${admin}` } });
       if (res.status !== 200 || !res.body) throw new Error(`export answered ${res.status}`);
@@ -92,7 +109,16 @@ async function main(): Promise<void> {
       const seconds = (Date.now() - t0) / 1000;
       sampling = false;
       await sampler;
-      results[format] = { seconds, bytes, maxHeapMiB: maxHeap / MiB, maxRssMiB: maxRss / MiB };
+      // The service's own CPU time (user + system, zlib's threads included): comparable on a loaded machine.
+      const cpuSeconds = (await sampleMemory(svc.base, ops)).cpu - cpu0;
+      results[format] = {
+        seconds,
+        bytes,
+        maxHeapMiB: maxHeap / MiB,
+        maxRssMiB: maxRss / MiB,
+        rowsPerSecond: Math.round(ROWS / seconds),
+        cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+      };
       log(`${format}: ${(bytes / MiB).toFixed(0)} MiB in ${seconds.toFixed(1)} s`);
     }
     await stop();
@@ -104,7 +130,7 @@ async function main(): Promise<void> {
     out(`idle service       heap ${(idle.heap / MiB).toFixed(0)} MiB, RSS ${(idle.rss / MiB).toFixed(0)} MiB`);
     for (const [format, r] of Object.entries(results))
       out(
-        `${format.padEnd(18)} ${ROWS} rows, ${(r.bytes / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s; service heap at most ${r.maxHeapMiB.toFixed(0)} MiB, RSS at most ${r.maxRssMiB.toFixed(0)} MiB`,
+        `${format.padEnd(18)} ${ROWS} rows, ${(r.bytes / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s (${r.rowsPerSecond} rows/s; service CPU ${r.cpuSeconds} s, ${Math.round(ROWS / r.cpuSeconds)} rows per CPU second); service heap at most ${r.maxHeapMiB.toFixed(0)} MiB, RSS at most ${r.maxRssMiB.toFixed(0)} MiB`,
       );
     out(
       JSON.stringify({

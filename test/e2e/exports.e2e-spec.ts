@@ -180,4 +180,94 @@ describe('exports (CSV and XLSX)', () => {
     ]);
     expect(rows[0].n).toBeGreaterThanOrEqual(1);
   });
+
+  it('quarantine exports follow-ups of the caller’s areas with typed cells, without the free-text note, audited', async () => {
+    // Both cases are isolated (CaseConfirmed → care); the care pass gives each today's follow-ups.
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const mine = await eventually(
+      'today’s follow-up of the Tam Kỳ case',
+      async () => {
+        expect((await http(quarantine.url, 'POST', '/care/pass', { role: 'admin' })).status).toBe(200);
+        const list = await http(quarantine.url, 'GET', `/follow-ups?due=${today}&area=20290`, { token: quarantine502 });
+        return list.body.items?.find((i: { personId: string }) => i.personId === ids.tamKy);
+      },
+      60000,
+    );
+    const note = `Bệnh nhân ho nhiều ${run}`;
+    const rec = await http(quarantine.url, 'POST', `/follow-ups/${mine.followUpId}`, {
+      role: 'quarantine',
+      body: { status: 'DONE', temperatureC: 38.6, spo2: 97, symptoms: ['FEVER', 'COUGH'], note },
+    });
+    expect(rec.status).toBe(200);
+    const day = `?from=${today}T00:00:00%2B07:00&to=${today}T23:59:00%2B07:00`;
+
+    const csv = await get(quarantine.url, `/exports/follow-ups.csv${day}`, quarantine502);
+    expect(csv.status).toBe(200);
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = csv.bytes.toString('utf8');
+    const lines = text.slice(1).trim().split('\r\n');
+    const header = lines[0].split(',');
+    expect(header).toEqual(
+      expect.arrayContaining(['follow_up_id', 'person_id', 'due_on', 'temperature_c', 'symptoms']),
+    );
+    expect(header).not.toContain('note');
+    const row = lines.find((l) => l.startsWith(`${mine.followUpId},`));
+    expect(row).toBeDefined();
+    const cell = (name: string) => row!.split(',')[header.indexOf(name)];
+    expect([cell('person_id'), cell('subject'), cell('due_on'), cell('status')]).toEqual([
+      ids.tamKy,
+      'ISOLATION',
+      today,
+      'DONE',
+    ]);
+    expect([cell('temperature_c'), cell('spo2'), cell('symptoms'), cell('area_name')]).toEqual([
+      '38.6',
+      '97',
+      'FEVER;COUGH',
+      'Phường Tân Thạnh',
+    ]);
+    expect(cell('recorded_at')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/);
+    expect(text).not.toContain(run); // the note
+    expect(text).not.toContain(ids.hoiAn);
+    // A period ending before today has none of today's follow-ups.
+    const before = await get(quarantine.url, `/exports/follow-ups.csv?to=${today}T00:00:00%2B07:00`, quarantine502);
+    expect(before.bytes.toString('utf8')).not.toContain(mine.followUpId);
+    const hoiAn = (await get(quarantine.url, `/exports/follow-ups.csv${day}`, quarantine503)).bytes.toString('utf8');
+    expect(hoiAn).toContain(ids.hoiAn);
+    expect(hoiAn).not.toContain(ids.tamKy);
+
+    const xlsx = await get(quarantine.url, `/exports/follow-ups.xlsx${day}&area=20290`, quarantine502);
+    expect(xlsx.status).toBe(200);
+    const wb = new Workbook();
+    await wb.xlsx.load(xlsx.bytes);
+    const sheet = wb.worksheets[0];
+    expect(sheet.name).toBe('follow-ups');
+    const labels = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(labels).toEqual(expect.arrayContaining(['Ngày theo dõi', 'Nhiệt độ (°C)', 'Triệu chứng']));
+    let xlsxRows = 0;
+    let found: ExcelRow | undefined;
+    type ExcelRow = { getCell(n: number): { value: unknown } };
+    sheet.eachRow((r, n) => {
+      if (n === 1) return;
+      xlsxRows++;
+      if (r.getCell(1).value === mine.followUpId) found = r;
+    });
+    expect(found).toBeDefined();
+    const value = (label: string) => found!.getCell(labels.indexOf(label) + 1).value;
+    expect(value('Ngày theo dõi')).toEqual(new Date(`${today}T00:00:00Z`));
+    expect(value('Nhiệt độ (°C)')).toBe(38.6);
+    expect(value('SpO2 (%)')).toBe(97);
+    expect(value('Bỏ lỡ')).toBe(false);
+    expect(value('Thời điểm ghi nhận')).toBeInstanceOf(Date);
+
+    const { rows } = await pg.query(
+      `SELECT format, row_count::int AS n, completed FROM quarantine.export_log
+        WHERE subject = $1 AND dataset = 'follow-ups' ORDER BY id`,
+      [`q-502-${run}`],
+    );
+    expect(rows.map((r) => r.format)).toEqual(['csv', 'csv', 'xlsx']);
+    expect(rows[0].n).toBe(lines.length - 1);
+    expect(rows[2]).toEqual({ format: 'xlsx', n: xlsxRows, completed: true });
+    expect((await http(quarantine.url, 'GET', '/exports/follow-ups.csv', { role: 'feed' })).status).toBe(403);
+  });
 });

@@ -25,7 +25,8 @@ async function fetchReport(ops: TestService, path: string, token = tokenFor('ops
  * contacts.v1 on the broker, consumed by ops): 44 cases the week before and 29 this week read
  * "giảm 34,1%" in the PDF's extracted text, with the diacritics intact. Events are published in an
  * unnatural order (cases before the quarantines that contain them, contacts before their cases, a
- * withdrawal before its contact) and some twice: the report must not change.
+ * withdrawal before its contact) and some twice: the report must not change. Isolations come from
+ * care.v1 events (orders, a transfer, an end) and are counted where they were at the week's end.
  */
 describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
   let ops: TestService;
@@ -136,6 +137,64 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
       { source: '/test' },
     );
 
+    // Isolations (care.v1) of the area's cases at the end of week 10 (Monday 14/03 00:00 local):
+    // h1 at home; t1 at home, then moved to a facility on 12/03; w1 in a facility; n1 waiting for a
+    // bed; e1 ended on 11/03 and l1 ordered in week 11 do not count.
+    const isolation = (n: string, kind: 'HOME' | 'TREATMENT_FACILITY', orderedAt: string, needsBed = false) =>
+      createEvent(
+        'IsolationOrdered',
+        {
+          ...SAMPLE_PAYLOADS.IsolationOrdered,
+          isolationId: randomUUID(),
+          personId: person(n),
+          caseId: randomUUID(),
+          areaCode: AREA,
+          kind,
+          facilityId: kind === 'HOME' || needsBed ? null : `tf-${run}`,
+          needsBed,
+          orderedAt,
+        },
+        { source: '/test' },
+      );
+    const isolations = {
+      h1: isolation('h1', 'HOME', day('2022-03-08')),
+      t1: isolation('t1', 'HOME', day('2022-03-08')),
+      w1: isolation('w1', 'TREATMENT_FACILITY', day('2022-03-09')),
+      n1: isolation('n1', 'TREATMENT_FACILITY', day('2022-03-10'), true),
+      e1: isolation('e1', 'HOME', day('2022-03-08')),
+      l1: isolation('l1', 'HOME', day('2022-03-15')),
+    };
+    const of = (n: keyof typeof isolations) => isolations[n].payload;
+    const moved = createEvent(
+      'IsolationTransferred',
+      {
+        ...SAMPLE_PAYLOADS.IsolationTransferred,
+        isolationId: of('t1').isolationId,
+        personId: of('t1').personId,
+        caseId: of('t1').caseId,
+        areaCode: AREA,
+        facilityId: `tf-${run}`,
+        transferredAt: day('2022-03-12'),
+      },
+      { source: '/test' },
+    );
+    const released = createEvent(
+      'IsolationEnded',
+      {
+        ...SAMPLE_PAYLOADS.IsolationEnded,
+        isolationId: of('e1').isolationId,
+        personId: of('e1').personId,
+        caseId: of('e1').caseId,
+        areaCode: AREA,
+        kind: 'HOME',
+        facilityId: null,
+        endedAt: day('2022-03-11'),
+      },
+      { source: '/test' },
+    );
+    await publisher.publish(Object.values(isolations));
+    await publisher.publish([moved, released, isolations.h1]); // h1 again: a redelivery
+
     // Contacts and a withdrawal before the cases they refer to; the quarantines' end before their order.
     await publisher.publish([withdrawal, f1Contact, withdrawnContact, oldContact, laterAtOldSite]);
     await publisher.publish([...lastWeek, f0, f1, ...quarantinedCases, ...rest]);
@@ -156,12 +215,24 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
           `SELECT count(*)::int AS n FROM ops.exposures WHERE person_id LIKE $1 AND identified_at IS NOT NULL`,
           [`p-wr-${run}-%`],
         );
+        const iso = r.body.weeks?.[1]?.isolations;
         return (
-          r.body.weeks?.[1]?.count === 29 && r.body.weeks[1].community === 25 && q.rows[0].n === 6 && e.rows[0].n === 4
+          r.body.weeks?.[1]?.count === 29 &&
+          r.body.weeks[1].community === 25 &&
+          q.rows[0].n === 6 &&
+          e.rows[0].n === 4 &&
+          iso?.inFacilities === 2 &&
+          iso.waitingForBed === 1
         );
       },
       60000,
     );
+    // The weekly figures: isolations at the end of each week (week 9 ended before any of them).
+    const weekly = await http(ops.url, 'GET', `/stats/weekly?area=${AREA}&weeks=2&until=2022-03-09`, { role: 'ops' });
+    expect(weekly.body.weeks.map((w: { isolations: unknown }) => w.isolations)).toEqual([
+      { atHome: 0, inFacilities: 0, waitingForBed: 0 },
+      { atHome: 1, inFacilities: 2, waitingForBed: 1 },
+    ]);
     expect(
       (
         await http(ops.url, 'PUT', `/areas/${AREA}/coverage`, {
@@ -195,7 +266,9 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
     expect(first).toContain('Người từ 18 tuổi trở lên tiêm ít nhất 1 mũi: 98,4%');
     // The four quarantined cases and k1 are still in quarantine on Monday 14/03 00:00; k2 was released.
     expect(first).toContain('Đang cách ly (F1, F2) cuối tuần: 5');
-    expect(first).toMatch(/F0 đang cách ly, điều trị: chưa có số liệu/);
+    expect(first).toContain(
+      'F0 đang cách ly, điều trị cuối tuần: 4 – tại nhà: 1 – tại cơ sở điều trị: 2 – đang chờ giường tại cơ sở điều trị: 1',
+    );
     expect(first).toContain('Ổ dịch mới trong tuần: 1');
     expect(first).toContain('ổ dịch 2 ca, ca đầu tiên ngày 07/03/2022');
     // The market is new; the old site was first used in week 9; the withdrawn contact's venue does not count.
@@ -215,6 +288,9 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
     expect(en).toContain('WEEKLY COVID-19 SITUATION REPORT');
     expect(en).toContain('29 cases this week, down 34.1% on last week');
     expect(en).toContain('Xã Điện Thắng Bắc (code 20575) – population 13,408');
+    expect(en).toContain(
+      'Cases (F0) in isolation or treatment at the end of the week: 4 – at home: 1 – in treatment facilities: 2 – waiting for a bed in a treatment facility: 1',
+    );
 
     const html = await fetchReport(ops, `/reports/weekly.html?area=${AREA}&week=${WEEK}`, scoped);
     expect(html.status).toBe(200);
@@ -222,6 +298,8 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
     const page = html.body.toString('utf8');
     expect(page).toContain('<html lang="vi">');
     expect(page).toContain('29 ca mắc trong tuần, giảm 34,1% so với tuần trước');
+    expect(page).toContain('F0 đang cách ly, điều trị cuối tuần: 4');
+    expect(page).toContain('– tại nhà: 1');
     expect(page.match(/<rect class="bar community"/g)).toHaveLength(8);
     expect(page.match(/<article class="page"/g)).toHaveLength(1);
   }, 120000);

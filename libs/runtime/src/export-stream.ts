@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 export interface ExportColumn {
   key: string;
   label: string;
-  type: 'text' | 'int' | 'date' | 'datetime';
+  type: 'text' | 'int' | 'decimal' | 'boolean' | 'date' | 'datetime';
   /** Identity data (name, phone, ID number, birth date, address): left out for roles not allowed it. */
   identity?: boolean;
 }
@@ -29,6 +29,13 @@ export interface ExportRequest {
    */
   beforeEnd(rows: number): Promise<void>;
 }
+
+/** Date cells' display formats (Excel), per column type. */
+const XLSX_FORMATS: Partial<Record<ExportColumn['type'], string>> = {
+  date: 'dd/mm/yyyy',
+  datetime: 'dd/mm/yyyy hh:mm',
+  decimal: '0.0',
+};
 
 /** Rows fetched from the cursor at a time: memory is bounded by this, not by the export's size. */
 export const EXPORT_FETCH_ROWS = 2000;
@@ -72,7 +79,8 @@ function cellValue(v: unknown, c: ExportColumn, offset: number): unknown {
   if (c.type === 'datetime') return new Date((v as Date).getTime() + offset * 60_000);
   if (c.type === 'date')
     return new Date(`${typeof v === 'string' ? v : (v as Date).toISOString().slice(0, 10)}T00:00:00Z`);
-  if (c.type === 'int') return Number(v);
+  if (c.type === 'int' || c.type === 'decimal') return Number(v);
+  if (c.type === 'boolean') return v === true || v === 'true';
   return scalar(v);
 }
 
@@ -118,14 +126,15 @@ export async function streamExport(ds: DataSource, req: ExportRequest, res: Resp
       format === 'xlsx'
         ? new excelStream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false })
         : null;
-    const sheet = workbook?.addWorksheet(req.fileName.split('-')[0]);
+    const sheet = workbook?.addWorksheet(req.fileName.replace(/-\d{4}-\d{2}-\d{2}$/, ''));
+    // One style object per column, set on every cell of it: exceljs finds a style it has seen by the
+    // object's identity (a WeakMap); a column style would be copied into each cell and re-serialized.
+    const styles = columns.map((c) => ({ ...(XLSX_FORMATS[c.type] ? { numFmt: XLSX_FORMATS[c.type] } : {}) }));
     if (sheet)
       sheet.columns = columns.map((c) => ({
         header: c.label,
         key: c.key,
         width: c.type === 'datetime' ? 20 : c.type === 'date' ? 12 : 24,
-        style:
-          c.type === 'datetime' ? { numFmt: 'dd/mm/yyyy hh:mm' } : c.type === 'date' ? { numFmt: 'dd/mm/yyyy' } : {},
       }));
     else if (!res.write(`\ufeff${columns.map((c) => c.key).join(',')}\r\n`)) await drained(res);
     for (;;) {
@@ -133,7 +142,11 @@ export async function streamExport(ds: DataSource, req: ExportRequest, res: Resp
       if (batch.length === 0) break;
       rows += batch.length;
       if (sheet) {
-        for (const r of batch) sheet.addRow(columns.map((c) => cellValue(r[c.key], c, offset))).commit();
+        for (const r of batch) {
+          const row = sheet.addRow(columns.map((c) => cellValue(r[c.key], c, offset)));
+          for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i];
+          row.commit();
+        }
         // exceljs writes to the stream as rows are committed; wait when the client is slower.
         if (res.writableNeedDrain) await drained(res);
       } else {

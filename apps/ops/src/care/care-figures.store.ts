@@ -8,6 +8,13 @@ import {
 import { inAreaScope, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 
+/** Isolations running at one instant in some areas (care.v1). */
+export interface IsolationFigures {
+  atHome: number;
+  inFacilities: number;
+  waitingForBed: number;
+}
+
 /** The care figures read model (care.v1): idempotent by the events' own ids (isolationId, followUpId). */
 @Injectable()
 export class CareFiguresStore {
@@ -19,10 +26,11 @@ export class CareFiguresStore {
 
   async ordered(e: IsolationOrdered, at: string): Promise<void> {
     await this.m.query(
-      `INSERT INTO ops.care_isolations (isolation_id, area_code, kind, facility_id, needs_bed, active, updated_at)
-       VALUES ($1, $2, $3, $4, $5, true, $6) ON CONFLICT (isolation_id) DO NOTHING`,
-      [e.isolationId, e.areaCode, e.kind, e.facilityId, e.needsBed, at],
+      `INSERT INTO ops.care_isolations (isolation_id, area_code, kind, facility_id, needs_bed, active, updated_at, ordered_at)
+       VALUES ($1, $2, $3, $4, $5, true, $6, $7) ON CONFLICT (isolation_id) DO NOTHING`,
+      [e.isolationId, e.areaCode, e.kind, e.facilityId, e.needsBed, at, e.orderedAt],
     );
+    await this.place(e.isolationId, e.orderedAt, e);
   }
 
   async transferred(e: IsolationTransferred): Promise<void> {
@@ -31,13 +39,49 @@ export class CareFiguresStore {
       `UPDATE ops.care_isolations SET kind = $2, facility_id = $3, needs_bed = $4, updated_at = $5 WHERE isolation_id = $1 AND active`,
       [e.isolationId, e.kind, e.facilityId, e.needsBed, e.transferredAt],
     );
+    await this.place(e.isolationId, e.transferredAt, e);
+  }
+
+  /** Where an isolation is from `since` on (the weekly figures read the place at a week's end). */
+  private async place(
+    isolationId: string,
+    since: string,
+    p: { kind: string; facilityId: string | null; needsBed: boolean },
+  ): Promise<void> {
+    await this.m.query(
+      `INSERT INTO ops.care_isolation_places (isolation_id, since, kind, facility_id, needs_bed) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (isolation_id, since) DO NOTHING`,
+      [isolationId, since, p.kind, p.facilityId, p.needsBed],
+    );
   }
 
   async ended(e: IsolationEnded): Promise<void> {
     await this.m.query(
-      `UPDATE ops.care_isolations SET active = false, needs_bed = false, end_reason = $2, updated_at = $3 WHERE isolation_id = $1`,
+      `UPDATE ops.care_isolations SET active = false, needs_bed = false, end_reason = $2, updated_at = $3, ended_at = $3 WHERE isolation_id = $1`,
       [e.isolationId, e.reason, e.endedAt],
     );
+  }
+
+  /**
+   * People isolated in the areas `codes` at each instant of `at` (in that order): at home, in a
+   * treatment facility (with a bed), waiting for a bed; each isolation where it was at that instant.
+   */
+  async isolationsAt(codes: string[], at: Date[]): Promise<IsolationFigures[]> {
+    const rows: ({ n: number } & IsolationFigures)[] = await this.m.query(
+      `SELECT w.n::int AS n,
+              count(p.kind) FILTER (WHERE p.kind = 'HOME')::int AS "atHome",
+              count(p.kind) FILTER (WHERE p.kind = 'TREATMENT_FACILITY' AND p.facility_id IS NOT NULL)::int AS "inFacilities",
+              count(p.kind) FILTER (WHERE p.needs_bed)::int AS "waitingForBed"
+         FROM unnest($2::timestamptz[]) WITH ORDINALITY AS w(at, n)
+         LEFT JOIN ops.care_isolations i
+           ON i.area_code = ANY($1::text[]) AND i.ordered_at <= w.at AND (i.ended_at IS NULL OR i.ended_at > w.at)
+         LEFT JOIN LATERAL (
+           SELECT pl.kind, pl.facility_id, pl.needs_bed FROM ops.care_isolation_places pl
+            WHERE pl.isolation_id = i.isolation_id AND pl.since <= w.at ORDER BY pl.since DESC LIMIT 1) p ON true
+        GROUP BY w.n ORDER BY w.n`,
+      [codes, at],
+    );
+    return rows.map(({ atHome, inFacilities, waitingForBed }) => ({ atHome, inFacilities, waitingForBed }));
   }
 
   async check(e: HealthCheckRecorded): Promise<void> {

@@ -7,5 +7,6 @@ import { CareKafkaController } from './care.kafka.controller';
 @Module({
   controllers: [CareHttpController, CareKafkaController],
   providers: [CareFiguresStore],
+  exports: [CareFiguresStore],
 })
 export class CareFiguresModule {}

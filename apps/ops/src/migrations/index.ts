@@ -6,6 +6,7 @@ import { CareFigures1763900004002 } from './1763900004002-care-figures';
 import { LevelChanges1763900004200 } from './1763900004200-level-changes';
 import { WeeklyReportReadModel1763900004400 } from './1763900004400-weekly-report-read-model';
 import { ExposureRetention1763900004410 } from './1763900004410-exposure-retention';
+import { CareIsolationHistory1763900005300 } from './1763900005300-care-isolation-history';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   LevelChanges1763900004200,
   WeeklyReportReadModel1763900004400,
   ExposureRetention1763900004410,
+  CareIsolationHistory1763900005300,
 ];

@@ -41,7 +41,8 @@ export class SurveillanceHttpController {
   @ApiQuery({ name: 'weeks', required: false, description: 'How many weeks (default 8, max 104)' })
   @ApiQuery({ name: 'until', required: false, description: 'A date in the last week shown (default: today)' })
   @ApiOperation({
-    summary: 'Cases per local ISO week with the change on the previous week ("320 cases this week, down 34.1%")',
+    summary:
+      'Cases per local ISO week with the change on the previous week ("320 cases this week, down 34.1%"), and the people isolated (care.v1) at the end of each week: at home, in treatment facilities, waiting for a bed',
   })
   weekly(
     @CurrentPrincipal() who: Principal,

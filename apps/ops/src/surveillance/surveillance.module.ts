@@ -10,6 +10,7 @@ import { SurveillanceHttpController } from './surveillance.http.controller';
 import { SurveillanceKafkaController } from './surveillance.kafka.controller';
 import { LEVEL_THRESHOLDS, SurveillanceService } from './surveillance.service';
 import { LevelChangesStore } from '../levels/infrastructure/level-changes.store';
+import { CareFiguresModule } from '../care/care.module';
 
 function loadThresholds(env: OpsEnv): LevelThresholds {
   if (!env.LEVEL_THRESHOLDS_FILE) return DEFAULT_THRESHOLDS;
@@ -23,6 +24,7 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
 }
 
 @Module({
+  imports: [CareFiguresModule],
   controllers: [SurveillanceHttpController, SurveillanceKafkaController],
   providers: [
     SurveillanceService,

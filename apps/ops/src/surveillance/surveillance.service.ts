@@ -4,8 +4,9 @@ import { AreaCatalog, TransactionHost, ServiceClock } from '@ct/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { COMMUNITY } from './infrastructure/community.sql';
 import { assessLevel, LEVEL_COLOURS, LevelThresholds } from './domain/level';
-import { addWeeks, changePct, isoWeekLabel, phrase, weekStartOf } from './domain/weeks';
+import { addWeeks, changePct, isoWeekLabel, phrase, VN_OFFSET_MS, weekStartOf } from './domain/weeks';
 import { OpsErrors } from '../errors';
+import { CareFiguresStore } from '../care/care-figures.store';
 
 export const LEVEL_THRESHOLDS = Symbol('LEVEL_THRESHOLDS');
 
@@ -32,6 +33,7 @@ export class SurveillanceService {
     private readonly areas: AreaCatalog,
     @Inject(LEVEL_THRESHOLDS) private readonly thresholds: LevelThresholds,
     private readonly clock: ServiceClock,
+    private readonly care: CareFiguresStore,
   ) {}
 
   /** Inside the handler's transaction. */
@@ -223,9 +225,16 @@ export class SurveillanceService {
     const last = weekStartOf(until ?? this.clock.now());
     const first = addWeeks(last, -(weeks - 1));
     const counts = await this.counts(code, addWeeks(first, -1), last);
+    const starts = Array.from({ length: weeks }, (_, i) => addWeeks(first, i));
+    // Isolations (care.v1) running at the end of each week, or now for the week not over yet.
+    const now = this.clock.now();
+    const ends = starts.map((w) => new Date(`${addWeeks(w, 1)}T00:00:00Z`).getTime() - VN_OFFSET_MS);
+    const isolations = await this.care.isolationsAt(
+      this.areas.withDescendants(code),
+      ends.map((t) => new Date(Math.min(t, now.getTime()))),
+    );
     const list = [];
-    for (let i = 0; i < weeks; i++) {
-      const week = addWeeks(first, i);
+    for (const [i, week] of starts.entries()) {
       const cur = counts.get(week) ?? { total: 0, community: 0 };
       const prev = counts.get(addWeeks(week, -1)) ?? { total: 0, community: 0 };
       list.push({
@@ -236,6 +245,7 @@ export class SurveillanceService {
         previous: prev.total,
         changePct: changePct(cur.total, prev.total),
         text: phrase(cur.total, prev.total),
+        isolations: isolations[i],
       });
     }
     return { areaCode: code, name: area.name, areaLevel: area.level, weeks: list };

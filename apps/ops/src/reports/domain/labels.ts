@@ -21,7 +21,9 @@ export interface ReportLabels {
   containment: string;
   quarantinesActive: string;
   isolationsActive: string;
-  isolationsPending: string;
+  isolatedAtHome: string;
+  isolatedInFacilities: string;
+  waitingForBed: string;
   clustersAndSites: string;
   newClusters: string;
   cluster: (size: string, firstAt: string) => string;
@@ -53,8 +55,10 @@ export const REPORT_LABELS: Record<Lang, ReportLabels> = {
     updated: (at) => `cập nhật ${formatLocalDateTime(at)}`,
     containment: 'Cách ly và điều trị',
     quarantinesActive: 'Đang cách ly (F1, F2) cuối tuần',
-    isolationsActive: 'F0 đang cách ly, điều trị',
-    isolationsPending: 'chưa có số liệu (theo dõi F0 cách ly, điều trị tại nhà sẽ bổ sung ở issue 16)',
+    isolationsActive: 'F0 đang cách ly, điều trị cuối tuần',
+    isolatedAtHome: 'tại nhà',
+    isolatedInFacilities: 'tại cơ sở điều trị',
+    waitingForBed: 'đang chờ giường tại cơ sở điều trị',
     clustersAndSites: 'Ổ dịch và địa điểm liên quan',
     newClusters: 'Ổ dịch mới trong tuần',
     cluster: (size, at) => `ổ dịch ${size} ca, ca đầu tiên ngày ${at}`,
@@ -82,8 +86,10 @@ export const REPORT_LABELS: Record<Lang, ReportLabels> = {
     updated: (at) => `updated ${formatLocalDateTime(at)}`,
     containment: 'Quarantine and isolation',
     quarantinesActive: 'In quarantine (F1, F2) at the end of the week',
-    isolationsActive: 'Cases (F0) in isolation or treatment',
-    isolationsPending: 'no figures yet (F0 home isolation and treatment come with issue 16)',
+    isolationsActive: 'Cases (F0) in isolation or treatment at the end of the week',
+    isolatedAtHome: 'at home',
+    isolatedInFacilities: 'in treatment facilities',
+    waitingForBed: 'waiting for a bed in a treatment facility',
     clustersAndSites: 'Clusters and exposure sites',
     newClusters: 'New clusters this week',
     cluster: (size, at) => `cluster of ${size} cases, first confirmed ${at}`,

@@ -15,8 +15,12 @@ export interface WeeklyReportPage {
   coverage: { adultsOneDosePct: number; over50FullyVaccinatedPct: number; updatedAt: string } | null;
   /** Quarantine orders (F1, F2) running at the end of the week, for contacts of the area's cases. */
   quarantinesActive: number;
-  /** F0 isolation and home treatment: not tracked yet (issue 16), so null and said so on the page. */
-  isolationsActive: number | null;
+  /**
+   * Cases (F0) isolated at the end of the week (care.v1, the weekly figures' `isolations`): at home,
+   * in a treatment facility, waiting for a bed. Free beds are not known to ops (capacity stays in
+   * the quarantine service), so the page does not state them.
+   */
+  isolationsActive: { atHome: number; inFacilities: number; waitingForBed: number };
   newClusters: { count: number; largest: { size: number; firstConfirmedAt: string }[] };
   newExposureSites: { count: number; venues: { venueId: string; firstExposureAt: string }[] };
 }

@@ -24,7 +24,7 @@ const page: WeeklyReportPage = {
   },
   coverage: { adultsOneDosePct: 98.4, over50FullyVaccinatedPct: 60, updatedAt: '2021-11-20T03:00:00Z' },
   quarantinesActive: 1234,
-  isolationsActive: null,
+  isolationsActive: { atHome: 1250, inFacilities: 37, waitingForBed: 2 },
   newClusters: { count: 1, largest: [{ size: 3, firstConfirmedAt: '2021-11-14T18:00:00Z' }] },
   newExposureSites: { count: 9, venues: [{ venueId: 'cho-hoi-an', firstExposureAt: '2021-11-16T02:00:00Z' }] },
 };
@@ -42,7 +42,12 @@ describe('pageText', () => {
     expect(t.sections.coverage.lines[0]).toBe('Người từ 18 tuổi trở lên tiêm ít nhất 1 mũi: 98,4%');
     expect(t.sections.coverage.lines[2]).toBe('(cập nhật 20/11/2021 10:00)');
     expect(t.sections.containment.lines[0]).toBe('Đang cách ly (F1, F2) cuối tuần: 1.234');
-    expect(t.sections.containment.lines[1]).toMatch(/^F0 đang cách ly, điều trị: chưa có số liệu .*issue 16/);
+    expect(t.sections.containment.lines.slice(1)).toEqual([
+      'F0 đang cách ly, điều trị cuối tuần: 1.289',
+      '– tại nhà: 1.250',
+      '– tại cơ sở điều trị: 37',
+      '– đang chờ giường tại cơ sở điều trị: 2',
+    ]);
     // 18:00 UTC on the 14th is the 15th in Vietnam.
     expect(t.sections.clusters.lines).toEqual([
       'Ổ dịch mới trong tuần: 1',
@@ -60,6 +65,12 @@ describe('pageText', () => {
     expect(t.headline).toBe('29 cases this week, down 34.1% on last week');
     expect(t.area).toBe('Xã Cẩm Thanh (code 20359) – population 8,523');
     expect(t.sections.containment.lines[0]).toBe('In quarantine (F1, F2) at the end of the week: 1,234');
+    expect(t.sections.containment.lines.slice(1)).toEqual([
+      'Cases (F0) in isolation or treatment at the end of the week: 1,289',
+      '– at home: 1,250',
+      '– in treatment facilities: 37',
+      '– waiting for a bed in a treatment facility: 2',
+    ]);
     expect(t.sections.coverage.lines[0]).toBe('Adults (18+) with at least one dose: 98.4%');
     expect(t.sections.clusters.lines[4]).toBe('and 8 more');
   });

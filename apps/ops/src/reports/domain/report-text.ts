@@ -34,6 +34,7 @@ export function pageText(p: WeeklyReportPage, lang: Lang, generatedAt: string): 
   const date = (iso: string) => formatLocalDateTime(iso).slice(0, 10);
   const clusters = p.newClusters;
   const sites = p.newExposureSites;
+  const iso = p.isolationsActive;
   const more = (count: number, listed: number) => (count > listed ? [l.more(n(count - listed))] : []);
   return {
     title: l.title,
@@ -64,7 +65,10 @@ export function pageText(p: WeeklyReportPage, lang: Lang, generatedAt: string): 
         heading: l.containment,
         lines: [
           `${l.quarantinesActive}: ${n(p.quarantinesActive)}`,
-          `${l.isolationsActive}: ${p.isolationsActive === null ? l.isolationsPending : n(p.isolationsActive)}`,
+          `${l.isolationsActive}: ${n(iso.atHome + iso.inFacilities + iso.waitingForBed)}`,
+          `– ${l.isolatedAtHome}: ${n(iso.atHome)}`,
+          `– ${l.isolatedInFacilities}: ${n(iso.inFacilities)}`,
+          `– ${l.waitingForBed}: ${n(iso.waitingForBed)}`,
         ],
       },
       clusters: {

@@ -81,7 +81,7 @@ export class WeeklyReportService {
           }
         : null,
       quarantinesActive,
-      isolationsActive: null,
+      isolationsActive: cur.isolations,
       newClusters: {
         count: clusters.length,
         largest: clusters.slice(0, LISTED_MAX).map((c) => ({

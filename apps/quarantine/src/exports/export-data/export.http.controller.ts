@@ -24,7 +24,7 @@ export class ExportQuery {
 
 const PRODUCES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
-/** GET /exports/<quarantines|tests>.<csv|xlsx>: streamed, area-scoped, audited; no identity data here. */
+/** GET /exports/<quarantines|tests|follow-ups>.<csv|xlsx>: streamed, area-scoped, audited; no identity data here. */
 @ApiTags('exports')
 @Controller('exports')
 export class QuarantineExportHttpController {
@@ -54,6 +54,17 @@ export class QuarantineExportHttpController {
     return this.export('tests', who, q, req, res);
   }
 
+  @Get(['follow-ups.csv', 'follow-ups.xlsx'])
+  @Roles('quarantine', 'tracer', 'ops')
+  @ApiProduces(...PRODUCES)
+  @ApiOperation({
+    summary:
+      'Daily follow-ups of your areas due on local days starting in [from, to): status, temperature, SpO2, symptom and warning-sign codes, missed and lost flags (no free-text note); CSV or XLSX; audited',
+  })
+  followUps(@CurrentPrincipal() who: Principal, @Query() q: ExportQuery, @Req() req: Request, @Res() res: Response) {
+    return this.export('follow-ups', who, q, req, res);
+  }
+
   private async export(dataset: QuarantineDataset, who: Principal, q: ExportQuery, req: Request, res: Response) {
     const format: ExportFormat = req.path.endsWith('.xlsx') ? 'xlsx' : 'csv';
     const filters = this.filters(who, q);
@@ -63,7 +74,7 @@ export class QuarantineExportHttpController {
       await streamExport(
         this.ds,
         {
-          sql: exportSql(dataset),
+          sql: exportSql(dataset, this.env.QUARANTINE_UTC_OFFSET_MINUTES),
           params: [filters.areas, filters.from, filters.to, all.map((a) => a.code), all.map((a) => a.name)],
           columns: QUARANTINE_DATASETS[dataset],
           format,

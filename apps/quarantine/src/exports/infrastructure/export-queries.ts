@@ -11,10 +11,15 @@ export interface ExportFilters {
 
 /**
  * One SELECT per data set, streamed by a cursor: `$1` areas (null = all), `$2`/`$3` the period
- * (orders: ordered_at; tests: scheduled_at), `$4`/`$5` area codes and names. An order's area is
- * ORDER_AREA; a test's its order's, else its person's profile's (as QuarantineAreas decides).
+ * (orders: ordered_at; tests: scheduled_at; follow-ups: the start of their local due day), `$4`/`$5`
+ * area codes and names. An order's area is ORDER_AREA; a test's its order's, else its person's
+ * profile's (as QuarantineAreas decides); a follow-up's the one stored with it (as GET /follow-ups).
  */
-export function exportSql(dataset: QuarantineDataset): string {
+export function exportSql(dataset: QuarantineDataset, utcOffsetMinutes: number): string {
+  // The first local day starting at or after an instant: day d is in [from, to) when its local
+  // midnight is, i.e. firstDay(from) <= d < firstDay(to). On due_on itself, so its index serves.
+  const firstDay = (p: number) =>
+    `((($${p}::timestamptz AT TIME ZONE 'UTC') + interval '${Math.trunc(utcOffsetMinutes)} minutes' + interval '1 day' - interval '1 microsecond')::date)`;
   switch (dataset) {
     case 'quarantines':
       return `SELECT q.id::text AS quarantine_id, q.person_id, q.degree, q.kind, q.facility_id, a.area_code, n.name AS area_name,
@@ -37,6 +42,16 @@ export function exportSql(dataset: QuarantineDataset): string {
         WHERE ${inAreaScope('a.area_code', 1)}
           AND ($2::timestamptz IS NULL OR t.scheduled_at >= $2) AND ($3::timestamptz IS NULL OR t.scheduled_at < $3)
         ORDER BY t.scheduled_at, t.id`;
+    case 'follow-ups':
+      return `SELECT f.id::text AS follow_up_id, f.person_id, f.subject, f.order_id::text AS order_id, f.area_code, n.name AS area_name,
+          to_char(f.due_on, 'YYYY-MM-DD') AS due_on, f.slot, f.status, f.source, f.temperature_c, f.spo2,
+          array_to_string(f.symptoms, ';') AS symptoms, array_to_string(f.warning_signs, ';') AS warning_signs,
+          f.missed, f.lost, f.recorded_at
+        FROM quarantine.follow_ups f
+        LEFT JOIN unnest($4::text[], $5::text[]) AS n(code, name) ON n.code = f.area_code
+        WHERE f.status <> 'CANCELLED' AND ${inAreaScope('f.area_code', 1)}
+          AND ($2::timestamptz IS NULL OR f.due_on >= ${firstDay(2)}) AND ($3::timestamptz IS NULL OR f.due_on < ${firstDay(3)})
+        ORDER BY f.due_on, f.area_code, f.person_id, f.slot, f.id`;
   }
 }
 
