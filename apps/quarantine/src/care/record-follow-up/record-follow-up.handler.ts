@@ -64,7 +64,11 @@ export class RecordFollowUpHandler {
       const reading = done
         ? { temperatureC: input.temperatureC, spo2: input.spo2, symptoms: input.symptoms }
         : { temperatureC: null, spo2: null, symptoms: [] as Symptom[] };
-      const fever = await this.store.highFeverDays(f.personId, f.dueOn, p.feverDays, p.feverC);
+      // The earlier fever days matter only when today's temperature is high (one query less otherwise).
+      const feverToday = done && reading.temperatureC !== null && reading.temperatureC >= p.feverC;
+      const fever = feverToday
+        ? await this.store.highFeverDays(f.personId, f.dueOn, p.feverDays, p.feverC)
+        : new Set<string>();
       const signs = done ? warningSignsOf(reading, f.dueOn, fever, p) : [];
       await this.store.record(f.id, { ...input, ...reading, warningSigns: signs }, now);
       const at = now.toISOString();
@@ -106,8 +110,9 @@ export class RecordFollowUpHandler {
       orderId: f.orderId,
     };
     if (f.subject === 'ISOLATION') {
+      if (signs.length === 0) return null;
       const iso = await this.isolations.active(f.personId);
-      if (!iso || iso.id !== f.orderId || iso.kind !== 'HOME' || signs.length === 0) return null;
+      if (!iso || iso.id !== f.orderId || iso.kind !== 'HOME') return null;
       const moved = await this.isolation.toFacility(iso, 'ESCALATED', true, {});
       await this.escalated({
         ...base,
