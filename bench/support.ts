@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,8 @@ export async function startServiceProcess(
         PORT: String(port),
         LOG_LEVEL: 'warn',
         OIDC_ISSUER_URL: issuer.url,
+        // Production refuses the development self-report key (quarantine): a throw-away one per run.
+        CARE_SELF_REPORT_SECRET: randomBytes(32).toString('hex'),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

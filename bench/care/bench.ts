@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     );
     out(`people under follow-up    ${PEOPLE} seeded`);
     out(
-      `daily care pass           ${(pass.ms / 1000).toFixed(2)} s: ${pass.generated} follow-ups generated, ${pass.missed} missed (${pass.lost} lost) (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'})`,
+      `daily care pass           ${(pass.ms / 1000).toFixed(2)} s: ${pass.generated} follow-ups generated, ${pass.missed} missed (${pass.lost} lost) (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'}); isolations ${pass.phasesMs.isolations} ms, generation ${pass.phasesMs.generate} ms, missed pass ${pass.phasesMs.missed} ms`,
     );
     out(
       `second pass               ${(again.ms / 1000).toFixed(2)} s: ${again.generated} generated, ${again.missed} missed (idempotent)`,
@@ -172,6 +172,7 @@ async function main(): Promise<void> {
         loadAvgAtStart: load.map((l) => Number(l.toFixed(2))),
         people: PEOPLE,
         passSeconds: Number((pass.ms / 1000).toFixed(3)),
+        passPhasesMs: pass.phasesMs,
         generated: pass.generated,
         missed: pass.missed,
         lost: pass.lost,

@@ -74,6 +74,8 @@ export async function spawnService(app: string, env: Record<string, string>, por
         DB_MIGRATE_ON_BOOT: 'false',
         KAFKA_PARTITIONS_CHECKINS: '6',
         KAFKA_PARTITIONS_DEFAULT: '3',
+        // Production refuses the development self-report key (quarantine).
+        CARE_SELF_REPORT_SECRET: 'faults-only-self-report-secret-0123456789abcdef',
         ...env,
       },
       stdio: ['ignore', fd, fd],

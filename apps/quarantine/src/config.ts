@@ -1,7 +1,10 @@
-import { BaseEnv } from '@ct/platform';
+import { BaseEnv, ConfigError } from '@ct/platform';
 import { IsInt, IsNumber, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const DAY_LIST = /^\d{1,3}(,\d{1,3})*$/;
+
+/** The development key of the self-report links: public (it is in the source), refused in production. */
+export const DEV_SELF_REPORT_SECRET = 'dev-only-self-report-secret-change-me-0123456789';
 
 /** Quarantine policy: every rule the Ministry changed between waves is a variable here. */
 export class QuarantineEnv extends BaseEnv {
@@ -191,10 +194,13 @@ export class QuarantineEnv extends BaseEnv {
   @Max(86400)
   CARE_PASS_INTERVAL_SECONDS = 60;
 
-  /** HMAC key of the personal self-report links (at least 32 characters; set it in production). */
+  /**
+   * HMAC key of the personal self-report links (at least 32 characters). The default is for
+   * development only: with NODE_ENV=production a missing or default key stops start-up.
+   */
   @IsString()
   @Length(32, 512)
-  CARE_SELF_REPORT_SECRET = 'dev-only-self-report-secret-change-me-0123456789';
+  CARE_SELF_REPORT_SECRET = DEV_SELF_REPORT_SECRET;
 
   /** Self-reports accepted per link per hour. */
   @IsInt()
@@ -207,4 +213,15 @@ export class QuarantineEnv extends BaseEnv {
   @Min(0)
   @Max(60)
   CARE_SELF_REPORT_GRACE_DAYS = 7;
+}
+
+/**
+ * Refuses (NODE_ENV=production) a missing or default CARE_SELF_REPORT_SECRET: with the key in the
+ * source, anyone could sign a self-report link for any order. The message never repeats the value.
+ */
+export function refuseDevelopmentSecrets(env: Pick<QuarantineEnv, 'NODE_ENV' | 'CARE_SELF_REPORT_SECRET'>): void {
+  if (env.NODE_ENV !== 'production' || env.CARE_SELF_REPORT_SECRET !== DEV_SELF_REPORT_SECRET) return;
+  throw new ConfigError([
+    'CARE_SELF_REPORT_SECRET: must be set to a key of your own (32 to 512 characters, e.g. `openssl rand -hex 32`) when NODE_ENV=production; the default is public',
+  ]);
 }

@@ -1,5 +1,5 @@
 import { ServiceDefinition } from '@ct/runtime';
-import { QuarantineEnv } from './config';
+import { QuarantineEnv, refuseDevelopmentSecrets } from './config';
 import { migrations } from './migrations';
 import { QuarantineModule } from './quarantine.module';
 
@@ -10,7 +10,10 @@ export const QuarantineService: ServiceDefinition<QuarantineEnv> = {
   description: 'Quarantine orders, test schedules, results and releases',
   envSchema: QuarantineEnv,
   migrations,
-  module: (env) => QuarantineModule.register(env),
+  module: (env) => {
+    refuseDevelopmentSecrets(env);
+    return QuarantineModule.register(env);
+  },
   // A super-spreader's contacts arrive as one burst on contacts.v1: big fetches, several partitions at once.
   consumer: (env) => ({
     concurrency: env.QUARANTINE_CONSUMER_CONCURRENCY,

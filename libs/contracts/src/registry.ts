@@ -1,5 +1,6 @@
 import {
   CareEscalated,
+  certainFollowUpMissed,
   FollowUpMissed,
   HealthCheckRecorded,
   IsolationEnded,
@@ -69,7 +70,7 @@ export const EVENT_TYPES = {
   IsolationTransferred: define(Topics.CARE, IsolationTransferred, (p) => p.personId),
   IsolationEnded: define(Topics.CARE, IsolationEnded, (p) => p.personId),
   HealthCheckRecorded: define(Topics.CARE, HealthCheckRecorded, (p) => p.personId),
-  FollowUpMissed: define(Topics.CARE, FollowUpMissed, (p) => p.personId),
+  FollowUpMissed: define(Topics.CARE, FollowUpMissed, (p) => p.personId, certainFollowUpMissed),
   CareEscalated: define(Topics.CARE, CareEscalated, (p) => p.personId),
 } as const;
 

@@ -55,17 +55,20 @@ export class Outbox {
         ),
       );
       if (this.cache.enabled) await this.tx.afterCommit(() => Promise.resolve(this.cache.offer(rows)));
+      await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
     } else {
       await this.insert(events);
     }
-    await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
   }
 
+  /** The rows and the relay's wake-up in one statement (one round trip per request that emits events). */
   private async insert(events: EventEnvelope[]): Promise<void> {
     const s = this.opts.schema;
     await this.tx.manager.query(
-      `INSERT INTO "${s}".outbox (event_id, topic, key, event_type, headers, value)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])`,
+      `WITH added AS (
+         INSERT INTO "${s}".outbox (event_id, topic, key, event_type, headers, value)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]))
+       SELECT pg_notify($7, '')`,
       [
         events.map((e) => e.meta.id),
         events.map((e) => e.topic),
@@ -73,6 +76,7 @@ export class Outbox {
         events.map((e) => e.meta.type),
         events.map((e) => JSON.stringify(toKafkaHeaders(e.meta))),
         events.map((e) => JSON.stringify(e.payload)),
+        outboxChannel(s),
       ],
     );
   }

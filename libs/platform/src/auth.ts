@@ -176,6 +176,8 @@ type AuthRequest = {
   method?: string;
   route?: { path?: string };
   principal?: Principal;
+  /** Set by the runtime's check before the body is read (authBeforeBody): that token, verified. */
+  verifiedBearer?: { token: string; principal: Principal };
 };
 
 /**
@@ -208,7 +210,8 @@ export class AuthGuard implements CanActivate {
     }
     let principal: Principal;
     try {
-      principal = await this.verifier.verify(match[1]);
+      const checked = req.verifiedBearer;
+      principal = checked?.token === match[1] ? checked.principal : await this.verifier.verify(match[1]);
     } catch (err) {
       if (err instanceof IssuerUnavailable) {
         this.log.error(`503 ${route}: ${err.message}`);

@@ -53,7 +53,14 @@ export function authBeforeBody(verify: (token: string) => unknown) {
     Promise.resolve()
       .then(() => verify(match[1]))
       .then(
-        () => next(),
+        (principal) => {
+          // The AuthGuard reuses this check of the same token (one signature check per request).
+          (req as Request & { verifiedBearer?: { token: string; principal: unknown } }).verifiedBearer = {
+            token: match[1],
+            principal,
+          };
+          next();
+        },
         (err: Error) => refuse(`invalid bearer token: ${err.message}`),
       );
   };

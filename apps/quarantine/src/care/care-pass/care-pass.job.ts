@@ -22,6 +22,8 @@ export interface CarePassResult {
   missed: number;
   lost: number;
   ms: number;
+  /** Where the time went: isolations (releases, retests, beds), generation, the missed pass (with its events), commits. */
+  phasesMs: { isolations: number; generate: number; missed: number };
 }
 
 // An isolation's latest release test not cancelled (a retest supersedes the test it repeats).
@@ -69,9 +71,25 @@ export class CarePassJob implements OnApplicationBootstrap, OnApplicationShutdow
 
   async run(): Promise<CarePassResult> {
     const started = Date.now();
-    const isolations = await this.tx.run(() => this.isolations());
-    const followUps = await this.tx.run(() => this.dailyFollowUps());
-    const out = { ...isolations, ...followUps, ms: Date.now() - started };
+    // No JIT: these set-based statements over 100,000+ rows are planned above jit_above_cost, and
+    // compiling them cost more than running them (over a second per statement in bench:care).
+    const noJit = () => this.tx.manager.query('SET LOCAL jit = off');
+    const isolations = await this.tx.run(async () => {
+      await noJit();
+      return this.isolations();
+    });
+    const isolationsMs = Date.now() - started;
+    const followUps = await this.tx.run(async () => {
+      await noJit();
+      return this.dailyFollowUps();
+    });
+    const { generateMs, missedMs, ...figures } = followUps;
+    const out = {
+      ...isolations,
+      ...figures,
+      ms: Date.now() - started,
+      phasesMs: { isolations: isolationsMs, generate: generateMs, missed: missedMs },
+    };
     this.log.log(
       `care pass ${out.today}: released ${out.released}, retests ${out.retests}, beds ${out.bedsAssigned}, follow-ups +${out.generated}, missed ${out.missed} (lost ${out.lost}) (${out.ms} ms)`,
     );
@@ -150,7 +168,10 @@ export class CarePassJob implements OnApplicationBootstrap, OnApplicationShutdow
     const p = this.policy;
     const today = localDay(now, p.utcOffsetMinutes);
     const dayEndsAt = startOfDay(addDays(today, 1), p.utcOffsetMinutes);
+    let t = Date.now();
     const generated = await this.followUps.generate(today, dayEndsAt, now, p.checksPerDay, p.homeCaseChecksPerDay);
+    const generateMs = Date.now() - t;
+    t = Date.now();
     const missed = await this.followUps.markMissed(today);
     const at = now.toISOString();
     const lostIds: string[] = [];
@@ -179,6 +200,6 @@ export class CarePassJob implements OnApplicationBootstrap, OnApplicationShutdow
     });
     await this.followUps.flagLost(lostIds);
     await this.outbox.add(...events);
-    return { generated, missed: missed.length, lost: lostIds.length };
+    return { generated, missed: missed.length, lost: lostIds.length, generateMs, missedMs: Date.now() - t };
   }
 }

@@ -47,7 +47,7 @@ export class FacilitiesHttpController {
   })
   list() {
     return this.tx.run(async (m) => {
-      const items = await this.store.lockFacilities();
+      const items = await this.store.facilities();
       const [{ waiting }] = await m.query(
         `SELECT count(*)::int AS waiting FROM quarantine.isolations WHERE status = 'ACTIVE' AND needs_bed`,
       );

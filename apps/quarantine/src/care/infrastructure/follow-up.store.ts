@@ -47,7 +47,10 @@ export class FollowUpStore {
 
   /**
    * Today's follow-ups of everyone under isolation (homeChecks a day at home, checks in a facility),
-   * quarantine or watch (checks a day), in one statement; existing ones are kept (ON CONFLICT).
+   * quarantine or watch (checks a day), in one statement. The follow-ups the day already has are
+   * left out by an anti-join (a later pass of the day inserts only new orders' follow-ups; ON
+   * CONFLICT covers a concurrent pass). Slots come from a 4-row list (CARE_*_CHECKS_PER_DAY <= 4),
+   * not generate_series, whose 1,000-row estimate made the planner expect millions of rows.
    */
   async generate(day: string, dayEndsAt: Date, now: Date, checks: number, homeChecks: number): Promise<number> {
     const rows = await this.m.query(
@@ -65,7 +68,8 @@ export class FollowUpStore {
             WHERE q.status = 'ACTIVE' AND q.starts_at < $2 AND q.ends_at > $2 - interval '1 day'
               AND NOT EXISTS (SELECT 1 FROM quarantine.isolations i WHERE i.person_id = q.person_id AND i.status = 'ACTIVE')
          ) s
-         CROSS JOIN LATERAL generate_series(1, s.n) AS g(slot)
+         JOIN (VALUES (1), (2), (3), (4)) AS g(slot) ON g.slot <= s.n
+        WHERE NOT EXISTS (SELECT 1 FROM quarantine.follow_ups f WHERE f.order_id = s.order_id AND f.due_on = $1::date AND f.slot = g.slot)
        ON CONFLICT (order_id, due_on, slot) DO NOTHING
        RETURNING 1`,
       [day, dayEndsAt, now, checks, homeChecks],
@@ -81,10 +85,10 @@ export class FollowUpStore {
     const rows = await this.m.query(
       `WITH m AS (
          UPDATE quarantine.follow_ups f SET missed = true
-          WHERE f.id IN (SELECT id FROM quarantine.follow_ups
-                          WHERE due_on < $1::date AND NOT missed AND status IN ('DUE', 'UNREACHABLE')
-                          FOR UPDATE SKIP LOCKED)
-         RETURNING ${COLUMNS.replace(/f\./g, 'f.')})
+          WHERE f.id = ANY(ARRAY(SELECT id FROM quarantine.follow_ups
+                                  WHERE due_on < $1::date AND NOT missed AND status IN ('DUE', 'UNREACHABLE')
+                                  FOR UPDATE SKIP LOCKED))
+         RETURNING ${COLUMNS})
        SELECT m.*,
               (SELECT to_char(max(d.due_on), 'YYYY-MM-DD') FROM quarantine.follow_ups d WHERE d.order_id = m.order_id AND d.status = 'DONE') AS last_done,
               (SELECT to_char(min(d.due_on), 'YYYY-MM-DD') FROM quarantine.follow_ups d WHERE d.order_id = m.order_id) AS first_due

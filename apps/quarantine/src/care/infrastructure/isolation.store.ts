@@ -97,14 +97,12 @@ export class IsolationStore {
   }
 
   /**
-   * Every facility with its occupied beds, locked for the transaction: bed assignments of
-   * concurrent handlers are serialized, so a facility is never filled beyond its capacity.
+   * Every facility with its occupied beds (care_facilities.occupied, kept by triggers on
+   * isolations), not locked: a bed is taken with takeBed, which locks that one facility.
    */
-  async lockFacilities(): Promise<FacilityRow[]> {
+  async facilities(): Promise<FacilityRow[]> {
     const rows = await this.m.query(
-      `SELECT f.id, f.name, f.area_code, f.capacity,
-              (SELECT count(*)::int FROM quarantine.isolations i WHERE i.status = 'ACTIVE' AND i.facility_id = f.id) AS occupied
-         FROM quarantine.care_facilities f ORDER BY f.id FOR UPDATE OF f`,
+      'SELECT f.id, f.name, f.area_code, f.capacity, f.occupied FROM quarantine.care_facilities f ORDER BY f.id',
     );
     return rows.map((r: Record<string, unknown>) => ({
       id: r.id as string,
@@ -113,6 +111,19 @@ export class IsolationStore {
       capacity: r.capacity as number,
       occupied: r.occupied as number,
     }));
+  }
+
+  /**
+   * Locks the facility for the transaction when it still has a free bed (false otherwise): the
+   * isolation placed there next counts in occupied before the lock is released, so concurrent
+   * handlers never fill a facility beyond its capacity.
+   */
+  async takeBed(facilityId: string): Promise<boolean> {
+    const rows = await this.m.query(
+      'SELECT 1 FROM quarantine.care_facilities WHERE id = $1 AND occupied < capacity FOR UPDATE',
+      [facilityId],
+    );
+    return rows.length === 1;
   }
 
   async insert(i: Isolation, at: Date): Promise<void> {

@@ -8,7 +8,7 @@ import { EventCause } from '../../quarantines/quarantine.events';
 import { isolationEnded, isolationOrdered, isolationTestScheduled, isolationTransferred } from '../care.events';
 import { CARE_POLICY } from '../care.tokens';
 import { CarePolicy, chooseBed, isolationSchedule, placementFor } from '../domain/care-policy';
-import { Isolation, IsolationStore } from '../infrastructure/isolation.store';
+import { FacilityRow, Isolation, IsolationStore } from '../infrastructure/isolation.store';
 
 /**
  * Isolation of cases: orders one per CaseConfirmed (placed by policy), re-places it when the facts
@@ -98,13 +98,11 @@ export class IsolationService {
   async assignBeds(cause: EventCause): Promise<number> {
     const waiting = await this.store.waitingForBeds(500);
     if (waiting.length === 0) return 0;
-    const facilities = await this.store.lockFacilities();
-    const occupied = new Map(facilities.map((f) => [f.id, f.occupied]));
+    const facilities = await this.store.facilities();
     let assigned = 0;
     for (const iso of waiting) {
-      const bed = chooseBed(facilities, occupied, iso.areaCode);
+      const bed = await this.takeBed(facilities, iso.areaCode);
       if (!bed) break;
-      occupied.set(bed, (occupied.get(bed) ?? 0) + 1);
       await this.move(
         iso,
         { kind: 'TREATMENT_FACILITY', facilityId: bed, needsBed: false },
@@ -118,9 +116,28 @@ export class IsolationService {
   }
 
   private async bedFor(areaCode: string): Promise<{ facilityId: string | null; needsBed: boolean }> {
-    const facilities = await this.store.lockFacilities();
-    const bed = chooseBed(facilities, new Map(facilities.map((f) => [f.id, f.occupied])), areaCode);
+    const bed = await this.takeBed(await this.store.facilities(), areaCode);
     return { facilityId: bed, needsBed: bed === null };
+  }
+
+  /**
+   * A free bed by policy (own area first), locked until the transaction ends; `facilities` is
+   * updated with the bed taken. A facility found full once locked (a concurrent handler took its
+   * last bed) is skipped and the next is tried.
+   */
+  private async takeBed(facilities: FacilityRow[], areaCode: string): Promise<string | null> {
+    const occupied = new Map(facilities.map((f) => [f.id, f.occupied]));
+    for (;;) {
+      const bed = chooseBed(facilities, occupied, areaCode);
+      if (!bed) return null;
+      const f = facilities.find((x) => x.id === bed)!;
+      if (await this.store.takeBed(bed)) {
+        f.occupied = (occupied.get(bed) ?? 0) + 1;
+        return bed;
+      }
+      f.occupied = f.capacity;
+      occupied.set(bed, f.capacity);
+    }
   }
 
   private async move(

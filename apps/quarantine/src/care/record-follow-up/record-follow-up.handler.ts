@@ -1,4 +1,4 @@
-import { CareSetting, createEvent, FollowUpStatus, Symptom, WarningSign } from '@ct/contracts';
+import { CareSetting, createEvent, EventEnvelope, FollowUpStatus, Symptom, WarningSign } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
 import { ServiceClock, TransactionHost } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
@@ -64,11 +64,18 @@ export class RecordFollowUpHandler {
       const reading = done
         ? { temperatureC: input.temperatureC, spo2: input.spo2, symptoms: input.symptoms }
         : { temperatureC: null, spo2: null, symptoms: [] as Symptom[] };
-      const fever = await this.store.highFeverDays(f.personId, f.dueOn, p.feverDays, p.feverC);
+      // The earlier fever days matter only when today's temperature is high (one query less otherwise).
+      const feverToday = done && reading.temperatureC !== null && reading.temperatureC >= p.feverC;
+      const fever = feverToday
+        ? await this.store.highFeverDays(f.personId, f.dueOn, p.feverDays, p.feverC)
+        : new Set<string>();
       const signs = done ? warningSignsOf(reading, f.dueOn, fever, p) : [];
       await this.store.record(f.id, { ...input, ...reading, warningSigns: signs }, now);
       const at = now.toISOString();
-      await this.outbox.add(
+      // The events of this check go to the outbox in one statement at the end (before a transfer,
+      // whose own events follow them, as they did when each was added at once).
+      const pending: EventEnvelope[] = [];
+      pending.push(
         createEvent(
           'HealthCheckRecorded',
           {
@@ -88,7 +95,8 @@ export class RecordFollowUpHandler {
           opts({}, at),
         ),
       );
-      const escalation = done ? await this.escalate(f, reading, signs, at) : null;
+      const escalation = done ? await this.escalate(f, reading, signs, at, pending) : null;
+      await this.outbox.add(...pending);
       return { followUpId: f.id, status: input.status, warningSigns: signs, escalation };
     });
   }
@@ -98,6 +106,7 @@ export class RecordFollowUpHandler {
     reading: { temperatureC: number | null; spo2: number | null; symptoms: Symptom[] },
     signs: WarningSign[],
     at: string,
+    pending: EventEnvelope[],
   ): Promise<RecordedFollowUp['escalation']> {
     const base = {
       escalationId: randomUUID(),
@@ -106,10 +115,12 @@ export class RecordFollowUpHandler {
       orderId: f.orderId,
     };
     if (f.subject === 'ISOLATION') {
+      if (signs.length === 0) return null;
       const iso = await this.isolations.active(f.personId);
-      if (!iso || iso.id !== f.orderId || iso.kind !== 'HOME' || signs.length === 0) return null;
+      if (!iso || iso.id !== f.orderId || iso.kind !== 'HOME') return null;
+      await this.outbox.add(...pending.splice(0));
       const moved = await this.isolation.toFacility(iso, 'ESCALATED', true, {});
-      await this.escalated({
+      this.escalated(pending, {
         ...base,
         followUpId: f.id,
         reason: 'WARNING_SIGNS',
@@ -123,10 +134,10 @@ export class RecordFollowUpHandler {
       return { to: 'TREATMENT_FACILITY', facilityId: moved.facilityId, testId: null };
     }
     if (!contactIsSymptomatic(reading, signs, this.policy)) return null;
-    const testId = await this.testToday(f, at);
+    const testId = await this.testToday(f, at, pending);
     if (!testId) return null;
     const from: CareSetting = f.subject === 'WATCH' ? 'WATCH' : 'QUARANTINE';
-    await this.escalated({
+    this.escalated(pending, {
       ...base,
       followUpId: f.id,
       reason: signs.length ? 'WARNING_SIGNS' : 'SYMPTOMATIC_CONTACT',
@@ -140,14 +151,15 @@ export class RecordFollowUpHandler {
     return { to: 'TEST_TODAY', facilityId: null, testId };
   }
 
-  private async escalated(payload: Parameters<typeof createEvent<'CareEscalated'>>[1]) {
-    await this.outbox.add(createEvent('CareEscalated', payload, opts({}, payload.escalatedAt)));
+  private escalated(pending: EventEnvelope[], payload: Parameters<typeof createEvent<'CareEscalated'>>[1]) {
+    pending.push(createEvent('CareEscalated', payload, opts({}, payload.escalatedAt)));
   }
 
   /** A test due today for a contact, on the worklist; null when one is already scheduled for today. */
-  private async testToday(f: FollowUp, at: string): Promise<string | null> {
+  private async testToday(f: FollowUp, at: string, pending: EventEnvelope[]): Promise<string | null> {
     const m = this.tx.manager;
     const today = localDay(this.clock.now(), this.policy.utcOffsetMinutes);
+    // The lock first, then the check: a test another transaction added for today is seen once it commits.
     const [q] = await m.query(
       `SELECT to_char(day_zero, 'YYYY-MM-DD') AS day_zero FROM quarantine.quarantines WHERE id = $1 AND status = 'ACTIVE' FOR UPDATE`,
       [f.orderId],
@@ -170,7 +182,7 @@ export class RecordFollowUpHandler {
        VALUES ($1, $2, $3, 'QUARANTINE', $4, $5, 'SCHEDULED', $6)`,
       [test.id, test.personId, test.quarantineId, test.dueOn, test.day, at],
     );
-    await this.outbox.add(testScheduled(test, at, {}));
+    pending.push(testScheduled(test, at, {}));
     return test.id;
   }
 }

@@ -11,7 +11,7 @@ import { localDay, startOfDay } from '../../quarantines/domain/policy';
 import { QuarantineAreas } from '../../quarantines/infrastructure/quarantine-areas';
 import { CARE_POLICY } from '../care.tokens';
 import { addDays, CarePolicy } from '../domain/care-policy';
-import { signSelfReport, verifySelfReport } from '../domain/self-report-token';
+import { readSelfReport, signSelfReport } from '../domain/self-report-token';
 import { FollowUpStore } from '../infrastructure/follow-up.store';
 import { RecordFollowUpHandler } from '../record-follow-up/record-follow-up.handler';
 import { HealthReadingRequest } from '../record-follow-up/record-follow-up.request.dto';
@@ -49,9 +49,14 @@ interface ActiveOrder {
   until: string;
 }
 
-/** The person's active order (isolation first) and the day it ends (planned end for an isolation). */
-const ACTIVE_ORDER = `SELECT id, person_id, 'ISOLATION' AS subject, area_code, to_char(planned_end_on, 'YYYY-MM-DD') AS until
-    FROM quarantine.isolations WHERE status = 'ACTIVE' AND %WHERE%
+/**
+ * The person's active order (isolation first) and the day it ends as things stand: an isolation's
+ * planned end, or its latest release test when a retest extended it; a quarantine's end.
+ */
+const ACTIVE_ORDER = `SELECT id, person_id, 'ISOLATION' AS subject, area_code,
+         to_char(GREATEST(planned_end_on, (SELECT max(t.due_on) FROM quarantine.tests t
+                                            WHERE t.isolation_id = i.id AND t.status <> 'CANCELLED')), 'YYYY-MM-DD') AS until
+    FROM quarantine.isolations i WHERE status = 'ACTIVE' AND %WHERE%
   UNION ALL
   SELECT q.id, q.person_id, CASE WHEN q.kind = 'SELF_MONITORING' THEN 'WATCH' ELSE 'QUARANTINE' END,
          COALESCE(q.area_code, pp.area_code, ca.area_code), to_char(q.ends_at, 'YYYY-MM-DD')
@@ -85,10 +90,7 @@ export class SelfReportHttpController {
       const sql = ACTIVE_ORDER.replace('%WHERE%', 'person_id = $1').replace('%QWHERE%', 'q.person_id = $1');
       const [o]: ActiveOrder[] = await m.query(sql, [b.personId]);
       if (!o || !this.areas.scope(who).covers(o.area_code)) throw QuarantineErrors.noActiveOrder(b.personId);
-      const expiresAt = startOfDay(
-        addDays(o.until, this.env.CARE_SELF_REPORT_GRACE_DAYS + 1),
-        this.policy.utcOffsetMinutes,
-      );
+      const expiresAt = this.expiryOf(o);
       const token = signSelfReport(o.id, expiresAt, this.env.CARE_SELF_REPORT_SECRET);
       return {
         orderId: o.id,
@@ -100,17 +102,23 @@ export class SelfReportHttpController {
     });
   }
 
+  /** A link's expiry for the order as it stands: the start of the day after its end plus the grace days. */
+  private expiryOf(o: ActiveOrder): Date {
+    return startOfDay(addDays(o.until, this.env.CARE_SELF_REPORT_GRACE_DAYS + 1), this.policy.utcOffsetMinutes);
+  }
+
   @Post('self-report/:token')
   @Public()
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'A person reports their own day through their signed link, no account and no body: ?temperatureC=&spo2=&symptoms=FEVER,COUGH (rate-limited per link; refused once the order ended or the link expired)',
+      'A person reports their own day through their signed link, no account and no body: ?temperatureC=&spo2=&symptoms=FEVER,COUGH (rate-limited per link; refused once the order ended or the link expired; an order extended since keeps its link valid until the new end)',
   })
   report(@Param() p: SelfReportParams, @Query() b: SelfReportQuery) {
     const now = this.clock.now();
-    const orderId = verifySelfReport(p.token, now, this.env.CARE_SELF_REPORT_SECRET);
-    if (!orderId) throw QuarantineErrors.selfReportLinkInvalid();
+    const link = readSelfReport(p.token, this.env.CARE_SELF_REPORT_SECRET);
+    if (!link) throw QuarantineErrors.selfReportLinkInvalid();
+    const orderId = link.orderId;
     return this.tx.run(async (m) => {
       const [{ n }] = await m.query(
         `INSERT INTO quarantine.self_report_hits (order_id, hour, n) VALUES ($1, date_trunc('hour', $2::timestamptz), 1)
@@ -124,7 +132,9 @@ export class SelfReportHttpController {
         );
       const sql = ACTIVE_ORDER.replace('%WHERE%', 'id = $1').replace('%QWHERE%', 'q.id = $1');
       const [o]: ActiveOrder[] = await m.query(sql, [orderId]);
-      if (!o) throw QuarantineErrors.selfReportLinkInvalid();
+      // Ended orders refuse the link; an order extended since the link was made keeps it valid
+      // until its new end (plus the grace days), as a link made today would be.
+      if (!o || (link.expiresAt <= now && this.expiryOf(o) <= now)) throw QuarantineErrors.selfReportLinkInvalid();
       const today = localDay(now, this.policy.utcOffsetMinutes);
       const f =
         (await this.store.openOf(o.id, today)) ??
