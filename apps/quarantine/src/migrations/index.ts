@@ -7,6 +7,7 @@ import { AreaLevels1763900004210 } from './1763900004210-area-levels';
 import { Arrivals1763900004230 } from './1763900004230-arrivals';
 import { Screening1763900004240 } from './1763900004240-screening';
 import { ExportLog1763900004302 } from './1763900004302-export-log';
+import { ScreeningVenueGroups1763900005101 } from './1763900005101-screening-venue-groups';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Arrivals1763900004230,
   Screening1763900004240,
   ExportLog1763900004302,
+  ScreeningVenueGroups1763900005101,
 ];
