@@ -324,6 +324,19 @@ describe('issue 18 done: venue screening rounds, arrivals by origin level, level
     await declare(GREEN, 1);
     const red = await arrive(RED, 'Trần Văn Đỏ');
     expect(red.decision).toMatchObject({ originLevel: 4, action: 'QUARANTINE', quarantineId: expect.any(String) });
+    const [ordered] = await topics.waitFor(
+      (x) =>
+        x.topic === Topics.QUARANTINE &&
+        x.key?.toString() === red.personId &&
+        String(x.headers?.ce_type) === 'QuarantineOrdered',
+    );
+    // The order names its arrival (sourceCaseId is the arrival id too: it is required and keeps its shape).
+    expect(JSON.parse(ordered.value!.toString())).toMatchObject({
+      quarantineId: red.decision.quarantineId,
+      arrivalId: red.decision.arrivalId,
+      sourceCaseId: red.decision.arrivalId,
+      testDays: [1, 7, 14],
+    });
     const order = (await staff('GET', `/quarantines/${red.decision.quarantineId}`)).body;
     expect(order).toMatchObject({ testDays: [1, 7, 14] });
     const green = await arrive(GREEN, 'Lê Thị Xanh');
@@ -344,7 +357,11 @@ describe('issue 18 done: venue screening rounds, arrivals by origin level, level
         x.key?.toString() === later.personId &&
         String(x.headers?.ce_type) === 'QuarantineOrdered',
     );
-    expect(JSON.parse(followUp.value!.toString())).toMatchObject({ kind: 'SELF_MONITORING', testDays: [1, 7] });
+    expect(JSON.parse(followUp.value!.toString())).toMatchObject({
+      kind: 'SELF_MONITORING',
+      testDays: [1, 7],
+      arrivalId: later.decision.arrivalId,
+    });
     const kept = (await staff('GET', `/quarantines/${red.decision.quarantineId}`)).body;
     expect(kept).toMatchObject({ testDays: [1, 7, 14], endsAt: order.endsAt, status: order.status });
     expect(
