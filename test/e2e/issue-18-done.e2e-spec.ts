@@ -22,8 +22,9 @@ const DAY = 24 * HOUR;
  *   coverage and yield; a trader who started coming after the plan was made is in the next round;
  * - an arrival from a level-4 area is quarantined and one from a level-1 area is not;
  * - a level change alters the rule for new orders only (the earlier order keeps its 14 days).
- * Areas: 20296 and 20293 are declared here and by no other test; the venues and the category are
- * this run's own.
+ * Areas: 20296 and 20293 are declared here and by no other test, and 20293 is the plan's area and
+ * the arrivals' destination (no other test reads its committee figures); the venues and the category
+ * are this run's own.
  */
 describe('issue 18 done: venue screening rounds, arrivals by origin level, level changes for new orders', () => {
   let cases: TestService;
@@ -35,6 +36,9 @@ describe('issue 18 done: venue screening rounds, arrivals by origin level, level
   const run = randomUUID().slice(0, 8);
   const RED = '20296'; // Phường An Mỹ: declared level 4, then 3
   const GREEN = '20293'; // Phường Phước Hòa: declared level 1
+  // The plan's area and the arrivals' destination: not 20290, whose committee figures
+  // (GET /stats/committee) screening.e2e-spec and arrivals.e2e-spec read as theirs alone.
+  const HOME = '20293';
   const category = `WHOLESALE_MARKET_${run.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
   const market = `venue-${run}-cho-dau-moi`;
   const fishStall = `venue-${run}-vua-ca`;
@@ -122,7 +126,7 @@ describe('issue 18 done: venue screening rounds, arrivals by origin level, level
   };
 
   it('names the bad field of a venue group or a venue category', async () => {
-    const base = { name: 'chợ', areaCode: '20290', testType: 'RAPID_ANTIGEN', everyDays: 7, endsOn: day(14) };
+    const base = { name: 'chợ', areaCode: HOME, testType: 'RAPID_ANTIGEN', everyDays: 7, endsOn: day(14) };
     const bad = await staff('POST', '/screening-plans', {
       ...base,
       venueIds: [''],
@@ -141,13 +145,13 @@ describe('issue 18 done: venue screening rounds, arrivals by origin level, level
     const days = await staff('POST', '/screening-plans', { ...base, personIds: traders, venueSinceDays: 7 });
     expect(days.body.details.map((d: { field: string }) => d.field)).toEqual(['venueSinceDays']);
 
-    const venues = (body: unknown, role: 'admin' | 'quarantine' = 'admin') =>
+    const venues = (body: unknown, role: 'admin' | 'tracer' = 'admin') =>
       http(tracing.url, 'PUT', '/venues', { role, body });
     const cat = await venues({ venues: [{ venueId: market, category: 'market' }] });
     expect(cat.status).toBe(400);
     expect(JSON.stringify(cat.body.details)).toContain('category');
     expect((await venues({ venues: [] })).status).toBe(400);
-    expect((await venues({ venues: [{ venueId: market, category: category }] }, 'quarantine')).status).toBe(403);
+    expect((await venues({ venues: [{ venueId: market, category: category }] }, 'tracer')).status).toBe(403);
   });
 
   it("a market traders' plan: each round's group from the check-ins, tests on the worklist, coverage and yield", async () => {
@@ -169,7 +173,7 @@ describe('issue 18 done: venue screening rounds, arrivals by origin level, level
 
     const created = await staff('POST', '/screening-plans', {
       name: `Chợ đầu mối ${run}: tiểu thương`,
-      areaCode: '20290',
+      areaCode: HOME,
       testType: 'RAPID_ANTIGEN',
       venueCategories: [category],
       venueIds: [fishStall],
@@ -303,9 +307,9 @@ describe('issue 18 done: venue screening rounds, arrivals by origin level, level
     const r = await http(cases.url, 'POST', '/arrivals', {
       role: 'tracer',
       body: {
-        person: { fullName: `${name} ${run}`, phone: `09${digits(8)}`, areaCode: '20290' },
+        person: { fullName: `${name} ${run}`, phone: `09${digits(8)}`, areaCode: HOME },
         originAreaCode: origin,
-        destinationAreaCode: '20290',
+        destinationAreaCode: HOME,
         arrivedAt: new Date(Date.now() - HOUR).toISOString(),
       },
     });

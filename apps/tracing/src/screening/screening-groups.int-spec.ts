@@ -49,7 +49,7 @@ describe('tracing: screening group requests answered from the visit store', () =
 
   it('answers with the people of the venues and categories inside the window, in batches, once', async () => {
     const set = await http(tracing.url, 'PUT', '/venues', {
-      role: 'tracer',
+      role: 'admin',
       body: { venues: [{ venueId: market, category }] },
     });
     expect(set).toMatchObject({ status: 200, body: { updated: 1 } });

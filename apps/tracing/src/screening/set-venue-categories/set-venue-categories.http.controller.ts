@@ -15,7 +15,8 @@ export class SetVenueCategoriesHttpController {
 
   @Put()
   @HttpCode(200)
-  @Roles('admin', 'tracer')
+  // Admins only: venues carry no area here, so a tracer of one district could reclassify another's.
+  @Roles('admin')
   @ApiOperation({
     summary:
       'Set the category of venues (e.g. WHOLESALE_MARKET), so screening plans can name a category (a venue has one; the last write wins)',
