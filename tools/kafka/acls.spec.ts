@@ -21,7 +21,7 @@ describe('Kafka ACLs derived from the code', () => {
     const byName = Object.fromEntries(serviceDeclarations().map((d) => [d.name, handledTopics(d.module)]));
     expect(byName).toEqual({
       'checkin-gateway': [],
-      tracing: [Topics.CASES, Topics.CHECKINS],
+      tracing: [Topics.CASES, Topics.CHECKINS, Topics.TESTING],
       cases: [Topics.CARE, Topics.CONTACTS, Topics.QUARANTINE, Topics.TESTING],
       quarantine: [Topics.CASES, Topics.CONTACTS, Topics.SURVEILLANCE],
       ops: [Topics.CARE, Topics.CASES, Topics.CONTACTS, Topics.QUARANTINE, Topics.SURVEILLANCE],
@@ -42,14 +42,17 @@ describe('Kafka ACLs derived from the code', () => {
         { principal: 'User:tracing', resource: 'TOPIC', name: Topics.CONTACTS, operation: 'WRITE' },
         { principal: 'User:tracing', resource: 'TOPIC', name: dlqTopic(Topics.CASES), operation: 'WRITE' },
         { principal: 'User:tracing', resource: 'TOPIC', name: dlqTopic(Topics.CHECKINS), operation: 'WRITE' },
+        // Screening groups by venue (issue 18): tracing answers ScreeningGroupRequested from testing.v1.
+        { principal: 'User:tracing', resource: 'TOPIC', name: Topics.TESTING, operation: 'READ' },
+        { principal: 'User:tracing', resource: 'TOPIC', name: dlqTopic(Topics.TESTING), operation: 'WRITE' },
       ]),
     );
     // DESCRIBE (partitions and offsets, for the lag in /metrics) on the event topics it neither reads nor writes.
     const described = tracing.filter((r) => r.operation === 'DESCRIBE').map((r) => r.name);
-    expect(described.sort()).toEqual([Topics.CARE, Topics.QUARANTINE, Topics.SURVEILLANCE, Topics.TESTING]);
-    expect(tracing).toHaveLength(10);
+    expect(described.sort()).toEqual([Topics.CARE, Topics.QUARANTINE, Topics.SURVEILLANCE]);
+    expect(tracing).toHaveLength(11);
     expect(has(plan, 'tracing', 'WRITE', 'TOPIC', Topics.CASES)).toBe(false);
-    expect(has(plan, 'tracing', 'READ', 'TOPIC', Topics.TESTING)).toBe(false);
+    expect(has(plan, 'tracing', 'WRITE', 'TOPIC', Topics.TESTING)).toBe(false);
   });
 
   it('gives WRITE on each topic only to its producers (and ops, which replays dead letters)', () => {

@@ -8,6 +8,7 @@ import { ContactsModule } from './contacts/contacts.module';
 import { migrations } from './migrations';
 import { RecordPersonAreaKafkaController } from './persons/record-person-area/record-person-area.kafka.controller';
 import { RetentionModule } from './retention/retention.module';
+import { ScreeningModule } from './screening/screening.module';
 import { VISIT_ENTITIES, VisitsModule } from './visits/visits.module';
 
 @Module({})
@@ -26,6 +27,7 @@ export class TracingModule {
         VisitsModule,
         ContactsModule,
         RetentionModule,
+        ScreeningModule,
       ],
       controllers: [RecordConfirmedCaseKafkaController, RecordPersonAreaKafkaController],
       providers: [RecordConfirmedCaseHandler],

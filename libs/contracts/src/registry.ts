@@ -14,6 +14,7 @@ import {
   ContactIdentified,
   ContactWithdrawn,
   ExposureSiteVisitorIdentified,
+  ScreeningGroupResolved,
 } from './events/contacts.v1';
 import {
   ArrivalDecided,
@@ -25,7 +26,7 @@ import {
 } from './events/quarantine.v1';
 import { EpidemicLevelChanged } from './events/surveillance.v1';
 import { LabResultMatched } from './events/lab-results';
-import { certainTestScheduled, TestResultRecorded, TestScheduled } from './events/testing.v1';
+import { certainTestScheduled, ScreeningGroupRequested, TestResultRecorded, TestScheduled } from './events/testing.v1';
 import { TopicName, Topics } from './topics';
 
 export interface EventDefinition<T extends object, P extends TopicName = TopicName> {
@@ -58,6 +59,8 @@ export const EVENT_TYPES = {
   ContactIdentified: define(Topics.CONTACTS, ContactIdentified, (p) => p.personId, certainContactIdentified),
   ContactWithdrawn: define(Topics.CONTACTS, ContactWithdrawn, (p) => p.personId),
   ExposureSiteVisitorIdentified: define(Topics.CONTACTS, ExposureSiteVisitorIdentified, (p) => p.personId),
+  // Key planId, not a person: the answer to one plan's request (see ScreeningGroupRequested).
+  ScreeningGroupResolved: define(Topics.CONTACTS, ScreeningGroupResolved, (p) => p.planId),
   QuarantineOrdered: define(Topics.QUARANTINE, QuarantineOrdered, (p) => p.personId, certainQuarantineOrdered),
   QuarantineExtended: define(Topics.QUARANTINE, QuarantineExtended, (p) => p.personId),
   QuarantineEnded: define(Topics.QUARANTINE, QuarantineEnded, (p) => p.personId),
@@ -65,6 +68,8 @@ export const EVENT_TYPES = {
   ArrivalDecided: define(Topics.QUARANTINE, ArrivalDecided, (p) => p.personId),
   TestScheduled: define(Topics.TESTING, TestScheduled, (p) => p.personId, certainTestScheduled),
   TestResultRecorded: define(Topics.TESTING, TestResultRecorded, (p) => p.personId),
+  // Key planId: a request about a group, not one person (issue 18).
+  ScreeningGroupRequested: define(Topics.TESTING, ScreeningGroupRequested, (p) => p.planId),
   EpidemicLevelChanged: define(Topics.SURVEILLANCE, EpidemicLevelChanged, (p) => p.areaCode),
   IsolationOrdered: define(Topics.CARE, IsolationOrdered, (p) => p.personId),
   IsolationTransferred: define(Topics.CARE, IsolationTransferred, (p) => p.personId),

@@ -11,11 +11,17 @@ export const Topics = {
    * arrive in that order, and a person's profile changes stay in order with their cases.
    */
   CASES: 'cases.v1',
-  /** Key personId of the contact: that person's quarantine follows their contacts in order. */
+  /**
+   * Key personId of the contact: that person's quarantine follows their contacts in order.
+   * ScreeningGroupResolved (issue 18) is keyed planId: an answer about a group, not a person.
+   */
   CONTACTS: 'contacts.v1',
   /** Key personId: a person's order, extensions and end must not overtake one another. */
   QUARANTINE: 'quarantine.v1',
-  /** Key personId: same partition logic as quarantine, so a result never precedes its schedule. */
+  /**
+   * Key personId: same partition logic as quarantine, so a result never precedes its schedule.
+   * ScreeningGroupRequested (issue 18) is keyed planId: a request about a group, not a person.
+   */
   TESTING: 'testing.v1',
   /** Key areaCode: an area's level changes apply in the order they were decided. */
   SURVEILLANCE: 'surveillance.v1',

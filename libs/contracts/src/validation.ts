@@ -157,6 +157,24 @@ export const SetOf = (values: readonly unknown[], maxItems = values.length) =>
       },
     }),
   );
+/** A list of ids (each like `Id`: 1 to 128 characters, no control characters); empty allowed. */
+export const IdList = (maxItems: number) =>
+  all(
+    presence(),
+    IsArray(),
+    ValidateBy({
+      name: 'isIdList',
+      constraints: [maxItems],
+      validator: {
+        validate: (v: unknown) =>
+          Array.isArray(v) &&
+          v.length <= maxItems &&
+          v.every((x) => typeof x === 'string' && x.length >= 1 && x.length <= 128 && !hasControlCharacters(x)),
+        defaultMessage: (a) =>
+          `${a?.property} must be at most ${maxItems} ids of 1 to 128 characters without control characters`,
+      },
+    }),
+  );
 export const IntList = (min: number, max: number) =>
   all(presence(), IsArray(), IsInt({ each: true }), Min(min, { each: true }), Max(max, { each: true }));
 // IsObject because ValidateNested alone accepts an array of valid objects.

@@ -8,6 +8,7 @@ import { Arrivals1763900004230 } from './1763900004230-arrivals';
 import { Screening1763900004240 } from './1763900004240-screening';
 import { ExportLog1763900004302 } from './1763900004302-export-log';
 import { CareSpeed1763900005000 } from './1763900005000-care-speed';
+import { ScreeningVenueGroups1763900005101 } from './1763900005101-screening-venue-groups';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Screening1763900004240,
   ExportLog1763900004302,
   CareSpeed1763900005000,
+  ScreeningVenueGroups1763900005101,
 ];

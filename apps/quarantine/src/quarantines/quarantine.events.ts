@@ -64,6 +64,7 @@ export function quarantineOrdered(o: Order, at: string, cause: EventCause): Even
       degree: o.degree,
       orderedAt: o.orderedAt.toISOString(),
       needsFacility: o.needsFacility,
+      ...(o.arrivalId ? { arrivalId: o.arrivalId } : {}),
     },
     opts(cause, at),
   );

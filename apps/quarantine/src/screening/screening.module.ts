@@ -5,6 +5,7 @@ import { CreatePlanHttpController } from './create-plan/create-plan.http.control
 import { ScreeningStore } from './infrastructure/screening.store';
 import { RunRoundsHttpController } from './run-rounds/run-rounds.http.controller';
 import { ScreeningRoundsJob } from './run-rounds/screening-rounds.job';
+import { ScreeningGroupAnswerKafkaController } from './resolve-group/screening-group-answer.kafka.controller';
 import { ScreeningService } from './screening.service';
 import { ViewPlanHttpController } from './view-plan/view-plan.http.controller';
 
@@ -12,7 +13,12 @@ import { ViewPlanHttpController } from './view-plan/view-plan.http.controller';
 @Module({
   imports: [QuarantinesModule],
   // rounds-pass before :id (POST vs GET, but keep the literal route first).
-  controllers: [RunRoundsHttpController, CreatePlanHttpController, ViewPlanHttpController],
+  controllers: [
+    RunRoundsHttpController,
+    CreatePlanHttpController,
+    ViewPlanHttpController,
+    ScreeningGroupAnswerKafkaController,
+  ],
   providers: [ScreeningStore, ScreeningRoundsJob, ScreeningService, QuarantineAreas],
   exports: [ScreeningStore],
 })

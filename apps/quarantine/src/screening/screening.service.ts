@@ -12,9 +12,10 @@ import { ScreeningRoundsJob } from './run-rounds/screening-rounds.job';
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /**
- * Screening plans (issue 18): a group fixed when the plan is made (person ids, or the arrivals from
- * some areas known here), a cadence, an area and an end; the rounds job puts each round's tests on
- * the worklist. A positive result takes the existing path (TestResultRecorded → cases confirms the
+ * Screening plans (issue 18): a group (person ids, or the arrivals from some areas known here, both
+ * fixed when the plan is made; or the people who checked in at some venues or venue categories,
+ * asked of tracing for every round), a cadence, an area and an end; the rounds job puts each
+ * round's tests on the worklist. A positive result takes the existing path (TestResultRecorded → cases confirms the
  * case, origin SCREENING).
  */
 @Injectable()
@@ -30,8 +31,16 @@ export class ScreeningService {
   async create(who: Principal, r: CreateScreeningPlanRequest) {
     const problems: { field: string; problems: string[] }[] = [];
     const bad = (field: string, problem: string) => problems.push({ field, problems: [problem] });
-    const groups = [r.personIds, r.personIdsCsv, r.arrivalsFrom].filter((g) => g !== undefined).length;
-    if (groups !== 1) bad('personIds', 'give exactly one group: personIds, personIdsCsv or arrivalsFrom');
+    const venues = r.venueIds !== undefined || r.venueCategories !== undefined;
+    const groups =
+      [r.personIds, r.personIdsCsv, r.arrivalsFrom].filter((g) => g !== undefined).length + (venues ? 1 : 0);
+    if (groups !== 1)
+      bad(
+        'personIds',
+        'give exactly one group: personIds, personIdsCsv, arrivalsFrom, or venueIds and/or venueCategories',
+      );
+    if (!venues && r.venueSinceDays !== undefined)
+      bad('venueSinceDays', 'venueSinceDays needs venueIds or venueCategories');
     if ((r.everyDays === undefined) === (r.dailyPercent === undefined))
       bad('everyDays', 'give exactly one cadence: everyDays or dailyPercent');
     const startsOn = r.startsOn ?? this.rounds.today();
@@ -52,6 +61,20 @@ export class ScreeningService {
         : { kind: 'DAILY_PERCENT', percent: r.dailyPercent! };
     const now = this.clock.now();
     const plan = await this.tx.run(async () => {
+      if (venues) {
+        const p: Plan = {
+          ...this.planOf(who, r, cadence, startsOn, now),
+          groupKind: 'VENUES',
+          groupSpec: {
+            venueIds: [...new Set(r.venueIds ?? [])],
+            venueCategories: [...new Set(r.venueCategories ?? [])],
+            venueSinceDays: r.venueSinceDays ?? 14,
+          },
+        };
+        await this.store.insertPlan(p, []); // the group comes from tracing, round by round
+        await this.rounds.makeRounds(p.id); // asks for the first round's group when it is due today
+        return p;
+      }
       const sinceDays = r.arrivalsSinceDays ?? 14;
       const members = r.arrivalsFrom
         ? await this.store.arrivalsFrom(r.arrivalsFrom, new Date(now.getTime() - sinceDays * 86_400_000))
@@ -65,25 +88,37 @@ export class ScreeningService {
           { field: 'personIdsCsv', problems: [`at most ${MAX_GROUP} people in a group`] },
         ]);
       const p: Plan = {
-        id: randomUUID(),
-        name: r.name,
-        areaCode: r.areaCode,
+        ...this.planOf(who, r, cadence, startsOn, now),
         groupKind: r.arrivalsFrom ? 'ARRIVALS' : 'PERSONS',
         groupSpec: r.arrivalsFrom
           ? { arrivalsFrom: r.arrivalsFrom, arrivalsSinceDays: sinceDays }
           : { source: r.personIds ? 'personIds' : 'personIdsCsv' },
-        testType: r.testType,
-        cadence,
-        startsOn,
-        endsOn: r.endsOn,
-        createdBy: who.subject,
-        createdAt: now.toISOString(),
       };
       await this.store.insertPlan(p, members);
       await this.rounds.makeRounds(p.id); // the first round when it is due today
       return p;
     });
     return this.view(who, plan.id);
+  }
+
+  private planOf(
+    who: Principal,
+    r: CreateScreeningPlanRequest,
+    cadence: Cadence,
+    startsOn: string,
+    now: Date,
+  ): Omit<Plan, 'groupKind' | 'groupSpec'> {
+    return {
+      id: randomUUID(),
+      name: r.name,
+      areaCode: r.areaCode,
+      testType: r.testType,
+      cadence,
+      startsOn,
+      endsOn: r.endsOn,
+      createdBy: who.subject,
+      createdAt: now.toISOString(),
+    };
   }
 
   async view(who: Principal, id: string) {
@@ -93,10 +128,19 @@ export class ScreeningService {
       const counts = await this.store.counts(id, this.rounds.today());
       const sum = (k: 'due' | 'tested' | 'positives' | 'missed') => counts.reduce((n, c) => n + c[k], 0);
       const totals = { due: sum('due'), tested: sum('tested'), positives: sum('positives'), missed: sum('missed') };
+      const venues = plan.groupKind === 'VENUES';
+      const groups = venues ? await this.store.roundGroups(id) : undefined;
       return {
         ...plan,
+        // VENUES: everyone any round's group held so far (each round's own size is on the round).
         groupSize: (await this.store.members(id)).length,
-        rounds: counts.map((c) => ({ ...c, coverage: coverage(c), yieldPer1000: yieldPer1000(c.positives, c.tested) })),
+        rounds: counts.map((c) => ({
+          ...c,
+          ...groups?.get(c.round),
+          coverage: coverage(c),
+          yieldPer1000: yieldPer1000(c.positives, c.tested),
+        })),
+        ...(venues ? { pendingRounds: await this.store.pendingRequests(id) } : {}),
         totals: { ...totals, coverage: coverage(totals), yieldPer1000: yieldPer1000(totals.positives, totals.tested) },
       };
     });

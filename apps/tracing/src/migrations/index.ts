@@ -12,6 +12,7 @@ import { PartitionsOwnedByTracing1763900002400 } from './1763900002400-partition
 import { DerivedRetentionRuns1763900002500 } from './1763900002500-derived-retention-runs';
 import { PersonAreas1763900003000 } from './1763900003000-person-areas';
 import { ExposureAlerts1763900004100 } from './1763900004100-exposure-alerts';
+import { VenueCategories1763900005100 } from './1763900005100-venue-categories';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   DerivedRetentionRuns1763900002500,
   PersonAreas1763900003000,
   ExposureAlerts1763900004100,
+  VenueCategories1763900005100,
 ];

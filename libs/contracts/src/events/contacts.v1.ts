@@ -1,4 +1,4 @@
-import { DiffersFrom, Id, Needs, Nested, NotBefore, OneOf, Timestamp, Uuid } from '../validation';
+import { Bool, DiffersFrom, Id, IdList, Int, Needs, Nested, NotBefore, OneOf, Timestamp, Uuid } from '../validation';
 import { ASCII_ID, certainTimestamp } from './checkins.v1';
 
 export const EXPOSURE_KINDS = ['CO_LOCATION', 'HOUSEHOLD', 'DECLARED'] as const;
@@ -107,4 +107,25 @@ export function certainContactIdentified(o: Record<string, unknown>): ContactIde
   p.lastExposureAt = lastExposureAt as string;
   p.identifiedAt = identifiedAt as string;
   return p;
+}
+
+/** Most person ids in one ScreeningGroupResolved (a larger group is sent in several batches). */
+export const SCREENING_GROUP_BATCH = 5000;
+
+/**
+ * Issue 18: tracing's answer to a ScreeningGroupRequested, from the visit store (within its
+ * retention): the group's person ids in batches of at most SCREENING_GROUP_BATCH, batch 0 … batches − 1
+ * (an empty group is one empty batch). Key planId, like the request. The receiver keeps each
+ * (request, batch) once, so a batch sent twice or out of order changes nothing.
+ */
+export class ScreeningGroupResolved {
+  @Uuid() requestId: string;
+  @Uuid() planId: string;
+  @Int(0, 100_000) round: number;
+  @Int(0, 1000) batch: number;
+  @Int(1, 1000) batches: number;
+  @IdList(SCREENING_GROUP_BATCH) personIds: string[];
+  /** true: more people matched than tracing answers for one group (the first ones were kept). */
+  @Bool() truncated: boolean;
+  @Timestamp() resolvedAt: string;
 }

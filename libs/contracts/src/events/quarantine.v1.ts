@@ -27,6 +27,12 @@ export class QuarantineOrdered {
   @OneOf(CONTACT_DEGREES) degree: ContactDegree;
   @Timestamp() orderedAt: string;
   @Bool() needsFacility: boolean;
+  /**
+   * Added by issue 18: the order of an arrival from an epidemic area (ArrivalDecided), whose
+   * sourceCaseId is then that arrival id too (sourceCaseId is required and keeps its shape).
+   * Absent: a contact's order.
+   */
+  @Uuid({ optional: true }) arrivalId?: string | null;
 }
 
 // A fast path for the quarantine service's bursts (a super-spreader's contacts yield thousands of
@@ -52,6 +58,7 @@ export function certainQuarantineOrdered(o: Record<string, unknown>): Quarantine
     orderedAt,
     needsFacility,
   } = o;
+  if (o.arrivalId != null) return null; // class-validator checks the addition
   if (typeof quarantineId !== 'string' || !CERTAIN_UUID.test(quarantineId)) return null;
   if (typeof sourceCaseId !== 'string' || !CERTAIN_UUID.test(sourceCaseId)) return null;
   if (typeof personId !== 'string' || !ASCII_ID.test(personId)) return null;

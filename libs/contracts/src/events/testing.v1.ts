@@ -1,4 +1,4 @@
-import { CalendarDate, Id, Int, OneOf, Timestamp, Uuid } from '../validation';
+import { CalendarDate, Id, IdList, Int, NotBefore, OneOf, Timestamp, Uuid } from '../validation';
 import { TEST_TYPES, TestType } from './cases.v1';
 import { ASCII_ID, certainCalendarDate, certainTimestamp } from './checkins.v1';
 import { CERTAIN_UUID } from './contacts.v1';
@@ -60,4 +60,28 @@ export class TestResultRecorded {
   @OneOf(TEST_PURPOSES) purpose: TestPurpose;
   @Timestamp() sampleTakenAt: string;
   @Timestamp() recordedAt: string;
+}
+
+/** A venue category (tracing's PUT /venues, a screening plan's venueCategories): e.g. WHOLESALE_MARKET. */
+export const VENUE_CATEGORY = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** Most venue ids or categories in one screening group. */
+export const MAX_SCREENING_VENUES = 1000;
+
+/**
+ * Issue 18: quarantine asks tracing for a venue screening group as of one round of a plan: everyone
+ * with a stay checked in at one of `venueIds`, or at a venue of one of `venueCategories`, in
+ * [since, until). Key planId (a plan's requests stay in order; the answer, ScreeningGroupResolved
+ * on contacts.v1, is keyed the same). Carries venues and times only, no person.
+ */
+export class ScreeningGroupRequested {
+  /** One per plan and round; the answer names it. */
+  @Uuid() requestId: string;
+  @Uuid() planId: string;
+  @Int(0, 100_000) round: number;
+  @IdList(MAX_SCREENING_VENUES) venueIds: string[];
+  @IdList(MAX_SCREENING_VENUES) venueCategories: string[];
+  @Timestamp() since: string;
+  @Timestamp() @NotBefore('since', { strictlyAfter: true }) until: string;
+  @Timestamp() requestedAt: string;
 }

@@ -76,6 +76,16 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     lastExposureAt: '2021-11-20T08:45:00Z',
     identifiedAt: '2021-11-22T10:00:05Z',
   },
+  ScreeningGroupResolved: {
+    requestId: 'a1b2c3d4-0000-4000-8000-000000000181',
+    planId: 'a1b2c3d4-0000-4000-8000-000000000180',
+    round: 2,
+    batch: 0,
+    batches: 1,
+    personIds: ['p-trader-1', 'p-trader-2'],
+    truncated: false,
+    resolvedAt: '2021-11-22T01:00:01Z',
+  },
   ContactWithdrawn: {
     contactId: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
     personId: 'p-f1',
@@ -139,6 +149,16 @@ export const SAMPLE_PAYLOADS: { [K in EventType]: EventPayloads[K] } = {
     dueOn: '2021-11-23',
     day: 3,
     scheduledAt: '2021-11-22T10:00:10Z',
+  },
+  ScreeningGroupRequested: {
+    requestId: 'a1b2c3d4-0000-4000-8000-000000000181',
+    planId: 'a1b2c3d4-0000-4000-8000-000000000180',
+    round: 2,
+    venueIds: ['venue-cho-tam-ky'],
+    venueCategories: ['WHOLESALE_MARKET'],
+    since: '2021-11-15T17:00:00Z',
+    until: '2021-11-22T17:00:00Z',
+    requestedAt: '2021-11-22T01:00:00Z',
   },
   TestResultRecorded: {
     testId: TEST,

@@ -21,6 +21,8 @@ export interface Order {
   degree: 1 | 2;
   sourcePersonId: string;
   sourceCaseId: string;
+  /** An arrival's order (issue 18): the arrival; announced on QuarantineOrdered, not stored. */
+  arrivalId?: string;
   dayZero: string;
   startsAt: Date;
   endsAt: Date;

@@ -158,7 +158,9 @@ export function decide(command: Command, state: PersonState, ctx: DecisionContex
 function arrive(command: Extract<Command, { type: 'Arrive' }>, state: PersonState, ctx: DecisionContext): Decision[] {
   const source = { sourcePersonId: state.personId, sourceCaseId: command.arrivalId };
   if (command.action === 'QUARANTINE')
-    return decide({ type: 'IdentifyContact', degree: 1, ...source, lastExposureAt: command.arrivedAt }, state, ctx);
+    return decide({ type: 'IdentifyContact', degree: 1, ...source, lastExposureAt: command.arrivedAt }, state, ctx).map(
+      (d) => (d.type === 'Ordered' ? { ...d, order: { ...d.order, arrivalId: command.arrivalId } } : d),
+    );
   if (state.openCase) return [ignored('OPEN_CASE')];
   if (state.active) return [ignored('ALREADY_UNDER_ORDER')];
   const today = localDay(ctx.now, ctx.policy.utcOffsetMinutes);
@@ -173,6 +175,7 @@ function arrive(command: Extract<Command, { type: 'Arrive' }>, state: PersonStat
     areaCode: state.profile?.areaCode ?? null,
     degree: 1,
     ...source,
+    arrivalId: command.arrivalId,
     dayZero: s.dayZero,
     startsAt: ctx.now,
     endsAt: s.endsAt,
