@@ -439,7 +439,12 @@ describe('contact tracing engine', () => {
         .rows[0];
       expect(row.f2_expanded_at).not.toBeNull();
       // Five F2 in chunks of three: two transactions, each with its own events.
-      const msgs = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === c.caseId, 9);
+      const msgs = await topics.waitFor(
+        (m) =>
+          String(m.headers?.ce_type) === 'ContactIdentified' &&
+          JSON.parse(m.value!.toString()).sourceCaseId === c.caseId,
+        9,
+      );
       expect(msgs.map((m) => JSON.parse(m.value!.toString()).personId).sort()).toEqual([...f1, ...f2].map(p).sort());
     });
 
@@ -471,7 +476,9 @@ describe('contact tracing engine', () => {
         [2, p('y')],
       ]);
       const published = await topics.waitFor(
-        (m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId,
+        (m) =>
+          String(m.headers?.ce_type) === 'ContactIdentified' &&
+          JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId,
         5,
       );
       // F2 events carry the CaseConfirmed's correlation and causation like the F1 ones.
@@ -507,7 +514,12 @@ describe('contact tracing engine', () => {
       expect(
         (await http(tracing.url, 'GET', `/cases/${e.payload.caseId}/contacts`, { role: 'tracer' })).body.complete,
       ).toBe(true);
-      const again = await topics.waitFor((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId, 6);
+      const again = await topics.waitFor(
+        (m) =>
+          String(m.headers?.ce_type) === 'ContactIdentified' &&
+          JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId,
+        6,
+      );
       expect(again.slice(5).map((m) => JSON.parse(m.value!.toString()).personId)).toEqual([p('y')]);
       // Nothing left to resume, and a second pass publishes nothing more.
       expect(await job.run(0)).toBe(0);
@@ -522,7 +534,11 @@ describe('contact tracing engine', () => {
           ).rows[0],
       );
       expect(
-        topics.messages.filter((m) => JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId),
+        topics.messages.filter(
+          (m) =>
+            String(m.headers?.ce_type) === 'ContactIdentified' &&
+            JSON.parse(m.value!.toString()).sourceCaseId === e.payload.caseId,
+        ),
       ).toHaveLength(6);
     });
   });
