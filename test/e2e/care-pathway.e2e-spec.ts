@@ -47,7 +47,9 @@ describe('care pathway end to end: isolation, daily follow-up, escalation, relea
         CARE_PASS_INTERVAL_SECONDS: '0',
         // Self-report links expire the day after the order's end: an extension shows at once.
         CARE_SELF_REPORT_GRACE_DAYS: '0',
-        CARE_FACILITIES: JSON.stringify([{ id: FACILITY, name: 'Bệnh viện dã chiến', areaCode: AREA, capacity: 10 }]),
+        // Room for other files' cases too: a case whose own area has no free bed takes one anywhere,
+        // and this service handles the earlier files' CaseConfirmed backlog as it joins.
+        CARE_FACILITIES: JSON.stringify([{ id: FACILITY, name: 'Bệnh viện dã chiến', areaCode: AREA, capacity: 1000 }]),
       }),
       startService(OpsService),
     ]);

@@ -31,7 +31,9 @@ describe('care pathway: daily follow-up', () => {
       QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
       CARE_PASS_INTERVAL_SECONDS: '0',
       CARE_SELF_REPORT_PER_HOUR: '2',
-      CARE_FACILITIES: JSON.stringify([{ id: `tf-${run}`, name: 'Tam Ky', areaCode: AREA, capacity: 10 }]),
+      // Room for other files' cases too: a case whose own area has no free bed takes one anywhere, and
+      // this service handles the earlier files' CaseConfirmed backlog as it joins (10 beds filled up).
+      CARE_FACILITIES: JSON.stringify([{ id: `tf-${run}`, name: 'Tam Ky', areaCode: AREA, capacity: 1000 }]),
     });
     svc.app.get(ServiceClock).use(clock);
     publisher = svc.app.get(EventPublisher);
