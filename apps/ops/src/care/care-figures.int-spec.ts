@@ -63,16 +63,22 @@ describe('ops: care figures', () => {
       missed: 1,
       lost: 1,
     };
-    // The events of p-a, p-b and p-c are on different partitions: wait for all of them, not the first few.
+    // The events of p-a, p-b and p-c are on different partitions: wait for all of them, not the first
+    // few. A joining ops group first reads what earlier files left on every topic it follows (bursts of
+    // thousands of lab results and tests): in CI that took longer than 20 s.
     let last: unknown;
-    await eventually('figures', async () => {
-      last = await figures();
-      return isDeepStrictEqual(last, expected);
-    }).catch(() => undefined);
+    await eventually(
+      'figures',
+      async () => {
+        last = await figures();
+        return isDeepStrictEqual(last, expected);
+      },
+      90_000,
+    ).catch(() => undefined);
     expect(last).toEqual(expected);
     const scoped = await http(svc.url, 'GET', `/stats/care?day=${day}`, { token: tokenFor('tracer', 't', ['79']) });
     expect(scoped.body.areas.find((a: { areaCode: string }) => a.areaCode === area)).toBeUndefined();
     const bad = await http(svc.url, 'GET', '/stats/care?day=2021-02-30', { role: 'ops' });
     expect(bad.status).toBe(400);
-  });
+  }, 120_000);
 });
