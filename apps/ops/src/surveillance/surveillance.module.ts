@@ -3,12 +3,13 @@ import { Module } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OpsEnv } from '../config';
+import { AreaLevels, LEVEL_THRESHOLDS } from './area-levels';
 import { DEFAULT_THRESHOLDS, LevelThresholds, validateThresholds } from './domain/level';
 import { ExposureRetentionJob } from './exposure-retention.job';
 import { ExposureStore } from './infrastructure/exposure.store';
 import { SurveillanceHttpController } from './surveillance.http.controller';
 import { SurveillanceKafkaController } from './surveillance.kafka.controller';
-import { LEVEL_THRESHOLDS, SurveillanceService } from './surveillance.service';
+import { SurveillanceService } from './surveillance.service';
 import { LevelChangesStore } from '../levels/infrastructure/level-changes.store';
 import { CareFiguresModule } from '../care/care.module';
 
@@ -28,6 +29,7 @@ function loadThresholds(env: OpsEnv): LevelThresholds {
   controllers: [SurveillanceHttpController, SurveillanceKafkaController],
   providers: [
     SurveillanceService,
+    AreaLevels,
     LevelChangesStore,
     ExposureStore,
     ExposureRetentionJob,

@@ -14,6 +14,7 @@ import { QuarantineAreas } from './infrastructure/quarantine-areas';
 import { OrderQuarantineKafkaController } from './order-quarantine/order-quarantine.kafka.controller';
 import { QuarantineWorkflow } from './quarantine.workflow';
 import { FACILITIES, QUARANTINE_POLICY } from './quarantines.tokens';
+import { RecordLabResultsHandler } from './record-test-result/record-lab-results.handler';
 import { RecordTestResultHandler } from './record-test-result/record-test-result.handler';
 import { RecordTestResultHttpController } from './record-test-result/record-test-result.http.controller';
 import { RecordLabResultKafkaController } from './record-test-result/record-lab-result.kafka.controller';
@@ -87,6 +88,7 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
     QuarantineAreas,
     QuarantineWorkflow,
     RecordTestResultHandler,
+    RecordLabResultsHandler,
     ReleaseQuarantinesJob,
     { provide: QUARANTINE_POLICY, inject: [SERVICE_ENV], useFactory: policyFrom },
     {

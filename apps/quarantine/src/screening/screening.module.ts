@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { QuarantinesModule } from '../quarantines/quarantines.module';
 import { QuarantineAreas } from '../quarantines/infrastructure/quarantine-areas';
 import { CreatePlanHttpController } from './create-plan/create-plan.http.controller';
+import { ScreeningRequestStore } from './infrastructure/screening-request.store';
 import { ScreeningStore } from './infrastructure/screening.store';
 import { RunRoundsHttpController } from './run-rounds/run-rounds.http.controller';
 import { ScreeningRoundsJob } from './run-rounds/screening-rounds.job';
@@ -19,7 +20,7 @@ import { ViewPlanHttpController } from './view-plan/view-plan.http.controller';
     ViewPlanHttpController,
     ScreeningGroupAnswerKafkaController,
   ],
-  providers: [ScreeningStore, ScreeningRoundsJob, ScreeningService, QuarantineAreas],
+  providers: [ScreeningStore, ScreeningRequestStore, ScreeningRoundsJob, ScreeningService, QuarantineAreas],
   exports: [ScreeningStore],
 })
 export class ScreeningModule {}

@@ -6,6 +6,7 @@ import { addDays } from '../quarantines/domain/policy';
 import { QuarantineAreas } from '../quarantines/infrastructure/quarantine-areas';
 import { Cadence, coverage, yieldPer1000 } from './domain/cadence';
 import { CreateScreeningPlanRequest, MAX_GROUP } from './create-plan/create-plan.request.dto';
+import { ScreeningRequestStore } from './infrastructure/screening-request.store';
 import { Plan, ScreeningStore } from './infrastructure/screening.store';
 import { ScreeningRoundsJob } from './run-rounds/screening-rounds.job';
 
@@ -23,6 +24,7 @@ export class ScreeningService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly store: ScreeningStore,
+    private readonly requests: ScreeningRequestStore,
     private readonly rounds: ScreeningRoundsJob,
     private readonly areas: QuarantineAreas,
     private readonly clock: ServiceClock,
@@ -129,7 +131,7 @@ export class ScreeningService {
       const sum = (k: 'due' | 'tested' | 'positives' | 'missed') => counts.reduce((n, c) => n + c[k], 0);
       const totals = { due: sum('due'), tested: sum('tested'), positives: sum('positives'), missed: sum('missed') };
       const venues = plan.groupKind === 'VENUES';
-      const groups = venues ? await this.store.roundGroups(id) : undefined;
+      const groups = venues ? await this.requests.roundGroups(id) : undefined;
       return {
         ...plan,
         // VENUES: everyone any round's group held so far (each round's own size is on the round).
@@ -140,7 +142,7 @@ export class ScreeningService {
           coverage: coverage(c),
           yieldPer1000: yieldPer1000(c.positives, c.tested),
         })),
-        ...(venues ? { pendingRounds: await this.store.pendingRequests(id) } : {}),
+        ...(venues ? { pendingRounds: await this.requests.pendingRequests(id) } : {}),
         totals: { ...totals, coverage: coverage(totals), yieldPer1000: yieldPer1000(totals.positives, totals.tested) },
       };
     });

@@ -8,7 +8,8 @@ import { Client } from 'pg';
 import { db, eventually, startService, tap, TestService } from '../../../../../test/support/services';
 import { QuarantineService } from '../../service';
 import { QuarantineWorkflow } from '../quarantine.workflow';
-import { LabResult, RecordTestResultHandler } from './record-test-result.handler';
+import { LabResult, RecordLabResultsHandler } from './record-lab-results.handler';
+import { RecordTestResultHandler } from './record-test-result.handler';
 
 /**
  * Lab results matched by cases (LabResultMatched) are recorded in batches (issue 19: 10,000 in one
@@ -23,6 +24,7 @@ describe('lab results recorded in batches (LabResultMatched)', () => {
   let topics: TopicTap;
   let tx: TransactionHost;
   let handler: RecordTestResultHandler;
+  let batch: RecordLabResultsHandler;
   let workflow: QuarantineWorkflow;
   let outbox: Outbox;
   const clock = new ControllableClock(new Date('2021-11-22T03:00:00Z'));
@@ -37,6 +39,7 @@ describe('lab results recorded in batches (LabResultMatched)', () => {
     svc.app.get(ServiceClock).use(clock);
     tx = svc.app.get(TransactionHost);
     handler = svc.app.get(RecordTestResultHandler);
+    batch = svc.app.get(RecordLabResultsHandler);
     workflow = svc.app.get(QuarantineWorkflow);
     outbox = svc.app.get(Outbox);
     pg = await db();
@@ -156,7 +159,7 @@ describe('lab results recorded in batches (LabResultMatched)', () => {
     let added: EventEnvelope[];
     try {
       for (const r of one.list) await handler.other(r.personId, r.purpose, r.input, r.testId);
-      recorded = await tx.run(() => handler.labResults(many.list));
+      recorded = await tx.run(() => batch.labResults(many.list));
     } finally {
       added = spy.mock.calls.flat();
       spy.mockRestore();

@@ -3,7 +3,7 @@ import { HandleEvent } from '@ct/messaging';
 import { Controller } from '@nestjs/common';
 import { BatchInbox } from '../infrastructure/batch-inbox';
 import { causeOf } from '../quarantine.workflow';
-import { RecordTestResultHandler } from './record-test-result.handler';
+import { RecordLabResultsHandler } from './record-lab-results.handler';
 
 /**
  * A lab result matched to a person by cases (bulk upload, POST /lab-results): recorded exactly like
@@ -12,12 +12,12 @@ import { RecordTestResultHandler } from './record-test-result.handler';
  * resultId, so the same result delivered again (inbox aside) records nothing.
  *
  * Batched: an upload of 10,000 results arrives as thousands of events, recorded with a few
- * set-based statements per batch (RecordTestResultHandler.labResults) instead of a transaction each.
+ * set-based statements per batch (RecordLabResultsHandler.labResults) instead of a transaction each.
  */
 @Controller()
 export class RecordLabResultKafkaController {
   constructor(
-    private readonly handler: RecordTestResultHandler,
+    private readonly handler: RecordLabResultsHandler,
     private readonly inbox: BatchInbox,
   ) {}
 

@@ -2,6 +2,7 @@ import { EventEnvelope } from '@ct/contracts';
 import { BatchOutcome, HandleEvent } from '@ct/messaging';
 import { ServiceClock } from '@ct/platform';
 import { Controller } from '@nestjs/common';
+import { ScreeningRequestStore } from '../infrastructure/screening-request.store';
 import { ScreeningStore } from '../infrastructure/screening.store';
 import { ScreeningRoundsJob } from '../run-rounds/screening-rounds.job';
 
@@ -16,6 +17,7 @@ import { ScreeningRoundsJob } from '../run-rounds/screening-rounds.job';
 export class ScreeningGroupAnswerKafkaController {
   constructor(
     private readonly store: ScreeningStore,
+    private readonly requests: ScreeningRequestStore,
     private readonly rounds: ScreeningRoundsJob,
     private readonly clock: ServiceClock,
   ) {}
@@ -26,7 +28,7 @@ export class ScreeningGroupAnswerKafkaController {
     for (const e of events) {
       const p = e.payload;
       const plan = await this.store.plan(p.planId, true);
-      const req = await this.store.request(p.requestId);
+      const req = await this.requests.request(p.requestId);
       if (!plan || !req || req.planId !== p.planId || req.round !== p.round) {
         rejected.push({
           event: e,
@@ -45,7 +47,7 @@ export class ScreeningGroupAnswerKafkaController {
       }
       if (req.resolvedAt) continue; // answered in full already: a batch sent again
       const now = this.clock.now();
-      const { fresh, received } = await this.store.addAnswerBatch(
+      const { fresh, received } = await this.requests.addAnswerBatch(
         req,
         p.batch,
         p.batches,
@@ -54,7 +56,7 @@ export class ScreeningGroupAnswerKafkaController {
         now,
       );
       if (!fresh || received < p.batches) continue;
-      const group = await this.store.resolveRound(req, now);
+      const group = await this.requests.resolveRound(req, now);
       await this.rounds.scheduleRound(plan, req.round, req.dueOn, group, now, {
         correlationId: e.meta.correlationId,
         causationId: e.meta.id,

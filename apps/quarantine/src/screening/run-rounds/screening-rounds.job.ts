@@ -8,6 +8,7 @@ import { QuarantineEnv } from '../../config';
 import { addDays, localDay, QuarantinePolicy } from '../../quarantines/domain/policy';
 import { QUARANTINE_POLICY } from '../../quarantines/quarantines.tokens';
 import { membersOf, roundsDue } from '../domain/cadence';
+import { ScreeningRequestStore } from '../infrastructure/screening-request.store';
 import { Plan, ScreeningStore } from '../infrastructure/screening.store';
 
 export interface RoundsPassResult {
@@ -41,6 +42,7 @@ export class ScreeningRoundsJob implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly tx: TransactionHost,
     private readonly store: ScreeningStore,
+    private readonly requests: ScreeningRequestStore,
     private readonly outbox: Outbox,
     private readonly clock: ServiceClock,
     @Inject(QUARANTINE_POLICY) private readonly policy: QuarantinePolicy,
@@ -106,14 +108,14 @@ export class ScreeningRoundsJob implements OnApplicationBootstrap, OnApplication
       plan.endsOn,
       plan.cadence,
       this.today(),
-      await this.store.nextRequestRound(plan.id),
+      await this.requests.nextRequestRound(plan.id),
     );
     for (const { round, dueOn } of due) {
       const dayEnd = Date.parse(`${addDays(dueOn, 1)}T00:00:00Z`) - this.policy.utcOffsetMinutes * 60_000;
       const until = new Date(Math.min(now.getTime(), dayEnd));
       const since = new Date(until.getTime() - spec.venueSinceDays * 86_400_000);
       const requestId = randomUUID();
-      await this.store.addRequest(plan.id, round, requestId, dueOn, since, until, now);
+      await this.requests.addRequest(plan.id, round, requestId, dueOn, since, until, now);
       await this.outbox.add(
         createEvent(
           'ScreeningGroupRequested',

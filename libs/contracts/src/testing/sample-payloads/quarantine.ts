@@ -1,0 +1,57 @@
+import { Topics } from '../../topics';
+import { CASE, QUARANTINE, SamplesOn } from './ids';
+
+/** One valid payload per event type of quarantine.v1. */
+export const QUARANTINE_SAMPLES: SamplesOn<typeof Topics.QUARANTINE> = {
+  QuarantineOrdered: {
+    quarantineId: QUARANTINE,
+    personId: 'p-f1',
+    kind: 'HOME',
+    facilityId: null,
+    dayZero: '2021-11-20',
+    startsAt: '2021-11-22T10:00:10Z',
+    endsAt: '2021-11-27T17:00:00Z',
+    testDays: [3, 7],
+    sourceCaseId: CASE,
+    sourcePersonId: 'p-f0',
+    degree: 1,
+    orderedAt: '2021-11-22T10:00:10Z',
+    needsFacility: false,
+  },
+  QuarantineExtended: {
+    quarantineId: QUARANTINE,
+    personId: 'p-f1',
+    previousEndsAt: '2021-11-27T17:00:00Z',
+    endsAt: '2021-12-01T17:00:00Z',
+    dayZero: '2021-11-24',
+    testDays: [3, 7],
+    extendedAt: '2021-11-24T09:00:00Z',
+  },
+  QuarantineTransferred: {
+    quarantineId: QUARANTINE,
+    personId: 'p-f1',
+    previousKind: 'HOME',
+    kind: 'CENTRALIZED',
+    facilityId: 'qn-f1',
+    needsFacility: false,
+    reason: 'HOME_INELIGIBLE',
+    dayZero: '2021-11-20',
+    endsAt: '2021-12-04T17:00:00Z',
+    testDays: [1, 7, 14],
+    transferredAt: '2021-11-24T09:00:00Z',
+  },
+  QuarantineEnded: { quarantineId: QUARANTINE, personId: 'p-f1', endedAt: '2021-12-01T17:00:00Z', reason: 'COMPLETED' },
+  ArrivalDecided: {
+    arrivalId: 'a1b2c3d4-0000-4000-8000-000000000018',
+    personId: 'p-arrival',
+    originAreaCode: '79',
+    destinationAreaCode: '20290',
+    arrivedAt: '2021-11-22T02:30:00Z',
+    originLevel: 4,
+    levelSource: 'ASSESSED',
+    action: 'QUARANTINE',
+    quarantineId: QUARANTINE,
+    rule: 'level 4 (ASSESSED, area 79 since 2021-11-15T00:00:00.000Z): not fully vaccinated 14 days, tests 1,7,14; protected 7 days, tests 1,7',
+    decidedAt: '2021-11-22T02:35:01Z',
+  },
+};
