@@ -1,5 +1,6 @@
 // @ts-check
-// Type-aware lint rules of the house. Layer rules (who may import whom) live in .dependency-cruiser.cjs.
+// Type-aware lint rules of the house and its file-size limit. Layer rules (who may import whom)
+// live in .dependency-cruiser.cjs.
 import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -33,6 +34,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
     },
+  },
+  {
+    // Files stay small enough to read in one sitting (issue 15): a non-test source file under apps/
+    // and libs/ has at most 249 lines, blank lines and comments included. A file that outgrows it
+    // is split along a seam (a batch path, a concern of a store), never squeezed.
+    // tools/lint/file-size.spec.ts shows the limit refuses a 250-line file.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fault-spec.ts'],
+    rules: { 'max-lines': ['error', { max: 249, skipBlankLines: false, skipComments: false }] },
   },
   {
     // Tests read HTTP bodies and broker messages as they come.
