@@ -19,6 +19,22 @@ export class Inbox {
     return rows.length === 1;
   }
 
+  /**
+   * Records many events as handled by `consumer` in one statement (a batch handler's inbox) and
+   * returns the ids not recorded before, in their order and once each: an id recorded before, or
+   * earlier in the list, is left out.
+   */
+  async recordMany(consumer: string, eventIds: readonly string[]): Promise<string[]> {
+    if (eventIds.length === 0) return [];
+    const rows: { event_id: string }[] = await this.tx.manager.query(
+      `INSERT INTO "${this.opts.schema}".inbox (consumer, event_id) SELECT $1, unnest($2::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [consumer, eventIds],
+    );
+    const fresh = new Set(rows.map((r) => r.event_id));
+    return eventIds.filter((id) => fresh.delete(id));
+  }
+
   /** True when `consumer` recorded `eventId` (outside any transaction: a dead letter's ledger). */
   async has(consumer: string, eventId: string): Promise<boolean> {
     const rows: unknown[] = await this.tx.dataSource.query(

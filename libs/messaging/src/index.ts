@@ -4,6 +4,7 @@ export * from './consumer-status';
 export * from './errors';
 export * from './event-server.factory';
 export * from './failures';
+export * from './batch-inbox';
 export * from './inbox';
 export * from './kafka';
 export * from './messaging.module';

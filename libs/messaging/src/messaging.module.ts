@@ -2,6 +2,7 @@ import { TransactionHost } from '@ct/platform';
 import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 import { KafkaAdmin } from './admin';
+import { BatchInbox } from './batch-inbox';
 import { ConsumerStatus } from './consumer-status';
 import { KafkaEventServerFactory } from './event-server.factory';
 import { Inbox } from './inbox';
@@ -100,6 +101,7 @@ export class MessagingModule {
           inject: [TransactionHost, OutboxCache],
         },
         { provide: Inbox, useFactory: (tx: TransactionHost) => new Inbox(tx, options), inject: [TransactionHost] },
+        { provide: BatchInbox, useFactory: (inbox: Inbox) => new BatchInbox(inbox, options), inject: [Inbox] },
         {
           provide: OutboxRelay,
           useFactory: (tx: TransactionHost, p: EventPublisher, c: OutboxCache) => new OutboxRelay(tx, p, options, c),
@@ -121,6 +123,7 @@ export class MessagingModule {
         EventPublisher,
         Outbox,
         Inbox,
+        BatchInbox,
         OutboxRelay,
         KafkaHealth,
         KafkaAdmin,

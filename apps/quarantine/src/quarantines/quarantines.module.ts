@@ -8,7 +8,6 @@ import { Facility, parseDayList, QuarantinePolicy } from './domain/policy';
 import { CancelQuarantineHttpController } from './cancel-quarantine/cancel-quarantine.http.controller';
 import { FollowCasesKafkaController } from './follow-cases/follow-cases.kafka.controller';
 import { SetHomeEligibilityHttpController } from './home-eligibility/set-home-eligibility.http.controller';
-import { BatchInbox } from './infrastructure/batch-inbox';
 import { QuarantineStore } from './infrastructure/quarantine.store';
 import { QuarantineAreas } from './infrastructure/quarantine-areas';
 import { OrderQuarantineKafkaController } from './order-quarantine/order-quarantine.kafka.controller';
@@ -83,7 +82,6 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
     StaffViewsHttpController,
   ],
   providers: [
-    BatchInbox,
     QuarantineStore,
     QuarantineAreas,
     QuarantineWorkflow,
@@ -97,6 +95,6 @@ export function policyFrom(env: QuarantineEnv): QuarantinePolicy {
       useFactory: (env: QuarantineEnv) => parseFacilities(env.QUARANTINE_FACILITIES),
     },
   ],
-  exports: [QuarantineWorkflow, ReleaseQuarantinesJob, QUARANTINE_POLICY, BatchInbox],
+  exports: [QuarantineWorkflow, ReleaseQuarantinesJob, QUARANTINE_POLICY],
 })
 export class QuarantinesModule {}

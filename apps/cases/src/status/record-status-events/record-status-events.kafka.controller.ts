@@ -1,10 +1,9 @@
 import { EventEnvelope } from '@ct/contracts';
-import { HandleEvent } from '@ct/messaging';
+import { BatchInbox, HandleEvent } from '@ct/messaging';
 import { withLogContext } from '@ct/platform';
 import { Controller } from '@nestjs/common';
 import { ConvertPositiveResult } from '../../conversions/convert-positive-result/convert-positive-result';
 import { NotificationPlanner } from '../../notifications/plan-notifications/notification-planner';
-import { BatchInbox } from '../../shared/infrastructure/batch-inbox';
 import { StatusStore } from './status-store';
 
 /**

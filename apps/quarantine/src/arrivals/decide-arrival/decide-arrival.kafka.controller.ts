@@ -1,10 +1,9 @@
 import { createEvent, EventEnvelope } from '@ct/contracts';
-import { HandleEvent, Outbox } from '@ct/messaging';
+import { BatchInbox, HandleEvent, Outbox } from '@ct/messaging';
 import { ServiceClock } from '@ct/platform';
 import { Controller, Inject } from '@nestjs/common';
 import { AppliedRule } from '../../levels/domain/level-rules';
 import { LevelRulesService } from '../../levels/level-rules.service';
-import { BatchInbox } from '../../quarantines/infrastructure/batch-inbox';
 import { QuarantinePolicy } from '../../quarantines/domain/policy';
 import { causeOf, QuarantineWorkflow } from '../../quarantines/quarantine.workflow';
 import { QUARANTINE_POLICY } from '../../quarantines/quarantines.tokens';

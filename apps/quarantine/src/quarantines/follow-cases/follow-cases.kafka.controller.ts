@@ -1,9 +1,8 @@
 import { EventEnvelope } from '@ct/contracts';
-import { HandleEvent } from '@ct/messaging';
+import { BatchInbox, HandleEvent } from '@ct/messaging';
 import { TransactionHost } from '@ct/platform';
 import { Controller } from '@nestjs/common';
 import { IsolationService } from '../../care/isolate-cases/isolation.service';
-import { BatchInbox } from '../infrastructure/batch-inbox';
 import { QuarantineStore } from '../infrastructure/quarantine.store';
 import { causeOf, QuarantineWorkflow } from '../quarantine.workflow';
 

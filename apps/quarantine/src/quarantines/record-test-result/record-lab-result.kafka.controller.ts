@@ -1,7 +1,6 @@
 import { EventEnvelope } from '@ct/contracts';
-import { HandleEvent } from '@ct/messaging';
+import { BatchInbox, HandleEvent } from '@ct/messaging';
 import { Controller } from '@nestjs/common';
-import { BatchInbox } from '../infrastructure/batch-inbox';
 import { causeOf } from '../quarantine.workflow';
 import { RecordLabResultsHandler } from './record-lab-results.handler';
 

@@ -1,26 +1,29 @@
 import { EventEnvelope } from '@ct/contracts';
-import { TransactionHost, withLogContext } from '@ct/platform';
-import { Injectable } from '@nestjs/common';
-
-/** The consumer name the service's inbox records are kept under (its consumer group). */
-const CONSUMER = 'quarantine';
+import { withLogContext } from '@ct/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { Inbox } from './inbox';
+import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 
 /**
  * The inbox of batch handlers (which get none from the transport): records the batch's event ids
- * in one statement, in the handler's transaction, and returns the events not handled before, in
- * their order and once each (a redelivered event, or one twice in a batch, is left out).
+ * in one statement (Inbox.recordMany), in the handler's transaction, under the service's consumer
+ * group (the name the transport records single events under), and returns the events not handled
+ * before, in their order and once each (a redelivered event, or one twice in a batch, is left out).
  */
 @Injectable()
 export class BatchInbox {
-  constructor(private readonly tx: TransactionHost) {}
+  constructor(
+    private readonly inbox: Inbox,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: Pick<MessagingOptions, 'service'>,
+  ) {}
 
   async fresh<E extends EventEnvelope>(events: E[]): Promise<E[]> {
-    if (events.length === 0) return [];
-    const rows: { event_id: string }[] = await this.tx.manager.query(
-      `INSERT INTO quarantine.inbox (consumer, event_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [CONSUMER, events.map((e) => e.meta.id)],
+    const ids = new Set(
+      await this.inbox.recordMany(
+        this.opts.service,
+        events.map((e) => e.meta.id),
+      ),
     );
-    const ids = new Set(rows.map((r) => r.event_id));
     return events.filter((e) => ids.delete(e.meta.id));
   }
 
