@@ -14,13 +14,10 @@
  * Prints the figures and, last, one JSON line.
  */
 import 'reflect-metadata';
-import { createKafka, parseBrokers, provisionTopics } from '@ct/messaging';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';
 import { CarePassResult } from '../../apps/quarantine/src/care/care-pass/care-pass.job';
 import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
-import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess } from '../support';
+import { benchMachine, benchOutput, intArg, runBench, withBenchStack } from '../support';
 
 const { log, out } = benchOutput('bench');
 
@@ -66,127 +63,95 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  let broker: RunningBroker | undefined;
-  let stopChild = async (): Promise<void> => undefined;
-  const load = loadavg();
-  try {
-    let brokers = process.env.KAFKA_BROKERS;
-    if (!brokers) {
-      log('starting a fresh Kafka broker (tools/kafka)');
-      broker = await startBroker({ log, heapMb: 768 });
-      brokers = broker.brokers;
-    } else log(`using the broker at ${brokers}`);
-    await freshBenchDatabase(DB_URL);
-    const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-care' });
-    await provisionTopics(kafka, { checkins: 6, default: 3 });
-    const port = await freePort();
-    const svc = await startServiceProcess(
-      'quarantine',
-      port,
-      {
-        DATABASE_URL: DB_URL,
-        KAFKA_BROKERS: brokers,
+  const machine = benchMachine();
+  await withBenchStack(
+    { databaseUrl: DB_URL, clientId: 'bench-care', log, topics: { checkins: 6, default: 3 } },
+    async (stack) => {
+      const svc = await stack.service('quarantine', {
         QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
         CARE_PASS_INTERVAL_SECONDS: '0',
         CARE_FACILITIES: JSON.stringify([{ id: 'bench-tf', name: 'Bench', areaCode: '49', capacity: 100_000 }]),
-      },
-      log,
-    );
-    stopChild = svc.stop;
-    const admin = svc.issuer.mint({ subject: 'bench', roles: ['admin'] });
-    const staff = svc.issuer.mint({ subject: 'bench-staff', roles: ['quarantine'], areas: ['*'] });
-    const call = async (method: string, path: string, token: string, body?: unknown) => {
-      const res = await fetch(`${svc.base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
       });
-      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-      return res.json();
-    };
-    const pg = new Client({ connectionString: DB_URL });
-    await pg.connect();
-    const today = localDay(new Date(), OFFSET);
+      const admin = svc.issuer.mint({ subject: 'bench', roles: ['admin'] });
+      const staff = svc.issuer.mint({ subject: 'bench-staff', roles: ['quarantine'], areas: ['*'] });
+      const pg = await stack.db();
+      const today = localDay(new Date(), OFFSET);
 
-    log(`seeding ${PEOPLE} people under follow-up with yesterday's follow-ups`);
-    let t = Date.now();
-    await seed(pg, today);
-    log(`  seeded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      log(`seeding ${PEOPLE} people under follow-up with yesterday's follow-ups`);
+      let t = Date.now();
+      await seed(pg, today);
+      log(`  seeded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-    log('daily care pass');
-    const pass = (await call('POST', '/care/pass', admin)) as CarePassResult;
-    log(`  ${JSON.stringify(pass)}`);
-    const again = (await call('POST', '/care/pass', admin)) as CarePassResult;
-    log(`  again: ${JSON.stringify(again)}`);
+      log('daily care pass');
+      const pass = await svc.call<CarePassResult>('POST', '/care/pass', admin);
+      log(`  ${JSON.stringify(pass)}`);
+      const again = await svc.call<CarePassResult>('POST', '/care/pass', admin);
+      log(`  again: ${JSON.stringify(again)}`);
 
-    const ids: string[] = (
-      await pg.query(
-        `SELECT id FROM quarantine.follow_ups WHERE due_on = $1::date AND status = 'DUE' ORDER BY id LIMIT $2`,
-        [today, RECORDS],
-      )
-    ).rows.map((r: { id: string }) => r.id);
-    log(`recording ${ids.length} follow-ups, ${CONCURRENCY} at a time`);
-    const latencies: number[] = [];
-    let next = 0;
-    t = Date.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let i = next++; i < ids.length; i = next++) {
-          const s = performance.now();
-          await call('POST', `/follow-ups/${ids[i]}`, staff, {
-            status: 'DONE',
-            temperatureC: 36.5 + (i % 30) / 10,
-            spo2: 95 + (i % 5),
-            symptoms: i % 7 === 0 ? ['COUGH'] : [],
-          });
-          latencies.push(performance.now() - s);
-        }
-      }),
-    );
-    const recordMs = Date.now() - t;
-    latencies.sort((a, b) => a - b);
-    const perSecond = ids.length / (recordMs / 1000);
-    const p50 = percentile(latencies, 50);
-    const p95 = percentile(latencies, 95);
-    await pg.end();
-    await stopChild();
+      const ids: string[] = (
+        await pg.query(
+          `SELECT id FROM quarantine.follow_ups WHERE due_on = $1::date AND status = 'DUE' ORDER BY id LIMIT $2`,
+          [today, RECORDS],
+        )
+      ).rows.map((r: { id: string }) => r.id);
+      log(`recording ${ids.length} follow-ups, ${CONCURRENCY} at a time`);
+      const latencies: number[] = [];
+      let next = 0;
+      t = Date.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let i = next++; i < ids.length; i = next++) {
+            const s = performance.now();
+            await svc.call('POST', `/follow-ups/${ids[i]}`, staff, {
+              status: 'DONE',
+              temperatureC: 36.5 + (i % 30) / 10,
+              spo2: 95 + (i % 5),
+              symptoms: i % 7 === 0 ? ['COUGH'] : [],
+            });
+            latencies.push(performance.now() - s);
+          }
+        }),
+      );
+      const recordMs = Date.now() - t;
+      latencies.sort((a, b) => a - b);
+      const perSecond = ids.length / (recordMs / 1000);
+      const p50 = percentile(latencies, 50);
+      const p95 = percentile(latencies, 95);
+      await stack.stopServices();
 
-    out('');
-    out(
-      `machine                   ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker, PostgreSQL, the service (own process) and the bench on the same machine; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
-    );
-    out(`people under follow-up    ${PEOPLE} seeded`);
-    out(
-      `daily care pass           ${(pass.ms / 1000).toFixed(2)} s: ${pass.generated} follow-ups generated, ${pass.missed} missed (${pass.lost} lost) (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'}); isolations ${pass.phasesMs.isolations} ms, generation ${pass.phasesMs.generate} ms, missed pass ${pass.phasesMs.missed} ms`,
-    );
-    out(
-      `second pass               ${(again.ms / 1000).toFixed(2)} s: ${again.generated} generated, ${again.missed} missed (idempotent)`,
-    );
-    out(
-      `recording                 ${ids.length} follow-ups in ${(recordMs / 1000).toFixed(2)} s: ${perSecond.toFixed(0)}/s, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target >= 500/s and p95 <= 50 ms: ${perSecond >= 500 && p95 <= 50 ? 'met' : 'NOT met'})`,
-    );
-    out(
-      JSON.stringify({
-        bench: 'care',
-        cores: cpus().length,
-        loadAvgAtStart: load.map((l) => Number(l.toFixed(2))),
-        people: PEOPLE,
-        passSeconds: Number((pass.ms / 1000).toFixed(3)),
-        passPhasesMs: pass.phasesMs,
-        generated: pass.generated,
-        missed: pass.missed,
-        lost: pass.lost,
-        secondPassSeconds: Number((again.ms / 1000).toFixed(3)),
-        recorded: ids.length,
-        recordPerSecond: Number(perSecond.toFixed(1)),
-        recordP50Ms: Number(p50.toFixed(1)),
-        recordP95Ms: Number(p95.toFixed(1)),
-      }),
-    );
-  } finally {
-    await stopChild();
-    await broker?.stop();
-  }
+      out('');
+      out(
+        `machine                   ${machine.describe('broker, PostgreSQL, the service (own process) and the bench')}`,
+      );
+      out(`people under follow-up    ${PEOPLE} seeded`);
+      out(
+        `daily care pass           ${(pass.ms / 1000).toFixed(2)} s: ${pass.generated} follow-ups generated, ${pass.missed} missed (${pass.lost} lost) (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'}); isolations ${pass.phasesMs.isolations} ms, generation ${pass.phasesMs.generate} ms, missed pass ${pass.phasesMs.missed} ms`,
+      );
+      out(
+        `second pass               ${(again.ms / 1000).toFixed(2)} s: ${again.generated} generated, ${again.missed} missed (idempotent)`,
+      );
+      out(
+        `recording                 ${ids.length} follow-ups in ${(recordMs / 1000).toFixed(2)} s: ${perSecond.toFixed(0)}/s, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (target >= 500/s and p95 <= 50 ms: ${perSecond >= 500 && p95 <= 50 ? 'met' : 'NOT met'})`,
+      );
+      out(
+        JSON.stringify({
+          bench: 'care',
+          ...machine.json,
+          people: PEOPLE,
+          passSeconds: Number((pass.ms / 1000).toFixed(3)),
+          passPhasesMs: pass.phasesMs,
+          generated: pass.generated,
+          missed: pass.missed,
+          lost: pass.lost,
+          secondPassSeconds: Number((again.ms / 1000).toFixed(3)),
+          recorded: ids.length,
+          recordPerSecond: Number(perSecond.toFixed(1)),
+          recordP50Ms: Number(p50.toFixed(1)),
+          recordP95Ms: Number(p95.toFixed(1)),
+        }),
+      );
+    },
+  );
 }
 
 runBench('bench:care', main);

@@ -15,34 +15,18 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { Client } from 'pg';
-import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess } from '../support';
+import { benchMachine, benchOutput, intArg, runBench, withBenchStack } from '../support';
 
 const { log, out } = benchOutput('bench:lab');
 const RESULTS = intArg('results', 10_000);
 const DB_URL = process.env.BENCH_LAB_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/contact_tracing_bench_lab';
 
 async function main(): Promise<void> {
-  let broker: RunningBroker | undefined;
-  const stops: (() => Promise<void>)[] = [];
-  const load = loadavg();
-  try {
-    let brokers = process.env.KAFKA_BROKERS;
-    if (!brokers) {
-      log('starting a fresh Kafka broker (tools/kafka)');
-      broker = await startBroker({ log, heapMb: 768 });
-      brokers = broker.brokers;
-    } else log(`using the broker at ${brokers}`);
-    await freshBenchDatabase(DB_URL);
-    const env = { DATABASE_URL: DB_URL, KAFKA_BROKERS: brokers };
-    const cases = await startServiceProcess('cases', await freePort(), env, log);
-    stops.push(cases.stop);
-    const quarantine = await startServiceProcess('quarantine', await freePort(), env, log);
-    stops.push(quarantine.stop);
-    const pg = new Client({ connectionString: DB_URL });
-    await pg.connect();
+  const machine = benchMachine();
+  await withBenchStack({ databaseUrl: DB_URL, clientId: 'bench-lab', log }, async (stack) => {
+    const cases = await stack.service('cases');
+    await stack.service('quarantine');
+    const pg = await stack.db();
     const run = randomUUID().slice(0, 8);
     await pg.query(
       `INSERT INTO cases.persons (person_id, full_name, phone, national_id, area_code, vaccine_doses, created_at, updated_at)
@@ -100,11 +84,10 @@ async function main(): Promise<void> {
       if (!confirmedMs && confirmed >= expectPositives) confirmedMs = Date.now() - t0;
     }
     const endToEndMs = Math.max(recordedMs, confirmedMs);
-    await pg.end();
 
     out('');
     out(
-      `machine            ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker, PostgreSQL, cases and quarantine (own processes) and the bench on the same machine; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
+      `machine            ${machine.describe('broker, PostgreSQL, cases and quarantine (own processes) and the bench')}`,
     );
     out(
       `upload             ${RESULTS} results (CSV) answered in ${(answeredMs / 1000).toFixed(2)} s: ${body.matched.count} matched, ${body.queued.count} queued`,
@@ -121,8 +104,7 @@ async function main(): Promise<void> {
     out(
       JSON.stringify({
         bench: 'lab',
-        cores: cpus().length,
-        loadAvgAtStart: load.map((l) => Number(l.toFixed(2))),
+        ...machine.json,
         results: RESULTS,
         answerSeconds: Number((answeredMs / 1000).toFixed(3)),
         recordedSeconds: Number((recordedMs / 1000).toFixed(3)),
@@ -132,10 +114,7 @@ async function main(): Promise<void> {
         met: endToEndMs <= 30_000,
       }),
     );
-  } finally {
-    for (const stop of stops.reverse()) await stop();
-    await broker?.stop();
-  }
+  });
 }
 
 runBench('bench:lab', main);

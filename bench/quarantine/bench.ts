@@ -18,22 +18,13 @@
  */
 import 'reflect-metadata';
 import { createEvent, Topics } from '@ct/contracts';
-import {
-  createKafka,
-  EventPublisher,
-  MessagingObserver,
-  parseBrokers,
-  provisionTopics,
-  TappedMessage,
-} from '@ct/messaging';
+import { EventPublisher, MessagingObserver, TappedMessage } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';
 import { localDay } from '../../apps/quarantine/src/quarantines/domain/policy';
 import { ReleasePassResult } from '../../apps/quarantine/src/quarantines/release-quarantines/release-quarantines.job';
-import { freePort, RunningBroker, startBroker } from '../../tools/kafka/broker';
-import { benchOutput, freshBenchDatabase, intArg, runBench, startServiceProcess } from '../support';
+import { benchMachine, benchOutput, intArg, runBench, withBenchStack } from '../support';
 
 const { log, out } = benchOutput('bench');
 
@@ -83,177 +74,147 @@ async function seed(pg: Client, today: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let broker: RunningBroker | undefined;
-  let stopChild = async (): Promise<void> => undefined;
-  const load = loadavg();
-  try {
-    let brokers = process.env.KAFKA_BROKERS;
-    if (!brokers) {
-      log('starting a fresh Kafka broker (tools/kafka)');
-      broker = await startBroker({ log, heapMb: 768 });
-      brokers = broker.brokers;
-    } else log(`using the broker at ${brokers}`);
-    await freshBenchDatabase(DB_URL);
-    const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'bench-quarantine' });
-    await provisionTopics(kafka, { checkins: 6, default: 3 });
-    const port = await freePort();
-    const svc = await startServiceProcess(
-      'quarantine',
-      port,
-      {
-        DATABASE_URL: DB_URL,
-        KAFKA_BROKERS: brokers,
+  const machine = benchMachine();
+  await withBenchStack(
+    { databaseUrl: DB_URL, clientId: 'bench-quarantine', log, topics: { checkins: 6, default: 3 } },
+    async (stack) => {
+      const kafka = stack.kafka;
+      const svc = await stack.service('quarantine', {
         QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
         QUARANTINE_FACILITIES: JSON.stringify(FACILITIES),
-      },
-      log,
-    );
-    stopChild = svc.stop;
-    const base = svc.base;
-    const admin = svc.issuer.mint({ subject: 'bench', roles: ['admin'] });
-    const releasePass = async (): Promise<ReleasePassResult> => {
-      const res = await fetch(`${base}/quarantines/release-pass`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin}` },
       });
-      if (!res.ok) throw new Error(`release pass answered ${res.status}: ${await res.text()}`);
-      return (await res.json()) as ReleasePassResult;
-    };
-    const pg = new Client({ connectionString: DB_URL });
-    await pg.connect();
-    const today = localDay(new Date(), OFFSET);
+      const admin = svc.issuer.mint({ subject: 'bench', roles: ['admin'] });
+      const releasePass = () => svc.call<ReleasePassResult>('POST', '/quarantines/release-pass', admin);
+      const pg = await stack.db();
+      const today = localDay(new Date(), OFFSET);
 
-    log(`seeding ${ACTIVE} active quarantines and their tests`);
-    let t = Date.now();
-    await seed(pg, today);
-    const [{ q, tests }] = (
-      await pg.query(
-        `SELECT (SELECT count(*)::int FROM quarantine.quarantines) AS q, (SELECT count(*)::int FROM quarantine.tests) AS tests`,
-      )
-    ).rows;
-    log(`  ${q} quarantines, ${tests} tests in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      log(`seeding ${ACTIVE} active quarantines and their tests`);
+      let t = Date.now();
+      await seed(pg, today);
+      const [{ q, tests }] = (
+        await pg.query(
+          `SELECT (SELECT count(*)::int FROM quarantine.quarantines) AS q, (SELECT count(*)::int FROM quarantine.tests) AS tests`,
+        )
+      ).rows;
+      log(`  ${q} quarantines, ${tests} tests in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-    log('daily pass');
-    const pass = await releasePass();
-    log(`  ${JSON.stringify(pass)}`);
-    const again = await releasePass();
-    log(`  again: ${JSON.stringify(again)}`);
-    const [{ active }] = (
-      await pg.query(`SELECT count(*)::int AS active FROM quarantine.quarantines WHERE status = 'ACTIVE'`)
-    ).rows;
+      log('daily pass');
+      const pass = await releasePass();
+      log(`  ${JSON.stringify(pass)}`);
+      const again = await releasePass();
+      log(`  again: ${JSON.stringify(again)}`);
+      const [{ active }] = (
+        await pg.query(`SELECT count(*)::int AS active FROM quarantine.quarantines WHERE status = 'ACTIVE'`)
+      ).rows;
 
-    // The pass's QuarantineEnded events leave through the outbox before the next measurement.
-    for (let i = 0; ; i++) {
-      const [{ n }] = (await pg.query('SELECT count(*)::int AS n FROM quarantine.outbox')).rows;
-      if (n === 0) break;
-      if (i > 600) throw new Error(`outbox still holds ${n} events`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-
-    const tap = await TopicTap.open(kafka, [Topics.QUARANTINE], { fromBeginning: false });
-    const publisher = new EventPublisher(kafka, new MessagingObserver());
-    const caseId = randomUUID();
-    const f0 = `bench-ss-f0-${caseId.slice(0, 8)}`;
-    const now = Date.now();
-    const contact = (personId: string) =>
-      createEvent(
-        'ContactIdentified',
-        {
-          contactId: randomUUID(),
-          personId,
-          sourcePersonId: f0,
-          sourceCaseId: caseId,
-          degree: 1,
-          exposure: {
-            kind: 'CO_LOCATION',
-            venueId: 'bench-market',
-            startedAt: new Date(now - 3 * 3600_000).toISOString(),
-            endedAt: new Date(now - 2 * 3600_000).toISOString(),
-          },
-          lastExposureAt: new Date(now - 2 * 3600_000).toISOString(),
-          identifiedAt: new Date(now).toISOString(),
-        },
-        { source: '/bench' },
-      );
-    const isOrdered = (prefix: string) => (m: TappedMessage) =>
-      String(m.headers?.ce_type) === 'QuarantineOrdered' && String(m.key).startsWith(prefix);
-
-    log('warm-up: one contact through the service (the consumer has joined when it comes back)');
-    await publisher.publish([contact(`bench-warm-${caseId.slice(0, 8)}`)]);
-    await tap.waitFor(isOrdered('bench-warm-'), 1, 60_000);
-
-    const prefix = `bench-ss-${caseId.slice(0, 8)}-`;
-    const events = Array.from({ length: CONTACTS }, (_, i) => contact(`${prefix}${i}`));
-    log(`super-spreader: ${CONTACTS} ContactIdentified to contacts.v1`);
-    t = Date.now();
-    // In chunks: one produce request must stay under the broker's message.max.bytes.
-    for (let i = 0; i < events.length; i += 500) await publisher.publish(events.slice(i, i + 500));
-    const publishedMs = Date.now() - t;
-    // Counted incrementally (TopicTap.waitFor re-filters every message on each arrival: quadratic at this volume).
-    const orderedKeys = new Set<string>();
-    let seen = 0;
-    let spreaderMs = 0;
-    for (const deadline = Date.now() + 120_000; ;) {
-      const msgs = tap.messages;
-      for (; seen < msgs.length; seen++) if (isOrdered(prefix)(msgs[seen])) orderedKeys.add(String(msgs[seen].key));
-      if (orderedKeys.size >= CONTACTS) {
-        spreaderMs = Date.now() - t;
-        break;
+      // The pass's QuarantineEnded events leave through the outbox before the next measurement.
+      for (let i = 0; ; i++) {
+        const [{ n }] = (await pg.query('SELECT count(*)::int AS n FROM quarantine.outbox')).rows;
+        if (n === 0) break;
+        if (i > 600) throw new Error(`outbox still holds ${n} events`);
+        await new Promise((r) => setTimeout(r, 100));
       }
-      if (Date.now() > deadline)
-        throw new Error(`only ${orderedKeys.size} of ${CONTACTS} QuarantineOrdered after 120 s`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const [{ n: stored }] = (
-      await pg.query(`SELECT count(*)::int AS n FROM quarantine.quarantines WHERE person_id LIKE $1`, [`${prefix}%`])
-    ).rows;
-    const [{ n: scheduled }] = (
-      await pg.query(`SELECT count(*)::int AS n FROM quarantine.tests WHERE person_id LIKE $1`, [`${prefix}%`])
-    ).rows;
-    if (stored !== CONTACTS || orderedKeys.size !== CONTACTS)
-      throw new Error(`expected ${CONTACTS} orders, stored ${stored}`);
 
-    await tap.close();
-    await publisher.onApplicationShutdown();
-    await pg.end();
-    await stopChild();
+      const tap = await TopicTap.open(kafka, [Topics.QUARANTINE], { fromBeginning: false });
+      const publisher = new EventPublisher(kafka, new MessagingObserver());
+      const caseId = randomUUID();
+      const f0 = `bench-ss-f0-${caseId.slice(0, 8)}`;
+      const now = Date.now();
+      const contact = (personId: string) =>
+        createEvent(
+          'ContactIdentified',
+          {
+            contactId: randomUUID(),
+            personId,
+            sourcePersonId: f0,
+            sourceCaseId: caseId,
+            degree: 1,
+            exposure: {
+              kind: 'CO_LOCATION',
+              venueId: 'bench-market',
+              startedAt: new Date(now - 3 * 3600_000).toISOString(),
+              endedAt: new Date(now - 2 * 3600_000).toISOString(),
+            },
+            lastExposureAt: new Date(now - 2 * 3600_000).toISOString(),
+            identifiedAt: new Date(now).toISOString(),
+          },
+          { source: '/bench' },
+        );
+      const isOrdered = (prefix: string) => (m: TappedMessage) =>
+        String(m.headers?.ce_type) === 'QuarantineOrdered' && String(m.key).startsWith(prefix);
 
-    out('');
-    out(
-      `machine                   ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; broker, PostgreSQL, the service (own process) and the bench on the same machine; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
-    );
-    out(`active quarantines        ${q} seeded (${tests} tests)`);
-    out(
-      `daily pass                ${(pass.ms / 1000).toFixed(2)} s: released ${pass.released}, newly overdue ${pass.flaggedOverdue}, missed tests marked ${pass.markedMissed}, tests due today ${pass.dueToday} (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'})`,
-    );
-    out(
-      `second pass               ${(again.ms / 1000).toFixed(2)} s: released ${again.released} (idempotent); ${active} still active`,
-    );
-    out(
-      `super-spreader            ${CONTACTS} contacts → ${CONTACTS} QuarantineOrdered on quarantine.v1 in ${(spreaderMs / 1000).toFixed(2)} s from the first publish (publishing took ${(publishedMs / 1000).toFixed(2)} s; ${scheduled} tests scheduled) (target <= 5 s: ${spreaderMs <= 5000 ? 'met' : 'NOT met'})`,
-    );
-    out(
-      JSON.stringify({
-        bench: 'quarantine',
-        cores: cpus().length,
-        loadAvgAtStart: load.map((l) => Number(l.toFixed(2))),
-        activeQuarantines: q,
-        tests,
-        dailyPassSeconds: Number((pass.ms / 1000).toFixed(3)),
-        released: pass.released,
-        flaggedOverdue: pass.flaggedOverdue,
-        markedMissed: pass.markedMissed,
-        dueToday: pass.dueToday,
-        secondPassSeconds: Number((again.ms / 1000).toFixed(3)),
-        superSpreaderContacts: CONTACTS,
-        superSpreaderSeconds: Number((spreaderMs / 1000).toFixed(3)),
-        testsScheduled: scheduled,
-      }),
-    );
-  } finally {
-    await stopChild();
-    await broker?.stop();
-  }
+      log('warm-up: one contact through the service (the consumer has joined when it comes back)');
+      await publisher.publish([contact(`bench-warm-${caseId.slice(0, 8)}`)]);
+      await tap.waitFor(isOrdered('bench-warm-'), 1, 60_000);
+
+      const prefix = `bench-ss-${caseId.slice(0, 8)}-`;
+      const events = Array.from({ length: CONTACTS }, (_, i) => contact(`${prefix}${i}`));
+      log(`super-spreader: ${CONTACTS} ContactIdentified to contacts.v1`);
+      t = Date.now();
+      // In chunks: one produce request must stay under the broker's message.max.bytes.
+      for (let i = 0; i < events.length; i += 500) await publisher.publish(events.slice(i, i + 500));
+      const publishedMs = Date.now() - t;
+      // Counted incrementally (TopicTap.waitFor re-filters every message on each arrival: quadratic at this volume).
+      const orderedKeys = new Set<string>();
+      let seen = 0;
+      let spreaderMs: number;
+      for (const deadline = Date.now() + 120_000; ;) {
+        const msgs = tap.messages;
+        for (; seen < msgs.length; seen++) if (isOrdered(prefix)(msgs[seen])) orderedKeys.add(String(msgs[seen].key));
+        if (orderedKeys.size >= CONTACTS) {
+          spreaderMs = Date.now() - t;
+          break;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`only ${orderedKeys.size} of ${CONTACTS} QuarantineOrdered after 120 s`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const [{ n: stored }] = (
+        await pg.query(`SELECT count(*)::int AS n FROM quarantine.quarantines WHERE person_id LIKE $1`, [`${prefix}%`])
+      ).rows;
+      const [{ n: scheduled }] = (
+        await pg.query(`SELECT count(*)::int AS n FROM quarantine.tests WHERE person_id LIKE $1`, [`${prefix}%`])
+      ).rows;
+      if (stored !== CONTACTS || orderedKeys.size !== CONTACTS)
+        throw new Error(`expected ${CONTACTS} orders, stored ${stored}`);
+
+      await tap.close();
+      await publisher.onApplicationShutdown();
+      await stack.stopServices();
+
+      out('');
+      out(
+        `machine                   ${machine.describe('broker, PostgreSQL, the service (own process) and the bench')}`,
+      );
+      out(`active quarantines        ${q} seeded (${tests} tests)`);
+      out(
+        `daily pass                ${(pass.ms / 1000).toFixed(2)} s: released ${pass.released}, newly overdue ${pass.flaggedOverdue}, missed tests marked ${pass.markedMissed}, tests due today ${pass.dueToday} (target <= 10 s: ${pass.ms <= 10_000 ? 'met' : 'NOT met'})`,
+      );
+      out(
+        `second pass               ${(again.ms / 1000).toFixed(2)} s: released ${again.released} (idempotent); ${active} still active`,
+      );
+      out(
+        `super-spreader            ${CONTACTS} contacts → ${CONTACTS} QuarantineOrdered on quarantine.v1 in ${(spreaderMs / 1000).toFixed(2)} s from the first publish (publishing took ${(publishedMs / 1000).toFixed(2)} s; ${scheduled} tests scheduled) (target <= 5 s: ${spreaderMs <= 5000 ? 'met' : 'NOT met'})`,
+      );
+      out(
+        JSON.stringify({
+          bench: 'quarantine',
+          ...machine.json,
+          activeQuarantines: q,
+          tests,
+          dailyPassSeconds: Number((pass.ms / 1000).toFixed(3)),
+          released: pass.released,
+          flaggedOverdue: pass.flaggedOverdue,
+          markedMissed: pass.markedMissed,
+          dueToday: pass.dueToday,
+          secondPassSeconds: Number((again.ms / 1000).toFixed(3)),
+          superSpreaderContacts: CONTACTS,
+          superSpreaderSeconds: Number((spreaderMs / 1000).toFixed(3)),
+          testsScheduled: scheduled,
+        }),
+      );
+    },
+  );
 }
 
 runBench('bench:quarantine', main);

@@ -1,4 +1,4 @@
-import { createEvent, EventPayloads, EventType, Topics } from '@ct/contracts';
+import { Topics } from '@ct/contracts';
 import { EventPublisher, TappedMessage } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
 import { ServiceClock } from '@ct/platform';
@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { CarePassJob } from '../../apps/quarantine/src/care/care-pass/care-pass.job';
 import { OpsService } from '../../apps/ops/src/service';
 import { QuarantineService } from '../../apps/quarantine/src/service';
+import { careEvents } from '../support/care';
 import { db, eventually, http, startService, tap, TestService } from '../support/services';
 
 /**
@@ -63,42 +64,14 @@ describe('care pathway end to end: isolation, daily follow-up, escalation, relea
     await Promise.all([quarantine?.close(), ops?.close(), topics?.close(), pg?.end()]);
   });
 
-  const publish = <K extends EventType>(type: K, payload: EventPayloads[K]) =>
-    publisher.publish([createEvent(type, payload, { source: '/test' })]);
-  const events = async (topic: string, type: string, personId: string, count = 1) =>
-    (
-      await topics.waitFor(
-        (m: TappedMessage) =>
-          m.topic === topic && m.key?.toString() === personId && String(m.headers?.ce_type) === type,
-        count,
-      )
-    ).map((m) => JSON.parse(m.value!.toString()));
+  const { publish, events, profile, confirm } = careEvents({
+    publisher: () => publisher,
+    tap: () => topics,
+    area: AREA,
+    clock,
+  });
   const staff = (method: string, path: string, body?: unknown) =>
     http(quarantine.url, method, path, { role: 'quarantine', body });
-  const facts = (personId: string, over: Partial<EventPayloads['PersonProfileChanged']> = {}) =>
-    publish('PersonProfileChanged', {
-      personId,
-      areaCode: AREA,
-      vaccineDoses: 0,
-      lastDoseAt: null,
-      recoveredAt: null,
-      changedAt: '2021-12-05T00:00:00Z',
-      ageBand: '1_TO_50',
-      underlyingCondition: false,
-      pregnant: false,
-      ...over,
-    });
-  const confirm = (personId: string) =>
-    publish('CaseConfirmed', {
-      caseId: randomUUID(),
-      personId,
-      confirmedAt: '2021-12-06T02:00:00Z',
-      symptomOnsetAt: null,
-      sampleTakenAt: '2021-12-06T01:00:00Z',
-      testType: 'PCR',
-      origin: 'TEST_RESULT',
-      areaCode: AREA,
-    });
   const contact = (personId: string) =>
     publish('ContactIdentified', {
       contactId: randomUUID(),
@@ -135,7 +108,7 @@ describe('care pathway end to end: isolation, daily follow-up, escalation, relea
   };
 
   it('day 1: isolates one case at home and one in a facility by policy, quarantines the contacts, lists their follow-ups', async () => {
-    await facts(HOME);
+    await profile(HOME);
     expect(
       (
         await staff('PUT', `/persons/${HOME}/home-eligibility`, {
@@ -145,8 +118,8 @@ describe('care pathway end to end: isolation, daily follow-up, escalation, relea
         })
       ).status,
     ).toBe(200);
-    await facts(WARD, { ageBand: 'OVER_50', underlyingCondition: true });
-    for (const p of [F1, GONE]) await facts(p, { vaccineDoses: 2, lastDoseAt: '2021-09-01T00:00:00Z' });
+    await profile(WARD, { ageBand: 'OVER_50', underlyingCondition: true });
+    for (const p of [F1, GONE]) await profile(p, { vaccineDoses: 2, lastDoseAt: '2021-09-01T00:00:00Z' });
     await eventually('the facts stored', async () => {
       const r = await pg.query('SELECT count(*)::int AS n FROM quarantine.person_profiles WHERE person_id = ANY($1)', [
         [HOME, WARD, F1, GONE],

@@ -29,9 +29,19 @@ describe('dashboard dictionaries (public/lang-*.js)', () => {
     const html = read('index.html');
     const fromHtml = [...html.matchAll(/data-i18n(?:-[\w-]+)?="([\w.]+)"/g)].map((m) => m[1]);
     const scripts = readdirSync(PUBLIC).filter((f) => f.endsWith('.js') && !/^(i18n|lang-\w+)\.js$/.test(f));
-    expect(scripts).toEqual(
-      expect.arrayContaining(['app.js', 'figures.js', 'care.js', 'notifications.js', 'screening.js']),
-    );
+    const panels = [
+      'health',
+      'topics',
+      'lag',
+      'dlq',
+      'weekly',
+      'levels',
+      'care',
+      'notifications',
+      'screening',
+      'graph',
+    ];
+    expect(scripts).toEqual(expect.arrayContaining(['app.js', 'figures.js', ...panels.map((p) => `${p}.js`)]));
     const js = scripts.map(read).join('\n');
     const fromJs = [...js.matchAll(/\bt\(\s*'([\w.]+)'/g)].map((m) => m[1]);
     const dynamic = [1, 2, 3, 4].map((l) => `levels.name.${l}`);
@@ -43,8 +53,11 @@ describe('dashboard dictionaries (public/lang-*.js)', () => {
 
   it('leave no English label in the page itself: its texts come from the dictionaries', () => {
     const html = read('index.html');
-    for (const script of [...html.matchAll(/<script src="\/dashboard\/([\w-]+\.js)"/g)].map((m) => m[1]))
-      expect(readdirSync(PUBLIC)).toContain(script);
+    const loaded = [...html.matchAll(/<script src="\/dashboard\/([\w-]+\.js)"/g)].map((m) => m[1]);
+    for (const script of loaded) expect(readdirSync(PUBLIC)).toContain(script);
+    // Every script of the folder is loaded by the page (a panel file left out would never register).
+    expect(readdirSync(PUBLIC).filter((f) => f.endsWith('.js'))).toEqual(expect.arrayContaining(loaded));
+    expect(loaded).toEqual(expect.arrayContaining(readdirSync(PUBLIC).filter((f) => f.endsWith('.js'))));
     for (const word of ['Sign in', 'Weekly cases', 'Dead letters', 'Consumer lag', 'Contact graph'])
       expect(html).not.toContain(word);
   });

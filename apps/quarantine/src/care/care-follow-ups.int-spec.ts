@@ -1,10 +1,11 @@
-import { createEvent, EventPayloads, EventType, Topics } from '@ct/contracts';
-import { EventPublisher, TappedMessage } from '@ct/messaging';
+import { Topics } from '@ct/contracts';
+import { EventPublisher } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
 import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { careEvents } from '../../../../test/support/care';
 import { db, http, startService, tap, TestService, tokenFor } from '../../../../test/support/services';
 import { QuarantineService } from '../service';
 import { CarePassJob } from './care-pass/care-pass.job';
@@ -45,25 +46,12 @@ describe('care pathway: daily follow-up', () => {
     await Promise.all([svc?.close(), topics?.close(), pg?.end()]);
   });
 
-  const publish = <K extends EventType>(type: K, payload: EventPayloads[K]) =>
-    publisher.publish([createEvent(type, payload, { source: '/test' })]);
-  const events = async (topic: string, type: string, personId: string, count = 1) =>
-    (
-      await topics.waitFor(
-        (m: TappedMessage) =>
-          m.topic === topic && m.key?.toString() === personId && String(m.headers?.ce_type) === type,
-        count,
-      )
-    ).map((m) => JSON.parse(m.value!.toString()));
-  const profile = (personId: string) =>
-    publish('PersonProfileChanged', {
-      personId,
-      areaCode: AREA,
-      vaccineDoses: 2,
-      lastDoseAt: '2021-09-01T00:00:00Z',
-      recoveredAt: null,
-      changedAt: '2021-11-20T00:00:00Z',
-    });
+  const { publish, events, profile, confirm } = careEvents({
+    publisher: () => publisher,
+    tap: () => topics,
+    area: AREA,
+    clock,
+  });
   const contact = (personId: string) =>
     publish('ContactIdentified', {
       contactId: randomUUID(),
@@ -80,17 +68,6 @@ describe('care pathway: daily follow-up', () => {
       lastExposureAt: '2021-11-21T01:00:00Z',
       identifiedAt: '2021-11-21T02:00:00Z',
     });
-  const confirm = (personId: string) =>
-    publish('CaseConfirmed', {
-      caseId: randomUUID(),
-      personId,
-      confirmedAt: clock.now().toISOString(),
-      symptomOnsetAt: null,
-      sampleTakenAt: clock.now().toISOString(),
-      testType: 'PCR',
-      origin: 'TEST_RESULT',
-      areaCode: AREA,
-    });
   const dueOf = async (personId: string, due: string) => {
     const list = await http(svc.url, 'GET', `/follow-ups?due=${due}&area=${AREA}`, { role: 'quarantine' });
     expect(list.status).toBe(200);
@@ -100,7 +77,7 @@ describe('care pathway: daily follow-up', () => {
     http(svc.url, 'POST', `/follow-ups/${id}`, { role: 'quarantine', body });
 
   it('generates one follow-up a day per contact and two for a case at home; area-scoped', async () => {
-    for (const p of [F1, GONE, HOME_CASE]) await profile(p);
+    for (const p of [F1, GONE, HOME_CASE]) await profile(p, { vaccineDoses: 2, lastDoseAt: '2021-09-01T00:00:00Z' });
     await contact(F1);
     await contact(GONE);
     await events(Topics.QUARANTINE, 'QuarantineOrdered', F1);

@@ -1,10 +1,11 @@
-import { createEvent, EventPayloads, EventType, Topics } from '@ct/contracts';
-import { EventPublisher, TappedMessage } from '@ct/messaging';
+import { Topics } from '@ct/contracts';
+import { EventPublisher } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
 import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { careEvents } from '../../../../test/support/care';
 import { db, eventually, http, startService, tap, TestService } from '../../../../test/support/services';
 import { QuarantineService } from '../service';
 import { CarePassJob } from './care-pass/care-pass.job';
@@ -39,40 +40,12 @@ describe('care pathway: isolation of cases', () => {
     await Promise.all([svc?.close(), topics?.close(), pg?.end()]);
   });
 
-  const publish = <K extends EventType>(type: K, payload: EventPayloads[K]) =>
-    publisher.publish([createEvent(type, payload, { source: '/test' })]);
-  const events = async (topic: string, type: string, personId: string, count = 1) =>
-    (
-      await topics.waitFor(
-        (m: TappedMessage) =>
-          m.topic === topic && m.key?.toString() === personId && String(m.headers?.ce_type) === type,
-        count,
-      )
-    ).map((m) => JSON.parse(m.value!.toString()));
-  const confirm = (personId: string, caseId = randomUUID()) =>
-    publish('CaseConfirmed', {
-      caseId,
-      personId,
-      confirmedAt: '2021-11-21T02:00:00Z',
-      symptomOnsetAt: null,
-      sampleTakenAt: '2021-11-21T01:00:00Z',
-      testType: 'PCR',
-      origin: 'TEST_RESULT',
-      areaCode: AREA,
-    }).then(() => caseId);
-  const facts = (personId: string, over: Partial<EventPayloads['PersonProfileChanged']> = {}) =>
-    publish('PersonProfileChanged', {
-      personId,
-      areaCode: AREA,
-      vaccineDoses: 0,
-      lastDoseAt: null,
-      recoveredAt: null,
-      changedAt: clock.now().toISOString(),
-      ageBand: '1_TO_50',
-      underlyingCondition: false,
-      pregnant: false,
-      ...over,
-    });
+  const { publish, events, profile, confirm } = careEvents({
+    publisher: () => publisher,
+    tap: () => topics,
+    area: AREA,
+    clock,
+  });
   const eligible = (personId: string, ok = true) =>
     http(svc.url, 'PUT', `/persons/${personId}/home-eligibility`, {
       role: 'quarantine',
@@ -89,9 +62,9 @@ describe('care pathway: isolation of cases', () => {
   it('isolates at home by policy and in a facility otherwise; the release test is on the worklist', async () => {
     const home = person('home');
     const ward = person('ward');
-    await facts(home);
+    await profile(home);
     expect((await eligible(home)).status).toBe(200);
-    await facts(ward, { ageBand: 'OVER_50', underlyingCondition: true });
+    await profile(ward, { ageBand: 'OVER_50', underlyingCondition: true });
     await eventually('facts stored', async () => {
       const r = await pg.query('SELECT count(*)::int AS n FROM quarantine.person_profiles WHERE person_id = ANY($1)', [
         [home, ward],
@@ -122,7 +95,7 @@ describe('care pathway: isolation of cases', () => {
   it('ends in the same place whichever of case, facts and home eligibility arrives first', async () => {
     const first = person('facts-first');
     const last = person('facts-last');
-    await facts(first);
+    await profile(first);
     await eligible(first);
     await eventually(
       'facts stored',
@@ -132,7 +105,7 @@ describe('care pathway: isolation of cases', () => {
     await confirm(first);
     await confirm(last);
     await events(Topics.CARE, 'IsolationOrdered', last);
-    await facts(last);
+    await profile(last);
     await eligible(last);
     const [moved] = await events(Topics.CARE, 'IsolationTransferred', last);
     expect(moved).toMatchObject({

@@ -3,38 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalIssuer, startLocalIssuer } from '../tools/oidc/local-issuer';
-import { ensureDatabase, runMigrations, serviceDataSourceOptions } from '@ct/platform';
-import type { ServiceDefinition, ServiceEnv } from '@ct/runtime';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-/** `--name N` from the command line: a positive integer, or the fallback when absent. */
-export function intArg(name: string, fallback: number, argv: string[] = process.argv): number {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${argv[i + 1]}`);
-  return n;
-}
-
-/** Progress on stderr with a prefix; figures and the final JSON line on stdout. */
-export function benchOutput(prefix: string): { log: (s: string) => void; out: (s: string) => void } {
-  return {
-    log: (s) => process.stderr.write(`[${prefix}] ${s}\n`),
-    out: (s) => process.stdout.write(`${s}\n`),
-  };
-}
-
-/** Runs a benchmark's main and exits: 0 when it finished, 1 with the stack when it failed. */
-export function runBench(name: string, main: () => Promise<void>): void {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      process.stderr.write(`${name} failed: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+import { LocalIssuer, startLocalIssuer } from '../../tools/oidc/local-issuer';
 
 export interface ServiceProcess {
   pid: number;
@@ -46,38 +15,6 @@ export interface ServiceProcess {
   stop(): Promise<void>;
   /** The local OIDC issuer the service trusts (mint a token with issuer.mint). */
   issuer: LocalIssuer;
-}
-
-/**
- * Drops and re-creates a benchmark's database (its name must contain "bench"), then applies the
- * given service's migrations, if any (a service started later applies its own).
- */
-export async function freshBenchDatabase(
-  url: string,
-  service?: Pick<ServiceDefinition<ServiceEnv>, 'schema' | 'migrations'>,
-): Promise<void> {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  if (!name.includes('bench')) throw new Error(`refusing to drop ${name}: a bench database name must contain "bench"`);
-  admin.pathname = '/postgres';
-  const c = new Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await c.end();
-  }
-  await ensureDatabase(url);
-  if (!service) return;
-  const ds = new DataSource(
-    serviceDataSourceOptions({ url, schema: service.schema, entities: [], migrations: service.migrations }),
-  );
-  await ds.initialize();
-  try {
-    await runMigrations(ds, service.schema);
-  } finally {
-    await ds.destroy();
-  }
 }
 
 /**
@@ -98,7 +35,7 @@ export async function startServiceProcess(
   const spawned = Date.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, join(__dirname, '..', 'apps', app, 'src', 'main.js')],
+    [...nodeArgs, join(__dirname, '..', '..', 'apps', app, 'src', 'main.js')],
     {
       env: {
         ...process.env,
