@@ -4,7 +4,8 @@ import { TopicTap } from '@ct/messaging/testing';
 import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { http, startService, tap, TestService } from '../../../../../test/support/services';
+import { Client } from 'pg';
+import { db, eventually, http, startService, tap, TestService } from '../../../../../test/support/services';
 import { QuarantineService } from '../../service';
 import { CarePassJob } from '../care-pass/care-pass.job';
 
@@ -104,9 +105,31 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
 
   it('records a check once when several staff send it at the same time', async () => {
     const id = await dueOf(TWICE, '2021-11-24');
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, () => record(id, { status: 'DONE', temperatureC: 36.8, spo2: 98 })),
-    );
+    // The test holds the follow-up's row lock, so all six read it DUE and then queue at their write
+    // (behind the test, or behind each other); once it lets go, the first write wins and the others
+    // find it no longer DUE.
+    const holder: Client = await db();
+    const watcher: Client = await db();
+    let answers: { status: number }[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM quarantine.follow_ups WHERE id = $1 FOR UPDATE', [id]);
+      const sent = Promise.all(
+        Array.from({ length: 6 }, () => record(id, { status: 'DONE', temperatureC: 36.8, spo2: 98 })),
+      );
+      await eventually('six recordings waiting at their write', async () => {
+        const { rows } = await watcher.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'WITH changed AS%'
+              AND cardinality(pg_blocking_pids(pid)) > 0`,
+        );
+        return rows[0].n === 6;
+      });
+      await holder.query('COMMIT');
+      answers = await sent;
+    } finally {
+      await Promise.all([holder.end(), watcher.end()]);
+    }
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
     // The next day's check of the same person (same key, so after the first on the topic) marks
     // the point by which a second HealthCheckRecorded of the first would have arrived.
