@@ -184,6 +184,15 @@ describe('OpenID Connect bearer tokens (local issuer, real HTTP JWKS)', () => {
     );
   });
 
+  it('remembers a checked token only until it expires', async () => {
+    const verifier = new OidcVerifier(settings({ clockSkewSeconds: 0 }));
+    const token = issuer.mint({ subject: 'brief', roles: ['tracer'], ttlSeconds: 2 });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'brief' });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'brief' });
+    await new Promise((r) => setTimeout(r, 2_100));
+    await expect(verifier.verify(token)).rejects.toThrow(/"exp"/);
+  });
+
   it('caches the JWKS and downloads it again when a token names a new key id (rotation)', async () => {
     const verifier = new OidcVerifier(settings());
     const before = issuer.jwksRequests();

@@ -6,6 +6,7 @@ export * from './events/quarantine.v1';
 export * from './events/testing.v1';
 export * from './events/surveillance.v1';
 export * from './events/care.v1';
+export * from './events/care.v1.certain';
 export * from './events/lab-results';
 export * from './registry';
 export * from './headers';

@@ -1,12 +1,12 @@
 import {
   CareEscalated,
-  certainFollowUpMissed,
   FollowUpMissed,
   HealthCheckRecorded,
   IsolationEnded,
   IsolationOrdered,
   IsolationTransferred,
 } from './events/care.v1';
+import { certainFollowUpMissed, certainHealthCheckRecorded } from './events/care.v1.certain';
 import { certainCheckInRecorded, CheckInRecorded } from './events/checkins.v1';
 import { CaseClosed, CaseConfirmed, ContactDeclared, PersonProfileChanged, ArrivalRegistered } from './events/cases.v1';
 import {
@@ -74,7 +74,7 @@ export const EVENT_TYPES = {
   IsolationOrdered: define(Topics.CARE, IsolationOrdered, (p) => p.personId),
   IsolationTransferred: define(Topics.CARE, IsolationTransferred, (p) => p.personId),
   IsolationEnded: define(Topics.CARE, IsolationEnded, (p) => p.personId),
-  HealthCheckRecorded: define(Topics.CARE, HealthCheckRecorded, (p) => p.personId),
+  HealthCheckRecorded: define(Topics.CARE, HealthCheckRecorded, (p) => p.personId, certainHealthCheckRecorded),
   FollowUpMissed: define(Topics.CARE, FollowUpMissed, (p) => p.personId, certainFollowUpMissed),
   CareEscalated: define(Topics.CARE, CareEscalated, (p) => p.personId),
 } as const;

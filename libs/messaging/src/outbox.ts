@@ -21,16 +21,7 @@ export class Outbox {
 
   async add(...added: EventEnvelope[]): Promise<void> {
     if (added.length === 0) return;
-    // An event that starts a chain (no causation, correlation defaulted to its own id) created while
-    // handling an HTTP request or an event joins that request's or event's correlation id.
-    const ambient = currentLogContext()?.correlationId;
-    const events = ambient
-      ? added.map((e) =>
-          e.meta.causationId === null && e.meta.correlationId === e.meta.id
-            ? { ...e, meta: { ...e.meta, correlationId: ambient } }
-            : e,
-        )
-      : added;
+    const events = this.joinAmbient(added);
     const s = this.opts.schema;
     if (events.length >= COPY_THRESHOLD) {
       // A burst (a super-spreader's contacts, a day's orders): COPY, no array parameters to build
@@ -63,26 +54,67 @@ export class Outbox {
 
   /** The rows and the relay's wake-up in one statement (one round trip per request that emits events). */
   private async insert(events: EventEnvelope[]): Promise<void> {
-    const s = this.opts.schema;
-    await this.tx.manager.query(
-      `WITH added AS (
-         INSERT INTO "${s}".outbox (event_id, topic, key, event_type, headers, value)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]))
-       SELECT pg_notify($7, '')`,
-      [
-        events.map((e) => e.meta.id),
-        events.map((e) => e.topic),
-        events.map((e) => e.key),
-        events.map((e) => e.meta.type),
-        events.map((e) => JSON.stringify(toKafkaHeaders(e.meta))),
-        events.map((e) => JSON.stringify(e.payload)),
-        outboxChannel(s),
-      ],
+    await this.tx.manager.query(`WITH added AS (${this.rowsFrom(1)}) SELECT pg_notify($7, '')`, [
+      ...columns(events),
+      outboxChannel(this.opts.schema),
+    ]);
+  }
+
+  /**
+   * Runs one data-modifying statement (`UPDATE … RETURNING …`, its parameters $1…$n) and, in the same
+   * statement, adds the events when it changed a row, then wakes the relay: one round trip where a
+   * transaction takes four (BEGIN, the change, the outbox, COMMIT). For a change that needs no
+   * other statement, such as recording a follow-up; the caller's guard (e.g. `AND status = $k`) is
+   * what makes it safe without a lock. Answers how many rows changed (0: nothing was added).
+   */
+  async addIf(change: { sql: string; params: unknown[] }, ...added: EventEnvelope[]): Promise<number> {
+    const n = change.params.length;
+    const [row] = await this.tx.manager.query(
+      `WITH changed AS (${change.sql}),
+            added AS (${this.rowsFrom(n + 1)} WHERE EXISTS (SELECT 1 FROM changed))
+       SELECT (SELECT count(*) FROM changed)::int AS n,
+              CASE WHEN EXISTS (SELECT 1 FROM changed) THEN pg_notify($${n + 7}, '') END AS woken`,
+      [...change.params, ...columns(this.joinAmbient(added)), outboxChannel(this.opts.schema)],
     );
+    return row.n as number;
+  }
+
+  /** INSERT of the outbox rows from six array parameters starting at $first (see columns()). */
+  private rowsFrom(first: number): string {
+    const [a, b, c, d, e, f] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
+    return `INSERT INTO "${this.opts.schema}".outbox (event_id, topic, key, event_type, headers, value)
+         SELECT * FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${e}::jsonb[], ${f}::text[])`;
+  }
+
+  /**
+   * An event that starts a chain (no causation, correlation defaulted to its own id) created while
+   * handling an HTTP request or an event joins that request's or event's correlation id.
+   */
+  private joinAmbient(added: EventEnvelope[]): EventEnvelope[] {
+    const ambient = currentLogContext()?.correlationId;
+    return ambient
+      ? added.map((e) =>
+          e.meta.causationId === null && e.meta.correlationId === e.meta.id
+            ? { ...e, meta: { ...e.meta, correlationId: ambient } }
+            : e,
+        )
+      : added;
   }
 
   async backlog(): Promise<number> {
     const [row] = await this.tx.manager.query(`SELECT count(*)::int AS n FROM "${this.opts.schema}".outbox`);
     return row.n;
   }
+}
+
+/** The six array parameters of rowsFrom(): ids, topics, keys, types, headers, payloads. */
+function columns(events: EventEnvelope[]): string[][] {
+  return [
+    events.map((e) => e.meta.id),
+    events.map((e) => e.topic),
+    events.map((e) => e.key),
+    events.map((e) => e.meta.type),
+    events.map((e) => JSON.stringify(toKafkaHeaders(e.meta))),
+    events.map((e) => JSON.stringify(e.payload)),
+  ];
 }

@@ -10,6 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, JWTPayload, jwtVerify } from 'jose';
 import { Principal, PUBLIC_KEY, Role, ROLES, ROLES_KEY } from './principal';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Only asymmetric algorithms: a service can check a token but never make one. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -82,6 +83,7 @@ export function loggableSubject(sub: unknown): string {
  */
 export class OidcVerifier {
   private discovery?: Promise<{ issuer: string; jwks: ReturnType<typeof createRemoteJWKSet> }>;
+  private readonly verified = new VerifiedTokens();
 
   constructor(readonly settings: OidcSettings) {}
 
@@ -124,6 +126,8 @@ export class OidcVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) return known;
     let claimedSubject: string | undefined;
     try {
       claimedSubject = loggableSubject(decodeJwt(token).sub);
@@ -155,11 +159,13 @@ export class OidcVerifier {
     );
     if (roles.length === 0)
       throw new TokenRejected(`token carries no known role in ${this.settings.rolesClaim}`, claimedSubject);
-    return {
+    const principal: Principal = {
       subject: payload.sub!,
       roles: [...new Set(roles)],
       areas: [...new Set(stringList(claimAt(payload, this.settings.areasClaim)))],
     };
+    this.verified.keep(token, principal, (payload.exp! + this.settings.clockSkewSeconds) * 1000);
+    return principal;
   }
 }
 

@@ -1,5 +1,15 @@
-import { createEvent, EventEnvelope, IsolationEndReason, IsolationTransferReason } from '@ct/contracts';
+import {
+  createEvent,
+  EventEnvelope,
+  FollowUpSource,
+  FollowUpStatus,
+  IsolationEndReason,
+  IsolationTransferReason,
+  Symptom,
+  WarningSign,
+} from '@ct/contracts';
 import { EventCause } from '../quarantines/quarantine.events';
+import { FollowUp } from './infrastructure/follow-up.store';
 import { Isolation } from './infrastructure/isolation.store';
 
 /** The one mapper from the care pathway's changes to care.v1 (and its release tests to testing.v1). */
@@ -91,5 +101,40 @@ export function isolationTestScheduled(
     'TestScheduled',
     { testId: t.id, personId: t.personId, quarantineId: null, dueOn: t.dueOn, day: null, scheduledAt: at },
     opts(cause, at),
+  );
+}
+
+/** One follow-up recorded (never with its note). */
+export function healthCheckRecorded(
+  f: FollowUp,
+  check: {
+    status: FollowUpStatus;
+    source: FollowUpSource;
+    temperatureC: number | null;
+    spo2: number | null;
+    symptoms: Symptom[];
+    warningSigns: WarningSign[];
+  },
+  at: string,
+): EventEnvelope {
+  return createEvent(
+    'HealthCheckRecorded',
+    {
+      followUpId: f.id,
+      personId: f.personId,
+      areaCode: f.areaCode ?? 'unknown',
+      subject: f.subject,
+      orderId: f.orderId,
+      dueOn: f.dueOn,
+      slot: f.slot,
+      status: check.status,
+      source: check.source,
+      temperatureC: check.temperatureC,
+      spo2: check.spo2,
+      symptoms: check.symptoms,
+      warningSigns: check.warningSigns,
+      recordedAt: at,
+    },
+    opts({}, at),
   );
 }

@@ -1,6 +1,4 @@
 import { Bool, CalendarDate, Decimal, Id, Int, IntList, OneOf, SetOf, Text, Timestamp, Uuid } from '../validation';
-import { ASCII_ID, certainCalendarDate, certainTimestamp } from './checkins.v1';
-import { CERTAIN_UUID } from './contacts.v1';
 
 // The care pathway (issue 16): isolation of cases (F0) and the daily health follow-up of everyone
 // under isolation, quarantine or watch. Key personId, like quarantine.v1, so a person's order,
@@ -157,44 +155,6 @@ export class FollowUpMissed {
   @CalendarDate({ nullable: true }) lastCompletedOn: string | null;
   @Bool() lostToFollowUp: boolean;
   @Timestamp() missedAt: string;
-}
-
-// A fast path for the care pass, which marks a day's missed follow-ups at once (about 10,000 a day
-// for 100,000 people under follow-up; class-validator cost ~1 ms each on a loaded machine): accepts
-// only what is certainly valid under the decorators above (stricter: ASCII ids and area codes,
-// lowercase RFC 4122 UUIDs, dates from 1970); anything else goes through class-validator, which
-// gives the verdict and the problems. care.v1.spec.ts compares both.
-
-const CERTAIN_AREA = /^[\x20-\x7E]{1,32}$/;
-
-/** The payload when it is certainly valid (only the contract's fields kept), else null. */
-export function certainFollowUpMissed(o: Record<string, unknown>): FollowUpMissed | null {
-  const { followUpId, personId, areaCode, subject, orderId, dueOn, slot, lastStatus, lastCompletedOn } = o;
-  const { lostToFollowUp, missedAt } = o;
-  if (typeof followUpId !== 'string' || !CERTAIN_UUID.test(followUpId)) return null;
-  if (typeof orderId !== 'string' || !CERTAIN_UUID.test(orderId)) return null;
-  if (typeof personId !== 'string' || !ASCII_ID.test(personId)) return null;
-  if (typeof areaCode !== 'string' || !CERTAIN_AREA.test(areaCode)) return null;
-  if (subject !== 'ISOLATION' && subject !== 'QUARANTINE' && subject !== 'WATCH') return null;
-  if (!certainCalendarDate(dueOn)) return null;
-  if (slot !== 1 && slot !== 2 && slot !== 3 && slot !== 4) return null;
-  if (lastStatus !== null && lastStatus !== 'DONE' && lastStatus !== 'UNREACHABLE') return null;
-  if (lastCompletedOn !== null && !certainCalendarDate(lastCompletedOn)) return null;
-  if (typeof lostToFollowUp !== 'boolean') return null;
-  if (Number.isNaN(certainTimestamp(missedAt))) return null;
-  const p = new FollowUpMissed();
-  p.followUpId = followUpId;
-  p.personId = personId;
-  p.areaCode = areaCode;
-  p.subject = subject;
-  p.orderId = orderId;
-  p.dueOn = dueOn;
-  p.slot = slot;
-  p.lastStatus = lastStatus;
-  p.lastCompletedOn = lastCompletedOn;
-  p.lostToFollowUp = lostToFollowUp;
-  p.missedAt = missedAt as string;
-  return p;
 }
 
 /** Care was escalated by policy: a case at home moves to a facility, a contact with symptoms is tested today. */

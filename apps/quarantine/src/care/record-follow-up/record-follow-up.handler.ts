@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { QuarantineErrors } from '../../errors';
 import { localDay } from '../../quarantines/domain/policy';
 import { testScheduled } from '../../quarantines/quarantine.events';
-import { opts } from '../care.events';
+import { healthCheckRecorded, opts } from '../care.events';
 import { CARE_POLICY } from '../care.tokens';
 import { CarePolicy, contactIsSymptomatic, daysBetween, warningSignsOf } from '../domain/care-policy';
 import { FollowUp, FollowUpStore } from '../infrastructure/follow-up.store';
@@ -17,6 +17,13 @@ import { IsolationService } from '../isolate-cases/isolation.service';
 function dayOf(dayZero: string, day: string): number | null {
   const d = daysBetween(dayZero, day);
   return d >= 0 && d <= 366 ? d : null;
+}
+
+/** What a check measured: the reading of a DONE follow-up; nothing for UNREACHABLE. */
+function readingOf(input: FollowUpInput): { temperatureC: number | null; spo2: number | null; symptoms: Symptom[] } {
+  return input.status === 'DONE'
+    ? { temperatureC: input.temperatureC, spo2: input.spo2, symptoms: input.symptoms }
+    : { temperatureC: null, spo2: null, symptoms: [] };
 }
 
 export interface FollowUpInput {
@@ -55,46 +62,56 @@ export class RecordFollowUpHandler {
     @Inject(CARE_POLICY) private readonly policy: CarePolicy,
   ) {}
 
+  /**
+   * Records follow-up `id` for a caller who may see it (`visible`; else 404). A check that cannot
+   * escalate (no warning sign for a case, no symptom for a contact) is written with its event in
+   * one statement, guarded by the status it was read with; one that may escalate, or one that
+   * changed in between, takes the locked transaction of record().
+   */
+  async recordOne(id: string, input: FollowUpInput, visible: (f: FollowUp) => boolean): Promise<RecordedFollowUp> {
+    const p = this.policy;
+    const done = input.status === 'DONE';
+    const feverToday = done && input.temperatureC !== null && input.temperatureC >= p.feverC;
+    const f = await this.store.peek(id, feverToday ? { days: p.feverDays, feverC: p.feverC } : null);
+    if (!f || !visible(f)) throw QuarantineErrors.followUpNotFound(id);
+    if (f.status === 'DONE' || f.status === 'CANCELLED') throw QuarantineErrors.followUpClosed(f.id, f.status);
+    const reading = readingOf(input);
+    const signs = done ? warningSignsOf(reading, f.dueOn, f.feverDays, p) : [];
+    const mayEscalate =
+      done && (f.subject === 'ISOLATION' ? signs.length > 0 : contactIsSymptomatic(reading, signs, p));
+    if (!mayEscalate) {
+      const now = this.clock.now();
+      const values = { ...input, ...reading, warningSigns: signs };
+      const event = healthCheckRecorded(f, values, now.toISOString());
+      if (await this.outbox.addIf(this.store.recording(f.id, f.status, values, now), event))
+        return { followUpId: f.id, status: input.status, warningSigns: signs, escalation: null };
+    }
+    return this.tx.run(async () => {
+      const locked = await this.store.lock(id);
+      if (!locked || !visible(locked)) throw QuarantineErrors.followUpNotFound(id);
+      return this.record(locked, input);
+    });
+  }
+
   record(f: FollowUp, input: FollowUpInput): Promise<RecordedFollowUp> {
     return this.tx.run(async () => {
       if (f.status === 'DONE' || f.status === 'CANCELLED') throw QuarantineErrors.followUpClosed(f.id, f.status);
       const now = this.clock.now();
       const p = this.policy;
       const done = input.status === 'DONE';
-      const reading = done
-        ? { temperatureC: input.temperatureC, spo2: input.spo2, symptoms: input.symptoms }
-        : { temperatureC: null, spo2: null, symptoms: [] as Symptom[] };
+      const reading = readingOf(input);
       // The earlier fever days matter only when today's temperature is high (one query less otherwise).
       const feverToday = done && reading.temperatureC !== null && reading.temperatureC >= p.feverC;
       const fever = feverToday
         ? await this.store.highFeverDays(f.personId, f.dueOn, p.feverDays, p.feverC)
         : new Set<string>();
       const signs = done ? warningSignsOf(reading, f.dueOn, fever, p) : [];
-      await this.store.record(f.id, { ...input, ...reading, warningSigns: signs }, now);
+      const values = { ...input, ...reading, warningSigns: signs };
+      await this.store.record(f.id, values, now);
       const at = now.toISOString();
       // The events of this check go to the outbox in one statement at the end (before a transfer,
       // whose own events follow them, as they did when each was added at once).
-      const pending: EventEnvelope[] = [];
-      pending.push(
-        createEvent(
-          'HealthCheckRecorded',
-          {
-            followUpId: f.id,
-            personId: f.personId,
-            areaCode: f.areaCode ?? 'unknown',
-            subject: f.subject,
-            orderId: f.orderId,
-            dueOn: f.dueOn,
-            slot: f.slot,
-            status: input.status,
-            source: input.source,
-            ...reading,
-            warningSigns: signs,
-            recordedAt: at,
-          },
-          opts({}, at),
-        ),
-      );
+      const pending: EventEnvelope[] = [healthCheckRecorded(f, values, at)];
       const escalation = done ? await this.escalate(f, reading, signs, at, pending) : null;
       await this.outbox.add(...pending);
       return { followUpId: f.id, status: input.status, warningSigns: signs, escalation };

@@ -1,9 +1,7 @@
-import { CurrentPrincipal, Principal, Roles, TransactionHost, UuidParam } from '@ct/platform';
+import { CurrentPrincipal, Principal, Roles, UuidParam } from '@ct/platform';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { QuarantineErrors } from '../../errors';
 import { QuarantineAreas } from '../../quarantines/infrastructure/quarantine-areas';
-import { FollowUpStore } from '../infrastructure/follow-up.store';
 import { RecordFollowUpHandler } from './record-follow-up.handler';
 import { RecordFollowUpRequest } from './record-follow-up.request.dto';
 
@@ -11,8 +9,6 @@ import { RecordFollowUpRequest } from './record-follow-up.request.dto';
 @Controller('follow-ups')
 export class RecordFollowUpHttpController {
   constructor(
-    private readonly tx: TransactionHost,
-    private readonly store: FollowUpStore,
     private readonly areas: QuarantineAreas,
     private readonly handler: RecordFollowUpHandler,
   ) {}
@@ -29,10 +25,10 @@ export class RecordFollowUpHttpController {
     @Body() b: RecordFollowUpRequest,
     @CurrentPrincipal() who: Principal,
   ) {
-    return this.tx.run(async () => {
-      const f = await this.store.lock(id);
-      if (!f || !this.areas.scope(who).covers(f.areaCode)) throw QuarantineErrors.followUpNotFound(id);
-      return this.handler.record(f, {
+    const scope = this.areas.scope(who);
+    return this.handler.recordOne(
+      id,
+      {
         status: b.status,
         temperatureC: b.temperatureC ?? null,
         spo2: b.spo2 ?? null,
@@ -40,7 +36,8 @@ export class RecordFollowUpHttpController {
         note: b.note ?? null,
         source: 'STAFF',
         by: who.subject,
-      });
-    });
+      },
+      (f) => scope.covers(f.areaCode),
+    );
   }
 }
