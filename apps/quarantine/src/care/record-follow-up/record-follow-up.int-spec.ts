@@ -1,10 +1,11 @@
-import { createEvent, EventPayloads, EventType, Topics } from '@ct/contracts';
-import { EventPublisher, TappedMessage } from '@ct/messaging';
+import { Topics } from '@ct/contracts';
+import { EventPublisher } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
 import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { careEvents } from '../../../../../test/support/care';
 import { db, eventually, http, startService, tap, TestService } from '../../../../../test/support/services';
 import { QuarantineService } from '../../service';
 import { CarePassJob } from '../care-pass/care-pass.job';
@@ -27,6 +28,13 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
   const AGAIN = `p-${run}-again`;
   const FEVER = `p-${run}-fever`;
 
+  const { publish, events, profile, confirm } = careEvents({
+    publisher: () => publisher,
+    tap: () => topics,
+    area: AREA,
+    clock,
+  });
+
   beforeAll(async () => {
     topics = await tap([Topics.CARE, Topics.QUARANTINE]);
     svc = await startService(QuarantineService, {
@@ -37,17 +45,8 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
     svc.app.get(ServiceClock).use(clock);
     publisher = svc.app.get(EventPublisher);
     pass = svc.app.get(CarePassJob);
-    const publish = <K extends EventType>(type: K, payload: EventPayloads[K]) =>
-      publisher.publish([createEvent(type, payload, { source: '/test' })]);
     for (const personId of [TWICE, AGAIN, FEVER])
-      await publish('PersonProfileChanged', {
-        personId,
-        areaCode: AREA,
-        vaccineDoses: 2,
-        lastDoseAt: '2021-09-01T00:00:00Z',
-        recoveredAt: null,
-        changedAt: '2021-11-23T00:00:00Z',
-      });
+      await profile(personId, { vaccineDoses: 2, lastDoseAt: '2021-09-01T00:00:00Z' });
     for (const personId of [TWICE, AGAIN])
       await publish('ContactIdentified', {
         contactId: randomUUID(),
@@ -65,16 +64,7 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
         identifiedAt: '2021-11-24T02:00:00Z',
       });
     // No home recorded as eligible: the case is isolated in the facility (one check a day).
-    await publish('CaseConfirmed', {
-      caseId: randomUUID(),
-      personId: FEVER,
-      confirmedAt: clock.now().toISOString(),
-      symptomOnsetAt: null,
-      sampleTakenAt: clock.now().toISOString(),
-      testType: 'PCR',
-      origin: 'TEST_RESULT',
-      areaCode: AREA,
-    });
+    await confirm(FEVER);
     await events(Topics.QUARANTINE, 'QuarantineOrdered', TWICE);
     await events(Topics.QUARANTINE, 'QuarantineOrdered', AGAIN);
     expect((await events(Topics.CARE, 'IsolationOrdered', FEVER))[0].kind).toBe('TREATMENT_FACILITY');
@@ -85,14 +75,6 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
     await Promise.all([svc?.close(), topics?.close()]);
   });
 
-  const events = async (topic: string, type: string, personId: string, count = 1) =>
-    (
-      await topics.waitFor(
-        (m: TappedMessage) =>
-          m.topic === topic && m.key?.toString() === personId && String(m.headers?.ce_type) === type,
-        count,
-      )
-    ).map((m) => JSON.parse(m.value!.toString()));
   const dueOf = async (personId: string, due: string): Promise<string> => {
     const list = await http(svc.url, 'GET', `/follow-ups?due=${due}&area=${AREA}`, { role: 'quarantine' });
     expect(list.status).toBe(200);
