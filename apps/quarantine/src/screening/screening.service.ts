@@ -1,4 +1,4 @@
-import { Principal, ServiceClock, TransactionHost } from '@ct/platform';
+import { AreaCatalog, Principal, ServiceClock, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { QuarantineErrors } from '../errors';
@@ -25,6 +25,7 @@ export class ScreeningService {
     private readonly store: ScreeningStore,
     private readonly rounds: ScreeningRoundsJob,
     private readonly areas: QuarantineAreas,
+    private readonly catalog: AreaCatalog,
     private readonly clock: ServiceClock,
   ) {}
 
@@ -77,7 +78,12 @@ export class ScreeningService {
       }
       const sinceDays = r.arrivalsSinceDays ?? 14;
       const members = r.arrivalsFrom
-        ? await this.store.arrivalsFrom(r.arrivalsFrom, new Date(now.getTime() - sinceDays * 86_400_000))
+        ? await this.store.arrivalsFrom(
+            r.arrivalsFrom,
+            new Date(now.getTime() - sinceDays * 86_400_000),
+            // Arrivals into the plan's area (and the areas below it) only: another area's arrivals are not its to test.
+            this.catalog.withDescendants(r.areaCode),
+          )
         : [...new Set(r.personIds ?? csv!.ids)];
       if (members.length === 0)
         throw QuarantineErrors.screeningPlanInvalid([
