@@ -361,6 +361,27 @@ describe('area-scoped access: care, arrivals, screening, imports, exports and fi
       expect(
         (await http(quarantine.url, 'GET', `/screening-plans/${theirs.body.id}`, { token: opsNoAreas })).status,
       ).toBe(404);
+      // A group naming another area's person would put tests on that area's worklist: refused as
+      // for one person; a person nobody knows yet may be screened.
+      const plans = async () =>
+        (await pg.query('SELECT count(*)::int AS n FROM quarantine.screening_plans WHERE name = $1', [plan.name]))
+          .rows[0].n as number;
+      const before = await plans();
+      const naming = await as(qA)('POST', '/screening-plans', {
+        ...plan,
+        areaCode: A.commune,
+        personIds: [`walk-in-${run}`, ids.contactB],
+      });
+      expect(naming.status).toBe(404);
+      expect(naming.body.code).toBe('PERSON.NOT_FOUND');
+      expect(await plans()).toBe(before);
+      const known = await as(qA)('POST', '/screening-plans', {
+        ...plan,
+        areaCode: A.commune,
+        personIds: [`walk-in-${run}`, ids.f0A],
+      });
+      expect(known.status).toBe(201);
+      expect(known.body.groupSize).toBe(2);
       // The arrivals from an origin into the plan's area, not those into another district.
       const arrivals = await as(qA)('POST', '/screening-plans', {
         ...plan,

@@ -93,6 +93,10 @@ export class ScreeningService {
         throw QuarantineErrors.screeningPlanInvalid([
           { field: 'personIdsCsv', problems: [`at most ${MAX_GROUP} people in a group`] },
         ]);
+      // Tests for another area's person would be that area's (a test of no order belongs to its
+      // person's area): refused as for one person (POST /test-results), unknown persons allowed.
+      const outside = r.arrivalsFrom ? null : await this.areas.firstOutOfScope(who, members);
+      if (outside !== null) throw QuarantineErrors.personNotFound(outside);
       const p: Plan = {
         ...this.planOf(who, r, cadence, startsOn, now),
         groupKind: r.arrivalsFrom ? 'ARRIVALS' : 'PERSONS',
