@@ -67,7 +67,8 @@ describe('area-scoped access: care, arrivals, screening, imports, exports and fi
   const now = Date.now();
   const at = (hoursAgo: number) => new Date(now - hoursAgo * 3600_000).toISOString();
   const ids = { f0A: '', f0B: '', contactB: '', caseA: '', caseB: '', arrivalA: '', arrivalB: '' };
-  const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10); // local (UTC+7)
+  let day = ''; // the local day of the care pass's follow-ups
+  const today = () => day;
 
   beforeAll(async () => {
     const env = { AREAS_FILE };
@@ -137,7 +138,9 @@ describe('area-scoped access: care, arrivals, screening, imports, exports and fi
       120_000,
     );
     // Today's follow-ups of everyone isolated or quarantined (what the care pass's timer runs).
-    expect((await http(quarantine.url, 'POST', '/care/pass', { token: admin })).status).toBe(200);
+    const pass = await http(quarantine.url, 'POST', '/care/pass', { token: admin });
+    expect(pass.status).toBe(200);
+    day = pass.body.today;
   }, 200_000);
 
   afterAll(async () => {
