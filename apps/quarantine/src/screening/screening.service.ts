@@ -1,4 +1,4 @@
-import { Principal, ServiceClock, TransactionHost } from '@ct/platform';
+import { AreaCatalog, Principal, ServiceClock, TransactionHost } from '@ct/platform';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { QuarantineErrors } from '../errors';
@@ -27,6 +27,7 @@ export class ScreeningService {
     private readonly requests: ScreeningRequestStore,
     private readonly rounds: ScreeningRoundsJob,
     private readonly areas: QuarantineAreas,
+    private readonly catalog: AreaCatalog,
     private readonly clock: ServiceClock,
   ) {}
 
@@ -79,7 +80,12 @@ export class ScreeningService {
       }
       const sinceDays = r.arrivalsSinceDays ?? 14;
       const members = r.arrivalsFrom
-        ? await this.store.arrivalsFrom(r.arrivalsFrom, new Date(now.getTime() - sinceDays * 86_400_000))
+        ? await this.store.arrivalsFrom(
+            r.arrivalsFrom,
+            new Date(now.getTime() - sinceDays * 86_400_000),
+            // Arrivals into the plan's area (and the areas below it) only: another area's arrivals are not its to test.
+            this.catalog.withDescendants(r.areaCode),
+          )
         : [...new Set(r.personIds ?? csv!.ids)];
       if (members.length === 0)
         throw QuarantineErrors.screeningPlanInvalid([
@@ -89,6 +95,10 @@ export class ScreeningService {
         throw QuarantineErrors.screeningPlanInvalid([
           { field: 'personIdsCsv', problems: [`at most ${MAX_GROUP} people in a group`] },
         ]);
+      // Tests for another area's person would be that area's (a test of no order belongs to its
+      // person's area): refused as for one person (POST /test-results), unknown persons allowed.
+      const outside = r.arrivalsFrom ? null : await this.areas.firstOutOfScope(who, members);
+      if (outside !== null) throw QuarantineErrors.personNotFound(outside);
       const p: Plan = {
         ...this.planOf(who, r, cadence, startsOn, now),
         groupKind: r.arrivalsFrom ? 'ARRIVALS' : 'PERSONS',

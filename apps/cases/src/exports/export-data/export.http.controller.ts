@@ -59,7 +59,14 @@ export class ExportHttpController {
         this.ds,
         {
           sql: exportSql(dataset),
-          params: [filters.areas, filters.from, filters.to, all.map((a) => a.code), all.map((a) => a.name)],
+          params: [
+            filters.areas,
+            filters.from,
+            filters.to,
+            all.map((a) => a.code),
+            all.map((a) => a.name),
+            ...(dataset === 'contacts' ? [this.access.scope(who).codes()] : []),
+          ],
           columns: columnsFor(dataset, identity),
           format,
           fileName: `${dataset}-${new Date().toISOString().slice(0, 10)}`,

@@ -12,7 +12,8 @@ export interface ExportFilters {
 /**
  * The SQL of each data set: one SELECT, ordered, filtered in SQL by the caller's areas and the
  * period (cases: confirmation; contacts: identification), streamed by a cursor. `$1` areas, `$2`
- * from, `$3` to. Area names come from the catalog (`$4`: codes, `$5`: names).
+ * from, `$3` to. Area names come from the catalog (`$4`: codes, `$5`: names); contacts: `$6` the
+ * caller's scope (null = all), which decides whether a contact's source case may be named.
  */
 export function exportSql(dataset: CasesDataset): string {
   switch (dataset) {
@@ -27,11 +28,16 @@ export function exportSql(dataset: CasesDataset): string {
           AND ($2::timestamptz IS NULL OR c.confirmed_at >= $2) AND ($3::timestamptz IS NULL OR c.confirmed_at < $3)
         ORDER BY c.confirmed_at, c.id`;
     case 'contacts':
+      // The source case and person of another area than the caller's ($6, null = all) are left
+      // blank, as the contact graph shows them only as pseudonyms.
       return `SELECT s.contact_id::text AS contact_id, s.person_id, p.full_name, p.phone, p.national_id, s.degree, s.kind,
-          s.source_case_id::text AS source_case_id, s.source_person_id, a.area_code, s.last_exposure_at, s.identified_at
+          CASE WHEN ${inAreaScope('sc.area_code', 6)} THEN s.source_case_id::text END AS source_case_id,
+          CASE WHEN ${inAreaScope('sc.area_code', 6)} THEN s.source_person_id END AS source_person_id,
+          a.area_code, s.last_exposure_at, s.identified_at
         FROM cases.status_contacts s
         LEFT JOIN cases.persons p ON p.person_id = s.person_id
-        CROSS JOIN LATERAL (SELECT COALESCE(p.area_code, (SELECT c.area_code FROM cases.cases c WHERE c.id = s.source_case_id)) AS area_code) a
+        LEFT JOIN cases.cases sc ON sc.id = s.source_case_id
+        CROSS JOIN LATERAL (SELECT COALESCE(p.area_code, sc.area_code) AS area_code) a
         LEFT JOIN unnest($4::text[], $5::text[]) AS n(code, name) ON n.code = a.area_code
         WHERE ${inAreaScope('a.area_code', 1)}
           AND ($2::timestamptz IS NULL OR s.identified_at >= $2) AND ($3::timestamptz IS NULL OR s.identified_at < $3)

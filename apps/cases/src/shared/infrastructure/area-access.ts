@@ -2,6 +2,8 @@ import { AreaScope, AreaScopes, Principal, TransactionHost } from '@ct/platform'
 import { Injectable } from '@nestjs/common';
 import { CasesErrors } from '../../errors';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Area-scoped access to the cases service's records. A case belongs to its areaCode; a person to
  * their registered areaCode, else (an app account known only through cases) to the area of their
@@ -25,6 +27,15 @@ export class AreaAccess {
     if (scope.all) return;
     const [c] = await this.tx.manager.query('SELECT area_code FROM cases.cases WHERE id = $1', [caseId]);
     if (!c || !scope.covers(c.area_code as string)) throw caseNotFound(caseId);
+  }
+
+  /** Whether the caller may see the case (an unknown case: only a scope of all areas). */
+  async coversCase(who: Principal, caseId: string): Promise<boolean> {
+    const scope = this.scope(who);
+    if (scope.all) return true;
+    if (!UUID.test(caseId)) return false;
+    const [c] = await this.tx.manager.query('SELECT area_code FROM cases.cases WHERE id = $1', [caseId]);
+    return scope.covers(c?.area_code as string | undefined);
   }
 
   /** The person's area: registered, else their latest case's; null when neither is known. */

@@ -27,7 +27,14 @@ export class PersonStatusHttpController {
     if (!(await this.access.coversPerson(who, personId))) throw personNotFound(personId);
     const openCase = await this.store.openCase(personId);
     const facts = await this.store.facts(personId);
+    const status = personStatus(personId, { openCase, ...facts });
+    // A contact found by a case of another area names neither that case nor its person (the
+    // contact graph shows them as pseudonyms): both null, with sourceHidden.
+    const contact =
+      status.contact && !(await this.access.coversCase(who, status.contact.sourceCaseId))
+        ? { ...status.contact, sourceCaseId: null, sourcePersonId: null, sourceHidden: true }
+        : status.contact;
     // care: the latest isolation and the daily follow-up summary (care.v1), or nulls.
-    return { ...personStatus(personId, { openCase, ...facts }), care: await this.care.of(personId) };
+    return { ...status, contact, care: await this.care.of(personId) };
   }
 }

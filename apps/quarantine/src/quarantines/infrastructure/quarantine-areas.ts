@@ -41,6 +41,27 @@ export class QuarantineAreas {
     return (r?.area_code as string | null) ?? null;
   }
 
+  /**
+   * Of `personIds`, the first whose area (as personArea) is known and outside the scope, or null:
+   * what a write for many persons (a screening group) refuses, as requirePersonForWrite does for one.
+   */
+  async firstOutOfScope(who: Principal, personIds: string[]): Promise<string | null> {
+    const scope = this.scope(who);
+    if (scope.all || personIds.length === 0) return null;
+    const [r] = await this.tx.manager.query(
+      `SELECT m.pid FROM unnest($1::text[]) WITH ORDINALITY AS m(pid, n)
+        CROSS JOIN LATERAL (SELECT COALESCE(
+          (SELECT area_code FROM quarantine.person_profiles WHERE person_id = m.pid),
+          (SELECT ${ORDER_AREA} FROM quarantine.quarantines q ${ORDER_AREA_JOINS}
+            WHERE q.person_id = m.pid ORDER BY q.ordered_at DESC, q.id LIMIT 1),
+          (SELECT area_code FROM quarantine.case_areas WHERE person_id = m.pid ORDER BY case_id LIMIT 1)) AS area) a
+        WHERE a.area IS NOT NULL AND NOT (a.area = ANY($2::text[]))
+        ORDER BY m.n LIMIT 1`,
+      [personIds, scope.codes()],
+    );
+    return (r?.pid as string | undefined) ?? null;
+  }
+
   /** 404 for a person of an area outside the scope; a person of no known area may be written for. */
   async requirePersonForWrite(who: Principal, personId: string): Promise<void> {
     const scope = this.scope(who);

@@ -70,12 +70,13 @@ export class ScreeningStore {
     );
   }
 
-  /** Persons registered as arrivals from these areas since `since` (the ARRIVALS group). */
-  async arrivalsFrom(origins: string[], since: Date): Promise<string[]> {
+  /** Persons registered as arrivals from these areas into `destinations` since `since` (the ARRIVALS group). */
+  async arrivalsFrom(origins: string[], since: Date, destinations: string[]): Promise<string[]> {
     const rows: { person_id: string }[] = await this.tx.manager.query(
       `SELECT person_id FROM quarantine.arrivals WHERE origin_area_code = ANY($1::text[]) AND arrived_at >= $2
+          AND destination_area_code = ANY($3::text[])
         GROUP BY person_id ORDER BY min(arrived_at), person_id`,
-      [origins, since],
+      [origins, since, destinations],
     );
     return rows.map((r) => r.person_id);
   }
