@@ -96,6 +96,10 @@ async function main(): Promise<void> {
           [today, 2 * RECORDS],
         )
       ).rows.map((r: { id: string }) => r.id);
+      // The pass's events (about 10,000 FollowUpMissed) are published before recording starts: staff
+      // record during the day, not in the seconds after the night's pass.
+      for (let n = 1; n > 0; await new Promise((r) => setTimeout(r, 200)))
+        n = (await pg.query('SELECT count(*)::int AS n FROM quarantine.outbox')).rows[0].n;
       const typical = await recordAll(svc, staff, ids.slice(0, RECORDS), typicalDay);
       const heavy = await recordAll(svc, staff, ids.slice(RECORDS), warningHeavy);
       await stack.stopServices();
@@ -151,7 +155,7 @@ type Check = { status: 'DONE'; temperatureC: number; spo2: number; symptoms: str
 function typicalDay(i: number): Check {
   return {
     status: 'DONE',
-    temperatureC: i % 25 === 2 ? 38.6 : 36.4 + (i % 10) / 10,
+    temperatureC: i % 25 === 2 ? 38.6 : (364 + (i % 10)) / 10,
     spo2: i % 50 === 1 ? 94 : 97 + (i % 3),
     symptoms: i % 20 === 0 ? ['COUGH'] : [],
   };
