@@ -158,76 +158,10 @@
     banner('banner.signedOut');
   });
 
-  // --- Sign-in at the identity provider: authorization code + PKCE (RFC 7636), public client ---
-  const PKCE_KEY = 'ct.pkce';
-  const b64url = (bytes) =>
-    btoa(String.fromCharCode(...new Uint8Array(bytes)))
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_')
-      .replace(/=+$/, '');
-  const randomString = () => b64url(crypto.getRandomValues(new Uint8Array(32)));
-  const redirectUri = () => `${location.origin}/`;
-
-  async function discovery() {
-    const res = await fetch(`${sso.issuer}/.well-known/openid-configuration`);
-    if (!res.ok) throw new Error(`identity provider answered ${res.status}`);
-    return res.json();
-  }
-
-  async function startSignIn() {
-    try {
-      const d = await discovery();
-      const verifier = randomString();
-      const state = randomString();
-      const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-      sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
-      const q = new URLSearchParams({
-        response_type: 'code',
-        client_id: sso.clientId,
-        redirect_uri: redirectUri(),
-        scope: 'openid',
-        state,
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      });
-      location.assign(`${d.authorization_endpoint}?${q}`);
-    } catch (err) {
-      banner('banner.idpUnreachable', { message: err.message });
-    }
-  }
-
-  /** Back from the identity provider with ?code=&state=: trade the code (and the verifier) for a token. */
-  async function finishSignIn() {
-    const params = new URLSearchParams(location.search);
-    if (!params.has('code') && !params.has('error')) return;
-    history.replaceState(null, '', location.pathname);
-    const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || 'null');
-    sessionStorage.removeItem(PKCE_KEY);
-    if (params.has('error')) return banner('banner.signInRefused', { error: params.get('error') });
-    if (!saved || saved.state !== params.get('state')) return banner('banner.stateMismatch');
-    try {
-      const d = await discovery();
-      const res = await fetch(d.token_endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code: params.get('code'),
-          redirect_uri: redirectUri(),
-          client_id: sso.clientId,
-          code_verifier: saved.verifier,
-        }),
-      });
-      const body = await res.json();
-      if (!res.ok || !body.access_token) throw new Error(body.error_description || body.error || `HTTP ${res.status}`);
-      token = body.access_token;
-      sessionStorage.setItem(TOKEN_KEY, token);
-      banner(null);
-    } catch (err) {
-      banner('banner.signInFailed', { message: err.message });
-    }
-  }
-  $('sso-button').addEventListener('click', () => void startSignIn());
+  // --- Sign-in at the identity provider (sso.js): authorization code + PKCE ---
+  $('sso-button').addEventListener('click', () =>
+    window.CtSso.start(sso).catch((err) => banner('banner.idpUnreachable', { message: err.message })),
+  );
 
   // --- Language: the fixed labels now, and every panel again after a switch ---
   window.CtI18n.apply();
@@ -249,7 +183,12 @@
     } catch (e) {
       /* no configuration: paste a token */
     }
-    if (sso) await finishSignIn();
+    const back = sso ? await window.CtSso.finish(sso) : null;
+    if (back && back.token) {
+      token = back.token;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      banner(null);
+    } else if (back) banner(back.banner, back.vars);
     showWho();
     if (!token) banner(sso ? 'banner.signInSso' : 'banner.pasteToken');
     refreshFast();
