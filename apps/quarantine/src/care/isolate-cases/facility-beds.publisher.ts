@@ -40,10 +40,10 @@ export class FacilityBedsPublisher {
     if (this.tx.inTransaction) {
       let written = this.written.get(m);
       if (!written) this.written.set(m, (written = new Map()));
-      const earlier = rows.map((r) => written!.get(r.id)).filter((id): id is string => id !== undefined);
+      const earlier = rows.map((r) => written.get(r.id)).filter((id): id is string => id !== undefined);
       if (earlier.length > 0)
         await m.query('DELETE FROM quarantine.outbox WHERE event_id = ANY($1::text[])', [earlier]);
-      rows.forEach((r, i) => written!.set(r.id, events[i].meta.id));
+      rows.forEach((r, i) => written.set(r.id, events[i].meta.id));
     }
     await this.outbox.add(...events);
   }
