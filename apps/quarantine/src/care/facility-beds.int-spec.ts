@@ -1,7 +1,7 @@
 import { Topics } from '@ct/contracts';
 import { EventPublisher } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
-import { ServiceClock } from '@ct/platform';
+import { ServiceClock, TransactionHost } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -9,6 +9,8 @@ import { careEvents } from '../../../../test/support/care';
 import { db, eventually, http, startService, tap, TestService } from '../../../../test/support/services';
 import { QuarantineService } from '../service';
 import { CarePassJob } from './care-pass/care-pass.job';
+import { IsolationStore } from './infrastructure/isolation.store';
+import { FacilityBedsPublisher } from './isolate-cases/facility-beds.publisher';
 
 /**
  * FacilityBedsChanged (care.v1, key facilityId) through the real broker and database: one per
@@ -142,5 +144,25 @@ describe('care pathway: FacilityBedsChanged', () => {
     expect(all).toHaveLength(8);
     expect(all[7]).toMatchObject({ capacity: 4, occupied: occupiedAfterPass });
     expect(all.map((e) => e.areaCode)).toEqual(Array(8).fill(AREA));
+  });
+
+  it('keeps one event, the last figures, when two operations of one transaction change a facility', async () => {
+    const tx = svc.app.get(TransactionHost);
+    const store = svc.app.get(IsolationStore);
+    const publisher = svc.app.get(FacilityBedsPublisher);
+    // As a batch of events handled in one transaction would: each operation publishes at its end.
+    await tx.run(async () => {
+      await store.upsertFacility({ id: FACILITY, name: 'Hoi An', areaCode: AREA, capacity: 6 }, 'test', clock.now());
+      await publisher.changed([FACILITY], {});
+      await store.upsertFacility({ id: FACILITY, name: 'Hoi An', areaCode: AREA, capacity: 7 }, 'test', clock.now());
+      await publisher.changed([FACILITY, null], {});
+    });
+    await http(svc.url, 'PUT', `/care/facilities/${FACILITY}`, {
+      role: 'admin',
+      body: { name: 'Hoi An', areaCode: AREA, capacity: 8 },
+    });
+    const all = await beds(10);
+    expect(all).toHaveLength(10);
+    expect(all.slice(8).map((e) => e.capacity)).toEqual([7, 8]);
   });
 });
