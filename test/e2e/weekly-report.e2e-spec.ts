@@ -230,8 +230,8 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
     // The weekly figures: isolations at the end of each week (week 9 ended before any of them).
     const weekly = await http(ops.url, 'GET', `/stats/weekly?area=${AREA}&weeks=2&until=2022-03-09`, { role: 'ops' });
     expect(weekly.body.weeks.map((w: { isolations: unknown }) => w.isolations)).toEqual([
-      { atHome: 0, inFacilities: 0, waitingForBed: 0 },
-      { atHome: 1, inFacilities: 2, waitingForBed: 1 },
+      { atHome: 0, inFacilities: 0, waitingForBed: 0, bedsFree: 0 },
+      { atHome: 1, inFacilities: 2, waitingForBed: 1, bedsFree: 0 },
     ]);
     expect(
       (
@@ -269,6 +269,8 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
     expect(first).toContain(
       'F0 đang cách ly, điều trị cuối tuần: 4 – tại nhà: 1 – tại cơ sở điều trị: 2 – đang chờ giường tại cơ sở điều trị: 1',
     );
+    // No facility of the area had announced its beds by then (FacilityBedsChanged).
+    expect(first).toContain('Giường trống tại cơ sở điều trị cuối tuần: 0');
     expect(first).toContain('Ổ dịch mới trong tuần: 1');
     expect(first).toContain('ổ dịch 2 ca, ca đầu tiên ngày 07/03/2022');
     // The market is new; the old site was first used in week 9; the withdrawn contact's venue does not count.
@@ -291,6 +293,7 @@ describe('weekly report (PDF and HTML, Vietnamese and English)', () => {
     expect(en).toContain(
       'Cases (F0) in isolation or treatment at the end of the week: 4 – at home: 1 – in treatment facilities: 2 – waiting for a bed in a treatment facility: 1',
     );
+    expect(en).toContain('Beds free in treatment facilities at the end of the week: 0');
 
     const html = await fetchReport(ops, `/reports/weekly.html?area=${AREA}&week=${WEEK}`, scoped);
     expect(html.status).toBe(200);

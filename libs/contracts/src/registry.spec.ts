@@ -34,6 +34,7 @@ describe('topics and the event registry', () => {
       'HealthCheckRecorded',
       'FollowUpMissed',
       'CareEscalated',
+      'FacilityBedsChanged',
     ]);
     expect(eventTypesOf('unknown.v1')).toEqual([]);
   });

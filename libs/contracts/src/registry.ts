@@ -1,5 +1,6 @@
 import {
   CareEscalated,
+  FacilityBedsChanged,
   FollowUpMissed,
   HealthCheckRecorded,
   IsolationEnded,
@@ -77,6 +78,8 @@ export const EVENT_TYPES = {
   HealthCheckRecorded: define(Topics.CARE, HealthCheckRecorded, (p) => p.personId, certainHealthCheckRecorded),
   FollowUpMissed: define(Topics.CARE, FollowUpMissed, (p) => p.personId, certainFollowUpMissed),
   CareEscalated: define(Topics.CARE, CareEscalated, (p) => p.personId),
+  // Key facilityId, not a person: a facility's bed figures (issue 16), so its changes stay in order.
+  FacilityBedsChanged: define(Topics.CARE, FacilityBedsChanged, (p) => p.facilityId),
 } as const;
 
 export type EventPayloads = { [K in keyof typeof EVENT_TYPES]: InstanceType<(typeof EVENT_TYPES)[K]['payload']> };

@@ -28,6 +28,7 @@ export const Topics = {
   /**
    * Key personId: a person's isolation order, transfers, daily checks and end stay in order, and in
    * the same partition number as their quarantine.v1 and testing.v1 events.
+   * FacilityBedsChanged (issue 16) is keyed facilityId: a facility's beds, not a person.
    */
   CARE: 'care.v1',
 } as const;

@@ -58,6 +58,7 @@ describe('ops: care figures', () => {
       isolatedAtHome: 1,
       isolatedInFacilities: 0,
       waitingForBed: 1,
+      bedsFree: 0, // no FacilityBedsChanged for this area
       done: 1,
       unreachable: 0,
       missed: 1,

@@ -1,4 +1,5 @@
 import {
+  FacilityBedsChanged,
   FollowUpMissed,
   HealthCheckRecorded,
   IsolationEnded,
@@ -13,6 +14,8 @@ export interface IsolationFigures {
   atHome: number;
   inFacilities: number;
   waitingForBed: number;
+  /** Free beds of the areas' treatment facilities (FacilityBedsChanged), each facility's latest figures then. */
+  bedsFree: number;
 }
 
 /** The care figures read model (care.v1): idempotent by the events' own ids (isolationId, followUpId). */
@@ -63,6 +66,21 @@ export class CareFiguresStore {
   }
 
   /**
+   * A facility's beds at changedAt. Kept as history (one row per facility and instant), so the latest
+   * is the one with the greatest changedAt whatever order the events arrive in; the same instant
+   * twice (one facility's events are in order on their key) keeps the later one.
+   */
+  async beds(e: FacilityBedsChanged): Promise<void> {
+    await this.m.query(
+      `INSERT INTO ops.care_facility_beds (facility_id, changed_at, area_code, capacity, occupied, free)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (facility_id, changed_at) DO UPDATE SET area_code = EXCLUDED.area_code, capacity = EXCLUDED.capacity,
+         occupied = EXCLUDED.occupied, free = EXCLUDED.free`,
+      [e.facilityId, e.changedAt, e.areaCode, e.capacity, e.occupied, e.free],
+    );
+  }
+
+  /**
    * People isolated in the areas `codes` at each instant of `at` (in that order): at home, in a
    * treatment facility (with a bed), waiting for a bed; each isolation where it was at that instant.
    */
@@ -81,7 +99,22 @@ export class CareFiguresStore {
         GROUP BY w.n ORDER BY w.n`,
       [codes, at],
     );
-    return rows.map(({ atHome, inFacilities, waitingForBed }) => ({ atHome, inFacilities, waitingForBed }));
+    // Free beds at each instant: each facility's latest figures then, in the area it belonged to then.
+    const free: { n: number; bedsFree: number }[] = await this.m.query(
+      `SELECT w.n::int AS n, coalesce(sum(b.free), 0)::int AS "bedsFree"
+         FROM unnest($2::timestamptz[]) WITH ORDINALITY AS w(at, n)
+         LEFT JOIN LATERAL (
+           SELECT DISTINCT ON (facility_id) facility_id, area_code, free FROM ops.care_facility_beds
+            WHERE changed_at <= w.at ORDER BY facility_id, changed_at DESC) b ON b.area_code = ANY($1::text[])
+        GROUP BY w.n ORDER BY w.n`,
+      [codes, at],
+    );
+    return rows.map(({ atHome, inFacilities, waitingForBed }, i) => ({
+      atHome,
+      inFacilities,
+      waitingForBed,
+      bedsFree: free[i].bedsFree,
+    }));
   }
 
   async check(e: HealthCheckRecorded): Promise<void> {
@@ -100,7 +133,10 @@ export class CareFiguresStore {
     );
   }
 
-  /** Per area (of `areas`; null: all): isolated at home / in facilities, waiting for a bed, beds occupied per facility, follow-ups of a day. */
+  /**
+   * Per area (of `areas`; null: all): isolated at home / in facilities, waiting for a bed, free beds
+   * of its facilities (their latest FacilityBedsChanged), beds occupied per facility, follow-ups of a day.
+   */
   async figures(day: string, areas: string[] | null) {
     const isolations = await this.m.query(
       `SELECT area_code AS "areaCode",
@@ -115,6 +151,14 @@ export class CareFiguresStore {
         WHERE active AND facility_id IS NOT NULL AND ${inAreaScope('area_code', 1)} GROUP BY facility_id ORDER BY facility_id`,
       [areas],
     );
+    // Each facility's latest figures, summed in the area it belongs to now.
+    const bedsFree: { areaCode: string; bedsFree: number }[] = await this.m.query(
+      `SELECT area_code AS "areaCode", sum(free)::int AS "bedsFree"
+         FROM (SELECT DISTINCT ON (facility_id) facility_id, area_code, free FROM ops.care_facility_beds
+                ORDER BY facility_id, changed_at DESC) latest
+        WHERE ${inAreaScope('area_code', 1)} GROUP BY area_code`,
+      [areas],
+    );
     const followUps = await this.m.query(
       `SELECT area_code AS "areaCode", count(*) FILTER (WHERE status = 'DONE')::int AS done,
               count(*) FILTER (WHERE status = 'UNREACHABLE' AND NOT missed)::int AS unreachable,
@@ -127,12 +171,13 @@ export class CareFiguresStore {
       isolatedAtHome: 0,
       isolatedInFacilities: 0,
       waitingForBed: 0,
+      bedsFree: 0,
       done: 0,
       unreachable: 0,
       missed: 0,
       lost: 0,
     };
-    for (const r of [...isolations, ...followUps] as { areaCode: string }[])
+    for (const r of [...isolations, ...bedsFree, ...followUps] as { areaCode: string }[])
       byArea.set(r.areaCode, { ...zero, ...(byArea.get(r.areaCode) ?? {}), ...r });
     return {
       day,

@@ -28,6 +28,11 @@ export class CareKafkaController {
     return this.store.check(e.payload);
   }
 
+  @HandleEvent('FacilityBedsChanged')
+  beds(e: EventEnvelope<'FacilityBedsChanged'>): Promise<void> {
+    return this.store.beds(e.payload);
+  }
+
   @HandleEvent('FollowUpMissed')
   missed(e: EventEnvelope<'FollowUpMissed'>): Promise<void> {
     return this.store.missed(e.payload);

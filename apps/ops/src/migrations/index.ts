@@ -7,6 +7,7 @@ import { LevelChanges1763900004200 } from './1763900004200-level-changes';
 import { WeeklyReportReadModel1763900004400 } from './1763900004400-weekly-report-read-model';
 import { ExposureRetention1763900004410 } from './1763900004410-exposure-retention';
 import { CareIsolationHistory1763900005300 } from './1763900005300-care-isolation-history';
+import { CareFacilityBeds1763900005600 } from './1763900005600-care-facility-beds';
 
 /** In order of application; a new migration is appended, never edited once released. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   WeeklyReportReadModel1763900004400,
   ExposureRetention1763900004410,
   CareIsolationHistory1763900005300,
+  CareFacilityBeds1763900005600,
 ];

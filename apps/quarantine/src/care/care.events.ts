@@ -138,3 +138,23 @@ export function healthCheckRecorded(
     opts({}, at),
   );
 }
+
+/** A treatment facility's beds after a change (key facilityId; no personal data). */
+export function facilityBedsChanged(
+  f: { id: string; areaCode: string; capacity: number; occupied: number },
+  at: string,
+  cause: EventCause,
+): EventEnvelope {
+  return createEvent(
+    'FacilityBedsChanged',
+    {
+      facilityId: f.id,
+      areaCode: f.areaCode,
+      capacity: f.capacity,
+      occupied: f.occupied,
+      free: Math.max(0, f.capacity - f.occupied),
+      changedAt: at,
+    },
+    opts(cause, at),
+  );
+}

@@ -10,6 +10,7 @@ import { CarePassJob } from './care-pass/care-pass.job';
 import { FacilitiesHttpController } from './facilities/facilities.http.controller';
 import { FollowUpStore } from './infrastructure/follow-up.store';
 import { IsolationStore } from './infrastructure/isolation.store';
+import { FacilityBedsPublisher } from './isolate-cases/facility-beds.publisher';
 import { IsolationService } from './isolate-cases/isolation.service';
 import { IsolationsHttpController } from './isolations/isolations.http.controller';
 import { ListFollowUpsHttpController } from './list-follow-ups/list-follow-ups.http.controller';
@@ -25,11 +26,16 @@ export class SeedFacilities implements OnApplicationBootstrap {
     private readonly store: IsolationStore,
     private readonly clock: ServiceClock,
     @Inject(SERVICE_ENV) private readonly env: QuarantineEnv,
+    private readonly beds: FacilityBedsPublisher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const facilities = careFacilitiesFrom(this.env);
-    await this.tx.run(() => this.store.seedFacilities(facilities, this.clock.now()));
+    await this.tx.run(async () => {
+      // A facility new to the database announces its beds, so the figures know it before any change.
+      const added = await this.store.seedFacilities(facilities, this.clock.now());
+      await this.beds.changed(added, {});
+    });
   }
 }
 
@@ -51,6 +57,7 @@ export class SeedFacilities implements OnApplicationBootstrap {
     IsolationStore,
     FollowUpStore,
     IsolationService,
+    FacilityBedsPublisher,
     RecordFollowUpHandler,
     CarePassJob,
     SeedFacilities,

@@ -24,6 +24,14 @@ describe('care.v1 payloads', () => {
     }
   });
 
+  it('puts FacilityBedsChanged on care.v1, keyed by facilityId (a facility, not a person)', () => {
+    expect(EVENT_TYPES.FacilityBedsChanged.topic).toBe(Topics.CARE);
+    expect(sampleMessage('FacilityBedsChanged').key?.toString()).toBe('tf-79-01');
+    expect(Object.keys(samplePlain('FacilityBedsChanged')).sort()).toEqual(
+      ['areaCode', 'capacity', 'changedAt', 'facilityId', 'free', 'occupied'].sort(),
+    );
+  });
+
   it('accepts a day without measurements and an empty symptom list', () => {
     const p = samplePlain('HealthCheckRecorded');
     Object.assign(p, { status: 'UNREACHABLE', temperatureC: null, spo2: null, symptoms: [], warningSigns: [] });
@@ -43,6 +51,8 @@ describe('care.v1 payloads', () => {
     ['HealthCheckRecorded', 'NaN as a temperature', (p) => (p.temperatureC = NaN), ['temperatureC']],
     ['FollowUpMissed', 'lastCompletedOn absent', (p) => delete p.lastCompletedOn, ['lastCompletedOn']],
     ['CareEscalated', 'an unknown target', (p) => (p.to = 'ICU'), ['to']],
+    ['FacilityBedsChanged', 'negative free beds', (p) => (p.free = -3), ['free']],
+    ['FacilityBedsChanged', 'a fractional capacity', (p) => (p.capacity = 12.5), ['capacity']],
   ])('%s: refuses %s', (type, _what, change, fields) => {
     expect(bad(type, change)).toEqual(fields);
   });

@@ -175,3 +175,21 @@ export class CareEscalated {
   @Uuid({ nullable: true }) testId: string | null;
   @Timestamp() escalatedAt: string;
 }
+
+/**
+ * A treatment facility's beds changed: a bed taken or freed (an isolation placed in, moved from or
+ * to, or ended in it) or its capacity changed. The figures are those after the change, read in the
+ * transaction that made it; at most one per facility per transaction (a pass that frees many beds of
+ * one facility sends one). Keyed by facilityId, not a person: it is about a facility, and a
+ * facility's changes stay in order. No personal data.
+ */
+export class FacilityBedsChanged {
+  @Id() facilityId: string;
+  @Text(32) areaCode: string;
+  @Int(0, 1_000_000) capacity: number;
+  /** Active isolations placed there (may exceed capacity after capacity was lowered). */
+  @Int(0, 1_000_000_000) occupied: number;
+  /** max(0, capacity - occupied). */
+  @Int(0, 1_000_000) free: number;
+  @Timestamp() changedAt: string;
+}

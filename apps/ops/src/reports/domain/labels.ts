@@ -24,6 +24,7 @@ export interface ReportLabels {
   isolatedAtHome: string;
   isolatedInFacilities: string;
   waitingForBed: string;
+  bedsFree: string;
   clustersAndSites: string;
   newClusters: string;
   cluster: (size: string, firstAt: string) => string;
@@ -59,6 +60,7 @@ export const REPORT_LABELS: Record<Lang, ReportLabels> = {
     isolatedAtHome: 'tại nhà',
     isolatedInFacilities: 'tại cơ sở điều trị',
     waitingForBed: 'đang chờ giường tại cơ sở điều trị',
+    bedsFree: 'Giường trống tại cơ sở điều trị cuối tuần',
     clustersAndSites: 'Ổ dịch và địa điểm liên quan',
     newClusters: 'Ổ dịch mới trong tuần',
     cluster: (size, at) => `ổ dịch ${size} ca, ca đầu tiên ngày ${at}`,
@@ -90,6 +92,7 @@ export const REPORT_LABELS: Record<Lang, ReportLabels> = {
     isolatedAtHome: 'at home',
     isolatedInFacilities: 'in treatment facilities',
     waitingForBed: 'waiting for a bed in a treatment facility',
+    bedsFree: 'Beds free in treatment facilities at the end of the week',
     clustersAndSites: 'Clusters and exposure sites',
     newClusters: 'New clusters this week',
     cluster: (size, at) => `cluster of ${size} cases, first confirmed ${at}`,

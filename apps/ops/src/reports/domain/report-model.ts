@@ -17,10 +17,10 @@ export interface WeeklyReportPage {
   quarantinesActive: number;
   /**
    * Cases (F0) isolated at the end of the week (care.v1, the weekly figures' `isolations`): at home,
-   * in a treatment facility, waiting for a bed. Free beds are not known to ops (capacity stays in
-   * the quarantine service), so the page does not state them.
+   * in a treatment facility, waiting for a bed; and the free beds of the area's treatment facilities
+   * then (FacilityBedsChanged, each facility's latest figures at the week's end).
    */
-  isolationsActive: { atHome: number; inFacilities: number; waitingForBed: number };
+  isolationsActive: { atHome: number; inFacilities: number; waitingForBed: number; bedsFree: number };
   newClusters: { count: number; largest: { size: number; firstConfirmedAt: string }[] };
   newExposureSites: { count: number; venues: { venueId: string; firstExposureAt: string }[] };
 }

@@ -24,7 +24,7 @@ const page: WeeklyReportPage = {
   },
   coverage: { adultsOneDosePct: 98.4, over50FullyVaccinatedPct: 60, updatedAt: '2021-11-20T03:00:00Z' },
   quarantinesActive: 1234,
-  isolationsActive: { atHome: 1250, inFacilities: 37, waitingForBed: 2 },
+  isolationsActive: { atHome: 1250, inFacilities: 37, waitingForBed: 2, bedsFree: 1234 },
   newClusters: { count: 1, largest: [{ size: 3, firstConfirmedAt: '2021-11-14T18:00:00Z' }] },
   newExposureSites: { count: 9, venues: [{ venueId: 'cho-hoi-an', firstExposureAt: '2021-11-16T02:00:00Z' }] },
 };
@@ -47,6 +47,7 @@ describe('pageText', () => {
       '– tại nhà: 1.250',
       '– tại cơ sở điều trị: 37',
       '– đang chờ giường tại cơ sở điều trị: 2',
+      'Giường trống tại cơ sở điều trị cuối tuần: 1.234',
     ]);
     // 18:00 UTC on the 14th is the 15th in Vietnam.
     expect(t.sections.clusters.lines).toEqual([
@@ -70,6 +71,7 @@ describe('pageText', () => {
       '– at home: 1,250',
       '– in treatment facilities: 37',
       '– waiting for a bed in a treatment facility: 2',
+      'Beds free in treatment facilities at the end of the week: 1,234',
     ]);
     expect(t.sections.coverage.lines[0]).toBe('Adults (18+) with at least one dose: 98.4%');
     expect(t.sections.clusters.lines[4]).toBe('and 8 more');

@@ -69,6 +69,7 @@ export function pageText(p: WeeklyReportPage, lang: Lang, generatedAt: string): 
           `– ${l.isolatedAtHome}: ${n(iso.atHome)}`,
           `– ${l.isolatedInFacilities}: ${n(iso.inFacilities)}`,
           `– ${l.waitingForBed}: ${n(iso.waitingForBed)}`,
+          `${l.bedsFree}: ${n(iso.bedsFree)}`,
         ],
       },
       clusters: {

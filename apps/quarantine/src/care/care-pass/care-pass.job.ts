@@ -11,6 +11,7 @@ import { CARE_POLICY } from '../care.tokens';
 import { addDays, CarePolicy, daysBetween } from '../domain/care-policy';
 import { FollowUpStore } from '../infrastructure/follow-up.store';
 import { isolationFromRow } from '../infrastructure/isolation.store';
+import { FacilityBedsPublisher } from '../isolate-cases/facility-beds.publisher';
 import { IsolationService } from '../isolate-cases/isolation.service';
 
 export interface CarePassResult {
@@ -53,6 +54,7 @@ export class CarePassJob implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly clock: ServiceClock,
     @Inject(CARE_POLICY) private readonly policy: CarePolicy,
     @Inject(SERVICE_ENV) private readonly env: QuarantineEnv,
+    private readonly beds: FacilityBedsPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -159,7 +161,10 @@ export class CarePassJob implements OnApplicationBootstrap, OnApplicationShutdow
       for (const t of tests) events.push(isolationTestScheduled(t, at, {}));
     }
     await this.outbox.add(...events);
-    const bedsAssigned = await this.isolation.assignBeds({});
+    // One FacilityBedsChanged per facility for the whole pass: beds freed by releases, then given away.
+    const touched = new Set(released.map((r) => r.facility_id as string | null).filter((f): f is string => f !== null));
+    const bedsAssigned = await this.isolation.assignBeds({}, touched);
+    await this.beds.changed(touched, {});
     return { today, released: released.length, retests: retests.length, bedsAssigned };
   }
 

@@ -3,6 +3,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsolationStore } from '../infrastructure/isolation.store';
+import { FacilityBedsPublisher } from '../isolate-cases/facility-beds.publisher';
 import { IsolationService } from '../isolate-cases/isolation.service';
 
 export class FacilityRequest {
@@ -38,6 +39,7 @@ export class FacilitiesHttpController {
     private readonly store: IsolationStore,
     private readonly isolation: IsolationService,
     private readonly clock: ServiceClock,
+    private readonly beds: FacilityBedsPublisher,
   ) {}
 
   @Get()
@@ -58,12 +60,15 @@ export class FacilitiesHttpController {
   @Put(':id')
   @Roles('admin')
   @ApiOperation({
-    summary: 'Create or change a treatment facility (capacity per area); new beds go to people waiting (BED_ASSIGNED)',
+    summary:
+      'Create or change a treatment facility (capacity per area); new beds go to people waiting (BED_ASSIGNED); FacilityBedsChanged on care.v1',
   })
   set(@Param() p: FacilityParams, @Body() b: FacilityRequest, @CurrentPrincipal() who: Principal) {
     return this.tx.run(async () => {
       await this.store.upsertFacility({ id: p.id, ...b }, who.subject, this.clock.now());
-      const assigned = await this.isolation.assignBeds({});
+      const touched = new Set([p.id]);
+      const assigned = await this.isolation.assignBeds({}, touched);
+      await this.beds.changed(touched, {});
       return { id: p.id, ...b, assigned };
     });
   }

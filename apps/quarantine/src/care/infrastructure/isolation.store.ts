@@ -217,12 +217,19 @@ export class IsolationStore {
   }
 
   /** The configured facilities, for a database that has none of them yet (never overwrites an admin's change). */
-  async seedFacilities(fs: { id: string; name: string; areaCode: string; capacity: number }[], at: Date) {
-    for (const f of fs)
-      await this.m.query(
+  async seedFacilities(
+    fs: { id: string; name: string; areaCode: string; capacity: number }[],
+    at: Date,
+  ): Promise<string[]> {
+    const added: string[] = [];
+    for (const f of fs) {
+      const rows: { id: string }[] = await this.m.query(
         `INSERT INTO quarantine.care_facilities (id, name, area_code, capacity, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, $5, 'config') ON CONFLICT (id) DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, 'config') ON CONFLICT (id) DO NOTHING RETURNING id`,
         [f.id, f.name, f.areaCode, f.capacity, at],
       );
+      added.push(...rows.map((r) => r.id));
+    }
+    return added;
   }
 }

@@ -9,6 +9,7 @@ import { isolationEnded, isolationOrdered, isolationTestScheduled, isolationTran
 import { CARE_POLICY } from '../care.tokens';
 import { CarePolicy, chooseBed, isolationSchedule, placementFor } from '../domain/care-policy';
 import { FacilityRow, Isolation, IsolationStore } from '../infrastructure/isolation.store';
+import { FacilityBedsPublisher } from './facility-beds.publisher';
 
 /**
  * Isolation of cases: orders one per CaseConfirmed (placed by policy), re-places it when the facts
@@ -17,6 +18,8 @@ import { FacilityRow, Isolation, IsolationStore } from '../infrastructure/isolat
  * consumed event's, or a request's), so a quarantined F1's quarantine ends and their isolation
  * starts in one commit. Whatever order the case, the facts and the eligibility arrive in, the
  * isolation ends in the same place (the events differ: an order, or an order and a transfer).
+ * Each public operation ends with one FacilityBedsChanged per facility whose beds it changed
+ * (`touched`: the facilities it took or freed a bed in, including beds then given to people waiting).
  */
 @Injectable()
 export class IsolationService {
@@ -25,6 +28,7 @@ export class IsolationService {
     private readonly outbox: Outbox,
     private readonly clock: ServiceClock,
     @Inject(CARE_POLICY) private readonly policy: CarePolicy,
+    private readonly beds: FacilityBedsPublisher,
   ) {}
 
   today(): string {
@@ -61,6 +65,7 @@ export class IsolationService {
     await this.store.insertTests(tests, now);
     const at = now.toISOString();
     await this.outbox.add(isolationOrdered(iso, at, cause), ...tests.map((t) => isolationTestScheduled(t, at, cause)));
+    await this.beds.changed([iso.facilityId], cause);
     return iso;
   }
 
@@ -74,7 +79,10 @@ export class IsolationService {
     const now = this.clock.now();
     await this.store.end(iso.id, reason, now);
     await this.outbox.add(isolationEnded(iso, reason, testId, now.toISOString(), cause));
-    if (iso.facilityId) await this.assignBeds(cause);
+    if (!iso.facilityId) return;
+    const touched = new Set([iso.facilityId]);
+    await this.assign(cause, touched);
+    await this.beds.changed(touched, cause);
   }
 
   /** The facts or the home's eligibility changed: the place follows the policy, unless care was escalated. */
@@ -84,18 +92,48 @@ export class IsolationService {
     const { facts, homeEligible } = await this.store.factsOf(personId);
     const kind = placementFor(facts, homeEligible, this.clock.now(), this.policy);
     if (kind === iso.kind) return null;
-    if (kind === 'HOME') return this.move(iso, { kind, facilityId: null, needsBed: false }, 'REASSESSED', false, cause);
-    return this.toFacility(iso, 'HOME_INELIGIBLE', false, cause);
+    const touched = new Set<string>();
+    const after =
+      kind === 'HOME'
+        ? await this.move(iso, { kind, facilityId: null, needsBed: false }, 'REASSESSED', false, cause, touched)
+        : await this.moveToFacility(iso, 'HOME_INELIGIBLE', false, cause, touched);
+    await this.beds.changed(touched, cause);
+    return after;
   }
 
   /** Moves an isolation to a treatment facility (a free bed, else needsBed). */
   async toFacility(iso: Isolation, reason: IsolationTransferReason, escalated: boolean, cause: EventCause) {
-    const place = await this.bedFor(iso.areaCode);
-    return this.move(iso, { kind: 'TREATMENT_FACILITY', ...place }, reason, escalated, cause);
+    const touched = new Set<string>();
+    const after = await this.moveToFacility(iso, reason, escalated, cause, touched);
+    await this.beds.changed(touched, cause);
+    return after;
   }
 
-  /** Gives free beds to isolations waiting for one, oldest first (BED_ASSIGNED). */
-  async assignBeds(cause: EventCause): Promise<number> {
+  private async moveToFacility(
+    iso: Isolation,
+    reason: IsolationTransferReason,
+    escalated: boolean,
+    cause: EventCause,
+    touched: Set<string>,
+  ) {
+    const place = await this.bedFor(iso.areaCode);
+    return this.move(iso, { kind: 'TREATMENT_FACILITY', ...place }, reason, escalated, cause, touched);
+  }
+
+  /**
+   * Gives free beds to isolations waiting for one, oldest first (BED_ASSIGNED). With `touched`, the
+   * facilities whose beds changed are added to it and the caller publishes them (with its own
+   * changes, once); without, FacilityBedsChanged is published here.
+   */
+  async assignBeds(cause: EventCause, touched?: Set<string>): Promise<number> {
+    if (touched) return this.assign(cause, touched);
+    const mine = new Set<string>();
+    const assigned = await this.assign(cause, mine);
+    await this.beds.changed(mine, cause);
+    return assigned;
+  }
+
+  private async assign(cause: EventCause, touched: Set<string>): Promise<number> {
     const waiting = await this.store.waitingForBeds(500);
     if (waiting.length === 0) return 0;
     const facilities = await this.store.facilities();
@@ -109,6 +147,7 @@ export class IsolationService {
         'BED_ASSIGNED',
         iso.escalated,
         cause,
+        touched,
       );
       assigned++;
     }
@@ -146,12 +185,14 @@ export class IsolationService {
     reason: IsolationTransferReason,
     escalated: boolean,
     cause: EventCause,
+    touched: Set<string>,
   ): Promise<Isolation> {
     const now = this.clock.now();
     const after: Isolation = { ...iso, ...to, escalated };
     await this.store.place(iso.id, { ...to, escalated }, now);
     await this.outbox.add(isolationTransferred(iso, after, reason, now.toISOString(), cause));
-    if (iso.facilityId && iso.facilityId !== to.facilityId) await this.assignBeds(cause);
+    if (iso.facilityId !== to.facilityId) for (const f of [iso.facilityId, to.facilityId]) if (f) touched.add(f);
+    if (iso.facilityId && iso.facilityId !== to.facilityId) await this.assign(cause, touched);
     return after;
   }
 }

@@ -84,4 +84,12 @@ export const CARE_SAMPLES: SamplesOn<typeof Topics.CARE> = {
     testId: null,
     escalatedAt: '2021-11-25T07:30:01Z',
   },
+  FacilityBedsChanged: {
+    facilityId: 'tf-79-01',
+    areaCode: '79',
+    capacity: 120,
+    occupied: 97,
+    free: 23,
+    changedAt: '2021-11-25T07:30:01Z',
+  },
 };
