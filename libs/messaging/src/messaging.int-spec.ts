@@ -230,6 +230,50 @@ describe('messaging: outbox, idempotent consumption, retries and dead letters on
     await eventually('the relay cache empty', async () => svc.app.get(OutboxCache).size === 0);
   });
 
+  it('wakes its own relay in-process after commit, without NOTIFY, and never for a rolled-back transaction', async () => {
+    const tx = svc.app.get(TransactionHost);
+    const outbox = svc.app.get(Outbox);
+    const cache = svc.app.get(OutboxCache);
+    await eventually('this process leads the relay', async () => cache.enabled);
+    const listener = await db();
+    const notified: string[] = [];
+    listener.on('notification', (n) => notified.push(n.channel));
+    await listener.query(`LISTEN ct_outbox_${SCHEMA}`);
+    const wake = jest.spyOn(cache, 'wake');
+    try {
+      const kept = closed();
+      let wokenBeforeCommit = -1;
+      await tx.run(async () => {
+        await outbox.add(kept);
+        wokenBeforeCommit = wake.mock.calls.length;
+      });
+      expect(wokenBeforeCommit).toBe(0);
+      expect(wake).toHaveBeenCalledTimes(1);
+      await expect(
+        tx.run(async () => {
+          await outbox.add(closed());
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(wake).toHaveBeenCalledTimes(1);
+      // A guarded change outside a transaction (Outbox.addIf): woken when it changed a row, not otherwise.
+      const id = randomUUID();
+      await pg.query(`INSERT INTO ${SCHEMA}.effects (case_id, n) VALUES ($1, 1)`, [id]);
+      const change = (from: number) => ({
+        sql: `UPDATE ${SCHEMA}.effects SET n = n + 1 WHERE case_id = $1 AND n = $2 RETURNING case_id AS id`,
+        params: [id, from],
+      });
+      expect(await outbox.addIf(change(1), closed())).toBe(1);
+      expect(await outbox.addIf(change(1), closed())).toBe(0);
+      expect(wake).toHaveBeenCalledTimes(2);
+      await topics.waitFor((m) => String(m.headers?.ce_id) === kept.meta.id);
+      await new Promise((r) => setTimeout(r, 200)); // a NOTIFY would have reached the listener by now
+      expect(notified).toEqual([]);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('runs work registered with afterCommit once the transaction commits, never after a rollback', async () => {
     const tx = svc.app.get(TransactionHost);
     const seen: string[] = [];

@@ -18,4 +18,6 @@ export interface MessagingOptions {
   /** false: this process never relays the outbox (tests that drive the relay by hand). */
   relay?: boolean;
   relayPollMs?: number;
+  /** After sending a small batch, how long the relay waits for more before it reads again (default 10). */
+  relayLingerMs?: number;
 }

@@ -19,6 +19,7 @@ export interface OutboxRow {
 export class OutboxCache {
   private readonly rows = new Map<string, OutboxRow>();
   private active = false;
+  private waker?: () => void;
 
   constructor(private readonly max = 50_000) {}
 
@@ -47,6 +48,16 @@ export class OutboxCache {
    */
   clear(): void {
     this.rows.clear();
+  }
+
+  /** The relay's wake-up, set by this process's relay. */
+  onWake(wake: () => void): void {
+    this.waker = wake;
+  }
+
+  /** Wakes this process's relay (rows just committed). */
+  wake(): void {
+    this.waker?.();
   }
 
   take(id: string): OutboxRow | undefined {

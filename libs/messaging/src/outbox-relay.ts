@@ -5,6 +5,9 @@ import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 import { OutboxCache, outboxChannel, OutboxRow } from './outbox-cache';
 import { EventPublisher } from './publisher';
 
+/** Below this many rows sent, the relay lingers before its next read. */
+const LINGER_BELOW = 500;
+
 /**
  * Publishes committed outbox rows in id order. One instance per service holds a session advisory
  * lock and is the only publisher, so events of one key keep their order even with many replicas;
@@ -18,6 +21,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private leader = false;
   private stopped = false;
   private wake?: () => void;
+  private woken = false;
   private loop?: Promise<void>;
 
   constructor(
@@ -29,6 +33,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     if (this.opts.relay === false) return;
+    this.cache.onWake(() => this.wakeUp());
     this.loop = this.run();
   }
 
@@ -39,22 +44,34 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.loop;
   }
 
+  /** Sleeps up to ms; a wake-up that came while it was busy ends the next sleep at once. */
   private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const t = setTimeout(done, ms);
       this.wake = done;
     });
+  }
+
+  /** New rows committed (NOTIFY, or this process's Outbox): publish them now, not at the next poll. */
+  private wakeUp(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
   }
 
   private async connect(): Promise<void> {
     const url = this.opts.databaseUrl;
     const client = new Client({ connectionString: url, application_name: `${this.opts.schema}-outbox-relay` });
     client.on('error', (err) => this.logger.warn(`relay connection lost: ${err.message}`));
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.wakeUp());
     await client.connect();
     await client.query(`LISTEN ${outboxChannel(this.opts.schema)}`);
     this.client = client;
@@ -62,6 +79,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async run(): Promise<void> {
     const pollMs = this.opts.relayPollMs ?? 500;
+    const lingerMs = this.opts.relayLingerMs ?? 10;
     while (!this.stopped) {
       try {
         if (!this.client) await this.connect();
@@ -78,6 +96,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         }
         const sent = await this.publishBatch();
         if (sent === 0) await this.sleep(pollMs);
+        // A small batch under steady load (staff recording all day): wait a moment for more rather
+        // than read, send and delete a few rows at a time; an event waits at most lingerMs longer.
+        else if (sent < LINGER_BELOW && lingerMs > 0) await new Promise((r) => setTimeout(r, lingerMs));
       } catch (err) {
         this.logger.error(`outbox relay failed, retrying: ${(err as Error).message}`);
         this.leader = false;

@@ -9,7 +9,10 @@ const COPY_THRESHOLD = 100;
 
 /**
  * Adds events to the outbox inside the caller's transaction: they reach Kafka only if the state
- * change that caused them commits. pg_notify is transactional too, so the relay wakes at commit.
+ * change that caused them commits. The relay wakes at commit: in-process when this process's relay
+ * is the publishing one, else through pg_notify, which is transactional too. (NOTIFY takes a lock
+ * at commit that serialises committing transactions, so it is left out when it is not needed; a
+ * relay that lost the lead in between finds the rows at its successor's first read or poll.)
  */
 @Injectable()
 export class Outbox {
@@ -21,7 +24,7 @@ export class Outbox {
 
   async add(...added: EventEnvelope[]): Promise<void> {
     if (added.length === 0) return;
-    const events = this.joinAmbient(added);
+    const events = this.withAmbientCorrelation(added);
     const s = this.opts.schema;
     if (events.length >= COPY_THRESHOLD) {
       // A burst (a super-spreader's contacts, a day's orders): COPY, no array parameters to build
@@ -46,7 +49,7 @@ export class Outbox {
         ),
       );
       if (this.cache.enabled) await this.tx.afterCommit(() => Promise.resolve(this.cache.offer(rows)));
-      await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
+      if (!(await this.wakeInProcess())) await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
     } else {
       await this.insert(events);
     }
@@ -54,10 +57,22 @@ export class Outbox {
 
   /** The rows and the relay's wake-up in one statement (one round trip per request that emits events). */
   private async insert(events: EventEnvelope[]): Promise<void> {
-    await this.tx.manager.query(`WITH added AS (${this.rowsFrom(1)}) SELECT pg_notify($7, '')`, [
-      ...columns(events),
-      outboxChannel(this.opts.schema),
-    ]);
+    if (await this.wakeInProcess()) await this.tx.manager.query(this.rowsFrom(1), columns(events));
+    else
+      await this.tx.manager.query(`WITH added AS (${this.rowsFrom(1)}) SELECT pg_notify($7, '')`, [
+        ...columns(events),
+        outboxChannel(this.opts.schema),
+      ]);
+  }
+
+  /**
+   * When this process's relay is the publishing one: wakes it once the current transaction commits
+   * (at once outside one) and answers true; else false, and the caller notifies.
+   */
+  private async wakeInProcess(): Promise<boolean> {
+    if (!this.cache.enabled) return false;
+    await this.tx.afterCommit(() => Promise.resolve(this.cache.wake()));
+    return true;
   }
 
   /**
@@ -68,29 +83,61 @@ export class Outbox {
    * what makes it safe without a lock. Answers how many rows changed (0: nothing was added).
    */
   async addIf(change: { sql: string; params: unknown[] }, ...added: EventEnvelope[]): Promise<number> {
-    const n = change.params.length;
-    const [row] = await this.tx.manager.query(
-      `WITH changed AS (${change.sql}),
-            added AS (${this.rowsFrom(n + 1)} WHERE EXISTS (SELECT 1 FROM changed))
-       SELECT (SELECT count(*) FROM changed)::int AS n,
-              CASE WHEN EXISTS (SELECT 1 FROM changed) THEN pg_notify($${n + 7}, '') END AS woken`,
-      [...change.params, ...columns(this.joinAmbient(added)), outboxChannel(this.opts.schema)],
-    );
-    return row.n as number;
+    const events = this.withAmbientCorrelation(added);
+    const changed = await this.addIfEach(change, [{ rowId: null, events }]);
+    return changed.count;
   }
 
-  /** INSERT of the outbox rows from six array parameters starting at $first (see columns()). */
-  private rowsFrom(first: number): string {
+  /**
+   * addIf for many rows in one statement: `change` (an `UPDATE … RETURNING <id>::text AS id`, its
+   * parameters $1…$n) changes any number of rows, and each item's events are added only when its
+   * row (`rowId`; null: any row) is among those changed, in the items' order. For callers that
+   * gather concurrent requests into one round trip (see Coalescer): the events must already carry
+   * their request's correlation (withAmbientCorrelation), since the statement runs in another's.
+   * Answers the ids changed and their count.
+   */
+  async addIfEach(
+    change: { sql: string; params: unknown[] },
+    items: { rowId: string | null; events: EventEnvelope[] }[],
+  ): Promise<{ ids: Set<string>; count: number }> {
+    const n = change.params.length;
+    const events = items.flatMap((i) => i.events);
+    const rowIds = items.flatMap((i) => i.events.map(() => i.rowId));
+    const inProcess = this.cache.enabled;
+    const notify = !inProcess;
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `WITH changed AS (${change.sql}),
+            added AS (${this.rowsFrom(n + 1, `$${n + 7}::text[]`)})
+       SELECT id::text AS id FROM changed${notify ? ` UNION ALL SELECT NULL FROM (SELECT pg_notify($${n + 8}, '') WHERE EXISTS (SELECT 1 FROM changed)) w` : ''}`,
+      [...change.params, ...columns(events), rowIds, ...(notify ? [outboxChannel(this.opts.schema)] : [])],
+    );
+    const changed = rows.filter((r) => r.id !== null).map((r) => r.id);
+    if (changed.length > 0 && inProcess) await this.tx.afterCommit(() => Promise.resolve(this.cache.wake()));
+    return { ids: new Set(changed), count: changed.length };
+  }
+
+  /**
+   * INSERT of the outbox rows from six array parameters starting at $first (see columns()); with
+   * `rowIds` (a text[] of the row each event belongs to), only the events whose row (or null: any)
+   * is in `changed`, in order.
+   */
+  private rowsFrom(first: number, rowIds?: string): string {
     const [a, b, c, d, e, f] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
-    return `INSERT INTO "${this.opts.schema}".outbox (event_id, topic, key, event_type, headers, value)
-         SELECT * FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${e}::jsonb[], ${f}::text[])`;
+    const insert = `INSERT INTO "${this.opts.schema}".outbox (event_id, topic, key, event_type, headers, value)`;
+    if (!rowIds)
+      return `${insert} SELECT * FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${e}::jsonb[], ${f}::text[])`;
+    return `${insert} SELECT e.event_id, e.topic, e.key, e.event_type, e.headers, e.value
+         FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${e}::jsonb[], ${f}::text[], ${rowIds})
+              WITH ORDINALITY AS e(event_id, topic, key, event_type, headers, value, row_id, ord)
+        WHERE EXISTS (SELECT 1 FROM changed WHERE e.row_id IS NULL OR changed.id::text = e.row_id)
+        ORDER BY e.ord`;
   }
 
   /**
    * An event that starts a chain (no causation, correlation defaulted to its own id) created while
    * handling an HTTP request or an event joins that request's or event's correlation id.
    */
-  private joinAmbient(added: EventEnvelope[]): EventEnvelope[] {
+  withAmbientCorrelation(added: EventEnvelope[]): EventEnvelope[] {
     const ambient = currentLogContext()?.correlationId;
     return ambient
       ? added.map((e) =>

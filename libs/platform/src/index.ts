@@ -18,3 +18,4 @@ export * from './redaction';
 export * from './retention';
 export * from './typeorm-logger';
 export * from './db-roles';
+export * from './coalescer';

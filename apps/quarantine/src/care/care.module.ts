@@ -8,6 +8,7 @@ import { CARE_POLICY } from './care.tokens';
 import { CarePassHttpController } from './care-pass/care-pass.http.controller';
 import { CarePassJob } from './care-pass/care-pass.job';
 import { FacilitiesHttpController } from './facilities/facilities.http.controller';
+import { FollowUpRecordings } from './infrastructure/follow-up-recordings';
 import { FollowUpStore } from './infrastructure/follow-up.store';
 import { IsolationStore } from './infrastructure/isolation.store';
 import { FacilityBedsPublisher } from './isolate-cases/facility-beds.publisher';
@@ -56,6 +57,7 @@ export class SeedFacilities implements OnApplicationBootstrap {
   providers: [
     IsolationStore,
     FollowUpStore,
+    FollowUpRecordings,
     IsolationService,
     FacilityBedsPublisher,
     RecordFollowUpHandler,

@@ -18,9 +18,9 @@ export interface MissedRow extends FollowUp {
   firstDueOn: string;
 }
 
-const COLUMNS = `f.id, f.person_id, f.subject, f.order_id, f.area_code, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, f.slot, f.status`;
+export const COLUMNS = `f.id, f.person_id, f.subject, f.order_id, f.area_code, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, f.slot, f.status`;
 
-function fromRow(r: Record<string, unknown>): FollowUp {
+export function fromRow(r: Record<string, unknown>): FollowUp {
   return {
     id: r.id as string,
     personId: r.person_id as string,
@@ -123,26 +123,6 @@ export class FollowUpStore {
     return r ? fromRow(r) : null;
   }
 
-  /**
-   * A follow-up as it is now (no lock: recording checks its status again when it writes) and, when
-   * `fever` is given, the days (before its day, within `fever.days`) on which the person had a
-   * completed check at or above `fever.feverC`: one round trip.
-   */
-  async peek(
-    id: string,
-    fever: { days: number; feverC: number } | null,
-  ): Promise<(FollowUp & { feverDays: Set<string> }) | null> {
-    const [r] = await this.m.query(
-      `SELECT ${COLUMNS},
-              CASE WHEN $2 THEN ARRAY(SELECT DISTINCT to_char(d.due_on, 'YYYY-MM-DD') FROM quarantine.follow_ups d
-                                       WHERE d.person_id = f.person_id AND d.status = 'DONE' AND d.due_on < f.due_on
-                                         AND d.due_on >= f.due_on - $3::int AND d.temperature_c >= $4) END AS fever_days
-         FROM quarantine.follow_ups f WHERE f.id = $1`,
-      [id, fever !== null, fever?.days ?? 0, fever?.feverC ?? 0],
-    );
-    return r ? { ...fromRow(r), feverDays: new Set((r.fever_days as string[] | null) ?? []) } : null;
-  }
-
   /** Today's first open follow-up of an order (for a self-report), locked; null when none is open. */
   async openOf(orderId: string, day: string): Promise<FollowUp | null> {
     const [r] = await this.m.query(
@@ -167,21 +147,11 @@ export class FollowUpStore {
   }
 
   async record(id: string, v: RecordedValues, at: Date): Promise<void> {
-    const { sql, params } = this.recording(id, null, v, at);
-    await this.m.query(sql, params);
-  }
-
-  /**
-   * The UPDATE that records a follow-up, for Outbox.addIf: with `unless` null it always applies;
-   * else only while the follow-up still has the status `unless` was read with (another recording
-   * in between makes it change nothing, and the caller falls back to the locked path).
-   */
-  recording(id: string, unless: string | null, v: RecordedValues, at: Date): { sql: string; params: unknown[] } {
-    return {
-      sql: `UPDATE quarantine.follow_ups SET status = $2, source = $3, temperature_c = $4, spo2 = $5, symptoms = $6, warning_signs = $7,
-              note = $8, recorded_by = $9, recorded_at = $10 WHERE id = $1 AND ($11::text IS NULL OR status = $11) RETURNING id`,
-      params: [id, v.status, v.source, v.temperatureC, v.spo2, v.symptoms, v.warningSigns, v.note, v.by, at, unless],
-    };
+    await this.m.query(
+      `UPDATE quarantine.follow_ups SET status = $2, source = $3, temperature_c = $4, spo2 = $5, symptoms = $6, warning_signs = $7,
+              note = $8, recorded_by = $9, recorded_at = $10 WHERE id = $1`,
+      [id, v.status, v.source, v.temperatureC, v.spo2, v.symptoms, v.warningSigns, v.note, v.by, at],
+    );
   }
 
   /** The days (before `day`) on which the person had a completed check at or above `feverC`. */

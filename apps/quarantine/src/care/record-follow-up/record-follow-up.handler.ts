@@ -9,6 +9,7 @@ import { testScheduled } from '../../quarantines/quarantine.events';
 import { healthCheckRecorded, opts } from '../care.events';
 import { CARE_POLICY } from '../care.tokens';
 import { CarePolicy, contactIsSymptomatic, daysBetween, warningSignsOf } from '../domain/care-policy';
+import { FollowUpRecordings } from '../infrastructure/follow-up-recordings';
 import { FollowUp, FollowUpStore } from '../infrastructure/follow-up.store';
 import { IsolationStore } from '../infrastructure/isolation.store';
 import { IsolationService } from '../isolate-cases/isolation.service';
@@ -55,6 +56,7 @@ export class RecordFollowUpHandler {
   constructor(
     private readonly tx: TransactionHost,
     private readonly store: FollowUpStore,
+    private readonly recordings: FollowUpRecordings,
     private readonly isolations: IsolationStore,
     private readonly isolation: IsolationService,
     private readonly outbox: Outbox,
@@ -72,7 +74,7 @@ export class RecordFollowUpHandler {
     const p = this.policy;
     const done = input.status === 'DONE';
     const feverToday = done && input.temperatureC !== null && input.temperatureC >= p.feverC;
-    const f = await this.store.peek(id, feverToday ? { days: p.feverDays, feverC: p.feverC } : null);
+    const f = await this.recordings.peek(id, feverToday ? { days: p.feverDays, feverC: p.feverC } : null);
     if (!f || !visible(f)) throw QuarantineErrors.followUpNotFound(id);
     if (f.status === 'DONE' || f.status === 'CANCELLED') throw QuarantineErrors.followUpClosed(f.id, f.status);
     const reading = readingOf(input);
@@ -83,7 +85,7 @@ export class RecordFollowUpHandler {
       const now = this.clock.now();
       const values = { ...input, ...reading, warningSigns: signs };
       const event = healthCheckRecorded(f, values, now.toISOString());
-      if (await this.outbox.addIf(this.store.recording(f.id, f.status, values, now), event))
+      if (await this.recordings.write(f, values, now, event))
         return { followUpId: f.id, status: input.status, warningSigns: signs, escalation: null };
     }
     return this.tx.run(async () => {

@@ -87,9 +87,9 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
 
   it('records a check once when several staff send it at the same time', async () => {
     const id = await dueOf(TWICE, '2021-11-24');
-    // The test holds the follow-up's row lock, so all six read it DUE and then queue at their write
-    // (behind the test, or behind each other); once it lets go, the first write wins and the others
-    // find it no longer DUE.
+    // The test holds the follow-up's row lock, so all six read it DUE; their shared write skips the
+    // locked row and each queues at the lock of the locked path (behind the test, or behind each
+    // other); once it lets go, the first wins and the others find it no longer DUE.
     const holder: Client = await db();
     const watcher: Client = await db();
     let answers: { status: number }[];
@@ -99,10 +99,10 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
       const sent = Promise.all(
         Array.from({ length: 6 }, () => record(id, { status: 'DONE', temperatureC: 36.8, spo2: 98 })),
       );
-      await eventually('six recordings waiting at their write', async () => {
+      await eventually('six recordings waiting at the lock', async () => {
         const { rows } = await watcher.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND query LIKE 'WITH changed AS%'
+            WHERE datname = current_database() AND query LIKE '%FROM quarantine.follow_ups f WHERE f.id = $1 FOR UPDATE'
               AND cardinality(pg_blocking_pids(pid)) > 0`,
         );
         return rows[0].n === 6;
