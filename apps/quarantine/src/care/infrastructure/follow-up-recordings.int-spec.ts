@@ -54,7 +54,7 @@ describe('follow-up recordings that arrive together', () => {
     return ids;
   }
 
-  const valuesOf = (i: number): RecordedValues => ({
+  const valuesOf = (i: number): RecordedValues & { source: 'STAFF' } => ({
     status: 'DONE',
     source: 'STAFF',
     temperatureC: 36 + i / 10,
@@ -66,7 +66,7 @@ describe('follow-up recordings that arrive together', () => {
   });
 
   /** Peeks follow-up `id` and writes values `v` in a request whose correlation is `correlationId`. */
-  const recordAs = (correlationId: string, id: string, v: RecordedValues) =>
+  const recordAs = (correlationId: string, id: string, v: ReturnType<typeof valuesOf>) =>
     withLogContext({ correlationId }, async () => {
       const f = await recordings.peek(id, null);
       expect(f).not.toBeNull();
