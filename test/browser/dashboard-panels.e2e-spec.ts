@@ -196,7 +196,7 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     const care = await eventually('ops to count the seeded isolations (care.v1)', async () => {
       const r = await admin('GET', `/stats/care?day=${localDay(0)}`);
       const a = r.body.areas?.find((x: { areaCode: string }) => x.areaCode === AREA);
-      return a && a.isolatedAtHome >= 2 && a.isolatedInFacilities >= 1 && a.waitingForBed >= 1 && a.lost >= 1
+      return a && a.isolatedAtHome >= 2 && a.isolatedInFacilities >= 1 && a.waitingForBed >= 1 && a.lost >= 1 && a.bedsFree > 0
         ? a
         : undefined;
     });
@@ -217,6 +217,9 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     await shows(`${row} td.waitingForBed`, String(care.waitingForBed));
     await shows(`${row} td.done`, String(care.done));
     await shows(`${row} td.lost`, String(care.lost));
+    // Beds free in the area's facilities, from FacilityBedsChanged (1,200 beds, some taken).
+    expect(Number(await page.locator(`${row} td.bedsFree`).getAttribute('data-value'))).toBe(care.bedsFree);
+    expect(await page.locator(`${row} td.bedsFree`).textContent()).toMatch(/^1\.\d{3}$/);
     expect(await page.locator(`${row} td`).first().textContent()).toBe(`Phường Cẩm Phô (${AREA})`);
     expect(await page.locator('#care-day').textContent()).toBe(
       `theo dõi ngày ${localParts(`${localDay(0)}T05:00:00Z`).date}`,

@@ -1,12 +1,13 @@
 'use strict';
 // Care panel (issue 16): people isolated at home / in treatment facilities per area, people waiting
-// for a bed and today's follow-ups (ops GET /stats/care, fed by care.v1), and the treatment
+// for a bed, beds free in the area's facilities (FacilityBedsChanged) and today's follow-ups (ops
+// GET /stats/care, fed by care.v1), and the treatment
 // facilities' beds (quarantine GET /care/facilities: capacity, occupied, free).
 (function () {
   const { t, num, date } = window.CtI18n;
   const { el, api, failIn, areaLabel, registerPanel } = window.CtDashboard;
   const $ = (id) => document.getElementById(id);
-  const FIGURES = ['isolatedAtHome', 'isolatedInFacilities', 'waitingForBed', 'done', 'unreachable', 'missed', 'lost'];
+  const FIGURES = ['isolatedAtHome', 'isolatedInFacilities', 'waitingForBed', 'bedsFree', 'done', 'unreachable', 'missed', 'lost'];
   const ALARMING = ['waitingForBed', 'missed', 'lost'];
   const cell = (name, value) =>
     el('td', {
@@ -23,7 +24,7 @@
       const { day, areas } = await api('GET', `/stats/care?day=${today}`);
       $('care-day').textContent = t('care.day', { day: date(`${day}T12:00:00+07:00`) });
       if (areas.length === 0) {
-        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted', text: t('care.none') })));
+        tbody.replaceChildren(el('tr', {}, el('td', { colspan: 9, class: 'muted', text: t('care.none') })));
         return;
       }
       tbody.replaceChildren(
@@ -38,7 +39,7 @@
       );
     } catch (err) {
       $('care-day').textContent = '';
-      failIn(tbody, 8, err);
+      failIn(tbody, 9, err);
     }
   }
 

@@ -118,6 +118,7 @@ CtI18n.add('en', {
   'care.col.home': 'isolated at home',
   'care.col.facility': 'in treatment facilities',
   'care.col.waiting': 'waiting for a bed',
+  'care.col.bedsFree': 'beds free',
   'care.col.done': 'follow-ups done',
   'care.col.unreachable': 'unreachable',
   'care.col.missed': 'missed',

@@ -118,6 +118,7 @@ CtI18n.add('vi', {
   'care.col.home': 'cách ly tại nhà',
   'care.col.facility': 'tại cơ sở điều trị',
   'care.col.waiting': 'chờ giường',
+  'care.col.bedsFree': 'giường trống',
   'care.col.done': 'đã theo dõi',
   'care.col.unreachable': 'không liên lạc được',
   'care.col.missed': 'bỏ lỡ',
