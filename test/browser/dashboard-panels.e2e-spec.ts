@@ -196,7 +196,12 @@ describe('ops dashboard panels: care, notifications, screening and arrivals', ()
     const care = await eventually('ops to count the seeded isolations (care.v1)', async () => {
       const r = await admin('GET', `/stats/care?day=${localDay(0)}`);
       const a = r.body.areas?.find((x: { areaCode: string }) => x.areaCode === AREA);
-      return a && a.isolatedAtHome >= 2 && a.isolatedInFacilities >= 1 && a.waitingForBed >= 1 && a.lost >= 1 && a.bedsFree > 0
+      return a &&
+        a.isolatedAtHome >= 2 &&
+        a.isolatedInFacilities >= 1 &&
+        a.waitingForBed >= 1 &&
+        a.lost >= 1 &&
+        a.bedsFree > 0
         ? a
         : undefined;
     });

@@ -7,7 +7,16 @@
   const { t, num, date } = window.CtI18n;
   const { el, api, failIn, areaLabel, registerPanel } = window.CtDashboard;
   const $ = (id) => document.getElementById(id);
-  const FIGURES = ['isolatedAtHome', 'isolatedInFacilities', 'waitingForBed', 'bedsFree', 'done', 'unreachable', 'missed', 'lost'];
+  const FIGURES = [
+    'isolatedAtHome',
+    'isolatedInFacilities',
+    'waitingForBed',
+    'bedsFree',
+    'done',
+    'unreachable',
+    'missed',
+    'lost',
+  ];
   const ALARMING = ['waitingForBed', 'missed', 'lost'];
   const cell = (name, value) =>
     el('td', {
