@@ -121,7 +121,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const s = this.opts.schema;
     // The ids from the table, the rows from memory when this process has just written them.
     const read = async (after: string): Promise<OutboxRow[]> => {
-      const ids: { id: string }[] = await this.tx.dataSource.query(
+      const ids = await this.tx.queryPrepared<{ id: string }>(
         `SELECT id FROM "${s}".outbox WHERE id > $1::bigint ORDER BY id LIMIT $2`,
         [after, limit],
       );
@@ -129,7 +129,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const rows = ids.map((r) => this.cache.take(r.id));
       const missing = ids.filter((_, i) => !rows[i]).map((r) => r.id);
       if (missing.length > 0) {
-        const found: OutboxRow[] = await this.tx.dataSource.query(
+        const found = await this.tx.queryPrepared<OutboxRow>(
           `SELECT id, topic, key, headers, value FROM "${s}".outbox WHERE id = ANY($1::bigint[])`,
           [missing],
         );
@@ -150,7 +150,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         next.catch(() => undefined); // awaited on the next turn; a failed send must not leave it unhandled
         await this.send(rows, maxBytes);
         await deleting;
-        deleting = this.tx.dataSource.query(`DELETE FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [
+        deleting = this.tx.queryPrepared(`DELETE FROM "${s}".outbox WHERE id = ANY($1::bigint[])`, [
           rows.map((r) => r.id),
         ]);
         sent += rows.length;

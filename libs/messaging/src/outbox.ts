@@ -49,30 +49,29 @@ export class Outbox {
         ),
       );
       if (this.cache.enabled) await this.tx.afterCommit(() => Promise.resolve(this.cache.offer(rows)));
-      if (!(await this.wakeInProcess())) await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
+      if (this.cache.enabled) await this.wakeAfterCommit();
+      else await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
     } else {
       await this.insert(events);
     }
   }
 
-  /** The rows and the relay's wake-up in one statement (one round trip per request that emits events). */
+  /** The rows, with the NOTIFY for a relay in another process, in one statement (one round trip per request that emits events). */
   private async insert(events: EventEnvelope[]): Promise<void> {
-    if (await this.wakeInProcess()) await this.tx.manager.query(this.rowsFrom(1), columns(events));
-    else
-      await this.tx.manager.query(`WITH added AS (${this.rowsFrom(1)}) SELECT pg_notify($7, '')`, [
+    if (this.cache.enabled) {
+      await this.tx.queryPrepared(this.rowsFrom(1), columns(events));
+      await this.wakeAfterCommit();
+    } else {
+      await this.tx.queryPrepared(`WITH added AS (${this.rowsFrom(1)}) SELECT pg_notify($7, '')`, [
         ...columns(events),
         outboxChannel(this.opts.schema),
       ]);
+    }
   }
 
-  /**
-   * When this process's relay is the publishing one: wakes it once the current transaction commits
-   * (at once outside one) and answers true; else false, and the caller notifies.
-   */
-  private async wakeInProcess(): Promise<boolean> {
-    if (!this.cache.enabled) return false;
-    await this.tx.afterCommit(() => Promise.resolve(this.cache.wake()));
-    return true;
+  /** Wakes this process's relay once the current transaction commits (at once outside one). */
+  private wakeAfterCommit(): Promise<void> {
+    return this.tx.afterCommit(() => Promise.resolve(this.cache.wake()));
   }
 
   /**
@@ -105,14 +104,14 @@ export class Outbox {
     const rowIds = items.flatMap((i) => i.events.map(() => i.rowId));
     const inProcess = this.cache.enabled;
     const notify = !inProcess;
-    const rows: { id: string }[] = await this.tx.manager.query(
+    const rows = await this.tx.queryPrepared<{ id: string | null }>(
       `WITH changed AS (${change.sql}),
             added AS (${this.rowsFrom(n + 1, `$${n + 7}::text[]`)})
        SELECT id::text AS id FROM changed${notify ? ` UNION ALL SELECT NULL FROM (SELECT pg_notify($${n + 8}, '') WHERE EXISTS (SELECT 1 FROM changed)) w` : ''}`,
       [...change.params, ...columns(events), rowIds, ...(notify ? [outboxChannel(this.opts.schema)] : [])],
     );
-    const changed = rows.filter((r) => r.id !== null).map((r) => r.id);
-    if (changed.length > 0 && inProcess) await this.tx.afterCommit(() => Promise.resolve(this.cache.wake()));
+    const changed = rows.flatMap((r) => (r.id === null ? [] : [r.id]));
+    if (changed.length > 0 && inProcess) await this.wakeAfterCommit();
     return { ids: new Set(changed), count: changed.length };
   }
 

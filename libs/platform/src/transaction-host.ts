@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -17,6 +18,9 @@ export function copyValue(v: string | number | boolean | null): string {
   const s = String(v);
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]) : s;
 }
+/** Statement names by text (a hash: the same text gets the same name in every process). */
+const PREPARED_NAMES = new Map<string, string>();
+
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** The pg connection under a TypeORM manager's query runner (a transaction's), if it has one. */
@@ -64,6 +68,27 @@ export class TransactionHost {
     const current = this.store.getStore();
     if (current) current.afterCommit.push(work);
     else await work();
+  }
+
+  /**
+   * A statement PostgreSQL parses and plans once per connection (a named prepared statement; after
+   * five runs it may keep one generic plan), for the statements every request or relay pass runs:
+   * planning a batch of array parameters costs more than running it (0.6 ms against 0.2 ms for
+   * eight follow-ups, bench:care's database). In the current transaction when there is one, else on
+   * a pooled connection. Answers the rows. The text must not embed values: each distinct text is
+   * one prepared statement on every connection.
+   */
+  async queryPrepared<T = Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]> {
+    let name = PREPARED_NAMES.get(text);
+    if (!name) {
+      name = `ct_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      PREPARED_NAMES.set(text, name);
+    }
+    const conn = this.inTransaction ? pgConnectionOf(this.manager) : undefined;
+    if (this.inTransaction && !conn) return this.manager.query(text, params);
+    const target = conn ?? (this.dataSource.driver as unknown as { master: Pool }).master;
+    const result = await target.query({ name, text, values: params });
+    return result.rows as T[];
   }
 
   /**

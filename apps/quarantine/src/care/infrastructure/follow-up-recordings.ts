@@ -66,7 +66,7 @@ export class FollowUpRecordings {
   }
 
   private async peekMany(items: PeekItem[]): Promise<(PeekedFollowUp | null)[]> {
-    const rows: Record<string, unknown>[] = await this.tx.manager.query(
+    const rows = await this.tx.queryPrepared(
       `SELECT v.ord, ${COLUMNS},
               CASE WHEN v.days IS NOT NULL THEN ARRAY(
                 SELECT DISTINCT to_char(d.due_on, 'YYYY-MM-DD') FROM quarantine.follow_ups d

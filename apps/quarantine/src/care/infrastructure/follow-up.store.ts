@@ -119,7 +119,10 @@ export class FollowUpStore {
   }
 
   async lock(id: string): Promise<FollowUp | null> {
-    const [r] = await this.m.query(`SELECT ${COLUMNS} FROM quarantine.follow_ups f WHERE f.id = $1 FOR UPDATE`, [id]);
+    const [r] = await this.tx.queryPrepared(
+      `SELECT ${COLUMNS} FROM quarantine.follow_ups f WHERE f.id = $1 FOR UPDATE`,
+      [id],
+    );
     return r ? fromRow(r) : null;
   }
 
@@ -147,7 +150,7 @@ export class FollowUpStore {
   }
 
   async record(id: string, v: RecordedValues, at: Date): Promise<void> {
-    await this.m.query(
+    await this.tx.queryPrepared(
       `UPDATE quarantine.follow_ups SET status = $2, source = $3, temperature_c = $4, spo2 = $5, symptoms = $6, warning_signs = $7,
               note = $8, recorded_by = $9, recorded_at = $10 WHERE id = $1`,
       [id, v.status, v.source, v.temperatureC, v.spo2, v.symptoms, v.warningSigns, v.note, v.by, at],
@@ -156,7 +159,7 @@ export class FollowUpStore {
 
   /** The days (before `day`) on which the person had a completed check at or above `feverC`. */
   async highFeverDays(personId: string, day: string, days: number, feverC: number): Promise<Set<string>> {
-    const rows: { d: string }[] = await this.m.query(
+    const rows = await this.tx.queryPrepared<{ d: string }>(
       `SELECT DISTINCT to_char(due_on, 'YYYY-MM-DD') AS d FROM quarantine.follow_ups
         WHERE person_id = $1 AND status = 'DONE' AND due_on < $2::date AND due_on >= $2::date - $3::int AND temperature_c >= $4`,
       [personId, day, days, feverC],

@@ -176,15 +176,14 @@ export class RecordFollowUpHandler {
 
   /** A test due today for a contact, on the worklist; null when one is already scheduled for today. */
   private async testToday(f: FollowUp, at: string, pending: EventEnvelope[]): Promise<string | null> {
-    const m = this.tx.manager;
     const today = localDay(this.clock.now(), this.policy.utcOffsetMinutes);
     // The lock first, then the check: a test another transaction added for today is seen once it commits.
-    const [q] = await m.query(
+    const [q] = await this.tx.queryPrepared<{ day_zero: string }>(
       `SELECT to_char(day_zero, 'YYYY-MM-DD') AS day_zero FROM quarantine.quarantines WHERE id = $1 AND status = 'ACTIVE' FOR UPDATE`,
       [f.orderId],
     );
     if (!q) return null;
-    const [existing] = await m.query(
+    const [existing] = await this.tx.queryPrepared(
       `SELECT id FROM quarantine.tests WHERE person_id = $1 AND status = 'SCHEDULED' AND due_on = $2::date LIMIT 1`,
       [f.personId, today],
     );
@@ -196,7 +195,7 @@ export class RecordFollowUpHandler {
       dueOn: today,
       day: dayOf(q.day_zero, today),
     };
-    await m.query(
+    await this.tx.queryPrepared(
       `INSERT INTO quarantine.tests (id, person_id, quarantine_id, purpose, due_on, day, status, scheduled_at)
        VALUES ($1, $2, $3, 'QUARANTINE', $4, $5, 'SCHEDULED', $6)`,
       [test.id, test.personId, test.quarantineId, test.dueOn, test.day, at],
