@@ -5,7 +5,7 @@ import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { careEvents } from '../../../../../test/support/care';
+import { careEvents, handledBacklog } from '../../../../../test/support/care';
 import { db, eventually, http, startService, tap, TestService } from '../../../../../test/support/services';
 import { QuarantineService } from '../../service';
 import { CarePassJob } from '../care-pass/care-pass.job';
@@ -45,6 +45,7 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
     svc.app.get(ServiceClock).use(clock);
     publisher = svc.app.get(EventPublisher);
     pass = svc.app.get(CarePassJob);
+    await handledBacklog(svc, QuarantineService.name);
     for (const personId of [TWICE, AGAIN, FEVER])
       await profile(personId, { vaccineDoses: 2, lastDoseAt: '2021-09-01T00:00:00Z' });
     for (const personId of [TWICE, AGAIN])
@@ -69,7 +70,7 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
     await events(Topics.QUARANTINE, 'QuarantineOrdered', AGAIN);
     expect((await events(Topics.CARE, 'IsolationOrdered', FEVER))[0].kind).toBe('TREATMENT_FACILITY');
     await pass.run();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.all([svc?.close(), topics?.close()]);
