@@ -1,21 +1,15 @@
 import { Topics } from '@ct/contracts';
-import { EventPublisher } from '@ct/messaging';
-import { TopicTap } from '@ct/messaging/testing';
-import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { careEvents, handledBacklog } from '../../../../test/support/care';
-import { db, eventually, http, startService, tap, TestService } from '../../../../test/support/services';
-import { QuarantineService } from '../service';
+import { careService } from '../../../../test/support/care';
+import { eventually, http, TestService } from '../../../../test/support/services';
 import { CarePassJob } from './care-pass/care-pass.job';
 
 /** Isolation of cases through the real broker and database: placement, order independence, beds, release. */
 describe('care pathway: isolation of cases', () => {
   let svc: TestService;
   let pg: Client;
-  let topics: TopicTap;
-  let publisher: EventPublisher;
   let pass: CarePassJob;
   const clock = new ControllableClock(new Date('2021-11-21T03:00:00Z'));
   const run = randomUUID().slice(0, 8);
@@ -23,19 +17,17 @@ describe('care pathway: isolation of cases', () => {
   const FACILITY = `tf-${run}`;
   const person = (name: string) => `p-${run}-${name}`;
 
+  const care = careService({
+    area: AREA,
+    clock,
+    topics: [Topics.CARE, Topics.QUARANTINE, Topics.TESTING],
+    // Large until the backlog is handled: its cases (other areas) take a bed anywhere when theirs are full.
+    facilities: [{ id: FACILITY, name: 'Tam Ky', areaCode: AREA, capacity: 1000 }],
+  });
+  const { publish, events, profile, confirm } = care;
+
   beforeAll(async () => {
-    topics = await tap([Topics.CARE, Topics.QUARANTINE, Topics.TESTING]);
-    svc = await startService(QuarantineService, {
-      QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
-      CARE_PASS_INTERVAL_SECONDS: '0',
-      // Large until the backlog is handled: its cases (other areas) take a bed anywhere when theirs are full.
-      CARE_FACILITIES: JSON.stringify([{ id: FACILITY, name: 'Tam Ky', areaCode: AREA, capacity: 1000 }]),
-    });
-    svc.app.get(ServiceClock).use(clock);
-    publisher = svc.app.get(EventPublisher);
-    pass = svc.app.get(CarePassJob);
-    pg = await db();
-    await handledBacklog(svc, QuarantineService.name);
+    ({ svc, pg, pass } = care);
     // Then two free beds and nobody waiting for one, whatever earlier files left: a capacity change
     // first gives a bed to anyone still waiting, the second leaves two beds beyond those taken.
     const setCapacity = (capacity: number) =>
@@ -48,17 +40,6 @@ describe('care pathway: isolation of cases', () => {
     expect(body.waiting).toBe(0);
     const taken = body.items.find((f: { id: string }) => f.id === FACILITY).occupied as number;
     expect((await setCapacity(taken + 2)).status).toBe(200);
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all([svc?.close(), topics?.close(), pg?.end()]);
-  });
-
-  const { publish, events, profile, confirm } = careEvents({
-    publisher: () => publisher,
-    tap: () => topics,
-    area: AREA,
-    clock,
   });
   const eligible = (personId: string, ok = true) =>
     http(svc.url, 'PUT', `/persons/${personId}/home-eligibility`, {

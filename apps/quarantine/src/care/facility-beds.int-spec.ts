@@ -1,13 +1,10 @@
 import { Topics } from '@ct/contracts';
-import { EventPublisher } from '@ct/messaging';
-import { TopicTap } from '@ct/messaging/testing';
-import { ServiceClock, TransactionHost } from '@ct/platform';
+import { TransactionHost } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { careEvents, handledBacklog } from '../../../../test/support/care';
-import { db, eventually, http, startService, tap, TestService } from '../../../../test/support/services';
-import { QuarantineService } from '../service';
+import { careService } from '../../../../test/support/care';
+import { eventually, http, TestService } from '../../../../test/support/services';
 import { CarePassJob } from './care-pass/care-pass.job';
 import { IsolationStore } from './infrastructure/isolation.store';
 import { FacilityBedsPublisher } from './isolate-cases/facility-beds.publisher';
@@ -26,8 +23,6 @@ import { FacilityBedsPublisher } from './isolate-cases/facility-beds.publisher';
 describe('care pathway: FacilityBedsChanged', () => {
   let svc: TestService;
   let pg: Client;
-  let topics: TopicTap;
-  let publisher: EventPublisher;
   let pass: CarePassJob;
   const clock = new ControllableClock(new Date('2021-11-21T03:00:00Z'));
   const run = randomUUID().slice(0, 8);
@@ -36,30 +31,17 @@ describe('care pathway: FacilityBedsChanged', () => {
   const CAPACITY = 1000;
   const ward = (n: number) => `p-${run}-ward-${n}`;
 
-  beforeAll(async () => {
-    topics = await tap([Topics.CARE]);
-    svc = await startService(QuarantineService, {
-      QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
-      CARE_PASS_INTERVAL_SECONDS: '0',
-      CARE_FACILITIES: JSON.stringify([{ id: FACILITY, name: 'Hoi An', areaCode: AREA, capacity: CAPACITY }]),
-    });
-    svc.app.get(ServiceClock).use(clock);
-    publisher = svc.app.get(EventPublisher);
-    pass = svc.app.get(CarePassJob);
-    pg = await db();
-    await handledBacklog(svc, QuarantineService.name);
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all([svc?.close(), topics?.close(), pg?.end()]);
-  });
-
-  const { publish, events, profile, confirm } = careEvents({
-    publisher: () => publisher,
-    tap: () => topics,
+  const care = careService({
     area: AREA,
     clock,
+    topics: [Topics.CARE],
+    facilities: [{ id: FACILITY, name: 'Hoi An', areaCode: AREA, capacity: CAPACITY }],
   });
+  const { publish, events, profile, confirm } = care;
+  beforeAll(() => {
+    ({ svc, pg, pass } = care);
+  });
+
   type Beds = { facilityId: string; areaCode: string; capacity: number; occupied: number; free: number };
   /** The facility's events so far, once there are at least n. */
   const beds = async (n: number): Promise<Beds[]> => events(Topics.CARE, 'FacilityBedsChanged', FACILITY, n);
