@@ -1,33 +1,12 @@
 import { createEvent, EventPayloads, EventType } from '@ct/contracts';
-import { consumerGroupLag, EventPublisher, TappedMessage } from '@ct/messaging';
+import { EventPublisher, TappedMessage } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
 import { Clock, ServiceClock } from '@ct/platform';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { CarePassJob } from '../../apps/quarantine/src/care/care-pass/care-pass.job';
 import { QuarantineService } from '../../apps/quarantine/src/service';
-import { db, eventually, startService, tap, testKafka, TestService } from './services';
-
-/**
- * Waits until a service just started has handled what earlier files left on its topics: its consumer
- * group's committed offsets at the ends of every topic it reads (committed after each batch's
- * transaction). Until then a CaseConfirmed backlog of other areas is being isolated (a case with no
- * free bed in its own area takes one anywhere) and contacts quarantined, concurrently with whatever
- * the test does. The files run one at a time, so nothing else publishes to those topics afterwards.
- */
-export async function handledBacklog(svc: TestService, groupId: string, timeoutMs = 90_000): Promise<void> {
-  const admin = testKafka('test-backlog').admin();
-  await admin.connect();
-  try {
-    await eventually(
-      `${groupId} to handle the backlog on its topics`,
-      async () => (await consumerGroupLag(admin, groupId, svc.server.topics())).every((t) => t.lag === 0),
-      timeoutMs,
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
+import { db, handledBacklog, startService, tap, TestService } from './services';
 
 /**
  * What the cases service would send the quarantine service about a person, for the care tests:
