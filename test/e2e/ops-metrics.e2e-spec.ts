@@ -96,6 +96,18 @@ describe('metrics and correlation ids', () => {
       },
     ]);
     await topics.waitFor((m) => m.key?.toString() === key);
+    // This file's dead letter first: a late-joining ops group first reads what earlier files left on
+    // every topic it follows (bursts of thousands of lab results and tests; their dead letters count
+    // too), which in CI took longer than 20 s. Only ops reads cases.v1 here, so once the dead letter
+    // of this key is in ops, ops has dead-lettered it.
+    const entry = await eventually(
+      'the dead letter in ops',
+      async () => {
+        const r = await http(ops.url, 'GET', `/ops/dlq?topic=${Topics.CASES}`, { role: 'ops' });
+        return (r.body.entries as any[]).find((e) => e.key === key);
+      },
+      90_000,
+    );
     const m = await eventually('ops to count the dead letter', async () => {
       const s = await scrape(ops.url);
       return (value(s.text, 'messaging_events_dead_lettered_total', { topic: Topics.CASES }) ?? 0) >= 1
@@ -113,10 +125,6 @@ describe('metrics and correlation ids', () => {
     expect(lag).toBeGreaterThanOrEqual(0);
 
     // A request's log lines carry its correlation id: replaying the dead letter logs it.
-    const entry = await eventually('the dead letter in ops', async () => {
-      const r = await http(ops.url, 'GET', `/ops/dlq?topic=${Topics.CASES}`, { role: 'ops' });
-      return (r.body.entries as any[]).find((e) => e.key === key);
-    });
     const correlationId = `corr-replay-${randomUUID()}`;
     const replay = await fetch(`${ops.url}/ops/dlq/${entry.id}/replay`, {
       method: 'POST',
@@ -135,5 +143,5 @@ describe('metrics and correlation ids', () => {
         expect.objectContaining({ correlationId, msg: 'dead letter replayed', entryId: entry.id }),
       ]),
     );
-  });
+  }, 120_000);
 });

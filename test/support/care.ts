@@ -1,7 +1,12 @@
 import { createEvent, EventPayloads, EventType } from '@ct/contracts';
 import { EventPublisher, TappedMessage } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
+import { Clock, ServiceClock } from '@ct/platform';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { CarePassJob } from '../../apps/quarantine/src/care/care-pass/care-pass.job';
+import { QuarantineService } from '../../apps/quarantine/src/service';
+import { db, handledBacklog, startService, tap, TestService } from './services';
 
 /**
  * What the cases service would send the quarantine service about a person, for the care tests:
@@ -61,4 +66,54 @@ export function careEvents(o: {
           )
       ).map((m) => JSON.parse(m.value!.toString())),
   };
+}
+
+export interface CareService extends ReturnType<typeof careEvents> {
+  svc: TestService;
+  pass: CarePassJob;
+  /** A plain client on the test database. */
+  pg: Client;
+  /** The tap on the file's topics. */
+  tap: TopicTap;
+  publisher: EventPublisher;
+}
+
+/**
+ * The quarantine service of a care test file. Registers beforeAll: a tap on `topics`, the service
+ * with its timers off (the tests run the care pass themselves), `facilities` as CARE_FACILITIES and
+ * `env` on top, on the file's clock, a pg client, and then waits for the backlog earlier files left
+ * (handledBacklog); and afterAll, which closes them. The answer is filled in by that beforeAll (take
+ * svc, pass, pg... from it in the file's own hooks and tests); its careEvents helpers work at once.
+ */
+export function careService(o: {
+  area: string;
+  clock: Clock;
+  topics: string[];
+  facilities: { id: string; name: string; areaCode: string; capacity: number }[];
+  env?: Record<string, string>;
+}): CareService {
+  const care = careEvents({
+    publisher: () => care.publisher,
+    tap: () => care.tap,
+    area: o.area,
+    clock: o.clock,
+  }) as CareService;
+  beforeAll(async () => {
+    care.tap = await tap(o.topics);
+    care.svc = await startService(QuarantineService, {
+      QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
+      CARE_PASS_INTERVAL_SECONDS: '0',
+      CARE_FACILITIES: JSON.stringify(o.facilities),
+      ...o.env,
+    });
+    care.svc.app.get(ServiceClock).use(o.clock);
+    care.publisher = care.svc.app.get(EventPublisher);
+    care.pass = care.svc.app.get(CarePassJob);
+    care.pg = await db();
+    await handledBacklog(care.svc, QuarantineService.name);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([care.svc?.close(), care.tap?.close(), care.pg?.end()]);
+  });
+  return care;
 }

@@ -1,4 +1,4 @@
-import { createKafka, parseBrokers } from '@ct/messaging';
+import { consumerGroupLag, createKafka, parseBrokers } from '@ct/messaging';
 import { TopicTap } from '@ct/messaging/testing';
 import { JsonLogger, loadConfig, Role } from '@ct/platform';
 import { createServiceApp, CreatedService, ServiceDefinition, ServiceEnv } from '@ct/runtime';
@@ -135,6 +135,35 @@ export async function eventually<T>(
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
   );
+}
+
+/**
+ * Waits until a service just started has handled what earlier files left on its topics: its consumer
+ * group's committed offsets at the ends of every topic it reads (committed after each batch's
+ * transaction). A group that joins late reads that backlog first, concurrently with whatever the
+ * test does (a quarantine service isolates other areas' cases, taking beds anywhere; ops counts
+ * earlier dead letters); the files run one at a time, so once it is handled, what the group reads
+ * next is what the test publishes.
+ */
+export async function handledBacklog(svc: TestService, groupId: string, timeoutMs = 90_000): Promise<void> {
+  const admin = testKafka('test-backlog').admin();
+  await admin.connect();
+  let behind = '';
+  try {
+    await eventually(
+      `${groupId} to handle the backlog on its topics`,
+      async () => {
+        const lag = (await consumerGroupLag(admin, groupId, svc.server.topics())).filter((t) => t.lag > 0);
+        behind = lag.map((t) => `${t.topic} ${t.lag}`).join(', ');
+        return lag.length === 0;
+      },
+      timeoutMs,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (still to read: ${behind})`);
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A plain pg client on the test database, for assertions on what services stored. */

@@ -1,5 +1,5 @@
 import { EventEnvelope, toKafkaHeaders } from '@ct/contracts';
-import { copyValue, currentLogContext, TransactionHost } from '@ct/platform';
+import { copyValue, currentLogContext, TransactionHost, withLogContext } from '@ct/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { MESSAGING_OPTIONS, MessagingOptions } from './options';
 import { OutboxCache, outboxChannel, OutboxRow } from './outbox-cache';
@@ -54,6 +54,26 @@ export class Outbox {
     } else {
       await this.insert(events);
     }
+  }
+
+  /**
+   * At most one event of `topic` and `key` from the current transaction: `build` runs just before
+   * the transaction commits (in it, so it reads the state then), and a later addOnce of the same
+   * topic and key replaces the earlier one's build, which never runs. For an event that announces
+   * a thing's figures once per transaction however many of its operations changed them. build may
+   * answer null (nothing to announce); it runs under the log context addOnce was called in. Without
+   * a transaction, at once.
+   */
+  async addOnce(topic: string, key: string, build: () => Promise<EventEnvelope | null>): Promise<void> {
+    const ctx = currentLogContext();
+    const add = async () => {
+      const e = await build();
+      if (!e) return;
+      if (e.topic !== topic || e.key !== key)
+        throw new Error(`outbox.addOnce(${topic}, ${key}) was built an event of ${e.topic}, key ${e.key}`);
+      await this.add(e);
+    };
+    await this.tx.beforeCommit(`outbox ${topic} ${key}`, () => (ctx ? withLogContext(ctx, add) : add()));
   }
 
   /** The rows, with the NOTIFY for a relay in another process, in one statement (one round trip per request that emits events). */

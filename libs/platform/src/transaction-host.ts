@@ -10,6 +10,8 @@ import { DataSource, EntityManager } from 'typeorm';
 interface Scope {
   manager: EntityManager;
   afterCommit: (() => Promise<void>)[];
+  /** Keyed work for just before the commit, in the order of each key's last registration. */
+  beforeCommit: Map<string, () => Promise<void>>;
 }
 
 /** COPY text format: a value with \, tab, newline or CR escaped; null is \N. */
@@ -49,15 +51,26 @@ export class TransactionHost {
 
   /**
    * Runs fn in a transaction, joining the caller's when there is one. Work registered with
-   * afterCommit runs once the outermost transaction has committed, before run() resolves (so a
-   * Kafka handler's offset is committed only after it); a rollback discards it.
+   * beforeCommit runs in the transaction once fn is done; work registered with afterCommit runs once
+   * the outermost transaction has committed, before run() resolves (so a Kafka handler's offset is
+   * committed only after it); a rollback discards both.
    */
   async run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     const current = this.store.getStore();
     if (current) return fn(current.manager);
     const after: (() => Promise<void>)[] = [];
+    const before = new Map<string, () => Promise<void>>();
     const result = await this.dataSource.transaction((manager) =>
-      this.store.run({ manager, afterCommit: after }, () => fn(manager)),
+      this.store.run({ manager, afterCommit: after, beforeCommit: before }, async () => {
+        const r = await fn(manager);
+        // Work may register more (keyed) work: until none is left.
+        while (before.size > 0) {
+          const works = [...before.values()];
+          before.clear();
+          for (const work of works) await work();
+        }
+        return r;
+      }),
     );
     for (const work of after) await work();
     return result;
@@ -89,6 +102,20 @@ export class TransactionHost {
     const target = conn ?? (this.dataSource.driver as unknown as { master: Pool }).master;
     const result = await target.query({ name, text, values: params });
     return result.rows as T[];
+  }
+
+  /**
+   * Work to do once per `key` and transaction, in it, just before it commits (after the outermost
+   * run's fn): registering a key again replaces the earlier work, which never runs. For what a
+   * transaction should do once however many of its operations ask, with the state then (one event
+   * per changed thing, with its final figures). At once when there is no transaction; an error
+   * rolls the transaction back.
+   */
+  async beforeCommit(key: string, work: () => Promise<void>): Promise<void> {
+    const current = this.store.getStore();
+    if (!current) return work();
+    current.beforeCommit.delete(key);
+    current.beforeCommit.set(key, work);
   }
 
   /**

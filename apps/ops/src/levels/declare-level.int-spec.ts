@@ -81,11 +81,17 @@ describe('ops: a declared epidemic level', () => {
         { source: '/test' },
       ),
     ]);
-    const after = await eventually('the assessed change in force', async () => {
-      const r = await http(ops.url, 'GET', '/areas/levels', { role: 'ops' });
-      const a = r.body.levels.find((l: { areaCode: string }) => l.areaCode === AREA);
-      return a?.inForce?.source === 'ASSESSED' ? a : undefined;
-    });
+    // A late-joining ops group first reads what earlier files left on every topic it follows (bursts
+    // of thousands of lab results and tests): in CI that took longer than 20 s.
+    const after = await eventually(
+      'the assessed change in force',
+      async () => {
+        const r = await http(ops.url, 'GET', '/areas/levels', { role: 'ops' });
+        const a = r.body.levels.find((l: { areaCode: string }) => l.areaCode === AREA);
+        return a?.inForce?.source === 'ASSESSED' ? a : undefined;
+      },
+      90_000,
+    );
     expect(after).toMatchObject({ inForce: { level: 2, changedAt: later }, declared: { level: 4 } });
-  });
+  }, 120_000);
 });

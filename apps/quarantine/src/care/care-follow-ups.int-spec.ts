@@ -1,21 +1,15 @@
 import { Topics } from '@ct/contracts';
-import { EventPublisher } from '@ct/messaging';
-import { TopicTap } from '@ct/messaging/testing';
-import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { careEvents } from '../../../../test/support/care';
-import { db, http, startService, tap, TestService, tokenFor } from '../../../../test/support/services';
-import { QuarantineService } from '../service';
+import { careService } from '../../../../test/support/care';
+import { http, TestService, tokenFor } from '../../../../test/support/services';
 import { CarePassJob } from './care-pass/care-pass.job';
 
 /** Daily follow-ups through the real broker and database: list, record, escalate, self-report, missed and lost. */
 describe('care pathway: daily follow-up', () => {
   let svc: TestService;
   let pg: Client;
-  let topics: TopicTap;
-  let publisher: EventPublisher;
   let pass: CarePassJob;
   const clock = new ControllableClock(new Date('2021-11-21T03:00:00Z'));
   const run = randomUUID().slice(0, 8);
@@ -26,32 +20,20 @@ describe('care pathway: daily follow-up', () => {
   const HOME_CASE = person('home-case');
   const GONE = person('gone');
 
-  beforeAll(async () => {
-    topics = await tap([Topics.CARE, Topics.QUARANTINE, Topics.TESTING]);
-    svc = await startService(QuarantineService, {
-      QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
-      CARE_PASS_INTERVAL_SECONDS: '0',
-      CARE_SELF_REPORT_PER_HOUR: '2',
-      // Room for other files' cases too: a case whose own area has no free bed takes one anywhere, and
-      // this service handles the earlier files' CaseConfirmed backlog as it joins (10 beds filled up).
-      CARE_FACILITIES: JSON.stringify([{ id: `tf-${run}`, name: 'Tam Ky', areaCode: AREA, capacity: 1000 }]),
-    });
-    svc.app.get(ServiceClock).use(clock);
-    publisher = svc.app.get(EventPublisher);
-    pass = svc.app.get(CarePassJob);
-    pg = await db();
-  });
-
-  afterAll(async () => {
-    await Promise.all([svc?.close(), topics?.close(), pg?.end()]);
-  });
-
-  const { publish, events, profile, confirm } = careEvents({
-    publisher: () => publisher,
-    tap: () => topics,
+  const care = careService({
     area: AREA,
     clock,
+    topics: [Topics.CARE, Topics.QUARANTINE, Topics.TESTING],
+    // Room for other files' cases too: a case whose own area has no free bed takes one anywhere, and
+    // this service handles the earlier files' CaseConfirmed backlog as it joins (10 beds filled up).
+    facilities: [{ id: `tf-${run}`, name: 'Tam Ky', areaCode: AREA, capacity: 1000 }],
+    env: { CARE_SELF_REPORT_PER_HOUR: '2' },
   });
+  const { publish, events, profile, confirm } = care;
+  beforeAll(() => {
+    ({ svc, pg, pass } = care);
+  });
+
   const contact = (personId: string) =>
     publish('ContactIdentified', {
       contactId: randomUUID(),

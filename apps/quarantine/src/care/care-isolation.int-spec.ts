@@ -1,21 +1,15 @@
 import { Topics } from '@ct/contracts';
-import { EventPublisher } from '@ct/messaging';
-import { TopicTap } from '@ct/messaging/testing';
-import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { careEvents } from '../../../../test/support/care';
-import { db, eventually, http, startService, tap, TestService } from '../../../../test/support/services';
-import { QuarantineService } from '../service';
+import { careService } from '../../../../test/support/care';
+import { eventually, http, TestService } from '../../../../test/support/services';
 import { CarePassJob } from './care-pass/care-pass.job';
 
 /** Isolation of cases through the real broker and database: placement, order independence, beds, release. */
 describe('care pathway: isolation of cases', () => {
   let svc: TestService;
   let pg: Client;
-  let topics: TopicTap;
-  let publisher: EventPublisher;
   let pass: CarePassJob;
   const clock = new ControllableClock(new Date('2021-11-21T03:00:00Z'));
   const run = randomUUID().slice(0, 8);
@@ -23,28 +17,29 @@ describe('care pathway: isolation of cases', () => {
   const FACILITY = `tf-${run}`;
   const person = (name: string) => `p-${run}-${name}`;
 
-  beforeAll(async () => {
-    topics = await tap([Topics.CARE, Topics.QUARANTINE, Topics.TESTING]);
-    svc = await startService(QuarantineService, {
-      QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
-      CARE_PASS_INTERVAL_SECONDS: '0',
-      CARE_FACILITIES: JSON.stringify([{ id: FACILITY, name: 'Tam Ky', areaCode: AREA, capacity: 2 }]),
-    });
-    svc.app.get(ServiceClock).use(clock);
-    publisher = svc.app.get(EventPublisher);
-    pass = svc.app.get(CarePassJob);
-    pg = await db();
-  });
-
-  afterAll(async () => {
-    await Promise.all([svc?.close(), topics?.close(), pg?.end()]);
-  });
-
-  const { publish, events, profile, confirm } = careEvents({
-    publisher: () => publisher,
-    tap: () => topics,
+  const care = careService({
     area: AREA,
     clock,
+    topics: [Topics.CARE, Topics.QUARANTINE, Topics.TESTING],
+    // Large until the backlog is handled: its cases (other areas) take a bed anywhere when theirs are full.
+    facilities: [{ id: FACILITY, name: 'Tam Ky', areaCode: AREA, capacity: 1000 }],
+  });
+  const { publish, events, profile, confirm } = care;
+
+  beforeAll(async () => {
+    ({ svc, pg, pass } = care);
+    // Then two free beds and nobody waiting for one, whatever earlier files left: a capacity change
+    // first gives a bed to anyone still waiting, the second leaves two beds beyond those taken.
+    const setCapacity = (capacity: number) =>
+      http(svc.url, 'PUT', `/care/facilities/${FACILITY}`, {
+        role: 'admin',
+        body: { name: 'Tam Ky', areaCode: AREA, capacity },
+      });
+    expect((await setCapacity(1000)).status).toBe(200);
+    const { body } = await http(svc.url, 'GET', '/care/facilities', { role: 'ops' });
+    expect(body.waiting).toBe(0);
+    const taken = body.items.find((f: { id: string }) => f.id === FACILITY).occupied as number;
+    expect((await setCapacity(taken + 2)).status).toBe(200);
   });
   const eligible = (personId: string, ok = true) =>
     http(svc.url, 'PUT', `/persons/${personId}/home-eligibility`, {
@@ -125,37 +120,45 @@ describe('care pathway: isolation of cases', () => {
   });
 
   it('lists people waiting for a bed when every facility is full, and gives them a bed when one is added', async () => {
-    // Every facility full: other test files' facilities (other areas) are filled to what they hold.
-    const all = await http(svc.url, 'GET', '/care/facilities', { role: 'ops' });
-    for (const f of all.body.items as { id: string; name: string; areaCode: string; occupied: number }[])
-      if (f.areaCode !== AREA)
-        await http(svc.url, 'PUT', `/care/facilities/${f.id}`, {
-          role: 'admin',
-          body: { name: f.name, areaCode: f.areaCode, capacity: f.occupied },
-        });
-    const waiting = [person('wait-1'), person('wait-2')];
-    for (const p of waiting) await confirm(p);
-    const orders = await Promise.all(waiting.map(async (p) => (await events(Topics.CARE, 'IsolationOrdered', p))[0]));
-    expect(orders.filter((o) => o.needsBed)).toHaveLength(1); // capacity 2: the ward above holds one bed
-    const list = await http(svc.url, 'GET', `/isolations?area=${AREA}&needsBed=true`, { role: 'quarantine' });
-    expect(list.status).toBe(200);
-    const needy = orders.find((o) => o.needsBed);
-    expect(list.body.items.map((i: { personId: string }) => i.personId)).toEqual([needy.personId]);
-    expect((await http(svc.url, 'GET', '/isolations?needsBed=perhaps', { role: 'quarantine' })).status).toBe(400);
-    const put = await http(svc.url, 'PUT', `/care/facilities/${FACILITY}-2`, {
-      role: 'admin',
-      body: { name: 'Tam Ky 2', areaCode: AREA, capacity: 5 },
-    });
-    expect(put.body).toMatchObject({ assigned: 1 });
-    const [moved] = await events(Topics.CARE, 'IsolationTransferred', needy.personId);
-    expect(moved).toMatchObject({ reason: 'BED_ASSIGNED', facilityId: `${FACILITY}-2`, needsBed: false });
-    const bad = await http(svc.url, 'PUT', `/care/facilities/x`, {
-      role: 'admin',
-      body: { name: 'x', areaCode: AREA, capacity: -1 },
-    });
-    expect(bad.status).toBe(400);
-    expect(JSON.stringify(bad.body)).toContain('capacity');
-    expect((await http(svc.url, 'PUT', `/care/facilities/x`, { role: 'quarantine', body: {} })).status).toBe(403);
+    // Every facility full: other test files' facilities (other areas) are filled to what they hold,
+    // and given their capacity back at the end, so that later files find beds as they left them.
+    type Facility = { id: string; name: string; areaCode: string; capacity: number; occupied: number };
+    const others = ((await http(svc.url, 'GET', '/care/facilities', { role: 'ops' })).body.items as Facility[]).filter(
+      (f) => f.areaCode !== AREA,
+    );
+    const setCapacity = (f: Facility, capacity: number) =>
+      http(svc.url, 'PUT', `/care/facilities/${f.id}`, {
+        role: 'admin',
+        body: { name: f.name, areaCode: f.areaCode, capacity },
+      });
+    for (const f of others) await setCapacity(f, f.occupied);
+    try {
+      const waiting = [person('wait-1'), person('wait-2')];
+      for (const p of waiting) await confirm(p);
+      const orders = await Promise.all(waiting.map(async (p) => (await events(Topics.CARE, 'IsolationOrdered', p))[0]));
+      expect(orders.filter((o) => o.needsBed)).toHaveLength(1); // two free beds: the ward above holds one
+      const list = await http(svc.url, 'GET', `/isolations?area=${AREA}&needsBed=true`, { role: 'quarantine' });
+      expect(list.status).toBe(200);
+      const needy = orders.find((o) => o.needsBed);
+      expect(list.body.items.map((i: { personId: string }) => i.personId)).toEqual([needy.personId]);
+      expect((await http(svc.url, 'GET', '/isolations?needsBed=perhaps', { role: 'quarantine' })).status).toBe(400);
+      const put = await http(svc.url, 'PUT', `/care/facilities/${FACILITY}-2`, {
+        role: 'admin',
+        body: { name: 'Tam Ky 2', areaCode: AREA, capacity: 5 },
+      });
+      expect(put.body).toMatchObject({ assigned: 1 });
+      const [moved] = await events(Topics.CARE, 'IsolationTransferred', needy.personId);
+      expect(moved).toMatchObject({ reason: 'BED_ASSIGNED', facilityId: `${FACILITY}-2`, needsBed: false });
+      const bad = await http(svc.url, 'PUT', `/care/facilities/x`, {
+        role: 'admin',
+        body: { name: 'x', areaCode: AREA, capacity: -1 },
+      });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('capacity');
+      expect((await http(svc.url, 'PUT', `/care/facilities/x`, { role: 'quarantine', body: {} })).status).toBe(403);
+    } finally {
+      for (const f of others) await setCapacity(f, f.capacity);
+    }
   });
 
   it('releases after the minimum days and a negative test (a positive one is retested); CaseClosed ends another', async () => {

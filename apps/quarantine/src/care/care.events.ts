@@ -9,7 +9,7 @@ import {
   WarningSign,
 } from '@ct/contracts';
 import { EventCause } from '../quarantines/quarantine.events';
-import { FollowUp } from './infrastructure/follow-up.store';
+import { FollowUp, MissedRow } from './infrastructure/follow-up.store';
 import { Isolation } from './infrastructure/isolation.store';
 
 /** The one mapper from the care pathway's changes to care.v1 (and its release tests to testing.v1). */
@@ -104,6 +104,19 @@ export function isolationTestScheduled(
   );
 }
 
+/** The fields every event about one follow-up starts with (HealthCheckRecorded, FollowUpMissed). */
+export function followUpOf(f: FollowUp) {
+  return {
+    followUpId: f.id,
+    personId: f.personId,
+    areaCode: f.areaCode ?? 'unknown',
+    subject: f.subject,
+    orderId: f.orderId,
+    dueOn: f.dueOn,
+    slot: f.slot,
+  };
+}
+
 /** One follow-up recorded (never with its note). */
 export function healthCheckRecorded(
   f: FollowUp,
@@ -120,13 +133,7 @@ export function healthCheckRecorded(
   return createEvent(
     'HealthCheckRecorded',
     {
-      followUpId: f.id,
-      personId: f.personId,
-      areaCode: f.areaCode ?? 'unknown',
-      subject: f.subject,
-      orderId: f.orderId,
-      dueOn: f.dueOn,
-      slot: f.slot,
+      ...followUpOf(f),
       status: check.status,
       source: check.source,
       temperatureC: check.temperatureC,
@@ -134,6 +141,21 @@ export function healthCheckRecorded(
       symptoms: check.symptoms,
       warningSigns: check.warningSigns,
       recordedAt: at,
+    },
+    opts({}, at),
+  );
+}
+
+/** A follow-up's day passed without a completed check (`lost`: lost to follow-up by now). */
+export function followUpMissed(f: MissedRow, lost: boolean, at: string): EventEnvelope {
+  return createEvent(
+    'FollowUpMissed',
+    {
+      ...followUpOf(f),
+      lastStatus: f.status === 'UNREACHABLE' ? 'UNREACHABLE' : null,
+      lastCompletedOn: f.lastCompletedOn,
+      lostToFollowUp: lost,
+      missedAt: at,
     },
     opts({}, at),
   );

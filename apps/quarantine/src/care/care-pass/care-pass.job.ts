@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, EventEnvelope } from '@ct/contracts';
+import { EventEnvelope } from '@ct/contracts';
 import { Outbox } from '@ct/messaging';
 import { PeriodicTask, returned, schedulePeriodic, ServiceClock, TransactionHost } from '@ct/platform';
 import { SERVICE_ENV } from '@ct/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QuarantineEnv } from '../../config';
 import { localDay, startOfDay } from '../../quarantines/domain/policy';
-import { isolationEnded, isolationTestScheduled, opts } from '../care.events';
+import { followUpMissed, isolationEnded, isolationTestScheduled } from '../care.events';
 import { CARE_POLICY } from '../care.tokens';
 import { addDays, CarePolicy, daysBetween } from '../domain/care-policy';
 import { FollowUpStore } from '../infrastructure/follow-up.store';
@@ -185,23 +185,7 @@ export class CarePassJob implements OnApplicationBootstrap, OnApplicationShutdow
       const without = f.lastCompletedOn ? daysBetween(f.lastCompletedOn, today) - 1 : daysBetween(f.firstDueOn, today);
       const lost = without >= p.lostAfterDays;
       if (lost) lostIds.push(f.id);
-      return createEvent(
-        'FollowUpMissed',
-        {
-          followUpId: f.id,
-          personId: f.personId,
-          areaCode: f.areaCode ?? 'unknown',
-          subject: f.subject,
-          orderId: f.orderId,
-          dueOn: f.dueOn,
-          slot: f.slot,
-          lastStatus: f.status === 'UNREACHABLE' ? 'UNREACHABLE' : null,
-          lastCompletedOn: f.lastCompletedOn,
-          lostToFollowUp: lost,
-          missedAt: at,
-        },
-        opts({}, at),
-      );
+      return followUpMissed(f, lost, at);
     });
     await this.followUps.flagLost(lostIds);
     await this.outbox.add(...events);

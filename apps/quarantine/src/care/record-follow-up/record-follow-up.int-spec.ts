@@ -1,13 +1,9 @@
 import { Topics } from '@ct/contracts';
-import { EventPublisher } from '@ct/messaging';
-import { TopicTap } from '@ct/messaging/testing';
-import { ServiceClock } from '@ct/platform';
 import { ControllableClock } from '@ct/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { careEvents } from '../../../../../test/support/care';
-import { db, eventually, http, startService, tap, TestService } from '../../../../../test/support/services';
-import { QuarantineService } from '../../service';
+import { careService } from '../../../../../test/support/care';
+import { db, eventually, http, TestService } from '../../../../../test/support/services';
 import { CarePassJob } from '../care-pass/care-pass.job';
 
 /**
@@ -18,8 +14,6 @@ import { CarePassJob } from '../care-pass/care-pass.job';
  */
 describe('recording a follow-up (one statement unless it may escalate)', () => {
   let svc: TestService;
-  let topics: TopicTap;
-  let publisher: EventPublisher;
   let pass: CarePassJob;
   const clock = new ControllableClock(new Date('2021-11-24T03:00:00Z'));
   const run = randomUUID().slice(0, 8);
@@ -28,23 +22,16 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
   const AGAIN = `p-${run}-again`;
   const FEVER = `p-${run}-fever`;
 
-  const { publish, events, profile, confirm } = careEvents({
-    publisher: () => publisher,
-    tap: () => topics,
+  const care = careService({
     area: AREA,
     clock,
+    topics: [Topics.CARE, Topics.QUARANTINE],
+    facilities: [{ id: `tf-${run}`, name: 'Hoi An', areaCode: AREA, capacity: 1000 }],
   });
+  const { publish, events, profile, confirm } = care;
 
   beforeAll(async () => {
-    topics = await tap([Topics.CARE, Topics.QUARANTINE]);
-    svc = await startService(QuarantineService, {
-      QUARANTINE_RELEASE_INTERVAL_SECONDS: '0',
-      CARE_PASS_INTERVAL_SECONDS: '0',
-      CARE_FACILITIES: JSON.stringify([{ id: `tf-${run}`, name: 'Hoi An', areaCode: AREA, capacity: 1000 }]),
-    });
-    svc.app.get(ServiceClock).use(clock);
-    publisher = svc.app.get(EventPublisher);
-    pass = svc.app.get(CarePassJob);
+    ({ svc, pass } = care);
     for (const personId of [TWICE, AGAIN, FEVER])
       await profile(personId, { vaccineDoses: 2, lastDoseAt: '2021-09-01T00:00:00Z' });
     for (const personId of [TWICE, AGAIN])
@@ -69,10 +56,6 @@ describe('recording a follow-up (one statement unless it may escalate)', () => {
     await events(Topics.QUARANTINE, 'QuarantineOrdered', AGAIN);
     expect((await events(Topics.CARE, 'IsolationOrdered', FEVER))[0].kind).toBe('TREATMENT_FACILITY');
     await pass.run();
-  });
-
-  afterAll(async () => {
-    await Promise.all([svc?.close(), topics?.close()]);
   });
 
   const dueOf = async (personId: string, due: string): Promise<string> => {
