@@ -143,9 +143,14 @@ export async function eventually<T>(
  * transaction). A group that joins late reads that backlog first, concurrently with whatever the
  * test does (a quarantine service isolates other areas' cases, taking beds anywhere; ops counts
  * earlier dead letters); the files run one at a time, so once it is handled, what the group reads
- * next is what the test publishes.
+ * next is what the test publishes. `topics`: another group's (e.g. ops' topic monitor reads every topic).
  */
-export async function handledBacklog(svc: TestService, groupId: string, timeoutMs = 90_000): Promise<void> {
+export async function handledBacklog(
+  svc: TestService,
+  groupId: string,
+  timeoutMs = 90_000,
+  topics: string[] = svc.server.topics(),
+): Promise<void> {
   const admin = testKafka('test-backlog').admin();
   await admin.connect();
   let behind = '';
@@ -153,7 +158,7 @@ export async function handledBacklog(svc: TestService, groupId: string, timeoutM
     await eventually(
       `${groupId} to handle the backlog on its topics`,
       async () => {
-        const lag = (await consumerGroupLag(admin, groupId, svc.server.topics())).filter((t) => t.lag > 0);
+        const lag = (await consumerGroupLag(admin, groupId, topics)).filter((t) => t.lag > 0);
         behind = lag.map((t) => `${t.topic} ${t.lag}`).join(', ');
         return lag.length === 0;
       },
