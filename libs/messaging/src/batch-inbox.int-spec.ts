@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BatchInbox } from './batch-inbox';
 import { Inbox } from './inbox';
-import { messagingTablesSql } from './messaging-migrations';
-import { MessagingOptions } from './options';
+import { messagingSchema } from './testing';
 
 /**
  * The inbox of batch handlers on the real PostgreSQL: Inbox.recordMany records a list of event ids
@@ -13,23 +12,15 @@ import { MessagingOptions } from './options';
  * A schema of its own (the messaging tables every service's first migration makes), no broker.
  */
 describe('inbox of batch handlers (Inbox.recordMany, BatchInbox)', () => {
-  const schema = `inbox_${randomUUID().slice(0, 8)}`;
+  const db = messagingSchema('inbox');
+  let schema: string;
   let ds: DataSource;
   let tx: TransactionHost;
   let inbox: Inbox;
 
-  beforeAll(async () => {
-    ds = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });
-    await ds.initialize();
-    await ds.query(`CREATE SCHEMA "${schema}"`);
-    for (const sql of messagingTablesSql(schema)) await ds.query(sql);
-    tx = new TransactionHost(ds);
-    inbox = new Inbox(tx, { schema } as MessagingOptions);
-  });
-
-  afterAll(async () => {
-    await ds?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await ds?.destroy();
+  beforeAll(() => {
+    ({ schema, ds, tx } = db);
+    inbox = new Inbox(tx, db.options);
   });
 
   it('returns only the ids not seen before, each once and in order, across calls with overlapping ids', async () => {

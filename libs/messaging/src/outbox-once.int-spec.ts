@@ -2,9 +2,8 @@ import { createEvent, EventEnvelope, Topics } from '@ct/contracts';
 import { TransactionHost, withLogContext } from '@ct/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { messagingTablesSql } from './messaging-migrations';
-import { MessagingOptions } from './options';
 import { Outbox } from './outbox';
+import { messagingSchema } from './testing';
 
 /**
  * Outbox.addOnce on the real PostgreSQL: at most one event per topic and key from a transaction,
@@ -12,23 +11,15 @@ import { Outbox } from './outbox';
  * messaging tables every service's first migration makes), no broker.
  */
 describe('outbox: one event per topic and key from a transaction (addOnce)', () => {
-  const schema = `outbox_${randomUUID().slice(0, 8)}`;
+  const db = messagingSchema('outbox');
+  let schema: string;
   let ds: DataSource;
   let tx: TransactionHost;
   let outbox: Outbox;
 
-  beforeAll(async () => {
-    ds = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });
-    await ds.initialize();
-    await ds.query(`CREATE SCHEMA "${schema}"`);
-    for (const sql of messagingTablesSql(schema)) await ds.query(sql);
-    tx = new TransactionHost(ds);
-    outbox = new Outbox(tx, { schema } as MessagingOptions);
-  });
-
-  afterAll(async () => {
-    await ds?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await ds?.destroy();
+  beforeAll(() => {
+    ({ schema, ds, tx } = db);
+    outbox = new Outbox(tx, db.options);
   });
 
   const beds = (facilityId: string, capacity: number, correlationId?: string) =>

@@ -3,3 +3,4 @@
  * .dependency-cruiser.cjs enforces it).
  */
 export * from './tap';
+export * from './messaging-schema';
