@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BatchInbox } from './batch-inbox';
 import { Inbox } from './inbox';
-import { messagingSchema } from './testing';
+import { messagingSchema } from '../../../test/support/messaging-schema';
 
 /**
  * The inbox of batch handlers on the real PostgreSQL: Inbox.recordMany records a list of event ids

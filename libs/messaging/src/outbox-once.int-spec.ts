@@ -3,7 +3,7 @@ import { TransactionHost, withLogContext } from '@ct/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Outbox } from './outbox';
-import { messagingSchema } from './testing';
+import { messagingSchema } from '../../../test/support/messaging-schema';
 
 /**
  * Outbox.addOnce on the real PostgreSQL: at most one event per topic and key from a transaction,

@@ -3,4 +3,3 @@
  * .dependency-cruiser.cjs enforces it).
  */
 export * from './tap';
-export * from './messaging-schema';

@@ -1,8 +1,8 @@
 import { TransactionHost } from '@ct/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { messagingTablesSql } from '../messaging-migrations';
-import { MessagingOptions } from '../options';
+import { messagingTablesSql } from '../../libs/messaging/src/messaging-migrations';
+import { MessagingOptions } from '../../libs/messaging/src/options';
 
 /** A test file's own messaging schema (filled in beforeAll). */
 export interface MessagingSchema {
