@@ -48,9 +48,10 @@ export class Outbox {
             `${r.id}\t${v(events[i].meta.id)}\t${v(r.topic)}\t${v(r.key)}\t${v(events[i].meta.type)}\t${v(JSON.stringify(r.headers))}\t${v(r.value)}\n`,
         ),
       );
-      if (this.cache.enabled) await this.tx.afterCommit(() => Promise.resolve(this.cache.offer(rows)));
-      if (this.cache.enabled) await this.wakeAfterCommit();
-      else await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
+      if (this.cache.enabled) {
+        await this.tx.afterCommit(() => Promise.resolve(this.cache.offer(rows)));
+        await this.wakeAfterCommit();
+      } else await this.tx.manager.query("SELECT pg_notify($1, '')", [outboxChannel(s)]);
     } else {
       await this.insert(events);
     }
@@ -103,36 +104,34 @@ export class Outbox {
    */
   async addIf(change: { sql: string; params: unknown[] }, ...added: EventEnvelope[]): Promise<number> {
     const events = this.withAmbientCorrelation(added);
-    const changed = await this.addIfEach(change, [{ rowId: null, events }]);
-    return changed.count;
+    return (await this.addIfEach(change, [{ rowId: null, events }])).size;
   }
 
   /**
-   * addIf for many rows in one statement: `change` (an `UPDATE … RETURNING <id>::text AS id`, its
+   * addIf for many rows in one statement: `change` (an `UPDATE … RETURNING id`, its
    * parameters $1…$n) changes any number of rows, and each item's events are added only when its
    * row (`rowId`; null: any row) is among those changed, in the items' order. For callers that
    * gather concurrent requests into one round trip (see Coalescer): the events must already carry
    * their request's correlation (withAmbientCorrelation), since the statement runs in another's.
-   * Answers the ids changed and their count.
+   * Answers the ids changed (as text).
    */
   async addIfEach(
     change: { sql: string; params: unknown[] },
     items: { rowId: string | null; events: EventEnvelope[] }[],
-  ): Promise<{ ids: Set<string>; count: number }> {
+  ): Promise<Set<string>> {
     const n = change.params.length;
     const events = items.flatMap((i) => i.events);
     const rowIds = items.flatMap((i) => i.events.map(() => i.rowId));
-    const inProcess = this.cache.enabled;
-    const notify = !inProcess;
+    const notify = !this.cache.enabled;
     const rows = await this.tx.queryPrepared<{ id: string | null }>(
       `WITH changed AS (${change.sql}),
             added AS (${this.rowsFrom(n + 1, `$${n + 7}::text[]`)})
        SELECT id::text AS id FROM changed${notify ? ` UNION ALL SELECT NULL FROM (SELECT pg_notify($${n + 8}, '') WHERE EXISTS (SELECT 1 FROM changed)) w` : ''}`,
       [...change.params, ...columns(events), rowIds, ...(notify ? [outboxChannel(this.opts.schema)] : [])],
     );
-    const changed = rows.flatMap((r) => (r.id === null ? [] : [r.id]));
-    if (changed.length > 0 && inProcess) await this.wakeAfterCommit();
-    return { ids: new Set(changed), count: changed.length };
+    const changed = new Set(rows.flatMap((r) => (r.id === null ? [] : [r.id])));
+    if (changed.size > 0 && !notify) await this.wakeAfterCommit();
+    return changed;
   }
 
   /**

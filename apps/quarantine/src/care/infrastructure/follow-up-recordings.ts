@@ -92,7 +92,7 @@ export class FollowUpRecordings {
     const seen = new Set<string>();
     const batch = items.filter((i) => !seen.has(i.followUpId) && seen.add(i.followUpId));
     const v = batch.map((i) => i.values);
-    const { ids } = await this.outbox.addIfEach(
+    const ids = await this.outbox.addIfEach(
       {
         sql: `UPDATE quarantine.follow_ups f
                  SET status = v.status, source = v.source, temperature_c = v.temperature_c, spo2 = v.spo2,
